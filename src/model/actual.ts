@@ -1,0 +1,90 @@
+// The actual state: PostHog as the fetcher read it, keyed by natural keys (email, team name,
+// project name) like the desired state. Server ids ride along for the applier only.
+import type { OrgLevel, ProjectLevel, ResourceLevel } from './levels.ts';
+
+export interface ActualMember {
+  /** OrganizationMembership id: the `organization_member` of access rules. */
+  membershipId: string;
+  /** User uuid: the key of members PATCH/DELETE and of role membership creation. */
+  userUuid: string;
+  email: string;
+  level: OrgLevel;
+  is2faEnabled: boolean;
+  lastLogin: string | null;
+  joinedAt: string;
+}
+
+export interface ActualInvite {
+  id: string;
+  email: string;
+  level: OrgLevel;
+  isExpired: boolean;
+  createdAt: string;
+  /** Project name → level, from private_project_access (unknown project ids are dropped). */
+  projects: Record<string, ProjectLevel>;
+}
+
+export interface ActualTeam {
+  id: string;
+  name: string;
+  /** Lower-cased email → role membership id (the id DELETE takes). */
+  members: Record<string, string>;
+}
+
+export interface ActualRule<L extends string> {
+  level: L;
+}
+
+export interface ActualSubjectRules<L extends string> {
+  default?: ActualRule<L>;
+  /** By team name (resolved from role id). */
+  teams: Record<string, ActualRule<L>>;
+  /** By lower-cased email (resolved from membership id). */
+  members: Record<string, ActualRule<L>>;
+}
+
+export interface ActualProject extends ActualSubjectRules<ProjectLevel> {
+  id: number;
+  name: string;
+  /** False for projects the matrix does not name: their rules were not read. */
+  rulesLoaded: boolean;
+  resources: Record<string, ActualSubjectRules<ResourceLevel>>;
+  /** Rules whose subject no longer resolves (e.g. a role of another org); reported, never touched. */
+  unresolvedRules: number;
+}
+
+export interface ActualKey {
+  id: string;
+  label: string;
+  scopes: string[];
+  scopedTeams: number[];
+  scopedOrganizations: string[];
+  createdAt: string;
+  lastUsedAt: string | null;
+  lastRolledAt: string | null;
+}
+
+export interface ActualState {
+  organization: {
+    id: string;
+    name: string;
+    /** The running key's user's level here. */
+    membershipLevel: OrgLevel;
+    features: string[];
+    settings: Record<string, unknown>;
+    defaultRoleId: string | null;
+  };
+  /** The user behind the running key. */
+  me: { uuid: string; email: string };
+  /** The running key (GET /api/personal_api_keys/@current), when it could be read. */
+  key: ActualKey | null;
+  members: Record<string, ActualMember>;
+  invites: Record<string, ActualInvite>;
+  teams: Record<string, ActualTeam>;
+  projects: Record<string, ActualProject>;
+}
+
+/** Case-insensitive lookup of a team (PostHog role names are unique case-insensitively). */
+export function findTeam(actual: ActualState, name: string): ActualTeam | undefined {
+  return actual.teams[name] ?? Object.values(actual.teams).find((t) => t.name.toLowerCase() === name.toLowerCase());
+}

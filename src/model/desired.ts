@@ -1,0 +1,96 @@
+// The desired state: the access matrix after loading, normalised (shorthands expanded, emails
+// lower-cased, defaults filled). Still time-independent: expiry is evaluated by the differ at `now`.
+import type { OrgLevelName, ProjectLevel, ResourceLevel } from './levels.ts';
+
+/** A grant of a level, possibly temporary. `expires` is a UTC date (YYYY-MM-DD), inclusive. */
+export interface Grant<L extends string> {
+  level: L;
+  expires?: string;
+  /** What remains after `expires`; absent = nothing remains. */
+  then?: L;
+  note?: string;
+}
+
+export interface TeamMembership {
+  email: string;
+  expires?: string;
+  note?: string;
+}
+
+export interface SubjectGrants<L extends string> {
+  /** Default for everyone in the project (project: `access`; resource: `default`). */
+  default?: Grant<L>;
+  /** By team name, as declared in `teams`. */
+  teams: Record<string, Grant<L>>;
+  /** By lower-cased email, as declared in `members`. */
+  members: Record<string, Grant<L>>;
+}
+
+export interface SecretKeySpec {
+  scopes: string[];
+  rotateAfterDays?: number;
+}
+
+export interface DesiredProject extends SubjectGrants<ProjectLevel> {
+  /** Resource type (e.g. feature_flag) → rules for that type within the project. */
+  resources: Record<string, SubjectGrants<ResourceLevel>>;
+  secretKeys: Record<string, SecretKeySpec>;
+}
+
+export interface DomainSpec {
+  jitProvisioning?: boolean;
+  /** "" turns enforcement off; otherwise a provider: saml, google-oauth2, github, gitlab. */
+  ssoEnforcement?: string;
+}
+
+export interface ApiKeySpec {
+  env: string;
+  scopes: string[];
+  /** Project names (scoped_teams); absent = organization-scoped key. */
+  projects?: string[];
+  organizations?: string[];
+  maxAgeDays?: number;
+}
+
+export interface Prune {
+  members: boolean;
+  invites: boolean;
+  teams: boolean;
+  projectAccess: boolean;
+  secretKeys: boolean;
+}
+
+export interface DesiredState {
+  version: 1;
+  organization: {
+    /** Organization UUID or "@current". */
+    id: string;
+    settings: Record<string, boolean | string | null>;
+    domains: Record<string, DomainSpec>;
+    defaultTeam?: string;
+  };
+  /** Lower-cased email → organization grant. */
+  members: Record<string, Grant<OrgLevelName>>;
+  /** Team (PostHog role) name → members. */
+  teams: Record<string, { members: TeamMembership[] }>;
+  /** Project name → access. */
+  projects: Record<string, DesiredProject>;
+  apiKeys: Record<string, ApiKeySpec>;
+  prune: Prune;
+  safety: { maxDeletes: number; protected: string[] };
+}
+
+export const DEFAULT_MAX_DELETES = 10;
+
+export function emptyDesired(): DesiredState {
+  return {
+    version: 1,
+    organization: { id: '@current', settings: {}, domains: {} },
+    members: {},
+    teams: {},
+    projects: {},
+    apiKeys: {},
+    prune: { members: false, invites: false, teams: false, projectAccess: false, secretKeys: false },
+    safety: { maxDeletes: DEFAULT_MAX_DELETES, protected: [] },
+  };
+}
