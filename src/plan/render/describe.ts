@@ -1,0 +1,148 @@
+// Turning a change into short, format-neutral words: which fields move, and from what to what.
+// Text and Markdown renderers both build on these so they never disagree.
+import type { Change, Plan, Refusal, Value } from '../types.ts';
+import type { Counts } from './sections.ts';
+
+export const NONE = '(none)';
+const MAX_VALUE_CHARS = 120;
+
+/** One field of a change, e.g. `level: admin → member` (before or after absent on create/delete). */
+export interface FieldChange {
+  path: string;
+  before?: string;
+  after?: string;
+}
+
+export function formatValue(value: unknown): string {
+  const text = formatRaw(value);
+  return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 1)}…` : text;
+}
+
+function formatRaw(value: unknown): string {
+  if (value === undefined || value === null) return NONE;
+  if (typeof value === 'string') return value === '' ? '""' : value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return `[${value.map(formatRaw).join(', ')}]`;
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>);
+    return `{${entries.map(([k, v]) => `${k}: ${formatRaw(v)}`).join(', ')}}`;
+  }
+  return String(value);
+}
+
+function decodeSegment(segment: string): string {
+  return segment.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+function parsePointer(pointer: string): string[] {
+  if (pointer === '' || pointer === '/') return [];
+  return pointer.split('/').slice(1).map(decodeSegment);
+}
+
+function isIndex(segment: string): boolean {
+  return segment === '-' || /^\d+$/.test(segment);
+}
+
+/** Array elements are shown as the whole array: "domains: [a] → [a, b]" reads better than indexes. */
+function fieldSegments(pointer: string): string[] {
+  const segments = parsePointer(pointer);
+  const firstIndex = segments.findIndex(isIndex);
+  return firstIndex === -1 ? segments : segments.slice(0, firstIndex);
+}
+
+function lookup(value: unknown, segments: readonly string[]): unknown {
+  let current: unknown = value;
+  for (const segment of segments) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[segment];
+  }
+  return current;
+}
+
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function pathLabel(segments: readonly string[]): string {
+  return segments.length === 0 ? 'value' : segments.join('.');
+}
+
+/** Fields that differ between before and after, from the patch when there is one. */
+export function fieldChanges(change: Change): FieldChange[] {
+  if (change.action === 'create') return valueFields(change.after, change.key, 'after');
+  if (change.action === 'delete') return valueFields(change.before, change.key, 'before');
+
+  const paths: string[][] = [];
+  const seen = new Set<string>();
+  const addPath = (segments: string[]): void => {
+    const id = JSON.stringify(segments);
+    if (seen.has(id)) return;
+    seen.add(id);
+    paths.push(segments);
+  };
+  if (change.patch && change.patch.length > 0) {
+    for (const op of change.patch) {
+      if ('from' in op && typeof op.from === 'string' && op.op === 'move') addPath(fieldSegments(op.from));
+      if (op.op !== 'test') addPath(fieldSegments(op.path));
+    }
+  } else {
+    const before = change.before ?? {};
+    const after = change.after ?? {};
+    for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+      if (!same(before[key], after[key])) addPath([key]);
+    }
+  }
+  const fields: FieldChange[] = [];
+  for (const segments of paths) {
+    const before = lookup(change.before, segments);
+    let after = lookup(change.after, segments);
+    if (after === undefined && change.after === null && change.patch) {
+      // A patch without the after value: take the value the patch writes.
+      const op = change.patch.find((o) => same(fieldSegments(o.path), segments));
+      if (op && 'value' in op) after = op.value;
+    }
+    if (before !== undefined && after !== undefined && same(before, after)) continue;
+    fields.push({ path: pathLabel(segments), before: formatValue(before), after: formatValue(after) });
+  }
+  return fields;
+}
+
+/** The fields of a created or deleted value, leaving out a name that merely repeats the key. */
+function valueFields(value: Value | null, key: string, side: 'before' | 'after'): FieldChange[] {
+  if (!value) return [];
+  const fields: FieldChange[] = [];
+  for (const [field, v] of Object.entries(value)) {
+    if (v === undefined || v === key) continue;
+    fields.push({ path: field, [side]: formatValue(v) });
+  }
+  return fields;
+}
+
+export function formatField(field: FieldChange, arrow = '→'): string {
+  if (field.before !== undefined && field.after !== undefined) {
+    return `${field.path}: ${field.before} ${arrow} ${field.after}`;
+  }
+  return `${field.path}: ${field.after ?? field.before ?? NONE}`;
+}
+
+export function summaryLine(counts: Counts): string {
+  if (counts.create + counts.update + counts.delete === 0) return 'No changes. PostHog matches the matrix.';
+  return `Plan: ${counts.create} to create, ${counts.update} to update, ${counts.delete} to delete.`;
+}
+
+/** How many destructive changes a max_deletes override must allow. */
+export function deletesToAllow(plan: Plan, refusal: Refusal): number {
+  const destructive = plan.changes.filter((c) => c.destructive).length;
+  return Math.max(destructive, refusal.changeIds.length);
+}
+
+/** The way around a refusal, when there is one (only max_deletes can be lifted for one run). */
+export function overrideHint(plan: Plan, refusal: Refusal): string | undefined {
+  if (refusal.guard !== 'max_deletes') return undefined;
+  return `--allow-deletes ${deletesToAllow(plan, refusal)}`;
+}
+
+export function noticeOrder<T extends { level: string }>(notices: readonly T[]): T[] {
+  // Warnings first; otherwise the plan's order.
+  return [...notices.filter((n) => n.level === 'warning'), ...notices.filter((n) => n.level !== 'warning')];
+}

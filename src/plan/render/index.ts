@@ -1,0 +1,40 @@
+// One entry point for the CLI: a plan in, text out, in the format asked for.
+import type { Plan } from '../types.ts';
+import { renderJson } from './json.ts';
+import { renderMarkdown } from './markdown.ts';
+import { renderText } from './text.ts';
+
+export type RenderFormat = 'text' | 'markdown' | 'json';
+
+export const RENDER_FORMATS: readonly RenderFormat[] = ['text', 'markdown', 'json'];
+
+export interface RenderOptions {
+  /** Terminal colours (text only). */
+  color?: boolean;
+  /** Character budget (markdown only); GitHub's comment limit by default. */
+  maxLength?: number;
+}
+
+export function render(plan: Plan, format: RenderFormat, options: RenderOptions = {}): string {
+  switch (format) {
+    case 'text':
+      return renderText(plan, { color: options.color ?? false });
+    case 'markdown':
+      return renderMarkdown(plan, options.maxLength !== undefined ? { maxLength: options.maxLength } : {});
+    case 'json':
+      return renderJson(plan);
+    default: {
+      const unknown: never = format;
+      throw new Error(`unknown plan format: ${String(unknown)}`);
+    }
+  }
+}
+
+export { renderJson } from './json.ts';
+export { GITHUB_COMMENT_LIMIT, escapeMarkdown, renderMarkdown } from './markdown.ts';
+export type { MarkdownOptions } from './markdown.ts';
+export { personChanges } from './people.ts';
+export type { PersonChanges, PersonEffect } from './people.ts';
+export { SECTIONS, groupBySection } from './sections.ts';
+export { renderText } from './text.ts';
+export type { TextOptions } from './text.ts';

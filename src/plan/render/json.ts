@@ -1,0 +1,67 @@
+// The plan as JSON (docs/plan-json.md): the Plan itself, keys in the order its types declare them,
+// so two runs over the same state give byte-identical output whatever order the code built it in.
+import type { Plan } from '../types.ts';
+
+type Shape = { order: readonly string[]; children?: Record<string, Shape>; items?: Shape };
+
+// Free-form maps (before/after values, refs, fingerprint sections) have no declared order:
+// their keys are sorted. Keys unknown to this version (added later) follow the known ones, sorted.
+const SORTED: Shape = { order: [] };
+
+const CHANGE: Shape = {
+  order: ['id', 'kind', 'action', 'key', 'before', 'after', 'patch', 'reason', 'note', 'destructive', 'dependsOn', 'refs'],
+  children: {
+    before: SORTED,
+    after: SORTED,
+    patch: { order: [], items: { order: ['op', 'path', 'from', 'value'], children: { value: SORTED } } },
+    refs: SORTED,
+  },
+};
+
+const PLAN: Shape = {
+  order: [
+    'formatVersion',
+    'tool',
+    'createdAt',
+    'at',
+    'host',
+    'organization',
+    'matrix',
+    'fingerprint',
+    'changes',
+    'notices',
+    'manualSteps',
+    'refusals',
+    'summary',
+  ],
+  children: {
+    tool: { order: ['name', 'version'] },
+    organization: { order: ['id', 'name'] },
+    matrix: { order: ['file', 'sha256'] },
+    fingerprint: { order: ['digest', 'sections'], children: { sections: SORTED } },
+    changes: { order: [], items: CHANGE },
+    notices: { order: [], items: { order: ['level', 'code', 'message', 'key'] } },
+    manualSteps: { order: [], items: { order: ['key', 'message'] } },
+    refusals: { order: [], items: { order: ['guard', 'message', 'changeIds'] } },
+    summary: { order: ['create', 'update', 'delete', 'destructive'] },
+  },
+};
+
+function ordered(value: unknown, shape: Shape): unknown {
+  if (Array.isArray(value)) return value.map((item) => ordered(item, shape.items ?? SORTED));
+  if (value === null || typeof value !== 'object') return value;
+  const source = value as Record<string, unknown>;
+  const known = shape.order.filter((k) => Object.hasOwn(source, k));
+  const rest = Object.keys(source)
+    .filter((k) => !shape.order.includes(k))
+    .sort();
+  const result: Record<string, unknown> = {};
+  for (const key of [...known, ...rest]) {
+    result[key] = ordered(source[key], shape.children?.[key] ?? SORTED);
+  }
+  return result;
+}
+
+export function renderJson(plan: Plan): string {
+  return `${JSON.stringify(ordered(plan, PLAN), null, 2)}\n`;
+}

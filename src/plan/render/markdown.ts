@@ -1,0 +1,204 @@
+// Markdown for pull-request comments: refusals first, a summary table, who gains or loses what,
+// then the details folded per section. Everything a user wrote is escaped, and the comment is
+// kept under GitHub's size limit by leaving details out (and saying so).
+import type { Change, Plan } from '../types.ts';
+import { fieldChanges, formatField, noticeOrder, overrideHint, summaryLine } from './describe.ts';
+import { personChanges } from './people.ts';
+import type { PersonEffect } from './people.ts';
+import { countChanges, groupBySection, kindLabel } from './sections.ts';
+import type { SectionGroup } from './sections.ts';
+
+/** GitHub refuses comments longer than this many characters. */
+export const GITHUB_COMMENT_LIMIT = 65_536;
+
+export interface MarkdownOptions {
+  /** Most characters to produce; GitHub's comment limit unless told otherwise. */
+  maxLength?: number;
+}
+
+/**
+ * Makes a user's string inert: no HTML, no emphasis, links, headings, table cells or line breaks.
+ * Safe inside table cells and list items (never at the start of a line).
+ */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(/\r\n|\r|\n/g, ' ')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_{}[\]()#+!|~]/g, (c) => `\\${c}`);
+}
+
+const e = escapeMarkdown;
+const MARKERS = { create: '`+`', update: '`~`', delete: '`-`' } as const;
+const JSON_HINT = 'see the JSON plan (`posthog-access plan --format json`) for all of them';
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function countsText(changes: readonly Change[]): string {
+  const counts = countChanges(changes);
+  return (['create', 'update', 'delete'] as const)
+    .filter((a) => counts[a] > 0)
+    .map((a) => `${counts[a]} to ${a}`)
+    .join(', ');
+}
+
+function headBlock(plan: Plan): string[] {
+  const out: string[] = [`### posthog-access plan for ${e(plan.organization.name)}`, ''];
+  if (plan.refusals.length > 0) {
+    out.push('> [!CAUTION]', '> **Refused: this plan will not be applied.**');
+    for (const refusal of plan.refusals) {
+      const hint = overrideHint(plan, refusal);
+      const how = hint ? ` To allow this for one run, pass \`${hint}\`.` : '';
+      out.push(`> - **${e(refusal.guard)}**: ${e(refusal.message)}${how}`);
+    }
+    out.push('');
+  }
+  out.push(
+    `Organization **${e(plan.organization.name)}** (${e(plan.organization.id)}) on ${e(plan.host)} · ` +
+      `evaluated at **${e(plan.at)}** · matrix ${e(plan.matrix.file)}`,
+    '',
+  );
+  const counts = countChanges(plan.changes);
+  const destructive =
+    counts.destructive > 0 ? ` ${plural(counts.destructive, 'destructive change')} (removals or lowered access).` : '';
+  out.push(`**${summaryLine(counts)}**${destructive}`, '');
+  if (plan.changes.length === 0) return out;
+
+  out.push('| Section | Create | Update | Delete |', '| --- | ---: | ---: | ---: |');
+  for (const group of groupBySection(plan.changes)) {
+    const c = countChanges(group.changes);
+    out.push(`| ${group.title} | ${c.create} | ${c.update} | ${c.delete} |`);
+  }
+  out.push(`| **Total** | **${counts.create}** | **${counts.update}** | **${counts.delete}** |`, '');
+  return out;
+}
+
+function effectText(effect: PersonEffect): string {
+  const why = [effect.reason, effect.note !== undefined && effect.note !== '' ? `note: ${effect.note}` : '']
+    .filter((w) => w !== '')
+    .map(e)
+    .join('; ');
+  return why === '' ? e(effect.what) : `${e(effect.what)} (${why})`;
+}
+
+function peopleLines(plan: Plan): string[] {
+  return personChanges(plan.changes).map((person) => {
+    const sides: string[] = [];
+    if (person.loses.length > 0) sides.push(`loses: ${person.loses.map(effectText).join(', ')}`);
+    if (person.gains.length > 0) sides.push(`gains: ${person.gains.map(effectText).join(', ')}`);
+    return `- **${e(person.email)}** — ${sides.join('; ')}`;
+  });
+}
+
+function noticeBlock(plan: Plan): string[] {
+  const out: string[] = [];
+  if (plan.notices.length > 0) {
+    out.push('#### Notices', '');
+    for (const n of noticeOrder(plan.notices)) {
+      const mark = n.level === 'warning' ? '⚠️ **warning**' : 'ℹ️ info';
+      const key = n.key !== undefined ? ` (${e(n.key)})` : '';
+      out.push(`- ${mark} \`${n.code.replace(/`/g, "'")}\`: ${e(n.message)}${key}`);
+    }
+    out.push('');
+  }
+  if (plan.manualSteps.length > 0) {
+    out.push('#### Manual steps', '', 'posthog-access cannot do these for you:', '');
+    plan.manualSteps.forEach((step, i) => out.push(`${i + 1}. **${e(step.key)}**: ${e(step.message)}`));
+    out.push('');
+  }
+  return out;
+}
+
+function changeRow(change: Change, group: SectionGroup): string {
+  const label = group.mixedKinds ? `${kindLabel(change.kind)}: ` : '';
+  const fields = fieldChanges(change).map((f) => e(formatField(f)));
+  if (change.destructive && change.action === 'update') fields.push('**lowers access**');
+  const why = [e(change.reason)];
+  if (change.note !== undefined && change.note !== '') why.push(`_note: ${e(change.note)}_`);
+  return `| ${MARKERS[change.action]} | ${e(label)}**${e(change.key)}** | ${fields.join('; ')} | ${why.filter((w) => w !== '').join(' — ')} |`;
+}
+
+/** The details of the first `shown` changes (in section order), folded per section. */
+function detailBlock(groups: readonly SectionGroup[], shown: number): string[] {
+  const out: string[] = [];
+  let left = shown;
+  for (const group of groups) {
+    if (left <= 0) break;
+    const visible = group.changes.slice(0, left);
+    left -= visible.length;
+    const partial = visible.length < group.changes.length ? ` (showing ${visible.length} of ${group.changes.length})` : '';
+    out.push(`<details><summary><b>${group.title}</b>: ${countsText(group.changes)}${partial}</summary>`, '');
+    out.push('| | Change | Details | Why |', '| --- | --- | --- | --- |');
+    for (const change of visible) out.push(changeRow(change, group));
+    out.push('', '</details>', '');
+  }
+  return out;
+}
+
+function footer(plan: Plan): string[] {
+  return [
+    `<sub>${e(plan.tool.name)} ${e(plan.tool.version)} · plan created ${e(plan.createdAt)} · ` +
+      `state fingerprint ${e(plan.fingerprint.digest.slice(0, 12))} · matrix sha256 ${e(plan.matrix.sha256.slice(0, 12))}</sub>`,
+  ];
+}
+
+export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): string {
+  const limit = options.maxLength ?? GITHUB_COMMENT_LIMIT;
+  const head = headBlock(plan);
+  const people = peopleLines(plan);
+  const notices = noticeBlock(plan);
+  const groups = groupBySection(plan.changes);
+  const total = plan.changes.length;
+
+  const build = (shownPeople: number, shownChanges: number): string => {
+    const out = [...head];
+    if (people.length > 0) {
+      out.push('#### Who gains or loses what', '', ...people.slice(0, shownPeople));
+      if (shownPeople < people.length) {
+        out.push(`- _… and ${plural(people.length - shownPeople, 'more person', 'more people')} left out to fit GitHub's comment limit; ${JSON_HINT}._`);
+      }
+      out.push('');
+    }
+    out.push(...notices);
+    if (total > 0) {
+      out.push('#### Details', '', ...detailBlock(groups, shownChanges));
+      if (shownChanges < total) {
+        out.push(
+          `> [!NOTE]`,
+          `> ${plural(total - shownChanges, 'change')} of ${total} omitted from the details to stay within GitHub's ` +
+            `${limit.toLocaleString('en-US')}-character comment limit; ${JSON_HINT}.`,
+          '',
+        );
+      }
+    }
+    out.push(...footer(plan));
+    return `${out.join('\n')}\n`;
+  };
+
+  // Largest n in [0, max] for which fits(n) holds, assuming fits is monotone and fits(0).
+  const largest = (max: number, fits: (n: number) => boolean): number => {
+    let lo = 0;
+    let hi = max;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (fits(mid)) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+
+  const full = build(people.length, total);
+  if (full.length <= limit) return full;
+  if (build(people.length, 0).length <= limit) {
+    return build(people.length, largest(total, (n) => build(people.length, n).length <= limit));
+  }
+  const shownPeople = largest(people.length, (n) => build(n, 0).length <= limit);
+  const text = build(shownPeople, 0);
+  if (text.length <= limit) return text;
+  // Still too long (thousands of notices?): cut hard, and say so.
+  const cut = `\n\n_… output cut to fit GitHub's comment limit; ${JSON_HINT}._\n`;
+  return text.slice(0, Math.max(0, limit - cut.length)) + cut;
+}

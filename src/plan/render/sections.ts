@@ -1,0 +1,80 @@
+// Sections group changes for reading; the plan's own order (apply order) is kept inside each.
+import type { Change, ChangeKind } from '../types.ts';
+
+export interface Section {
+  title: string;
+  kinds: readonly ChangeKind[];
+}
+
+export const SECTIONS: readonly Section[] = [
+  { title: 'Projects', kinds: ['project'] },
+  { title: 'Teams', kinds: ['team'] },
+  { title: 'Organization', kinds: ['org_settings', 'domain'] },
+  { title: 'Invites', kinds: ['invite'] },
+  { title: 'Members', kinds: ['member'] },
+  { title: 'Team memberships', kinds: ['team_member'] },
+  { title: 'Project access', kinds: ['project_access'] },
+  { title: 'Resource access', kinds: ['resource_access'] },
+  { title: 'Secret keys', kinds: ['secret_key'] },
+];
+
+/** Kinds this renderer does not know yet (a newer plan) still get shown, last. */
+const OTHER = 'Other';
+
+export interface SectionGroup {
+  title: string;
+  /** More than one kind can land here: lines then name the kind. */
+  mixedKinds: boolean;
+  changes: Change[];
+}
+
+export function groupBySection(changes: readonly Change[]): SectionGroup[] {
+  const buckets = new Map<string, Change[]>();
+  for (const change of changes) {
+    const title = SECTIONS.find((s) => s.kinds.includes(change.kind))?.title ?? OTHER;
+    const bucket = buckets.get(title);
+    if (bucket) bucket.push(change);
+    else buckets.set(title, [change]);
+  }
+  const titles = [...SECTIONS.map((s) => s.title), OTHER];
+  const groups: SectionGroup[] = [];
+  for (const title of titles) {
+    const list = buckets.get(title);
+    if (!list) continue;
+    groups.push({ title, mixedKinds: new Set(list.map((c) => c.kind)).size > 1, changes: list });
+  }
+  return groups;
+}
+
+export interface Counts {
+  create: number;
+  update: number;
+  delete: number;
+  destructive: number;
+}
+
+export function countChanges(changes: readonly Change[]): Counts {
+  const counts: Counts = { create: 0, update: 0, delete: 0, destructive: 0 };
+  for (const change of changes) {
+    counts[change.action] += 1;
+    if (change.destructive) counts.destructive += 1;
+  }
+  return counts;
+}
+
+const KIND_LABELS: Record<ChangeKind, string> = {
+  project: 'project',
+  team: 'team',
+  org_settings: 'settings',
+  domain: 'domain',
+  invite: 'invite',
+  member: 'member',
+  team_member: 'team membership',
+  project_access: 'project access',
+  resource_access: 'resource access',
+  secret_key: 'secret key',
+};
+
+export function kindLabel(kind: string): string {
+  return (KIND_LABELS as Record<string, string>)[kind] ?? kind;
+}

@@ -1,0 +1,108 @@
+// The terminal view: grouped by section, + ~ - markers, refusals last and loud, then the summary.
+import type { Change, Plan } from '../types.ts';
+import { fieldChanges, formatField, noticeOrder, overrideHint, summaryLine } from './describe.ts';
+import { countChanges, groupBySection, kindLabel } from './sections.ts';
+
+export interface TextOptions {
+  color: boolean;
+}
+
+type Style = 'bold' | 'dim' | 'red' | 'green' | 'yellow' | 'cyan';
+
+// Plain SGR codes rather than util.styleText: styleText drops colour when stdout is not a TTY,
+// and whether to colour is the caller's decision (--no-color, NO_COLOR, TTY), made once.
+const CODES: Record<Style, [number, number]> = {
+  bold: [1, 22],
+  dim: [2, 22],
+  red: [31, 39],
+  green: [32, 39],
+  yellow: [33, 39],
+  cyan: [36, 39],
+};
+
+type Paint = (styles: Style | Style[], text: string) => string;
+
+function painter(color: boolean): Paint {
+  if (!color) return (_styles, text) => text;
+  return (styles, text) => {
+    const list = Array.isArray(styles) ? styles : [styles];
+    return list.reduce((acc, s) => `\u001b[${CODES[s][0]}m${acc}\u001b[${CODES[s][1]}m`, text);
+  };
+}
+
+const MARKERS = { create: '+', update: '~', delete: '-' } as const;
+const ACTION_COLORS = { create: 'green', update: 'yellow', delete: 'red' } as const;
+const INDENT = '  ';
+
+/** Users' strings are shown verbatim, but never with their own control characters (escapes, CR). */
+function clean(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f\u009b]/g, '').replace(/\n/g, ' ');
+}
+
+function changeLines(change: Change, mixedKinds: boolean, paint: Paint): string[] {
+  const marker = paint(ACTION_COLORS[change.action], MARKERS[change.action]);
+  const label = mixedKinds ? `${kindLabel(change.kind)} ` : '';
+  const fields = fieldChanges(change).map((f) => clean(formatField(f)));
+  let line = `${INDENT}${marker} ${label}${paint('bold', clean(change.key))}`;
+  if (fields.length > 0) line += `  ${fields.join(', ')}`;
+  if (change.destructive && change.action === 'update') line += ` ${paint('red', '(lowers access)')}`;
+  const lines = [line];
+  const why = [clean(change.reason)];
+  if (change.note !== undefined && change.note !== '') why.push(`note: ${clean(change.note)}`);
+  const whyText = why.filter((w) => w !== '').join(' · ');
+  if (whyText !== '') lines.push(`${INDENT}    ${paint('dim', whyText)}`);
+  return lines;
+}
+
+export function renderText(plan: Plan, options: TextOptions): string {
+  const paint = painter(options.color);
+  const out: string[] = [];
+  const headerParts = [
+    `organization ${clean(plan.organization.name)}`,
+    `at ${clean(plan.at)}`,
+    `matrix ${clean(plan.matrix.file)}`,
+  ];
+  out.push(paint('bold', `posthog-access plan · ${headerParts.join(' · ')}`));
+  out.push(paint('dim', `${clean(plan.host)} · organization id ${clean(plan.organization.id)}`));
+
+  for (const group of groupBySection(plan.changes)) {
+    const counts = countChanges(group.changes);
+    const parts = (['create', 'update', 'delete'] as const)
+      .filter((a) => counts[a] > 0)
+      .map((a) => `${counts[a]} to ${a}`);
+    out.push('');
+    out.push(`${paint('bold', group.title)} ${paint('dim', `(${parts.join(', ')})`)}`);
+    for (const change of group.changes) out.push(...changeLines(change, group.mixedKinds, paint));
+  }
+
+  if (plan.notices.length > 0) {
+    out.push('', paint('bold', 'Notices'));
+    for (const notice of noticeOrder(plan.notices)) {
+      const warning = notice.level === 'warning';
+      const mark = warning ? paint('yellow', '!') : paint('cyan', 'i');
+      const key = notice.key !== undefined ? ` ${paint('dim', `(${clean(notice.key)})`)}` : '';
+      const code = paint('dim', `[${clean(notice.code)}]`);
+      out.push(`${INDENT}${mark} ${warning ? paint('yellow', 'warning') : 'info'} ${code} ${clean(notice.message)}${key}`);
+    }
+  }
+
+  if (plan.manualSteps.length > 0) {
+    out.push('', paint('bold', 'Manual steps (posthog-access cannot do these for you)'));
+    plan.manualSteps.forEach((step, i) => {
+      out.push(`${INDENT}${i + 1}. ${paint('bold', clean(step.key))}: ${clean(step.message)}`);
+    });
+  }
+
+  if (plan.refusals.length > 0) {
+    out.push('', paint(['bold', 'red'], '✗ Refused: this plan will not be applied.'));
+    for (const refusal of plan.refusals) {
+      out.push(paint('red', `${INDENT}✗ ${clean(refusal.guard)}: ${clean(refusal.message)}`));
+      const hint = overrideHint(plan, refusal);
+      if (hint) out.push(`${INDENT}    To allow this for one run, pass ${paint('bold', hint)}.`);
+    }
+  }
+
+  out.push('', paint('bold', summaryLine(countChanges(plan.changes))));
+  return `${out.join('\n')}\n`;
+}
