@@ -1,0 +1,46 @@
+// A fingerprint of the actual state a plan was computed from, by section, so a saved plan can be
+// refused when PostHog has moved since, naming what moved. Volatile fields (last login, 2FA, key
+// use) are left out: they do not change what the plan does.
+import { createHash } from 'node:crypto';
+import type { ActualState } from '../model/actual.ts';
+import type { Fingerprint } from './types.ts';
+
+/** JSON with object keys sorted, so equal states hash equally whatever the API's order. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+export function sections(actual: ActualState): Record<string, unknown> {
+  const { organization, members, invites, teams, projects } = actual;
+  const out: Record<string, unknown> = {
+    organization,
+    members: Object.values(members).map(({ membershipId, userUuid, email, level }) => ({ membershipId, userUuid, email, level })),
+    invites,
+    teams,
+    projects: Object.values(projects).map(({ id, name }) => ({ id, name })),
+  };
+  for (const p of Object.values(projects)) if (p.rulesLoaded) out[`project:${p.name}`] = p;
+  return out;
+}
+
+export function fingerprint(actual: ActualState): Fingerprint {
+  const hashed = Object.fromEntries(Object.entries(sections(actual)).map(([name, value]) => [name, sha256(canonicalJson(value))]));
+  return { digest: sha256(canonicalJson(hashed)), sections: hashed };
+}
+
+/** Sections that differ between two fingerprints (added, removed or changed). */
+export function moved(saved: Fingerprint, current: Fingerprint): string[] {
+  const names = new Set([...Object.keys(saved.sections), ...Object.keys(current.sections)]);
+  return [...names].filter((n) => saved.sections[n] !== current.sections[n]).sort();
+}
+
+/** The projects whose rules a plan read: the fetcher reads the same ones to check a saved plan. */
+export function projectsRead(fp: Fingerprint): string[] {
+  return Object.keys(fp.sections).filter((s) => s.startsWith('project:')).map((s) => s.slice('project:'.length));
+}

@@ -1,0 +1,109 @@
+// Guards: the plan's safety rules, in one place (STYLE.md principle 7). Pure: given the changes
+// and the state, they say what they refuse and why. A refused plan is still printed.
+import type { ActualState } from '../model/actual.ts';
+import { ORG_LEVELS } from '../model/levels.ts';
+import type { Change, ChangeKind, Refusal } from './types.ts';
+
+export interface Safety {
+  maxDeletes: number;
+  protected: string[];
+}
+
+export interface GuardInput {
+  changes: Change[];
+  actual: ActualState;
+  safety: Safety;
+  /** `--allow-deletes N`: lifts max_deletes for this run, up to N. */
+  allowDeletes?: number;
+}
+
+const refuse = (guard: string, message: string, changes: Change[]): Refusal => ({ guard, message, changeIds: changes.map((c) => c.id) });
+
+export function checkGuards({ changes, actual, safety, allowDeletes }: GuardInput): Refusal[] {
+  const refusals: Refusal[] = [];
+  const me = actual.me.email.toLowerCase();
+  const memberChanges = changes.filter((c) => c.kind === 'member');
+
+  const self = memberChanges.filter((c) => c.key === me && c.destructive);
+  if (self.length) refusals.push(refuse('self', `the plan would remove or demote ${me}, the user behind the running API key: change them from PostHog's settings, or run the tool with another admin's key`, self));
+
+  const guarded = new Set(safety.protected.map((e) => e.toLowerCase()));
+  const hitsProtected = changes.filter((c) => c.destructive && guarded.has(String(c.refs.email ?? '')));
+  if (hitsProtected.length) {
+    const who = [...new Set(hitsProtected.map((c) => String(c.refs.email)))].join(', ');
+    refusals.push(refuse('protected', `the plan would remove or lower access of protected people (${who}): restore their grants in the matrix, or take them out of safety.protected on purpose`, hitsProtected));
+  }
+
+  const isOwner = (email: string) => actual.members[email]?.level === ORG_LEVELS.owner;
+  const ownersLost = memberChanges.filter((c) => isOwner(c.key) && (c.action === 'delete' || c.after?.level !== 'owner'));
+  const ownersGained = memberChanges.filter((c) => c.action === 'update' && c.after?.level === 'owner' && !isOwner(c.key));
+  const owners = Object.values(actual.members).filter((m) => m.level === ORG_LEVELS.owner).length;
+  if (ownersLost.length && owners - ownersLost.length + ownersGained.length < 1) {
+    refusals.push(refuse('last_owner', 'the plan would leave the organization without an owner: keep at least one owner in the matrix', ownersLost));
+  }
+
+  refusals.push(...permissionRefusals(changes, actual, memberChanges, ownersLost, ownersGained));
+
+  const destructive = changes.filter((c) => c.destructive);
+  const limit = Math.max(safety.maxDeletes, allowDeletes ?? 0);
+  if (destructive.length > limit) {
+    refusals.push(refuse('max_deletes', `the plan removes or lowers ${destructive.length} things, more than safety.max_deletes (${safety.maxDeletes}): review them, then run with --allow-deletes ${destructive.length}`, destructive));
+  }
+  return refusals;
+}
+
+/** What PostHog itself would refuse the key's user, caught before anything is sent. */
+function permissionRefusals(changes: Change[], actual: ActualState, memberChanges: Change[], ownersLost: Change[], ownersGained: Change[]): Refusal[] {
+  const level = actual.organization.membershipLevel;
+  const who = actual.me.email;
+  if (changes.length && level < ORG_LEVELS.admin) {
+    return [refuse('permission', `${who} (the key's user) is a member of this organization; PostHog lets only admins and owners change access: use an admin's key`, changes)];
+  }
+  const out: Refusal[] = [];
+  if (level < ORG_LEVELS.owner) {
+    const ownerWork = [...ownersLost, ...ownersGained, ...changes.filter((c) => c.kind === 'invite' && c.after?.level === 'owner')];
+    if (ownerWork.length) out.push(refuse('permission', `only an owner can make, demote or remove owners, and ${who} (the key's user) is an admin: use an owner's key for these changes`, ownerWork));
+  }
+  return out;
+}
+
+/** The API scopes each kind's writes need (REFERENCE.md §0). */
+const WRITE_SCOPES: Record<ChangeKind, string> = {
+  project: 'project:write',
+  team: 'organization:write',
+  org_settings: 'organization:write',
+  domain: 'organization:write',
+  invite: 'organization_member:write',
+  member: 'organization_member:write',
+  team_member: 'organization:write',
+  project_access: 'access_control:write',
+  resource_access: 'access_control:write',
+  secret_key: 'project:write',
+};
+
+export const READ_SCOPES = ['organization:read', 'organization_member:read', 'project:read', 'access_control:read'];
+
+export function requiredScopes(changes: Change[]): string[] {
+  return [...new Set([...READ_SCOPES, ...changes.map((c) => WRITE_SCOPES[c.kind])])].sort();
+}
+
+/** Scopes the key lacks for these changes (`x:write` covers `x:read`; `*` covers all). */
+export function missingScopes(keyScopes: string[], needed: string[]): string[] {
+  const have = new Set(keyScopes);
+  if (have.has('*')) return [];
+  return needed.filter((s) => !have.has(s) && !(s.endsWith(':read') && have.has(s.replace(/:read$/, ':write'))));
+}
+
+/** The preflight before any write: the running key must have every scope and no project scoping. */
+export function preflight(actual: ActualState, changes: Change[]): Refusal[] {
+  const key = actual.key;
+  if (!key) return [refuse('scope', 'the running key could not be read (GET /api/personal_api_keys/@current): use a personal API key', [])];
+  const out: Refusal[] = [];
+  if (key.scopedTeams.length) out.push(refuse('scope', `the running key "${key.label}" is limited to projects (${key.scopedTeams.join(', ')}); PostHog refuses such keys on organization endpoints: use a key scoped to the organization`, []));
+  if (key.scopedOrganizations.length && !key.scopedOrganizations.includes(actual.organization.id)) {
+    out.push(refuse('scope', `the running key "${key.label}" is not allowed in organization ${actual.organization.id}`, []));
+  }
+  const missing = missingScopes(key.scopes, requiredScopes(changes));
+  if (missing.length) out.push(refuse('scope', `the running key "${key.label}" lacks ${missing.map((s) => `'${s}'`).join(', ')}: add ${missing.length === 1 ? 'it' : 'them'} to the key in PostHog (Settings → Personal API keys)`, changes.filter((c) => missing.includes(WRITE_SCOPES[c.kind]))));
+  return out;
+}
