@@ -1,0 +1,113 @@
+// PostHogApi over HTTP: the real paths of REFERENCE.md §2-§8. All pacing, retries and error
+// mapping live in PostHogClient; this file only knows URLs and bodies.
+import type { Logger } from 'pino';
+import { ConfigError } from '../errors.ts';
+import type { OrgLevel } from '../model/levels.ts';
+import { PostHogClient } from './client.ts';
+import type { PostHogClientOptions } from './client.ts';
+import type {
+  AccessControlPut,
+  AccessControlRule,
+  AccessControlsResponse,
+  InviteRequest,
+  InviteResponse,
+  MemberResponse,
+  MeResponse,
+  OrganizationResponse,
+  PersonalApiKeyResponse,
+  PostHogApi,
+  ProjectResponse,
+  RoleMembershipResponse,
+  RoleResponse,
+} from './types.ts';
+
+/**
+ * Page size for list calls. PostHog's LimitOffset pagination defaults to 100 and sets no maximum
+ * (REFERENCE.md §11), so ask for large pages: one call per collection for most organizations.
+ */
+export const LIST_PAGE_SIZE = 1000;
+
+// Encode ids as path segments; '@' is legal in a path and PostHog routes '@current' / '@me' literally.
+const seg = (id: string) => encodeURIComponent(id).replace(/%40/g, '@');
+const org = (orgId: string) => `/api/organizations/${seg(orgId)}`;
+const project = (projectId: number) => `/api/projects/${seg(String(projectId))}`;
+
+export function createPostHogApi(client: PostHogClient): PostHogApi {
+  const list = <T>(path: string) => client.paginate<T>(path, { limit: LIST_PAGE_SIZE });
+  return {
+    me: () => client.get<MeResponse>('/api/users/@me/'),
+    currentKey: () => client.get<PersonalApiKeyResponse>('/api/personal_api_keys/@current/'),
+    organization: (orgId) => client.get<OrganizationResponse>(`${org(orgId)}/`),
+
+    listMembers: (orgId) => list<MemberResponse>(`${org(orgId)}/members/`),
+    updateMemberLevel: (orgId, userUuid, level: OrgLevel) =>
+      client.patch<MemberResponse>(`${org(orgId)}/members/${seg(userUuid)}/`, { level }),
+    removeMember: (orgId, userUuid) => client.delete(`${org(orgId)}/members/${seg(userUuid)}/`),
+
+    listInvites: (orgId) => list<InviteResponse>(`${org(orgId)}/invites/`),
+    createInvite: (orgId, invite: InviteRequest) => client.post<InviteResponse>(`${org(orgId)}/invites/`, invite),
+    deleteInvite: (orgId, inviteId) => client.delete(`${org(orgId)}/invites/${seg(inviteId)}/`),
+
+    listRoles: (orgId) => list<RoleResponse>(`${org(orgId)}/roles/`),
+    createRole: (orgId, name) => client.post<RoleResponse>(`${org(orgId)}/roles/`, { name }),
+    renameRole: (orgId, roleId, name) => client.patch<RoleResponse>(`${org(orgId)}/roles/${seg(roleId)}/`, { name }),
+    deleteRole: (orgId, roleId) => client.delete(`${org(orgId)}/roles/${seg(roleId)}/`),
+    addRoleMember: (orgId, roleId, userUuid) =>
+      client.post<RoleMembershipResponse>(`${org(orgId)}/roles/${seg(roleId)}/role_memberships/`, { user_uuid: userUuid }),
+    removeRoleMember: (orgId, roleId, roleMembershipId) =>
+      client.delete(`${org(orgId)}/roles/${seg(roleId)}/role_memberships/${seg(roleMembershipId)}/`),
+
+    listProjects: (orgId) => list<ProjectResponse>(`${org(orgId)}/projects/`),
+    createProject: (orgId, name) => client.post<ProjectResponse>(`${org(orgId)}/projects/`, { name }),
+
+    projectAccessControls: (projectId) => client.get<AccessControlsResponse>(`${project(projectId)}/access_controls/`),
+    // PUT is an upsert; access_level null deletes the rule and PostHog answers 204 (→ null).
+    putProjectAccessControl: async (projectId, body: AccessControlPut) =>
+      (await client.put<AccessControlRule | undefined>(`${project(projectId)}/access_controls/`, body)) ?? null,
+    resourceAccessControls: (projectId) =>
+      client.get<AccessControlsResponse>(`${project(projectId)}/resource_access_controls/`),
+    putResourceAccessControl: async (projectId, body: AccessControlPut) =>
+      (await client.put<AccessControlRule | undefined>(`${project(projectId)}/resource_access_controls/`, body)) ?? null,
+
+    get requestCount() {
+      return client.requestCount;
+    },
+  };
+}
+
+export interface ApiFromEnvOptions {
+  /** Default: $POSTHOG_PERSONAL_API_KEY. */
+  key?: string;
+  /** Default: $POSTHOG_HOST, else https://us.posthog.com. */
+  host?: string;
+  logger?: Pick<Logger, 'debug' | 'warn'>;
+  signal?: AbortSignal;
+  /** Any other client option (timeouts, retries, limiter). */
+  client?: Omit<PostHogClientOptions, 'key' | 'host' | 'logger' | 'signal'>;
+}
+
+/** The API plus its client; call close() at the end of the run so the process can exit. */
+export type ClosablePostHogApi = PostHogApi & { readonly client: PostHogClient; close(): Promise<void> };
+
+export function createApiFromEnv(options: ApiFromEnvOptions = {}): ClosablePostHogApi {
+  const key = options.key ?? process.env.POSTHOG_PERSONAL_API_KEY;
+  if (!key?.trim()) {
+    throw new ConfigError(
+      'POSTHOG_PERSONAL_API_KEY is not set: create a personal API key in PostHog (Settings → Personal API keys) with ' +
+        'organization:write, organization_member:write, access_control:write and project:read, and export it',
+    );
+  }
+  const host = options.host ?? (process.env.POSTHOG_HOST?.trim() || undefined);
+  const client = new PostHogClient({
+    ...options.client,
+    key,
+    ...(host !== undefined && { host }),
+    ...(options.logger && { logger: options.logger }),
+    ...(options.signal && { signal: options.signal }),
+  });
+  const api = createPostHogApi(client);
+  return Object.defineProperties(api, {
+    client: { value: client, enumerable: true },
+    close: { value: () => client.close(), enumerable: true },
+  }) as ClosablePostHogApi;
+}
