@@ -1,4 +1,5 @@
 // One entry point for the CLI: a plan in, text out, in the format asked for.
+import { InternalError } from '../../errors.ts';
 import type { Plan } from '../types.ts';
 import { renderJson } from './json.ts';
 import { renderMarkdown } from './markdown.ts';
@@ -25,7 +26,7 @@ export function render(plan: Plan, format: RenderFormat, options: RenderOptions 
       return renderJson(plan);
     default: {
       const unknown: never = format;
-      throw new Error(`unknown plan format: ${String(unknown)}`);
+      throw new InternalError(`unknown plan format: ${String(unknown)}`);
     }
   }
 }

@@ -17,7 +17,8 @@ export interface MarkdownOptions {
 }
 
 /**
- * Makes a user's string inert: no HTML, no emphasis, links, headings, table cells or line breaks.
+ * Makes a user's string inert: no HTML, emphasis, links, code, issue references, mentions, table
+ * cells or line breaks.
  * Safe inside table cells and list items (never at the start of a line).
  */
 export function escapeMarkdown(text: string): string {
@@ -26,7 +27,9 @@ export function escapeMarkdown(text: string): string {
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/[\\`*_{}[\]()#+!|~]/g, (c) => `\\${c}`);
+    .replace(/[\\`*_[\]#|~]/g, (c) => `\\${c}`)
+    // "@name" in a note would notify that GitHub user; a zero-width space keeps it plain text.
+    .replace(/(^|[^\w])@(?=\w)/g, '$1@&#8203;');
 }
 
 const e = escapeMarkdown;
@@ -51,7 +54,7 @@ function headBlock(plan: Plan): string[] {
     out.push('> [!CAUTION]', '> **Refused: this plan will not be applied.**');
     for (const refusal of plan.refusals) {
       const hint = overrideHint(plan, refusal);
-      const how = hint ? ` To allow this for one run, pass \`${hint}\`.` : '';
+      const how = hint ? ` — to allow this for one run, pass \`${hint}\`.` : '';
       out.push(`> - **${e(refusal.guard)}**: ${e(refusal.message)}${how}`);
     }
     out.push('');

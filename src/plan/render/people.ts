@@ -51,7 +51,8 @@ function subjectOf(change: Change, lvl: string | undefined): string {
       return lvl ? `organization ${lvl}` : 'organization membership';
     case 'team_member': {
       const team = str(change.refs['team']) ?? keyParts(change)[0] ?? change.key;
-      return lvl ? `membership of ${team} (${lvl})` : `membership of ${team}`;
+      // Plain membership is the usual case; only a team admin is worth saying.
+      return lvl && lvl !== 'member' ? `membership of ${team} (as ${lvl})` : `membership of ${team}`;
     }
     case 'project_access':
       return `${lvl ?? 'access'} on ${projectOf(change)}`;

@@ -23,7 +23,7 @@ const OTHER = 'Other';
 
 export interface SectionGroup {
   title: string;
-  /** More than one kind can land here: lines then name the kind. */
+  /** More than one kind can land here (Organization, Other): lines then name the kind. */
   mixedKinds: boolean;
   changes: Change[];
 }
@@ -41,7 +41,8 @@ export function groupBySection(changes: readonly Change[]): SectionGroup[] {
   for (const title of titles) {
     const list = buckets.get(title);
     if (!list) continue;
-    groups.push({ title, mixedKinds: new Set(list.map((c) => c.kind)).size > 1, changes: list });
+    const section = SECTIONS.find((s) => s.title === title);
+    groups.push({ title, mixedKinds: !section || section.kinds.length > 1, changes: list });
   }
   return groups;
 }
