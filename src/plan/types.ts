@@ -86,6 +86,8 @@ export interface Plan {
   organization: { id: string; name: string };
   matrix: { file: string; sha256: string };
   fingerprint: Fingerprint;
+  /** The matrix's safety settings, so a saved plan is guarded the same way when applied. */
+  safety: { maxDeletes: number; protected: string[] };
   changes: Change[];
   notices: Notice[];
   manualSteps: ManualStep[];

@@ -1,0 +1,145 @@
+// The fetcher: reads PostHog's actual state with the fewest calls the API allows — the user,
+// the key, the organization, one paged list each of members, invites, roles (which embed their
+// memberships) and projects, then two reads per project the matrix names. Read-only.
+import { ConfigError } from '../errors.ts';
+import type { ActualKey, ActualProject, ActualState, ActualSubjectRules } from '../model/actual.ts';
+import type { OrgLevel, ProjectLevel, ResourceLevel } from '../model/levels.ts';
+import type { AccessControlRule, MemberResponse, PostHogApi, ProjectResponse, RoleResponse } from '../posthog/types.ts';
+
+export interface FetchOptions {
+  /** Organization UUID or "@current". */
+  organization: string;
+  /** Projects whose access rules are read (those the matrix names). */
+  projects: string[];
+  /** Parallel reads of project rules. */
+  concurrency?: number;
+}
+
+const email = (e: string) => e.toLowerCase();
+
+/** Run `fn` over `items` with at most `limit` in flight. */
+export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+function subjectRules<L extends string>(
+  rules: AccessControlRule[], byMembership: Map<string, string>, byRole: Map<string, string>,
+): ActualSubjectRules<L> & { unresolved: number } {
+  const out: ActualSubjectRules<L> & { unresolved: number } = { teams: {}, members: {}, unresolved: 0 };
+  for (const r of rules) {
+    const level = { level: r.access_level as L };
+    if (r.organization_member) {
+      const who = byMembership.get(r.organization_member);
+      if (who) out.members[who] = level;
+      else out.unresolved++;
+    } else if (r.role) {
+      const team = byRole.get(r.role);
+      if (team) out.teams[team] = level;
+      else out.unresolved++;
+    } else {
+      out.default = level;
+    }
+  }
+  return out;
+}
+
+function uniqueProjects(list: ProjectResponse[], named: Set<string>): Map<string, ProjectResponse> {
+  const byName = new Map<string, ProjectResponse>();
+  const clashes: string[] = [];
+  for (const p of list) {
+    if (byName.has(p.name) && named.has(p.name)) clashes.push(`two projects are named "${p.name}" (ids ${byName.get(p.name)?.id} and ${p.id}): rename one in PostHog so the matrix can tell them apart`);
+    if (!byName.has(p.name)) byName.set(p.name, p);
+  }
+  if (clashes.length) throw new ConfigError(clashes);
+  return byName;
+}
+
+export async function fetchActual(api: PostHogApi, options: FetchOptions): Promise<ActualState> {
+  const me = await api.me();
+  const orgId = options.organization === '@current' ? me.organization?.id : options.organization;
+  if (!orgId) throw new ConfigError(`${me.email} has no current organization: set organization.id in the matrix (or POSTHOG_ORG_ID)`);
+
+  const [org, key, members, invites, roles, projects] = await Promise.all([
+    api.organization(orgId),
+    api.currentKey().catch(() => null), // e.g. OAuth tokens: the preflight then says what is wrong
+    api.listMembers(orgId),
+    api.listInvites(orgId),
+    api.listRoles(orgId),
+    api.listProjects(orgId),
+  ]);
+
+  const byMembership = new Map(members.map((m: MemberResponse) => [m.id, email(m.user.email)]));
+  const byRole = new Map(roles.map((r: RoleResponse) => [r.id, r.name]));
+  const named = new Set(options.projects);
+  const byName = uniqueProjects(projects, named);
+  const projectNameById = new Map(projects.map((p) => [p.id, p.name]));
+
+  const toRead = [...byName.values()].filter((p) => named.has(p.name));
+  const rules = await mapLimit(toRead, options.concurrency ?? 8, async (p) => {
+    const [access, resources] = await Promise.all([api.projectAccessControls(p.id), api.resourceAccessControls(p.id)]);
+    return { project: p, access: access.access_controls, resources: resources.access_controls };
+  });
+
+  const actualProjects: Record<string, ActualProject> = {};
+  for (const p of byName.values()) actualProjects[p.name] = { id: p.id, name: p.name, rulesLoaded: false, teams: {}, members: {}, resources: {}, unresolvedRules: 0 };
+  for (const { project, access, resources } of rules) {
+    const own = subjectRules<ProjectLevel>(access.filter((r) => r.resource === 'project'), byMembership, byRole);
+    const byResource = new Map<string, AccessControlRule[]>();
+    for (const r of resources) if (r.resource_id === null) byResource.set(r.resource, [...(byResource.get(r.resource) ?? []), r]);
+    let unresolved = own.unresolved;
+    const resourceRules: ActualProject['resources'] = {};
+    for (const [resource, list] of byResource) {
+      const { unresolved: u, ...subjects } = subjectRules<ResourceLevel>(list, byMembership, byRole);
+      unresolved += u;
+      resourceRules[resource] = subjects;
+    }
+    const { unresolved: _u, ...subjects } = own;
+    actualProjects[project.name] = { id: project.id, name: project.name, rulesLoaded: true, ...subjects, resources: resourceRules, unresolvedRules: unresolved };
+  }
+
+  const actualKey: ActualKey | null = key && {
+    id: key.id, label: key.label, scopes: key.scopes, scopedTeams: key.scoped_teams ?? [], scopedOrganizations: key.scoped_organizations ?? [],
+    createdAt: key.created_at, lastUsedAt: key.last_used_at, lastRolledAt: key.last_rolled_at ?? null,
+  };
+
+  return {
+    organization: {
+      id: org.id, name: org.name, membershipLevel: (org.membership_level ?? 1) as OrgLevel,
+      features: org.available_product_features.map((f) => f.key),
+      settings: settingsOf(org), defaultRoleId: org.default_role_id ?? null,
+    },
+    me: { uuid: me.uuid, email: email(me.email) },
+    key: actualKey,
+    members: Object.fromEntries(members.map((m) => [email(m.user.email), {
+      membershipId: m.id, userUuid: m.user.uuid, email: email(m.user.email), level: m.level,
+      is2faEnabled: m.is_2fa_enabled, lastLogin: m.last_login, joinedAt: m.joined_at,
+    }])),
+    invites: Object.fromEntries(invites.map((i) => [email(i.target_email), {
+      id: i.id, email: email(i.target_email), level: i.level, isExpired: i.is_expired, createdAt: i.created_at,
+      projects: Object.fromEntries((i.private_project_access ?? []).flatMap((a) => {
+        const name = projectNameById.get(a.id);
+        return name ? [[name, a.level]] : [];
+      })),
+    }])),
+    teams: Object.fromEntries(roles.map((r) => [r.name, {
+      id: r.id, name: r.name,
+      members: Object.fromEntries((r.members ?? []).map((m) => [email(m.user.email), m.id])),
+    }])),
+    projects: actualProjects,
+  };
+}
+
+const SETTINGS = ['enforce_2fa', 'enforce_verified_domains', 'members_can_invite', 'members_can_create_projects', 'members_can_use_personal_api_keys', 'members_can_see_org_members', 'allow_publicly_shared_resources'];
+
+function settingsOf(org: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(SETTINGS.filter((s) => s in org).map((s) => [s, org[s]]));
+}
