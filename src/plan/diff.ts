@@ -89,7 +89,7 @@ function foldCascades(changes: Change[]): Change[] {
 const PHASE = new Map(KINDS.map((k, i) => [k.kind, i]));
 
 /** Apply order: creates and updates by kind; within a kind, grants before restrictions; removals last, in reverse. */
-function phaseOf(c: Change): number {
+export function phaseOf(c: Change): number {
   const p = PHASE.get(c.kind) ?? 0;
   return c.action === 'delete' ? 2 * KINDS.length - p : p;
 }

@@ -1,0 +1,91 @@
+// The applier: carries a plan out against PostHog, phase by phase in plan order (what others refer
+// to first, removals last), steps within a phase in parallel up to a bound. A failed step skips
+// the steps that depend on it; the others go on. Every step is reported and journaled.
+import type { Logger } from 'pino';
+import type { ActualState } from '../model/actual.ts';
+import type { PostHogApi } from '../posthog/types.ts';
+import { phaseOf } from '../plan/diff.ts';
+import type { ApplyEnv } from '../plan/kind.ts';
+import { kindOf } from '../plan/registry.ts';
+import type { Change, Plan } from '../plan/types.ts';
+import { mapLimit } from '../state/fetch.ts';
+import type { Journal } from './journal.ts';
+
+export interface StepResult {
+  id: string;
+  kind: Change['kind'];
+  action: Change['action'];
+  key: string;
+  status: 'ok' | 'failed' | 'skipped';
+  error?: string;
+  ms: number;
+}
+
+export interface ApplyReport {
+  results: StepResult[];
+  ok: number;
+  failed: number;
+  skipped: number;
+}
+
+export interface ApplyOptions {
+  api: PostHogApi;
+  plan: Plan;
+  /** The state the plan applies to (re-read by the caller). */
+  actual: ActualState;
+  concurrency?: number;
+  logger?: Pick<Logger, 'info' | 'warn' | 'error'>;
+  journal?: Journal;
+  signal?: AbortSignal;
+}
+
+function groupByPhase(changes: Change[]): Change[][] {
+  const phases = new Map<number, Change[]>();
+  for (const c of changes) phases.set(phaseOf(c), [...(phases.get(phaseOf(c)) ?? []), c]);
+  return [...phases.entries()].sort(([a], [b]) => a - b).map(([, list]) => list);
+}
+
+export async function applyPlan(options: ApplyOptions): Promise<ApplyReport> {
+  const { api, plan, actual, logger, journal, signal } = options;
+  const env: ApplyEnv = { api, orgId: actual.organization.id, actual, created: { projects: new Map(), teams: new Map() } };
+  const status = new Map<string, StepResult['status']>();
+  const results: StepResult[] = [];
+
+  const run = async (change: Change): Promise<void> => {
+    const started = Date.now();
+    const blocked = change.dependsOn.find((id) => status.get(id) !== 'ok');
+    let result: StepResult;
+    if (signal?.aborted) {
+      result = { id: change.id, kind: change.kind, action: change.action, key: change.key, status: 'skipped', error: 'interrupted', ms: 0 };
+    } else if (blocked) {
+      result = { id: change.id, kind: change.kind, action: change.action, key: change.key, status: 'skipped', error: `needs ${blocked}, which did not succeed`, ms: 0 };
+    } else {
+      try {
+        const step = kindOf(change.kind)[change.action];
+        if (!step) throw new Error(`${change.kind} has no ${change.action} step`);
+        await step(change, env);
+        result = { id: change.id, kind: change.kind, action: change.action, key: change.key, status: 'ok', ms: Date.now() - started };
+      } catch (e) {
+        result = { id: change.id, kind: change.kind, action: change.action, key: change.key, status: 'failed', error: e instanceof Error ? e.message : String(e), ms: Date.now() - started };
+      }
+    }
+    status.set(change.id, result.status);
+    results.push(result);
+    const line = { stage: 'apply', change: change.id, action: change.action, result: result.status, ms: result.ms };
+    if (result.status === 'ok') logger?.info(line, `${change.action} ${change.kind} ${change.key}`);
+    else logger?.warn({ ...line, error: result.error }, `${result.status}: ${change.action} ${change.kind} ${change.key}`);
+    journal?.write({
+      time: new Date().toISOString(),
+      change: { id: change.id, kind: change.kind, action: change.action, key: change.key, reason: change.reason, note: change.note, before: change.before, after: change.after },
+      result: result.status, error: result.error, ms: result.ms,
+    });
+  };
+
+  for (const phase of groupByPhase(plan.changes)) await mapLimit(phase, options.concurrency ?? 4, run);
+
+  // Report in plan order, whatever order the parallel steps finished in.
+  const order = new Map(plan.changes.map((c, i) => [c.id, i]));
+  results.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+  const count = (s: StepResult['status']) => results.filter((r) => r.status === s).length;
+  return { results, ok: count('ok'), failed: count('failed'), skipped: count('skipped') };
+}
