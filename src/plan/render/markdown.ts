@@ -195,12 +195,16 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
 
   const full = build(people.length, total);
   if (full.length <= limit) return full;
-  if (build(people.length, 0).length <= limit) {
-    return build(people.length, largest(total, (n) => build(people.length, n).length <= limit));
+  const text = build(0, 0);
+  if (text.length <= limit) {
+    // Too long: people and details share what is left, half each, and either may use what the
+    // other does not need.
+    const half = limit - Math.floor((limit - text.length) / 2);
+    let shownPeople = largest(people.length, (n) => build(n, 0).length <= half);
+    const shownChanges = largest(total, (n) => build(shownPeople, n).length <= limit);
+    shownPeople = largest(people.length, (n) => n <= shownPeople || build(n, shownChanges).length <= limit);
+    return build(shownPeople, shownChanges);
   }
-  const shownPeople = largest(people.length, (n) => build(n, 0).length <= limit);
-  const text = build(shownPeople, 0);
-  if (text.length <= limit) return text;
   // Still too long (thousands of notices?): cut hard, and say so.
   const cut = `\n\n_… output cut to fit GitHub's comment limit; ${JSON_HINT}._\n`;
   return text.slice(0, Math.max(0, limit - cut.length)) + cut;
