@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { renderJson } from '../../src/plan/render/json.ts';
+import type { Plan } from '../../src/plan/types.ts';
+import { change, plan, samplePlan } from './builders.ts';
+
+describe('renderJson', () => {
+  it('round-trips: the JSON is the plan itself', () => {
+    const p = samplePlan({
+      notices: [{ level: 'warning', code: 'unmanaged', message: 'Sandbox', key: 'Sandbox' }],
+      manualSteps: [{ key: 'example.com', message: 'verify' }],
+      refusals: [{ guard: 'max_deletes', message: 'too many', changeIds: ['member:dave@example.com'] }],
+    });
+    expect(JSON.parse(renderJson(p))).toEqual(p);
+    expect(JSON.parse(renderJson(p)).formatVersion).toBe(1);
+  });
+
+  it('is pretty-printed with two spaces and ends with a newline', () => {
+    const json = renderJson(plan());
+    expect(json.startsWith('{\n  "formatVersion": 1,\n  "tool": {\n    "name": "posthog-access",')).toBe(true);
+    expect(json.endsWith('}\n')).toBe(true);
+  });
+
+  it("orders keys as the Plan declares them, whatever order the plan was built in", () => {
+    const p = samplePlan();
+    const shuffled = Object.fromEntries(Object.entries(p).reverse()) as unknown as Plan;
+    shuffled.changes = p.changes.map((c) => Object.fromEntries(Object.entries(c).reverse()) as unknown as typeof c);
+    expect(renderJson(shuffled)).toBe(renderJson(p));
+    expect(Object.keys(JSON.parse(renderJson(shuffled)))).toEqual([
+      'formatVersion',
+      'tool',
+      'createdAt',
+      'at',
+      'host',
+      'organization',
+      'matrix',
+      'fingerprint',
+      'safety',
+      'changes',
+      'notices',
+      'manualSteps',
+      'refusals',
+      'summary',
+    ]);
+    const withPatch = change({ patch: [{ op: 'replace', path: '/level', value: 'member' }], note: 'n' });
+    expect(Object.keys(JSON.parse(renderJson(plan({ changes: [withPatch] }))).changes[0])).toEqual([
+      'id',
+      'kind',
+      'action',
+      'key',
+      'before',
+      'after',
+      'patch',
+      'reason',
+      'note',
+      'destructive',
+      'dependsOn',
+      'refs',
+    ]);
+  });
+
+  it('sorts the keys of free-form values and keeps unknown fields, after the known ones', () => {
+    const c = change({ after: { projects: { b: 'member', a: 'admin' }, level: 'member' }, refs: { team: 'T', email: 'e' } });
+    const p = { ...plan({ changes: [c] }), futureField: true } as Plan;
+    const out = JSON.parse(renderJson(p));
+    expect(Object.keys(out.changes[0].after)).toEqual(['level', 'projects']);
+    expect(Object.keys(out.changes[0].after.projects)).toEqual(['a', 'b']);
+    expect(Object.keys(out.changes[0].refs)).toEqual(['email', 'team']);
+    expect(Object.keys(out).at(-1)).toBe('futureField');
+  });
+
+  it('leaves out absent optional fields rather than writing null', () => {
+    const out = JSON.parse(renderJson(plan({ changes: [change()] })));
+    expect('note' in out.changes[0]).toBe(false);
+    expect('patch' in out.changes[0]).toBe(false);
+  });
+});
