@@ -1,0 +1,105 @@
+// The commands: each chooses pipeline steps, prints to stdout and returns an exit code
+// (0 nothing to do or success, 1 error or refused, 2 changes present: PRODUCT.md).
+import { writeFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline/promises';
+import { ConfigError } from '../errors.ts';
+import { render, type RenderFormat } from '../plan/render/index.ts';
+import type { Plan } from '../plan/types.ts';
+import { renderReport } from '../apply/report.ts';
+import { renderJson } from '../plan/render/json.ts';
+import { checkSavedPlan, connect, execute, load, makePlan, readPlanFile, refuseIfUnsafe, type Session } from './pipeline.ts';
+
+export interface Io {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  /** Colour on stdout (a terminal, and NO_COLOR unset). */
+  color: boolean;
+}
+
+export interface PlanFlags {
+  matrix: string;
+  format: RenderFormat;
+  out?: string;
+  at?: string;
+  detailedExitcode?: boolean;
+  allowDeletes?: number;
+}
+
+export interface ApplyFlags extends PlanFlags {
+  yes?: boolean;
+  journal?: string;
+  concurrency?: number;
+}
+
+export const EXIT = { ok: 0, error: 1, changes: 2 } as const;
+
+function print(io: Io, plan: Plan, format: RenderFormat): void {
+  io.stdout.write(render(plan, format, { color: io.color }));
+}
+
+export async function validateCommand(flags: { matrix: string }, session: Session, io: Io): Promise<number> {
+  const { desired, file } = await load(flags.matrix, session);
+  const count = (o: object) => Object.keys(o).length;
+  io.stdout.write(`${file} is valid: ${count(desired.members)} members, ${count(desired.teams)} teams, ${count(desired.projects)} projects.\n`);
+  return EXIT.ok;
+}
+
+export async function planCommand(flags: PlanFlags, session: Session, io: Io, mode: 'plan' | 'drift' = 'plan'): Promise<number> {
+  const matrix = await load(flags.matrix, session);
+  const api = connect(session);
+  try {
+    const { plan } = await makePlan(api, matrix, session, flags);
+    print(io, plan, flags.format);
+    if (flags.out) {
+      await writeFile(flags.out, renderJson(plan));
+      session.logger.info({ stage: 'plan', out: flags.out }, `saved the plan to ${flags.out}; apply it with \`posthog-access apply ${flags.out}\``);
+    }
+    const changed = plan.changes.length > 0;
+    if (mode === 'drift') return changed ? EXIT.changes : EXIT.ok;
+    if (plan.refusals.length) return EXIT.error;
+    return flags.detailedExitcode && changed ? EXIT.changes : EXIT.ok;
+  } finally {
+    await api.close();
+  }
+}
+
+async function confirm(io: Io, plan: Plan): Promise<boolean> {
+  const rl = createInterface({ input: io.stdin, output: io.stdout });
+  try {
+    const answer = await rl.question(`\nApply ${plan.changes.length} change(s) to ${plan.organization.name}? Only 'yes' is accepted: `);
+    return answer.trim() === 'yes';
+  } finally {
+    rl.close();
+  }
+}
+
+export async function applyCommand(planFile: string | undefined, flags: ApplyFlags, session: Session, io: Io): Promise<number> {
+  const api = connect(session);
+  try {
+    let plan: Plan;
+    let actual;
+    if (planFile) {
+      plan = await readPlanFile(planFile);
+      actual = await checkSavedPlan(api, plan, session, flags.allowDeletes);
+      print(io, plan, flags.format);
+    } else {
+      const matrix = await load(flags.matrix, session);
+      ({ plan, actual } = await makePlan(api, matrix, session, flags));
+      print(io, plan, flags.format);
+      if (plan.changes.length && !flags.yes) {
+        if (!io.stdin.isTTY) throw new ConfigError('apply changes PostHog: pass --yes to confirm when not on a terminal, or apply a reviewed plan file (plan --out FILE, then apply FILE)');
+      }
+    }
+    if (!plan.changes.length) return EXIT.ok;
+    refuseIfUnsafe(plan, actual);
+    if (!planFile && !flags.yes && !(await confirm(io, plan))) {
+      io.stdout.write('Apply cancelled: nothing was changed.\n');
+      return EXIT.error;
+    }
+    const report = await execute(api, plan, actual, session, flags);
+    io.stdout.write(`\n${renderReport(report, io.color)}`);
+    return report.failed || report.skipped ? EXIT.error : EXIT.ok;
+  } finally {
+    await api.close();
+  }
+}

@@ -1,0 +1,116 @@
+#!/usr/bin/env node
+// The entry point: parses the command line, runs a command, maps errors to exit codes. The only
+// place that sets the process's exit code; user errors print their message, never a stack.
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { isUserError, ConfigError } from '../errors.ts';
+import { createLogger, LOG_LEVELS, type LogLevel } from '../log.ts';
+import { RENDER_FORMATS } from '../plan/render/index.ts';
+import { TOOL_VERSION } from '../plan/plan.ts';
+import { applyCommand, planCommand, validateCommand, EXIT, type Io } from './commands.ts';
+import { demoCommand } from './demo.ts';
+import type { Session } from './pipeline.ts';
+
+const DEFAULT_MATRIX = 'access-matrix.yaml';
+
+function count(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number, 0 or more');
+  return n;
+}
+
+export async function runCli(argv: string[], options: { env?: Record<string, string | undefined>; io?: Partial<Io>; signal?: AbortSignal } = {}): Promise<number> {
+  const env = options.env ?? process.env;
+  const stdout = options.io?.stdout ?? process.stdout;
+  const io: Io = {
+    stdout,
+    stdin: options.io?.stdin ?? process.stdin,
+    color: options.io?.color ?? (Boolean(stdout.isTTY) && !env.NO_COLOR),
+  };
+  let exitCode: number = EXIT.ok;
+  const session = (opts: { logLevel: LogLevel }): Session => ({ env, logger: createLogger(opts.logLevel), ...(options.signal && { signal: options.signal }) });
+
+  const program = new Command('posthog-access')
+    .description('Declarative access-as-code for PostHog: a YAML access matrix, planned and applied.')
+    .version(TOOL_VERSION)
+    .addOption(new Option('--log-level <level>', 'log detail on stderr').choices(LOG_LEVELS).default('warn'))
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => stdout.write(s), writeErr: (s) => process.stderr.write(s) })
+    .addHelpText('after', `
+Environment: POSTHOG_PERSONAL_API_KEY (required to plan and apply), POSTHOG_HOST (default https://us.posthog.com), POSTHOG_ORG_ID.
+Exit codes: 0 success or nothing to do, 1 error or refused, 2 changes present (plan --detailed-exitcode, drift).
+
+Examples:
+  posthog-access validate
+  posthog-access plan --format markdown > plan.md
+  posthog-access plan --out plan.json && posthog-access apply plan.json
+  posthog-access drift                      # scheduled job: exit 2 when PostHog drifted
+  posthog-access demo                       # try it against the embedded emulator`);
+
+  const matrixOption = () => new Option('-m, --matrix <file>', 'the access matrix').default(DEFAULT_MATRIX);
+  const planOptions = (cmd: Command) =>
+    cmd
+      .addOption(matrixOption())
+      .addOption(new Option('-f, --format <format>', 'output format').choices(RENDER_FORMATS).default('text'))
+      .option('--at <date>', 'plan as of another day (what will have expired by then)')
+      .option('--allow-deletes <n>', 'allow up to N removals and demotions this run (over safety.max_deletes)', count);
+  const global = () => program.opts<{ logLevel: LogLevel }>();
+
+  program.command('validate').description('check the matrix offline; every error with file:line:column')
+    .addOption(matrixOption())
+    .action(async (flags) => { exitCode = await validateCommand(flags, session(global()), io); });
+
+  planOptions(program.command('plan').description('read PostHog and show what apply would change'))
+    .option('-o, --out <file>', 'save the plan (JSON, with the fingerprint of the state it was made from)')
+    .option('--detailed-exitcode', 'exit 2 when there are changes')
+    .action(async (flags) => { exitCode = await planCommand(flags, session(global()), io); });
+
+  planOptions(program.command('apply [plan-file]').description('apply a saved plan (refused if PostHog moved since), or plan and apply'))
+    .option('-y, --yes', 'do not ask for confirmation')
+    .option('--journal <file>', 'append each step to this JSON-lines journal', '.posthog-access/journal.jsonl')
+    .option('--concurrency <n>', 'steps run in parallel', count, 4)
+    .action(async (planFile: string | undefined, flags) => { exitCode = await applyCommand(planFile, flags, session(global()), io); });
+
+  planOptions(program.command('drift').description('plan for scheduled jobs: exit 2 when PostHog differs from the matrix'))
+    .action(async (flags) => { exitCode = await planCommand(flags, session(global()), io, 'drift'); });
+
+  program.command('demo').description('start the embedded emulator, then plan and apply access-matrix.example.yaml against it')
+    .addOption(matrixOption().default('access-matrix.example.yaml'))
+    .action(async (flags) => { exitCode = await demoCommand(flags, session(global()), io); });
+
+  program.command('emulator').description('run the embedded PostHog API emulator (first stdout line: {"url","key","organization"})')
+    .option('-p, --port <n>', 'port (0 picks a free one)', count, 8010)
+    .option('--state <file>', 'load the snapshot from, and save it to, this file')
+    .action(async (flags: { port: number; state?: string }) => {
+      const { runEmulatorCommand } = await import('../emulator/command.ts');
+      await runEmulatorCommand(flags);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (e) {
+    return report(e);
+  }
+}
+
+function report(e: unknown): number {
+  const err = e as { code?: string; exitCode?: number };
+  if (typeof err?.code === 'string' && err.code.startsWith('commander.')) {
+    return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? EXIT.ok : (err.exitCode ?? EXIT.error);
+  }
+  if (isUserError(e)) {
+    const problems = e instanceof ConfigError ? e.problems : [e.message];
+    process.stderr.write(`${problems.map((p) => `error: ${p}`).join('\n')}\n`);
+    if (e instanceof ConfigError && problems.length > 1) process.stderr.write(`${problems.length} problems found.\n`);
+    return EXIT.error;
+  }
+  process.stderr.write(`posthog-access hit an internal error (a bug: please report it with this output):\n${(e as Error)?.stack ?? String(e)}\n`);
+  return EXIT.error;
+}
+
+if (import.meta.main || process.argv[1]?.endsWith('posthog-access.js') || process.argv[1]?.endsWith('main.ts')) {
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
+  process.exitCode = await runCli(process.argv.slice(2), { signal: controller.signal });
+}
