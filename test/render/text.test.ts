@@ -168,3 +168,28 @@ describe('renderText', () => {
     expect(renderText(samplePlan(), { color: false })).toMatchSnapshot();
   });
 });
+
+describe('renderText, with the shapes the differ produces', () => {
+  it('leaves empty fields out of created values', () => {
+    const text = renderText(
+      plan({
+        changes: [
+          change({ kind: 'invite', action: 'create', key: 'erin@example.com', after: { level: 'member', projects: {}, expired: false } }),
+        ],
+      }),
+      { color: false },
+    );
+    expect(text).toContain('+ erin@example.com  level: member\n');
+  });
+
+  it('does not repeat an --allow-deletes the guard already gave', () => {
+    const text = renderText(
+      plan({
+        changes: [change({ action: 'delete' })],
+        refusals: [{ guard: 'max_deletes', message: 'too many: run with --allow-deletes 1', changeIds: [] }],
+      }),
+      { color: false },
+    );
+    expect(text.match(/--allow-deletes/g)).toHaveLength(1);
+  });
+});

@@ -107,12 +107,21 @@ export function fieldChanges(change: Change): FieldChange[] {
   return fields;
 }
 
-/** The fields of a created or deleted value, leaving out a name that merely repeats the key. */
+function isEmpty(value: unknown): boolean {
+  if (value === undefined || value === null || value === false || value === '') return true;
+  if (Array.isArray(value)) return value.length === 0;
+  return typeof value === 'object' && Object.keys(value).length === 0;
+}
+
+/**
+ * The fields of a created or deleted value, leaving out empty ones ("projects: {}", "expired:
+ * false") and a name that merely repeats the key.
+ */
 function valueFields(value: Value | null, key: string, side: 'before' | 'after'): FieldChange[] {
   if (!value) return [];
   const fields: FieldChange[] = [];
   for (const [field, v] of Object.entries(value)) {
-    if (v === undefined || v === key) continue;
+    if (isEmpty(v) || v === key) continue;
     fields.push({ path: field, [side]: formatValue(v) });
   }
   return fields;
@@ -138,7 +147,8 @@ export function deletesToAllow(plan: Plan, refusal: Refusal): number {
 
 /** The way around a refusal, when there is one (only max_deletes can be lifted for one run). */
 export function overrideHint(plan: Plan, refusal: Refusal): string | undefined {
-  if (refusal.guard !== 'max_deletes') return undefined;
+  // The guard's own message may already say it.
+  if (refusal.guard !== 'max_deletes' || refusal.message.includes('--allow-deletes')) return undefined;
   return `--allow-deletes ${deletesToAllow(plan, refusal)}`;
 }
 
