@@ -1,0 +1,178 @@
+// Load the access matrix: read the file, parse YAML (1.2, positions kept), interpolate the
+// environment, check the shape (zod) and the cross-field rules, and normalise to DesiredState.
+// Every problem is collected and thrown at once as one ConfigError, each as `file:line:col: message`.
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { LineCounter, isMap, isScalar, parseDocument, visit } from 'yaml';
+import type { Document, Node, YAMLError } from 'yaml';
+import { ConfigError } from '../errors.ts';
+import type { DesiredState } from '../model/desired.ts';
+import { interpolateDocument } from './interpolate.ts';
+import type { Env } from './interpolate.ts';
+import { issueProblems } from './messages.ts';
+import { normalize } from './normalize.ts';
+import { Positions } from './positions.ts';
+import type { PathProblem } from './positions.ts';
+import { RELATED_LINE, checkRules } from './rules.ts';
+import { matrixSchema } from './schema.ts';
+import type { MatrixInput } from './schema.ts';
+
+export interface LoadedMatrix {
+  desired: DesiredState;
+  /** The path the matrix was read from, as given. */
+  file: string;
+  /** sha256 (hex) of the file's bytes, so a saved plan can tell whether the matrix changed. */
+  sha256: string;
+}
+
+export interface LoadOptions {
+  /** Variables for ${VAR} interpolation; default process.env. */
+  env?: Env;
+}
+
+/** Aliases may expand to at most this many nodes in total (alias bombs fail cleanly). */
+export const MAX_ALIAS_COUNT = 100;
+
+interface Located { line: number; col: number; message: string }
+
+/** Read and validate the matrix file. Throws ConfigError listing every problem. Never uses the network. */
+export async function loadMatrix(file: string, options: LoadOptions = {}): Promise<LoadedMatrix> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message;
+    throw new ConfigError(`${file}: cannot read the access matrix (${why}); pass the right path, or start from access-matrix.example.yaml`);
+  }
+  const loaded = parseMatrix(bytes.toString('utf8'), file, options.env ?? process.env);
+  return { ...loaded, sha256: sha256(bytes) };
+}
+
+export function sha256(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** Parse and validate matrix text (the work of loadMatrix, for tests and callers holding the text). */
+export function parseMatrix(source: string, file: string, env: Env = process.env): LoadedMatrix {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const positions = new Positions(doc, lineCounter);
+  const fail = (problems: Located[]): never => {
+    const sorted = [...problems].sort((a, b) => a.line - b.line || a.col - b.col);
+    const seen = new Set<string>();
+    const lines: string[] = [];
+    for (const p of sorted) {
+      const s = `${file}:${p.line}:${p.col}: ${p.message}`;
+      if (!seen.has(s)) {
+        seen.add(s);
+        lines.push(s);
+      }
+    }
+    throw new ConfigError(lines);
+  };
+
+  // 1. YAML syntax, duplicate keys, unknown tags: nothing else is trustworthy until these are fixed.
+  const yamlProblems = [...doc.errors, ...doc.warnings].map((e) => yamlProblem(e, doc, positions));
+  if (yamlProblems.length > 0) fail(yamlProblems);
+
+  // 2. Dates the YAML schema turned into Date objects (explicit !!timestamp, %YAML 1.1) go back to their text.
+  visit(doc, {
+    Scalar(_k, node) {
+      if (node.value instanceof Date) node.value = typeof node.source === 'string' ? node.source : node.value.toISOString();
+    },
+  });
+
+  // 3. ${VAR} interpolation in values.
+  const interp = interpolateDocument(doc, env);
+  if (interp.length > 0) {
+    fail(interp.map((p) => ({ ...positions.ofOffset(p.offset), message: p.message })));
+  }
+
+  // 4. To plain data, with aliases bounded.
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    if (e instanceof ReferenceError || /alias/i.test(String((e as Error).message))) {
+      fail([{ ...firstAlias(doc, positions), message: `YAML aliases expand to too many nodes (more than ${MAX_ALIAS_COUNT}); this looks like an alias bomb: write the values out, or use fewer aliases` }]);
+    }
+    throw e;
+  }
+
+  // 5. Shape, then cross-field rules; all problems together.
+  const problems: PathProblem[] = [];
+  const root = data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : undefined;
+  const result = matrixSchema.safeParse(data, { reportInput: true });
+  if (!result.success) {
+    const issues = result.error.issues;
+    const versionIssue = root && root.version !== undefined ? issues.find((i) => i.path.length === 1 && i.path[0] === 'version') : undefined;
+    // A matrix of another version is another format: say only that.
+    const chosen = versionIssue ? [versionIssue] : issues;
+    for (const issue of chosen) problems.push(...issueProblems(matrixSchema, issue));
+    if (versionIssue) fail(problems.map((p) => locate(p, positions)));
+  }
+  problems.push(...checkRules(data));
+  if (problems.length > 0 || !result.success) fail(problems.map((p) => locate(p, positions)));
+
+  const desired = normalize(result.data as MatrixInput);
+  return { desired, file, sha256: sha256(source) };
+}
+
+function locate(p: PathProblem, positions: Positions): Located {
+  const pos = positions.at(p.path, p.key ?? false);
+  let message = p.message;
+  if (p.related && message.includes(RELATED_LINE)) {
+    message = message.replace(RELATED_LINE, String(positions.at(p.related, true).line));
+  }
+  return { ...pos, message };
+}
+
+function yamlProblem(e: YAMLError, doc: Document, positions: Positions): Located {
+  const pos = positions.ofOffset(e.pos[0]);
+  switch (e.code) {
+    case 'DUPLICATE_KEY': {
+      const first = firstOfDuplicate(doc, e.pos[0]);
+      const firstAt = first ? positions.ofOffset(first.offset) : undefined;
+      const name = first ? `"${first.key}"` : 'this key';
+      return {
+        ...pos,
+        message: `duplicate key ${name}${firstAt ? ` (first on line ${firstAt.line})` : ''}: a key may appear once in a mapping; merge the two entries into one`,
+      };
+    }
+    case 'TAG_RESOLVE_FAILED':
+      return { ...pos, message: `${e.message}: remove the tag; the matrix uses plain YAML values` };
+    default:
+      return { ...pos, message: `YAML syntax error: ${e.message}` };
+  }
+}
+
+/** For a duplicate key at `offset`, the key text and where its first occurrence is. */
+function firstOfDuplicate(doc: Document, offset: number): { key: string; offset: number } | undefined {
+  let found: { key: string; offset: number } | undefined;
+  visit(doc, {
+    Map(_k, map) {
+      if (found) return visit.BREAK;
+      const dup = map.items.find((p) => (p.key as Node | null)?.range?.[0] === offset);
+      if (!dup) return undefined;
+      const k = isScalar(dup.key) ? dup.key.value : dup.key;
+      const first = map.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === k || String(isScalar(p.key) ? p.key.value : p.key) === String(k));
+      const start = (first?.key as Node | null)?.range?.[0];
+      if (start !== undefined && start !== offset) found = { key: String(k), offset: start };
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
+function firstAlias(doc: Document, positions: Positions): { line: number; col: number } {
+  let at: number | undefined;
+  visit(doc, {
+    Alias(_k, node) {
+      at = node.range?.[0];
+      return visit.BREAK;
+    },
+  });
+  if (at === undefined && isMap(doc.contents)) at = doc.contents.range?.[0];
+  return positions.ofOffset(at ?? 0);
+}

@@ -1,0 +1,204 @@
+// Cross-field rules of the matrix that a shape schema cannot state: references between sections,
+// email validity and uniqueness, expiry consistency, names. They read the raw (interpolated) data
+// defensively, so they run even when the shape has problems and every problem is reported at once.
+import { levelRank } from '../model/levels.ts';
+import type { LevelContext } from '../model/levels.ts';
+import type { Path, PathProblem } from './positions.ts';
+import { showPath } from './messages.ts';
+import { didYouMean } from './suggest.ts';
+
+export const MAX_TEAM_NAME_LENGTH = 200;
+
+const EMAIL = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z][A-Za-z0-9-]*[A-Za-z0-9]$/;
+const HOST = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9]$/;
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const KEY_VALUE = /^(ph[a-z]_|phx_|phs_|phc_)|^[A-Za-z0-9_-]{40,}$/;
+
+/** A reasonable email check: dot-atom local part, a domain with a dot and a letter TLD, ≤ 254 chars. */
+export function isValidEmail(s: string): boolean {
+  return s.length <= 254 && EMAIL.test(s);
+}
+
+type Rec = Record<string, unknown>;
+const rec = (x: unknown): Rec | undefined => (x !== null && typeof x === 'object' && !Array.isArray(x) ? (x as Rec) : undefined);
+const entries = (x: unknown): [string, unknown][] => Object.entries(rec(x) ?? {});
+const list = (x: unknown): unknown[] => (Array.isArray(x) ? x : []);
+
+export function checkRules(data: unknown): PathProblem[] {
+  const out: PathProblem[] = [];
+  const root = rec(data);
+  if (!root) return out;
+  const problem: Report = (path, message, key = false, related) => out.push({ path, message, key, related });
+
+  // Declared members: lower-cased email → the key as written.
+  const members = new Map<string, string>();
+  uniqueEmailKeys(root.members, ['members'], 'members', members, problem);
+  for (const [email, g] of entries(root.members)) {
+    if (!isValidEmail(email)) {
+      problem(['members', email], `"${email}" is not a valid email address; members are keyed by the person's email (e.g. alice@example.com)`, true);
+    }
+    checkGrant(g, ['members', email], 'organization', problem);
+  }
+
+  // Teams.
+  const teams = new Set(Object.keys(rec(root.teams) ?? {}));
+  for (const [name, team] of entries(root.teams)) {
+    checkName(name, ['teams', name], 'team', problem);
+    if (name.length > MAX_TEAM_NAME_LENGTH) {
+      problem(['teams', name], `team name is ${name.length} characters long; PostHog allows at most ${MAX_TEAM_NAME_LENGTH}, shorten it`, true);
+    }
+    const seen = new Map<string, Path>();
+    list(rec(team)?.members).forEach((m, i) => {
+      const email = typeof m === 'string' ? m : rec(m)?.email;
+      if (typeof email !== 'string') return;
+      const path: Path = typeof m === 'string' ? ['teams', name, 'members', i] : ['teams', name, 'members', i, 'email'];
+      checkDeclared(email, path, members, problem);
+      const lower = email.toLowerCase();
+      const first = seen.get(lower);
+      if (first !== undefined) {
+        problem(path, `${email} is listed twice in team "${name}" (first on line ${RELATED_LINE}); keep one entry`, false, first);
+      } else {
+        seen.set(lower, path);
+      }
+    });
+  }
+
+  // Organization.
+  const org = rec(root.organization);
+  if (org) {
+    if (typeof org.id === 'string' && org.id !== '@current' && !UUID.test(org.id)) {
+      problem(['organization', 'id'], `organization.id "${org.id}" is neither an organization UUID nor "@current"; use the UUID from PostHog's organization settings, or "@current" for the API key's organization`);
+    }
+    for (const [host] of entries(org.domains)) {
+      if (!HOST.test(host)) {
+        const lower = host.toLowerCase();
+        problem(['organization', 'domains', host], HOST.test(lower)
+          ? `domain "${host}" must be written in lower case, as PostHog stores it: "${lower}"`
+          : `"${host}" is not a domain host name; write the verified domain itself, e.g. example.com`, true);
+      }
+    }
+    if (typeof org.default_team === 'string') checkTeam(org.default_team, ['organization', 'default_team'], teams, problem);
+  }
+
+  // Projects.
+  const projects = new Set<string>();
+  for (const [name, proj] of entries(root.projects)) {
+    projects.add(name);
+    checkName(name, ['projects', name], 'project', problem);
+    const p = rec(proj);
+    if (!p) continue;
+    const base: Path = ['projects', name];
+    checkGrant(p.access, [...base, 'access'], 'project', problem);
+    checkSubjects(p, base, 'project', teams, members, problem);
+    for (const [type, rules] of entries(p.resources)) {
+      const r = rec(rules);
+      if (!r) continue;
+      const rbase: Path = [...base, 'resources', type];
+      checkGrant(r.default, [...rbase, 'default'], 'resource', problem);
+      checkSubjects(r, rbase, 'resource', teams, members, problem);
+    }
+    for (const [label] of entries(p.secret_keys)) {
+      if (label.trim() === '') problem([...base, 'secret_keys', label], 'a secret key label must not be empty; name the key (e.g. flag-service)', true);
+    }
+  }
+
+  // API keys.
+  for (const [name, key] of entries(root.api_keys)) {
+    const k = rec(key);
+    if (!k) continue;
+    const base: Path = ['api_keys', name];
+    if (typeof k.env === 'string') {
+      if (KEY_VALUE.test(k.env)) {
+        problem([...base, 'env'], `${showPath([...base, 'env'])} looks like a key value, not a variable name; never put key values in the matrix: write the name of the environment variable that holds the key (e.g. POSTHOG_KEY_${name.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}), and revoke the exposed key in PostHog`);
+      } else if (!ENV_NAME.test(k.env)) {
+        problem([...base, 'env'], `${showPath([...base, 'env'])}: "${k.env}" is not an environment variable name; use letters, digits and _ (e.g. POSTHOG_KEY_BI)`);
+      }
+    }
+    list(k.projects).forEach((pname, i) => {
+      if (typeof pname === 'string' && !projects.has(pname)) {
+        problem([...base, 'projects', i], `project "${pname}" is not declared in projects${didYouMean(pname, projects)}; declare it under projects: (an empty mapping {} is enough), or fix the name`);
+      }
+    });
+    list(k.organizations).forEach((o, i) => {
+      if (typeof o === 'string' && o !== '@current' && !UUID.test(o)) {
+        problem([...base, 'organizations', i], `"${o}" is not an organization UUID; use the UUID from PostHog's organization settings, or "@current"`);
+      }
+    });
+  }
+
+  // Safety.
+  list(rec(root.safety)?.protected).forEach((email, i) => {
+    if (typeof email === 'string') checkDeclared(email, ['safety', 'protected', i], members, problem);
+  });
+
+  return out;
+}
+
+type Report = (path: Path, message: string, key?: boolean, related?: Path) => void;
+
+/** Placeholder in a message for the line of the problem's `related` node (filled in by the loader). */
+export const RELATED_LINE = '{related-line}';
+
+function checkName(name: string, path: Path, what: string, problem: Report): void {
+  if (name.trim() === '') problem(path, `a ${what} name must not be empty`, true);
+  else if (name !== name.trim()) problem(path, `${what} name "${name}" has leading or trailing spaces, which PostHog strips; remove them`, true);
+}
+
+/** Keys of a mapping of emails: unique case-insensitively (the second is reported, naming the first's line). */
+function uniqueEmailKeys(value: unknown, base: Path, section: string, seen: Map<string, string>, problem: Report): void {
+  for (const [email] of entries(value)) {
+    const lower = email.toLowerCase();
+    const first = seen.get(lower);
+    if (first !== undefined) {
+      problem([...base, email], `${email} is listed twice in ${section}: emails are case-insensitive and ${first} is on line ${RELATED_LINE}; keep one entry`, true, [...base, first]);
+    } else {
+      seen.set(lower, email);
+    }
+  }
+}
+
+function checkDeclared(email: string, path: Path, members: Map<string, string>, problem: Report, key = false): void {
+  if (members.has(email.toLowerCase())) return;
+  const valid = isValidEmail(email);
+  problem(path, valid
+    ? `${email} is not declared in members${didYouMean(email, members.values(), 2)}; add it under members: with its organization level (e.g. "${email}: member")`
+    : `"${email}" is not a valid email address, nor declared in members${didYouMean(email, members.values(), 2)}`, key);
+}
+
+function checkTeam(name: string, path: Path, teams: Set<string>, problem: Report, key = false): void {
+  if (teams.has(name)) return;
+  problem(path, `team "${name}" is not declared in teams${didYouMean(name, teams)}; declare it under teams: (with its members), or fix the name`, key);
+}
+
+function checkSubjects(
+  owner: Rec, base: Path, context: LevelContext,
+  teams: Set<string>, members: Map<string, string>, problem: Report,
+): void {
+  for (const [team, g] of entries(owner.teams)) {
+    checkTeam(team, [...base, 'teams', team], teams, problem, true);
+    checkGrant(g, [...base, 'teams', team], context, problem);
+  }
+  const seen = new Map<string, string>();
+  uniqueEmailKeys(owner.members, [...base, 'members'], showPath([...base, 'members']), seen, problem);
+  for (const [email, g] of entries(owner.members)) {
+    checkDeclared(email, [...base, 'members', email], members, problem, true);
+    checkGrant(g, [...base, 'members', email], context, problem);
+  }
+}
+
+/** `then` only with `expires`, and lower than `level`. */
+function checkGrant(g: unknown, path: Path, context: LevelContext, problem: Report): void {
+  const o = rec(g);
+  if (!o || o.then === undefined) return;
+  if (o.expires === undefined) {
+    problem([...path, 'then'], `${showPath([...path, 'then'])} only makes sense with "expires"; add expires: YYYY-MM-DD, or remove "then"`, true);
+    return;
+  }
+  if (typeof o.level !== 'string' || typeof o.then !== 'string') return;
+  const lr = levelRank(context, o.level);
+  const tr = levelRank(context, o.then);
+  if (lr >= 0 && tr >= 0 && tr >= lr) {
+    problem([...path, 'then'], `${showPath([...path, 'then'])}: "${o.then}" is not lower than level "${o.level}"; "then" is what remains after the grant expires, so it must be a lower level (or remove "then" to end the grant)`);
+  }
+}
