@@ -1,0 +1,216 @@
+import { describe, expect, it } from 'vitest';
+import { diff } from '../../src/plan/diff.ts';
+import type { Change } from '../../src/plan/types.ts';
+import { ME, actual, desired, project } from './builders.ts';
+
+const NOW = new Date('2026-11-22T12:00:00Z');
+const brief = (c: Change) => `${c.action} ${c.kind} ${c.key}`;
+const plan = (d: ReturnType<typeof desired>, a: ReturnType<typeof actual>, now = NOW) => diff(d, a, now);
+
+describe('differ: organization members', () => {
+  it.each([
+    ['no change when levels match', { 'bob@x.io': { level: 'admin' as const } }, 'admin', []],
+    ['promotes', { 'bob@x.io': { level: 'admin' as const } }, 'member', ['update member bob@x.io']],
+    ['demotes (destructive)', { 'bob@x.io': { level: 'member' as const } }, 'admin', ['update member bob@x.io']],
+    ['reverts an expired grant to `then`', { 'bob@x.io': { level: 'admin' as const, expires: '2026-11-01', then: 'member' as const } }, 'admin', ['update member bob@x.io']],
+    ['keeps a grant through its last day', { 'bob@x.io': { level: 'admin' as const, expires: '2026-11-22', then: 'member' as const } }, 'admin', []],
+    ['removes an expired grant without `then`, even without prune', { 'bob@x.io': { level: 'admin' as const, expires: '2026-11-01' } }, 'admin', ['delete member bob@x.io']],
+  ])('%s', (_name, members, level, expected) => {
+    const result = plan(desired({ members }), actual((a) => a.member('bob@x.io', level as 'admin' | 'member')));
+    expect(result.changes.map(brief)).toEqual(expected);
+  });
+
+  it('marks demotions destructive and promotions not', () => {
+    const down = plan(desired({ members: { 'bob@x.io': { level: 'member' } } }), actual((a) => a.member('bob@x.io', 'admin')));
+    const up = plan(desired({ members: { 'bob@x.io': { level: 'admin' } } }), actual((a) => a.member('bob@x.io', 'member')));
+    expect(down.changes[0]?.destructive).toBe(true);
+    expect(down.changes[0]?.patch).toEqual([{ op: 'replace', path: '/level', value: 'member' }]);
+    expect(up.changes[0]?.destructive).toBe(false);
+  });
+
+  it('reports unlisted members without prune, removes them with prune.members', () => {
+    const a = actual((b) => b.member('gone@x.io', 'member'));
+    const without = plan(desired(), a);
+    expect(without.changes).toEqual([]);
+    expect(without.notices.find((n) => n.code === 'unmanaged')?.message).toContain('gone@x.io');
+    const pruned = plan(desired({ prune: { members: true } }), a);
+    expect(pruned.changes.map(brief)).toEqual(['delete member gone@x.io']);
+    expect(pruned.changes[0]?.reason).toBe('not in the matrix (prune.members)');
+  });
+
+  it('evaluates expiry at the given moment (--at)', () => {
+    const d = desired({ members: { 'bob@x.io': { level: 'admin', expires: '2026-12-01', then: 'member' } } });
+    const a = actual((b) => b.member('bob@x.io', 'admin'));
+    expect(plan(d, a).changes).toEqual([]);
+    expect(plan(d, a, new Date('2026-12-02T00:00:00Z')).changes.map(brief)).toEqual(['update member bob@x.io']);
+  });
+
+  it('lists grants ending within 14 days', () => {
+    const d = desired({ members: { 'bob@x.io': { level: 'admin', expires: '2026-12-01', then: 'member' } } });
+    const result = plan(d, actual((b) => b.member('bob@x.io', 'admin')));
+    expect(result.notices).toContainEqual(expect.objectContaining({ code: 'expiring', key: 'bob@x.io' }));
+  });
+});
+
+describe('differ: invites', () => {
+  it('invites people not in the organization, with their direct project grants', () => {
+    const d = desired({ members: { 'new@x.io': { level: 'member' } }, projects: { Prod: project({ members: { 'new@x.io': { level: 'admin' } } }) } });
+    const result = plan(d, actual((a) => a.project('Prod')));
+    const invite = result.changes.find((c) => c.kind === 'invite');
+    expect(invite).toMatchObject({ action: 'create', key: 'new@x.io', after: { level: 'member', projects: { Prod: 'admin' } } });
+    // The project grant travels with the invite: no separate rule for someone not yet a member.
+    expect(result.changes.filter((c) => c.kind === 'project_access')).toEqual([]);
+  });
+
+  it('does not re-invite while an invite is pending, and says so', () => {
+    const d = desired({ members: { 'new@x.io': { level: 'member' } } });
+    const result = plan(d, actual((a) => a.invite('new@x.io', 'member')));
+    expect(result.changes).toEqual([]);
+    expect(result.notices).toContainEqual(expect.objectContaining({ code: 'pending_invite', key: 'new@x.io' }));
+  });
+
+  it('re-sends an expired invite', () => {
+    const result = plan(desired({ members: { 'new@x.io': { level: 'member' } } }), actual((a) => a.invite('new@x.io', 'member', { expired: true })));
+    expect(result.changes.map(brief)).toEqual(['update invite new@x.io']);
+    expect(result.changes[0]?.reason).toContain('expired');
+  });
+
+  it('revokes dropped invites only with prune.invites', () => {
+    const a = actual((b) => b.invite('old@x.io', 'member'));
+    expect(plan(desired(), a).changes).toEqual([]);
+    expect(plan(desired({ prune: { invites: true } }), a).changes.map(brief)).toEqual(['delete invite old@x.io']);
+  });
+
+  it('a project created in the same plan comes before the invite that names it', () => {
+    const d = desired({ members: { 'new@x.io': { level: 'member' } }, projects: { New: project({ members: { 'new@x.io': { level: 'member' } } }) } });
+    const result = plan(d, actual());
+    expect(result.changes.map(brief)).toEqual(['create project New', 'create invite new@x.io']);
+    expect(result.changes[1]?.dependsOn).toEqual(['project:New']);
+  });
+});
+
+describe('differ: teams and memberships', () => {
+  const members = { 'bob@x.io': { level: 'member' as const }, 'carol@x.io': { level: 'member' as const } };
+
+  it('creates a team and its memberships, memberships depending on the team', () => {
+    const d = desired({ members, teams: { Eng: { members: [{ email: 'bob@x.io' }] } } });
+    const result = plan(d, actual((a) => a.member('bob@x.io', 'member').member('carol@x.io', 'member')));
+    expect(result.changes.map(brief)).toEqual(['create team Eng', 'create team_member Eng / bob@x.io']);
+    expect(result.changes[1]?.dependsOn).toEqual(['team:Eng']);
+  });
+
+  it('matches team names case-insensitively and renames', () => {
+    const d = desired({ teams: { Engineering: { members: [] } } });
+    const result = plan(d, actual((a) => a.team('engineering')));
+    expect(result.changes.map(brief)).toEqual(['update team Engineering']);
+  });
+
+  it('removes memberships and unlisted teams with prune.teams, folding a team\'s memberships into its removal', () => {
+    const a = actual((b) => b.member('bob@x.io', 'member').member('carol@x.io', 'member').team('Eng', ['bob@x.io', 'carol@x.io']).team('Old', ['bob@x.io']));
+    const d = desired({ members, teams: { Eng: { members: [{ email: 'bob@x.io' }] } }, prune: { teams: true } });
+    const result = plan(d, a);
+    expect(result.changes.map(brief)).toEqual(['delete team_member Eng / carol@x.io', 'delete team Old']);
+  });
+
+  it('waits for an invite to be accepted before adding the person to a team', () => {
+    const d = desired({ members: { 'new@x.io': { level: 'member' } }, teams: { Eng: { members: [{ email: 'new@x.io' }] } } });
+    const result = plan(d, actual((a) => a.team('Eng').invite('new@x.io', 'member')));
+    expect(result.changes).toEqual([]);
+  });
+
+  it('ends an expired team membership', () => {
+    const d = desired({ members: { 'bob@x.io': { level: 'member' } }, teams: { Eng: { members: [{ email: 'bob@x.io', expires: '2026-11-01' }] } } });
+    const result = plan(d, actual((a) => a.member('bob@x.io', 'member').team('Eng', ['bob@x.io'])));
+    expect(result.changes.map(brief)).toEqual(['delete team_member Eng / bob@x.io']);
+  });
+});
+
+describe('differ: project and resource access', () => {
+  const members = { 'bob@x.io': { level: 'member' as const } };
+  const base = (rules = {}) => actual((a) => a.member('bob@x.io', 'member').team('Eng').project('Prod', rules));
+
+  it('creates default, team and member rules', () => {
+    const d = desired({ members, teams: { Eng: { members: [] } }, projects: { Prod: project({ default: { level: 'none' }, teams: { Eng: { level: 'member' } }, members: { 'bob@x.io': { level: 'admin' } } }) } });
+    expect(plan(d, base()).changes.map(brief)).toEqual([
+      'create project_access Prod / default',
+      'create project_access Prod / member:bob@x.io',
+      'create project_access Prod / team:Eng',
+    ]);
+  });
+
+  it('updates a level and marks lowering as destructive', () => {
+    const d = desired({ members, projects: { Prod: project({ members: { 'bob@x.io': { level: 'member' } } }) } });
+    const result = plan(d, base({ members: { 'bob@x.io': { level: 'admin' } } }));
+    expect(result.changes).toMatchObject([{ action: 'update', key: 'Prod / member:bob@x.io', before: { level: 'admin' }, after: { level: 'member' }, destructive: true }]);
+  });
+
+  it('removes unstated rules only with prune.project_access', () => {
+    const rules = { members: { 'bob@x.io': { level: 'admin' as const } } };
+    expect(plan(desired({ members, projects: { Prod: project() } }), base(rules)).changes).toEqual([]);
+    const pruned = plan(desired({ members, projects: { Prod: project() }, prune: { projectAccess: true } }), base(rules));
+    expect(pruned.changes.map(brief)).toEqual(['delete project_access Prod / member:bob@x.io']);
+  });
+
+  it('manages resource-type rules within a project', () => {
+    const d = desired({ members, teams: { Eng: { members: [] } }, projects: { Prod: project({ resources: { feature_flag: { default: { level: 'viewer' }, teams: { Eng: { level: 'editor' } }, members: {} } } }) } });
+    const result = plan(d, base({ resources: { feature_flag: { default: { level: 'editor' }, teams: {}, members: {} } } }));
+    expect(result.changes.map(brief)).toEqual(['create resource_access Prod / feature_flag / team:Eng', 'update resource_access Prod / feature_flag / default']);
+    expect(result.changes[1]?.destructive).toBe(true);
+  });
+
+  it('reverts an expired rule to `then`, or removes it', () => {
+    const d = desired({ members, projects: { Prod: project({ members: { 'bob@x.io': { level: 'admin', expires: '2026-03-16' } } }) } });
+    const result = plan(d, base({ members: { 'bob@x.io': { level: 'admin' } } }));
+    expect(result.changes).toMatchObject([{ action: 'delete', key: 'Prod / member:bob@x.io', reason: 'expired 2026-03-16' }]);
+  });
+
+  it('folds the rules and memberships of a removed member into the removal', () => {
+    const a = actual((b) => b.member('gone@x.io', 'member').team('Eng', ['gone@x.io']).project('Prod', { members: { 'gone@x.io': { level: 'member' } } }));
+    const d = desired({ teams: { Eng: { members: [] } }, projects: { Prod: project() }, prune: { members: true, teams: true, projectAccess: true } });
+    const result = plan(d, a);
+    expect(result.changes.map(brief)).toEqual(['delete member gone@x.io']);
+    expect(result.changes[0]?.reason).toContain('2 memberships and rules go with it');
+  });
+
+  it('creates a missing project before its rules, which depend on it', () => {
+    const d = desired({ projects: { New: project({ default: { level: 'none' } }) } });
+    const result = plan(d, actual());
+    expect(result.changes.map(brief)).toEqual(['create project New', 'create project_access New / default']);
+    expect(result.changes[1]?.dependsOn).toEqual(['project:New']);
+  });
+});
+
+describe('differ: ordering and purity', () => {
+  it('orders creates and updates by kind, removals last in reverse kind order', () => {
+    const a = actual((b) => b.member('gone@x.io', 'member').member('bob@x.io', 'member').team('Old').project('Prod', { members: { 'bob@x.io': { level: 'admin' } } }));
+    const d = desired({
+      members: { 'bob@x.io': { level: 'admin' }, 'new@x.io': { level: 'member' } },
+      teams: { Eng: { members: [{ email: 'bob@x.io' }] } },
+      projects: { Prod: project(), New: project() },
+      prune: { members: true, teams: true, projectAccess: true },
+    });
+    expect(plan(d, a).changes.map(brief)).toEqual([
+      'create project New',
+      'create team Eng',
+      'create invite new@x.io',
+      'update member bob@x.io',
+      'create team_member Eng / bob@x.io',
+      'delete project_access Prod / member:bob@x.io',
+      'delete member gone@x.io',
+      'delete team Old',
+    ]);
+  });
+
+  it('is deterministic and does not modify its inputs', () => {
+    const d = desired({ members: { 'bob@x.io': { level: 'admin' } } });
+    const a = actual((b) => b.member('bob@x.io', 'member'));
+    const before = JSON.stringify([d, a]);
+    expect(plan(d, a)).toEqual(plan(d, a));
+    expect(JSON.stringify([d, a])).toBe(before);
+  });
+
+  it('plans nothing for the key user when the matrix matches', () => {
+    expect(plan(desired(), actual()).changes).toEqual([]);
+    expect(ME).toBe('root@example.com');
+  });
+});
