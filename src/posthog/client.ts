@@ -143,6 +143,7 @@ export class PostHogClient {
   private readonly maxDelayMs: number;
   private readonly userAgent: string;
   private sent = 0;
+  private closing: Promise<void> | undefined;
 
   constructor(options: PostHogClientOptions) {
     const key = options.key?.trim() ?? '';
@@ -368,8 +369,9 @@ export class PostHogClient {
     return new ApiError(`unexpected answer from PostHog to ${method} ${path}: ${why}`, { status: 0, code: 'protocol', method, path });
   }
 
-  /** Close the sockets so the CLI exits promptly. */
-  async close(): Promise<void> {
-    await this.agent.close();
+  /** Close the sockets so the CLI exits promptly. Safe to call more than once. */
+  close(): Promise<void> {
+    this.closing ??= this.agent.close();
+    return this.closing;
   }
 }
