@@ -58,6 +58,16 @@ describe('renderMarkdown', () => {
     expect(md).toContain('> - **max\\_deletes**: 2 removals exceed 1 — to allow this for one run, pass `--allow-deletes 2`.');
   });
 
+  it("shows the guard's own --allow-deletes as code", () => {
+    const md = renderMarkdown(
+      plan({
+        changes: [change({ action: 'delete' })],
+        refusals: [{ guard: 'max_deletes', message: 'too many: run with --allow-deletes 1', changeIds: [] }],
+      }),
+    );
+    expect(md).toContain('> - **max\\_deletes**: too many: run with `--allow-deletes 1`\n');
+  });
+
   it('says who gains or loses what, per person', () => {
     const md = renderMarkdown(
       samplePlan({
@@ -144,6 +154,7 @@ describe('renderMarkdown', () => {
       }),
     );
     expect(md.indexOf('`feature_missing`')).toBeLessThan(md.indexOf('`expiring`'));
+    expect(md).toContain('- ℹ️ info `expiring`: bob loses admin in 3 days\n');
     expect(md).toContain('1. **example.com**: verify the domain');
   });
 

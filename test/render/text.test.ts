@@ -118,6 +118,7 @@ describe('renderText', () => {
       { color: false },
     );
     expect(text.indexOf('[unmanaged]')).toBeLessThan(text.indexOf('[pending_invite]'));
+    expect(text).toContain('i info [pending_invite] henry has not answered (henry@example.com)');
     expect(text).toContain('1. example.com: verify the domain with a TXT record');
     expect(text.indexOf('Notices')).toBeLessThan(text.indexOf('Manual steps'));
   });

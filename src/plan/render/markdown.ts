@@ -55,7 +55,8 @@ function headBlock(plan: Plan): string[] {
     for (const refusal of plan.refusals) {
       const hint = overrideHint(plan, refusal);
       const how = hint ? ` — to allow this for one run, pass \`${hint}\`.` : '';
-      out.push(`> - **${e(refusal.guard)}**: ${e(refusal.message)}${how}`);
+      const message = e(refusal.message).replace(/--allow-deletes \d+/g, (flag) => `\`${flag}\``);
+      out.push(`> - **${e(refusal.guard)}**: ${message}${how}`);
     }
     out.push('');
   }
@@ -102,7 +103,7 @@ function noticeBlock(plan: Plan): string[] {
     out.push('#### Notices', '');
     for (const n of noticeOrder(plan.notices)) {
       const mark = n.level === 'warning' ? '⚠️ **warning**' : 'ℹ️ info';
-      const key = n.key !== undefined ? ` (${e(n.key)})` : '';
+      const key = n.key !== undefined && !n.message.includes(n.key) ? ` (${e(n.key)})` : '';
       out.push(`- ${mark} \`${n.code.replace(/`/g, "'")}\`: ${e(n.message)}${key}`);
     }
     out.push('');

@@ -81,7 +81,7 @@ export function renderText(plan: Plan, options: TextOptions): string {
     for (const notice of noticeOrder(plan.notices)) {
       const warning = notice.level === 'warning';
       const mark = warning ? paint('yellow', '!') : paint('cyan', 'i');
-      const key = notice.key !== undefined ? ` ${paint('dim', `(${clean(notice.key)})`)}` : '';
+      const key = notice.key !== undefined && !notice.message.includes(notice.key) ? ` ${paint('dim', `(${clean(notice.key)})`)}` : '';
       const code = paint('dim', `[${clean(notice.code)}]`);
       out.push(`${INDENT}${mark} ${warning ? paint('yellow', 'warning') : 'info'} ${code} ${clean(notice.message)}${key}`);
     }
