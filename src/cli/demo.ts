@@ -1,10 +1,10 @@
 // `demo`: the embedded emulator with its sample organization, and the example matrix planned and
 // applied against it — then an invite accepted, and the access that waited for it applied too.
-import { startEmulator } from '../emulator/server.ts';
 import { applyCommand, planCommand, type Io } from './commands.ts';
 import type { Session } from './pipeline.ts';
 
 export async function demoCommand(flags: { matrix: string }, session: Session, io: Io): Promise<number> {
+  const { startEmulator } = await import('../emulator/server.ts'); // loaded only for the demo
   const emulator = await startEmulator({ port: 0, quiet: true });
   const demo: Session = { ...session, env: { ...session.env, POSTHOG_HOST: emulator.url, POSTHOG_PERSONAL_API_KEY: emulator.key, POSTHOG_ORG_ID: emulator.organization } };
   const step = (title: string) => io.stdout.write(`\n${io.color ? `\x1b[1m${title}\x1b[0m` : title}\n${'─'.repeat(title.length)}\n`);
