@@ -51,6 +51,7 @@ function kindOf(v: unknown): string {
 
 const EXPECTED: Record<string, string> = {
   object: 'a mapping (key: value lines)',
+  record: 'a mapping (key: value lines)',
   array: 'a list',
   string: 'a text value',
   boolean: 'true or false',
@@ -136,6 +137,7 @@ function invalidValue(path: Path, values: readonly unknown[], input: unknown): s
   const p = path.map(String);
   const at = showPath(path);
   if (p.length === 1 && p[0] === 'version') {
+    if (input === undefined) return 'missing "version: 1": this tool reads matrix format version 1; add "version: 1" at the top';
     return `unsupported matrix version ${JSON.stringify(input)}: this tool reads version ${SUPPORTED_VERSIONS.join(', ')}; write "version: 1" (or use the posthog-access release that reads this version)`;
   }
   const lc = levelContext(path);

@@ -39,28 +39,32 @@ export class Positions {
   at(path: Path, key = false): Position {
     let node: unknown = this.#doc.contents;
     let anchor: Node | null = (this.#doc.contents as Node | null) ?? null;
-    let lastKey: Node | null = null;
+    // The key of the pair whose value is `node` (null at the root and in sequences).
+    let ownKey: Node | null = null;
+    let complete = true;
     for (const seg of path) {
       node = this.#deref(node);
       if (isMap(node)) {
         const pair = this.#pairs(node).get(String(seg));
-        if (!pair) break;
-        lastKey = isScalar(pair.key) || isMap(pair.key) || isSeq(pair.key) ? (pair.key as Node) : lastKey;
-        anchor = lastKey;
+        if (!pair) {
+          complete = false;
+          break;
+        }
+        ownKey = (pair.key as Node | null) ?? null;
         node = pair.value;
-        if (node && (node as Node).range) anchor = node as Node;
-        else lastKey = pair.key as Node;
-      } else if (isSeq(node) && typeof seg === 'number') {
-        const item = node.items[seg];
-        if (!item) break;
-        node = item;
-        if ((item as Node).range) anchor = item as Node;
-        lastKey = null;
+        const empty = isScalar(node) && node.value === null && !node.source;
+        anchor = node && (node as Node).range && !empty ? (node as Node) : ownKey;
+      } else if (isSeq(node) && typeof seg === 'number' && node.items[seg]) {
+        node = node.items[seg];
+        ownKey = null;
+        if ((node as Node).range) anchor = node as Node;
       } else {
+        complete = false;
         break;
       }
     }
-    const target = key && lastKey ? lastKey : anchor;
+    // A missing field: point at the key of the mapping that lacks it.
+    const target = (key || !complete) && ownKey ? ownKey : anchor;
     const start = target?.range?.[0];
     return start === undefined ? { line: 1, col: 1 } : this.ofOffset(start);
   }

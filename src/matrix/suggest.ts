@@ -22,7 +22,7 @@ export function editDistance(a: string, b: string, max = Infinity): number {
 /** The candidate closest to `input` (case-insensitive), if it is close enough to be a likely typo. */
 export function closest(input: string, candidates: Iterable<string>, maxDistance?: number): string | undefined {
   const needle = input.toLowerCase();
-  const max = maxDistance ?? Math.max(1, Math.min(3, Math.floor(needle.length / 4)));
+  const max = maxDistance ?? Math.max(1, Math.min(3, Math.ceil(needle.length / 4)));
   let best: string | undefined;
   let bestD = max + 1;
   for (const c of candidates) {
