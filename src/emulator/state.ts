@@ -1,0 +1,429 @@
+// In-memory state of the emulator, indexed for large organizations (100k members, 1k projects).
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { orgLevelName } from '../model/levels.ts';
+import type {
+  AccessControlRow, ActivityLogRow, DomainRow, IdentityProviderConfigRow, InviteRow, MembershipRow, OrganizationRow,
+  PersonalApiKeyRow, ProjectRow, RoleMembershipRow, RoleRow, Snapshot, UserRow,
+} from './snapshot.ts';
+import { parseSnapshot } from './snapshot.ts';
+
+export const INVITE_DAYS_VALIDITY = 3;
+const DAY = 86_400_000;
+
+export function hashKey(value: string): string {
+  return 'sha256$' + createHash('sha256').update(value).digest('hex');
+}
+
+export function newKeyValue(): string {
+  return 'phx_emulator_' + randomBytes(18).toString('base64url');
+}
+
+export function maskKey(value: string): string {
+  return `${value.slice(0, 4)}...${value.slice(-4)}`;
+}
+
+export interface OrgMemberIndex {
+  byUser: Map<string, MembershipRow>;
+  /** Ascending joined_at (insertion order); listed reversed for -joined_at. */
+  ordered: MembershipRow[];
+}
+
+export interface Change { type: string; action: string; field: string | null; before: unknown; after: unknown }
+
+function pushMap<K, V>(map: Map<K, Map<string, V>>, key: K, id: string, value: V): void {
+  let inner = map.get(key);
+  if (!inner) map.set(key, (inner = new Map()));
+  inner.set(id, value);
+}
+
+function insertOrdered(list: MembershipRow[], m: MembershipRow): void {
+  const last = list[list.length - 1];
+  if (!last || last.joined_at <= m.joined_at) { list.push(m); return; }
+  let lo = 0, hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]!.joined_at <= m.joined_at) lo = mid + 1; else hi = mid;
+  }
+  list.splice(lo, 0, m);
+}
+
+export class EmulatorState {
+  orgs = new Map<string, OrganizationRow>();
+  users = new Map<string, UserRow>();
+  usersByEmail = new Map<string, UserRow>();
+  memberships = new Map<string, MembershipRow>();
+  orgMembers = new Map<string, OrgMemberIndex>();
+  userOrgs = new Map<string, Map<string, MembershipRow>>();
+  invites = new Map<string, InviteRow>();
+  orgInvites = new Map<string, Map<string, InviteRow>>();
+  roles = new Map<string, RoleRow>();
+  orgRoles = new Map<string, Map<string, RoleRow>>();
+  roleMemberships = new Map<string, RoleMembershipRow>();
+  roleMembers = new Map<string, Map<string, RoleMembershipRow>>();
+  membershipRoles = new Map<string, Map<string, RoleMembershipRow>>();
+  projects = new Map<number, ProjectRow>();
+  orgProjects = new Map<string, Map<number, ProjectRow>>();
+  accessControls = new Map<string, AccessControlRow>();
+  /** project id → identity key → rule */
+  teamAccessControls = new Map<number, Map<string, AccessControlRow>>();
+  keys = new Map<string, PersonalApiKeyRow>();
+  keysByHash = new Map<string, PersonalApiKeyRow>();
+  domains = new Map<string, DomainRow>();
+  idpConfigs = new Map<string, IdentityProviderConfigRow>();
+  orgLogs = new Map<string, ActivityLogRow[]>();
+  teamLogs = new Map<number, ActivityLogRow[]>();
+  clockIso: string | null = null;
+  rateLimit: Snapshot['rate_limit'];
+  nextUserId = 1;
+  nextProjectId = 1;
+
+  constructor(snapshot: Snapshot) {
+    this.load(snapshot);
+  }
+
+  static fromJSON(input: unknown): EmulatorState {
+    return new EmulatorState(parseSnapshot(input));
+  }
+
+  clear(): void {
+    for (const key of Object.keys(this) as (keyof this)[]) {
+      const v = this[key];
+      if (v instanceof Map) v.clear();
+    }
+    this.nextUserId = 1;
+    this.nextProjectId = 1;
+  }
+
+  load(s: Snapshot): void {
+    this.clear();
+    this.clockIso = s.clock;
+    this.rateLimit = s.rate_limit;
+    for (const o of s.organizations) this.orgs.set(o.id, { ...o });
+    for (const u of s.users) this.addUser({ ...u });
+    const members = [...s.memberships].sort((a, b) => (a.joined_at < b.joined_at ? -1 : a.joined_at > b.joined_at ? 1 : 0));
+    for (const m of members) this.addMembership({ ...m });
+    for (const i of s.invites) this.addInvite({ ...i });
+    for (const r of s.roles) this.addRole({ ...r });
+    for (const rm of s.role_memberships) this.addRoleMembership({ ...rm });
+    for (const p of s.projects) this.addProject({ ...p });
+    for (const ac of s.access_controls) this.putAccessControl({ ...ac });
+    for (const k of s.personal_api_keys) this.addKey({ ...k });
+    for (const d of s.domains) this.domains.set(d.id, { ...d });
+    for (const c of s.identity_provider_configs) this.idpConfigs.set(c.id, { ...c });
+    for (const l of s.activity_logs) this.addLog(l);
+  }
+
+  toSnapshot(): Snapshot {
+    const logs: ActivityLogRow[] = [];
+    for (const list of this.orgLogs.values()) logs.push(...list);
+    logs.sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0));
+    const snap: Snapshot = {
+      version: 1,
+      clock: this.clockIso,
+      organizations: [...this.orgs.values()],
+      users: [...this.users.values()],
+      memberships: [...this.memberships.values()],
+      invites: [...this.invites.values()],
+      roles: [...this.roles.values()],
+      role_memberships: [...this.roleMemberships.values()],
+      projects: [...this.projects.values()],
+      access_controls: [...this.accessControls.values()],
+      personal_api_keys: [...this.keys.values()],
+      domains: [...this.domains.values()],
+      identity_provider_configs: [...this.idpConfigs.values()],
+      activity_logs: logs,
+    };
+    if (this.rateLimit !== undefined) snap.rate_limit = this.rateLimit;
+    return structuredClone(snap);
+  }
+
+  // ---- users & memberships
+  addUser(u: UserRow): UserRow {
+    this.users.set(u.uuid, u);
+    this.usersByEmail.set(u.email.toLowerCase(), u);
+    if (u.id >= this.nextUserId) this.nextUserId = u.id + 1;
+    return u;
+  }
+
+  createUser(email: string, now: Date, extra: Partial<UserRow> = {}): UserRow {
+    const uuid = randomUUID();
+    const local = email.split('@')[0] ?? '';
+    return this.addUser({
+      id: this.nextUserId++,
+      uuid,
+      email,
+      first_name: local ? local[0]!.toUpperCase() + local.slice(1) : '',
+      last_name: '',
+      distinct_id: randomBytes(16).toString('hex'),
+      is_email_verified: true,
+      is_2fa_enabled: false,
+      has_social_auth: false,
+      last_login: null,
+      date_joined: now.toISOString(),
+      is_active: true,
+      current_organization_id: null,
+      ...extra,
+    });
+  }
+
+  userByEmail(email: string): UserRow | undefined {
+    return this.usersByEmail.get(email.toLowerCase());
+  }
+
+  addMembership(m: MembershipRow): MembershipRow {
+    this.memberships.set(m.id, m);
+    let idx = this.orgMembers.get(m.organization_id);
+    if (!idx) this.orgMembers.set(m.organization_id, (idx = { byUser: new Map(), ordered: [] }));
+    idx.byUser.set(m.user_uuid, m);
+    insertOrdered(idx.ordered, m);
+    pushMap(this.userOrgs, m.user_uuid, m.organization_id, m);
+    const user = this.users.get(m.user_uuid);
+    if (user && !user.current_organization_id) user.current_organization_id = m.organization_id;
+    return m;
+  }
+
+  membership(orgId: string, userUuid: string): MembershipRow | undefined {
+    return this.orgMembers.get(orgId)?.byUser.get(userUuid);
+  }
+
+  /** Removes a membership and cascades its access rules and role memberships. */
+  removeMembership(m: MembershipRow): void {
+    this.memberships.delete(m.id);
+    const idx = this.orgMembers.get(m.organization_id);
+    if (idx) {
+      idx.byUser.delete(m.user_uuid);
+      const at = idx.ordered.lastIndexOf(m);
+      if (at >= 0) idx.ordered.splice(at, 1);
+    }
+    this.userOrgs.get(m.user_uuid)?.delete(m.organization_id);
+    for (const rm of [...(this.membershipRoles.get(m.id)?.values() ?? [])]) this.removeRoleMembership(rm);
+    for (const p of this.orgProjects.get(m.organization_id)?.values() ?? []) {
+      for (const ac of [...(this.teamAccessControls.get(p.id)?.values() ?? [])]) {
+        if (ac.organization_member === m.id) this.deleteAccessControl(ac);
+      }
+    }
+    const user = this.users.get(m.user_uuid);
+    if (user && user.current_organization_id === m.organization_id) {
+      user.current_organization_id = this.userOrgs.get(m.user_uuid)?.keys().next().value ?? null;
+    }
+  }
+
+  memberCount(orgId: string): number {
+    return this.orgMembers.get(orgId)?.ordered.length ?? 0;
+  }
+
+  // ---- invites
+  addInvite(i: InviteRow): InviteRow {
+    this.invites.set(i.id, i);
+    pushMap(this.orgInvites, i.organization_id, i.id, i);
+    return i;
+  }
+
+  removeInvite(i: InviteRow): void {
+    this.invites.delete(i.id);
+    this.orgInvites.get(i.organization_id)?.delete(i.id);
+  }
+
+  invitesFor(orgId: string, email: string): InviteRow[] {
+    const out: InviteRow[] = [];
+    for (const i of this.orgInvites.get(orgId)?.values() ?? []) if (i.target_email === email) out.push(i);
+    return out;
+  }
+
+  isExpired(i: InviteRow, now: Date): boolean {
+    return new Date(i.created_at).getTime() + INVITE_DAYS_VALIDITY * DAY < now.getTime();
+  }
+
+  // ---- roles
+  addRole(r: RoleRow): RoleRow {
+    this.roles.set(r.id, r);
+    pushMap(this.orgRoles, r.organization_id, r.id, r);
+    return r;
+  }
+
+  removeRole(r: RoleRow): void {
+    this.roles.delete(r.id);
+    this.orgRoles.get(r.organization_id)?.delete(r.id);
+    for (const rm of [...(this.roleMembers.get(r.id)?.values() ?? [])]) this.removeRoleMembership(rm);
+    this.roleMembers.delete(r.id);
+    for (const p of this.orgProjects.get(r.organization_id)?.values() ?? []) {
+      for (const ac of [...(this.teamAccessControls.get(p.id)?.values() ?? [])]) if (ac.role === r.id) this.deleteAccessControl(ac);
+    }
+    const org = this.orgs.get(r.organization_id);
+    if (org && org.default_role_id === r.id) org.default_role_id = null;
+  }
+
+  addRoleMembership(rm: RoleMembershipRow): RoleMembershipRow {
+    this.roleMemberships.set(rm.id, rm);
+    pushMap(this.roleMembers, rm.role_id, rm.id, rm);
+    pushMap(this.membershipRoles, rm.membership_id, rm.id, rm);
+    return rm;
+  }
+
+  removeRoleMembership(rm: RoleMembershipRow): void {
+    this.roleMemberships.delete(rm.id);
+    this.roleMembers.get(rm.role_id)?.delete(rm.id);
+    this.membershipRoles.get(rm.membership_id)?.delete(rm.id);
+  }
+
+  roleIdsOf(membershipId: string): string[] {
+    return [...(this.membershipRoles.get(membershipId)?.values() ?? [])].map((rm) => rm.role_id);
+  }
+
+  // ---- projects
+  addProject(p: ProjectRow): ProjectRow {
+    this.projects.set(p.id, p);
+    let inner = this.orgProjects.get(p.organization_id);
+    if (!inner) this.orgProjects.set(p.organization_id, (inner = new Map()));
+    inner.set(p.id, p);
+    if (p.id >= this.nextProjectId) this.nextProjectId = p.id + 1;
+    return p;
+  }
+
+  createProject(orgId: string, name: string, now: Date): ProjectRow {
+    return this.addProject({
+      id: this.nextProjectId++,
+      uuid: randomUUID(),
+      organization_id: orgId,
+      name,
+      api_token: 'phc_emulator_' + randomBytes(16).toString('base64url'),
+      timezone: 'UTC',
+      created_at: now.toISOString(),
+      updated_at: now.toISOString(),
+    });
+  }
+
+  // ---- access controls
+  static acIdentity(resource: string, resourceId: string | null, member: string | null, role: string | null): string {
+    return `${resource}|${resourceId ?? ''}|${member ?? ''}|${role ?? ''}`;
+  }
+
+  findAccessControl(teamId: number, resource: string, resourceId: string | null, member: string | null, role: string | null): AccessControlRow | undefined {
+    return this.teamAccessControls.get(teamId)?.get(EmulatorState.acIdentity(resource, resourceId, member, role));
+  }
+
+  putAccessControl(ac: AccessControlRow): AccessControlRow {
+    const key = EmulatorState.acIdentity(ac.resource, ac.resource_id, ac.organization_member, ac.role);
+    let inner = this.teamAccessControls.get(ac.team_id);
+    if (!inner) this.teamAccessControls.set(ac.team_id, (inner = new Map()));
+    const prev = inner.get(key);
+    if (prev) this.accessControls.delete(prev.id);
+    inner.set(key, ac);
+    this.accessControls.set(ac.id, ac);
+    return ac;
+  }
+
+  deleteAccessControl(ac: AccessControlRow): void {
+    this.accessControls.delete(ac.id);
+    this.teamAccessControls.get(ac.team_id)?.delete(EmulatorState.acIdentity(ac.resource, ac.resource_id, ac.organization_member, ac.role));
+  }
+
+  projectRules(teamId: number): AccessControlRow[] {
+    const out: AccessControlRow[] = [];
+    const id = String(teamId);
+    for (const ac of this.teamAccessControls.get(teamId)?.values() ?? []) if (ac.resource === 'project' && ac.resource_id === id) out.push(ac);
+    return out;
+  }
+
+  resourceRules(teamId: number): AccessControlRow[] {
+    const out: AccessControlRow[] = [];
+    for (const ac of this.teamAccessControls.get(teamId)?.values() ?? []) if (ac.resource_id === null) out.push(ac);
+    return out;
+  }
+
+  hasFeature(orgId: string, key: string): boolean {
+    return this.orgs.get(orgId)?.available_product_features.some((f) => f.key === key) ?? false;
+  }
+
+  /** Effective project level (none|member|admin) of a membership, highest matching rule wins. */
+  projectLevel(m: MembershipRow, project: ProjectRow): 'none' | 'member' | 'admin' {
+    if (m.level >= 8) return 'admin';
+    if (!this.hasFeature(m.organization_id, 'access_control')) return 'admin';
+    const roles = this.hasFeature(m.organization_id, 'role_based_access') ? new Set(this.roleIdsOf(m.id)) : new Set<string>();
+    const order = ['none', 'member', 'admin'];
+    let best = -1;
+    let hasDefault = false;
+    for (const ac of this.projectRules(project.id)) {
+      let applies = false;
+      if (!ac.organization_member && !ac.role) { applies = true; hasDefault = true; }
+      else if (ac.organization_member === m.id) applies = true;
+      else if (ac.role && roles.has(ac.role)) applies = true;
+      if (applies) best = Math.max(best, order.indexOf(ac.access_level));
+    }
+    if (!hasDefault) best = Math.max(best, 2);
+    return (order[best] ?? 'none') as 'none' | 'member' | 'admin';
+  }
+
+  // ---- keys
+  addKey(k: PersonalApiKeyRow): PersonalApiKeyRow {
+    this.keys.set(k.id, k);
+    this.keysByHash.set(k.secure_value, k);
+    return k;
+  }
+
+  mintKey(userUuid: string, scopes: string[], now: Date, opts: { label?: string; scoped_teams?: number[] | null; scoped_organizations?: string[] | null } = {}): { row: PersonalApiKeyRow; value: string } {
+    const value = newKeyValue();
+    const row = this.addKey({
+      id: randomBytes(12).toString('base64url'),
+      user_uuid: userUuid,
+      label: opts.label ?? 'emulator key',
+      secure_value: hashKey(value),
+      value,
+      mask_value: maskKey(value),
+      scopes: scopes.length ? scopes : ['*'],
+      scoped_teams: opts.scoped_teams ?? null,
+      scoped_organizations: opts.scoped_organizations ?? null,
+      created_at: now.toISOString(),
+      last_used_at: null,
+      last_rolled_at: null,
+    });
+    return { row, value };
+  }
+
+  keyByValue(value: string): PersonalApiKeyRow | undefined {
+    return this.keysByHash.get(hashKey(value));
+  }
+
+  // ---- activity log
+  addLog(l: ActivityLogRow): void {
+    let list = this.orgLogs.get(l.organization_id);
+    if (!list) this.orgLogs.set(l.organization_id, (list = []));
+    list.push(l);
+    if (l.team_id !== null) {
+      let tl = this.teamLogs.get(l.team_id);
+      if (!tl) this.teamLogs.set(l.team_id, (tl = []));
+      tl.push(l);
+    }
+  }
+
+  log(entry: {
+    orgId: string; teamId?: number | null; user: UserRow | null; activity: string; scope: string; itemId: string | null;
+    name: string | null; changes?: Change[] | null; context?: Record<string, unknown> | null; now: Date;
+  }): void {
+    this.addLog({
+      id: randomUUID(),
+      organization_id: entry.orgId,
+      team_id: entry.teamId ?? null,
+      user_uuid: entry.user?.uuid ?? null,
+      activity: entry.activity,
+      scope: entry.scope,
+      item_id: entry.itemId,
+      detail: { name: entry.name, short_id: null, type: null, changes: entry.changes ?? null, trigger: null, context: entry.context ?? null },
+      created_at: entry.now.toISOString(),
+      is_system: false,
+    });
+  }
+
+  membershipContext(m: MembershipRow): Record<string, unknown> {
+    const u = this.users.get(m.user_uuid);
+    const org = this.orgs.get(m.organization_id);
+    return {
+      organization_id: m.organization_id,
+      organization_name: org?.name ?? null,
+      user_id: u?.id ?? null,
+      user_email: u?.email ?? null,
+      user_name: u ? `${u.first_name} ${u.last_name}`.trim() : null,
+      level: orgLevelName(m.level) === 'admin' ? 'administrator' : orgLevelName(m.level),
+    };
+  }
+}
