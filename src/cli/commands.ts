@@ -80,8 +80,7 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
     let actual;
     if (planFile) {
       plan = await readPlanFile(planFile);
-      actual = await checkSavedPlan(api, plan, session, flags.allowDeletes);
-      print(io, plan, flags.format);
+      actual = await checkSavedPlan(api, plan, session, flags.allowDeletes); // reviewed already: not printed again
     } else {
       const matrix = await load(flags.matrix, session);
       ({ plan, actual } = await makePlan(api, matrix, session, flags));

@@ -1,0 +1,106 @@
+// The example matrix against the emulator's sample organization: plan, apply, plan again (no
+// changes); invites accepted lead to the memberships and grants that waited for them; saved plans
+// are refused when PostHog moved; guards refuse before anything is written.
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cli, control, emulator, type Emulator } from './harness.ts';
+
+const EXAMPLE = 'access-matrix.example.yaml';
+let emu: Emulator;
+let dir: string;
+
+beforeEach(async () => {
+  emu = await emulator();
+  dir = await mkdtemp(join(tmpdir(), 'posthog-access-'));
+});
+afterEach(async () => { await emu.close(); });
+
+const journal = () => ['--journal', join(dir, 'journal.jsonl')];
+
+describe('the example matrix on the sample organization', () => {
+  it('plans changes, applies them, and then plans nothing', async () => {
+    const first = await cli(emu, ['plan', '-m', EXAMPLE, '--detailed-exitcode']);
+    expect(first.code).toBe(2);
+    expect(first.stdout).toContain('+ Data Warehouse');
+    expect(first.stdout).toMatch(/erin@example\.com/);
+
+    const applied = await cli(emu, ['apply', '-m', EXAMPLE, '--yes', ...journal()]);
+    expect(applied.stdout).toContain('0 failed, 0 skipped');
+    expect(applied.code).toBe(0);
+
+    const again = await cli(emu, ['plan', '-m', EXAMPLE, '--detailed-exitcode']);
+    expect(again.stdout).toContain('No changes');
+    expect(again.code).toBe(0);
+  });
+
+  it('gives an invitee her team membership once she accepts', async () => {
+    await cli(emu, ['apply', '-m', EXAMPLE, '--yes', ...journal()]);
+    const accepted = await control(emu, 'POST', '/_emulator/invites/accept', { email: 'erin@example.com' });
+    expect(accepted.status).toBeLessThan(300);
+
+    const waiting = await cli(emu, ['plan', '-m', EXAMPLE, '--format', 'json', '--detailed-exitcode']);
+    expect(waiting.code).toBe(2);
+    const plan = JSON.parse(waiting.stdout);
+    expect(plan.changes.map((c: { id: string }) => c.id)).toEqual(['team_member:Product / erin@example.com']);
+
+    expect((await cli(emu, ['apply', '-m', EXAMPLE, '--yes', ...journal()])).code).toBe(0);
+    expect((await cli(emu, ['plan', '-m', EXAMPLE, '--detailed-exitcode'])).code).toBe(0);
+  });
+
+  it('journals every applied step without the key', async () => {
+    await cli(emu, ['apply', '-m', EXAMPLE, '--yes', ...journal()]);
+    const lines = (await readFile(join(dir, 'journal.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.length).toBeGreaterThan(5);
+    expect(lines.every((l) => l.result === 'ok')).toBe(true);
+    expect(JSON.stringify(lines)).not.toContain(emu.key);
+  });
+});
+
+describe('saved plans', () => {
+  it('applies a saved plan to the state it was made from', async () => {
+    const out = join(dir, 'plan.json');
+    expect((await cli(emu, ['plan', '-m', EXAMPLE, '--out', out])).code).toBe(0);
+    const applied = await cli(emu, ['apply', out, ...journal()]);
+    expect(applied.code).toBe(0);
+    expect((await cli(emu, ['plan', '-m', EXAMPLE, '--detailed-exitcode'])).code).toBe(0);
+  });
+
+  it('refuses a stale plan and names what moved, changing nothing', async () => {
+    const out = join(dir, 'plan.json');
+    await cli(emu, ['plan', '-m', EXAMPLE, '--out', out]);
+    await control(emu, 'POST', '/_emulator/members', { email: 'newcomer@example.com', level: 1 });
+    await control(emu, 'DELETE', '/_emulator/requests');
+    const applied = await cli(emu, ['apply', out, ...journal()]);
+    expect(applied.code).toBe(1);
+    expect(applied.stderr).toContain('stale');
+    expect(applied.stderr).toContain('members');
+    const requests = (await control(emu, 'GET', '/_emulator/requests')).json as { method: string }[];
+    expect(requests.filter((r) => r.method !== 'GET')).toEqual([]);
+  });
+});
+
+describe('guards against the emulator', () => {
+  it('refuses more removals than max_deletes and writes nothing', async () => {
+    const matrix = join(dir, 'm.yaml');
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(matrix, 'version: 1\nmembers:\n  alice@example.com: owner\nprune:\n  members: true\nsafety:\n  max_deletes: 1\n');
+    await control(emu, 'DELETE', '/_emulator/requests');
+    const run = await cli(emu, ['apply', '-m', matrix, '--yes', ...journal()]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/max_deletes/);
+    const requests = (await control(emu, 'GET', '/_emulator/requests')).json as { method: string }[];
+    expect(requests.filter((r) => r.method !== 'GET')).toEqual([]);
+
+    const allowed = await cli(emu, ['apply', '-m', matrix, '--yes', '--allow-deletes', '5', ...journal()]);
+    expect(allowed.code).toBe(0);
+    expect((await cli(emu, ['plan', '-m', matrix, '--detailed-exitcode'])).code).toBe(0);
+  });
+
+  it('needs --yes when not on a terminal', async () => {
+    const run = await cli(emu, ['apply', '-m', EXAMPLE]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('--yes');
+  });
+});

@@ -1,0 +1,53 @@
+// Integration harness: the emulator on 127.0.0.1 and the CLI run in-process, output captured.
+import { PassThrough, Writable } from 'node:stream';
+import { startEmulator } from '../../src/emulator/server.ts';
+import { runCli } from '../../src/cli/main.ts';
+
+export type Emulator = Awaited<ReturnType<typeof startEmulator>>;
+
+export async function emulator(options: Parameters<typeof startEmulator>[0] = {}): Promise<Emulator> {
+  return startEmulator({ port: 0, quiet: true, ...options });
+}
+
+/** Call the emulator's control API (no auth). */
+export async function control(emu: Emulator, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+  const res = await fetch(`${emu.url}${path}`, {
+    method, headers: { 'content-type': 'application/json' }, ...(body !== undefined && { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : null };
+}
+
+/** Call PostHog's API on the emulator with a key. */
+export async function api(emu: Emulator, method: string, path: string, body?: unknown, key = emu.key): Promise<{ status: number; json: any }> {
+  const res = await fetch(`${emu.url}${path}`, {
+    method, headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, ...(body !== undefined && { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : null };
+}
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run `posthog-access <args>` against the emulator; stderr is captured from the process. */
+export async function cli(emu: Emulator | null, args: string[], env: Record<string, string | undefined> = {}): Promise<CliRun> {
+  let stdout = '';
+  const out = new Writable({ write(chunk, _enc, done) { stdout += chunk.toString(); done(); } });
+  const stdin = new PassThrough();
+  let stderr = '';
+  const original = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: string | Uint8Array) => { stderr += chunk.toString(); return true; }) as typeof process.stderr.write;
+  try {
+    const code = await runCli(args, {
+      env: { PATH: process.env.PATH, ...(emu && { POSTHOG_HOST: emu.url, POSTHOG_PERSONAL_API_KEY: emu.key, POSTHOG_ORG_ID: emu.organization }), ...env },
+      io: { stdout: out, stdin, color: false },
+    });
+    return { code, stdout, stderr };
+  } finally {
+    process.stderr.write = original;
+  }
+}
