@@ -55,7 +55,7 @@ const EXPECTED: Record<string, string> = {
   array: 'a list',
   string: 'a text value',
   boolean: 'true or false',
-  number: 'a number',
+  number: 'a whole number', // every number in the matrix is a whole number
   int: 'a whole number',
 };
 
