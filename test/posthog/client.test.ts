@@ -1,9 +1,10 @@
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ApiError, ConfigError } from '../../src/errors.ts';
 import { PostHogClient, parseHost, parseRetryAfter } from '../../src/posthog/client.ts';
 import type { PostHogClientOptions } from '../../src/posthog/client.ts';
 import { maskKey } from '../../src/posthog/errors.ts';
+import { RateLimiter } from '../../src/posthog/rate-limiter.ts';
 import { HOST, KEY, captureLogger, fakeTime } from './helpers.ts';
 
 const clients: PostHogClient[] = [];
@@ -155,6 +156,21 @@ describe('PostHogClient: 429 and Retry-After', () => {
     expect(time.sleeps).toEqual([7_000]);
     expect(client.requestCount).toBe(2);
     scope.done();
+  });
+
+  it('pauses the shared limiter on 429, so concurrent callers wait too', async () => {
+    nock(HOST).get('/api/z/').reply(429, {}, { 'Retry-After': '4' }).get('/api/z/').reply(200, {}).get('/api/other/').reply(200, {});
+    const time = fakeTime(0);
+    const limiter = new RateLimiter({ now: time.now, sleep: time.sleep });
+    const pause = vi.spyOn(limiter, 'pauseFor');
+    const { client } = makeClient({ rateLimiter: limiter, now: time.now, sleep: time.sleep });
+    await client.get('/api/z/');
+    expect(pause).toHaveBeenCalledWith(4_000);
+    expect(time.sleeps).toEqual([4_000]);
+    // A caller that arrives during the pause waits for the rest of it.
+    limiter.pauseFor(1_000);
+    await client.get('/api/other/');
+    expect(time.sleeps).toEqual([4_000, 1_000]);
   });
 
   it('retries a POST after 429 too (PostHog did not process it)', async () => {
