@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client, err, start } from './helpers.ts';
+
+let c: Client;
+let now = new Date('2026-02-01T12:00:00Z');
+beforeAll(async () => { c = await start({ now: () => now }); });
+afterAll(async () => { await c.emulator.close(); });
+
+const inv = () => `/api/organizations/${c.org}/invites/`;
+
+describe('invites', () => {
+  it('lists the sample invites with is_expired from the emulator clock', async () => {
+    const r = await c.get(inv());
+    const byEmail = Object.fromEntries(r.body.results.map((i: any) => [i.target_email, i]));
+    expect(byEmail['henry@example.com'].is_expired).toBe(true);
+    expect(byEmail['zoe@example.com'].is_expired).toBe(false);
+  });
+
+  it('creates (201), lower-cases the domain, keeps the local part', async () => {
+    const r = await c.post(inv(), { target_email: 'Erin@EXAMPLE.com', level: 1, private_project_access: [{ id: 1, level: 'member' }] });
+    expect(r.status).toBe(201);
+    expect(r.body).toMatchObject({ target_email: 'Erin@example.com', level: 1, is_expired: false, private_project_access: [{ id: 1, level: 'member' }] });
+    expect(r.body.created_by.email).toBe('alice@example.com');
+  });
+
+  it('a new invite replaces earlier ones for the same email', async () => {
+    const before = (await c.get(inv())).body.results.find((i: any) => i.target_email === 'henry@example.com');
+    const r = await c.post(inv(), { target_email: 'henry@example.com' });
+    expect(r.status).toBe(201);
+    expect(r.body.id).not.toBe(before.id);
+    expect(r.body.is_expired).toBe(false);
+    const henrys = (await c.get(inv())).body.results.filter((i: any) => i.target_email === 'henry@example.com');
+    expect(henrys).toHaveLength(1);
+  });
+
+  it('400 for an existing member', async () => {
+    const r = await c.post(inv(), { target_email: 'bob@example.com' });
+    expect(err(r)).toMatchObject({ status: 400, type: 'validation_error', detail: 'A user with this email address already belongs to the organization.' });
+  });
+
+  it('403 for a level above your own', async () => {
+    const bob = await c.keyFor('bob@example.com');
+    const r = await c.as(bob).post(inv(), { target_email: 'new@example.com', level: 15 });
+    expect(err(r)).toMatchObject({ status: 403, code: 'permission_denied', detail: 'You cannot invite a user with a higher permission level than your own.' });
+  });
+
+  it('validates private_project_access', async () => {
+    const r = await c.post(inv(), { target_email: 'x@example.com', private_project_access: [{ id: 999, level: 'member' }] });
+    expect(err(r)).toMatchObject({ status: 400, detail: 'Project does not exist on this organization, or it is private and you do not have access to it.' });
+    const bad = await c.post(inv(), { target_email: 'x@example.com', private_project_access: [{ id: 1, level: 8 }] });
+    expect(bad.status).toBe(400);
+  });
+
+  it('requires target_email', async () => {
+    expect(err(await c.post(inv(), { level: 1 }))).toMatchObject({ status: 400, code: 'required', attr: 'target_email' });
+  });
+
+  it('bulk: array required, max 20, created all', async () => {
+    const notArray = await c.post(`${inv()}bulk/`, { target_email: 'a@example.com' });
+    expect(err(notArray)).toMatchObject({ status: 400, detail: 'This endpoint needs an array of data for bulk invite creation.' });
+    const many = Array.from({ length: 21 }, (_, i) => ({ target_email: `p${i}@example.com` }));
+    const tooMany = await c.post(`${inv()}bulk/`, many);
+    expect(err(tooMany)).toMatchObject({ status: 400, code: 'max_length', detail: 'A maximum of 20 invites can be sent in a single request.' });
+    const ok = await c.post(`${inv()}bulk/`, many.slice(0, 2));
+    expect(ok.status).toBe(201);
+    expect(ok.body).toHaveLength(2);
+    const allOrNothing = await c.post(`${inv()}bulk/`, [{ target_email: 'q1@example.com' }, { target_email: 'bob@example.com' }]);
+    expect(allOrNothing.status).toBe(400);
+    expect((await c.get(inv())).body.results.some((i: any) => i.target_email === 'q1@example.com')).toBe(false);
+  });
+
+  it('members cannot delete invites; admins delete (204)', async () => {
+    const carol = await c.keyFor('carol@example.com');
+    const zoe = (await c.get(inv())).body.results.find((i: any) => i.target_email === 'zoe@example.com');
+    expect(err(await c.as(carol).del(`${inv()}${zoe.id}/`))).toMatchObject({ status: 403, detail: 'Your organization access level is insufficient.' });
+    expect((await c.del(`${inv()}${zoe.id}/`)).status).toBe(204);
+    expect((await c.del(`${inv()}${zoe.id}/`)).status).toBe(404);
+  });
+
+  it('ages with the clock: 3-day validity', async () => {
+    now = new Date(now.getTime() + 4 * 86_400_000);
+    const erin = (await c.get(inv())).body.results.find((i: any) => i.target_email === 'Erin@example.com');
+    expect(erin.is_expired).toBe(true);
+    const acc = await c.control('POST', '/_emulator/invites/accept', { email: 'Erin@example.com' });
+    expect(acc.status).toBe(400);
+    expect(acc.body.code).toBe('expired');
+  });
+
+  it('control clock moves time too', async () => {
+    const r = await c.control('POST', '/_emulator/clock', { advance_days: 1 });
+    expect(r.body.now).toBe(new Date(now.getTime() + 86_400_000).toISOString());
+    await c.control('POST', '/_emulator/clock', { now: now.toISOString() });
+  });
+
+  it('acceptance creates the member and one project rule per private_project_access item', async () => {
+    const r = await c.post(inv(), { target_email: 'erin@example.com', level: 1, private_project_access: [{ id: 2, level: 'admin' }] });
+    expect(r.status).toBe(201);
+    const acc = await c.control('POST', '/_emulator/invites/accept', { email: 'erin@example.com' });
+    expect(acc.status).toBe(201);
+    expect(acc.body).toMatchObject({ level: 1, user: { email: 'erin@example.com' } });
+    const rules = (await c.get('/api/projects/2/access_controls/')).body.access_controls;
+    expect(rules).toContainEqual(expect.objectContaining({ organization_member: acc.body.id, access_level: 'admin', resource: 'project', resource_id: '2' }));
+    expect((await c.get(inv())).body.results.some((i: any) => i.target_email === 'erin@example.com')).toBe(false);
+    expect((await c.control('POST', '/_emulator/invites/accept', { email: 'nobody@example.com' })).status).toBe(404);
+  });
+});
