@@ -41,7 +41,10 @@ export interface PostHogClientOptions {
   maxDelayMs?: number; // default 10 s
   /** Client-side pacing; default PostHog's 480/min + 4,800/h. null disables it. */
   rateLimiter?: RateLimiter | null;
-  /** Injectable for tests; the default limiter uses the same sleep and clock. */
+  /**
+   * Injectable for tests; the default limiter uses the same sleep and clock, so inject both: a sleep
+   * that does not advance `now` would make the limiter spin while it waits out a 429.
+   */
   sleep?: Sleep;
   now?: () => number;
   random?: () => number;
