@@ -18,16 +18,20 @@ function count(value: string): number {
   return n;
 }
 
-export async function runCli(argv: string[], options: { env?: Record<string, string | undefined>; io?: Partial<Io>; signal?: AbortSignal } = {}): Promise<number> {
+export async function runCli(
+  argv: string[],
+  options: { env?: Record<string, string | undefined>; io?: Partial<Io> & { stderr?: NodeJS.WritableStream }; signal?: AbortSignal } = {},
+): Promise<number> {
   const env = options.env ?? process.env;
   const stdout = options.io?.stdout ?? process.stdout;
+  const stderr = options.io?.stderr ?? process.stderr;
   const io: Io = {
     stdout,
     stdin: options.io?.stdin ?? process.stdin,
     color: options.io?.color ?? (Boolean(stdout.isTTY) && !env.NO_COLOR),
   };
   let exitCode: number = EXIT.ok;
-  const session = (opts: { logLevel: LogLevel }): Session => ({ env, logger: createLogger(opts.logLevel), ...(options.signal && { signal: options.signal }) });
+  const session = (opts: { logLevel: LogLevel }): Session => ({ env, logger: createLogger(opts.logLevel, stderr), ...(options.signal && { signal: options.signal }) });
 
   const program = new Command('posthog-access')
     .description('Declarative access-as-code for PostHog: a YAML access matrix, planned and applied.')
@@ -35,7 +39,7 @@ export async function runCli(argv: string[], options: { env?: Record<string, str
     .addOption(new Option('--log-level <level>', 'log detail on stderr').choices(LOG_LEVELS).default('warn'))
     .showHelpAfterError()
     .exitOverride()
-    .configureOutput({ writeOut: (s) => stdout.write(s), writeErr: (s) => process.stderr.write(s) })
+    .configureOutput({ writeOut: (s) => stdout.write(s), writeErr: (s) => stderr.write(s) })
     .addHelpText('after', `
 Environment: POSTHOG_PERSONAL_API_KEY (required to plan and apply), POSTHOG_HOST (default https://us.posthog.com), POSTHOG_ORG_ID.
 Exit codes: 0 success or nothing to do, 1 error or refused, 2 changes present (plan --detailed-exitcode, drift).
@@ -90,22 +94,22 @@ Examples:
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (e) {
-    return report(e);
+    return report(e, stderr);
   }
 }
 
-function report(e: unknown): number {
+function report(e: unknown, stderr: NodeJS.WritableStream): number {
   const err = e as { code?: string; exitCode?: number };
   if (typeof err?.code === 'string' && err.code.startsWith('commander.')) {
     return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? EXIT.ok : (err.exitCode ?? EXIT.error);
   }
   if (isUserError(e)) {
     const problems = e instanceof ConfigError ? e.problems : [e.message];
-    process.stderr.write(`${problems.map((p) => `error: ${p}`).join('\n')}\n`);
-    if (e instanceof ConfigError && problems.length > 1) process.stderr.write(`${problems.length} problems found.\n`);
+    stderr.write(`${problems.map((p) => `error: ${p}`).join('\n')}\n`);
+    if (e instanceof ConfigError && problems.length > 1) stderr.write(`${problems.length} problems found.\n`);
     return EXIT.error;
   }
-  process.stderr.write(`posthog-access hit an internal error (a bug: please report it with this output):\n${(e as Error)?.stack ?? String(e)}\n`);
+  stderr.write(`posthog-access hit an internal error (a bug: please report it with this output):\n${(e as Error)?.stack ?? String(e)}\n`);
   return EXIT.error;
 }
 

@@ -33,21 +33,16 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Run `posthog-access <args>` against the emulator; stderr is captured from the process. */
+/** Run `posthog-access <args>` in-process against the emulator, capturing stdout and stderr. */
 export async function cli(emu: Emulator | null, args: string[], env: Record<string, string | undefined> = {}): Promise<CliRun> {
   let stdout = '';
   const out = new Writable({ write(chunk, _enc, done) { stdout += chunk.toString(); done(); } });
   const stdin = new PassThrough();
   let stderr = '';
-  const original = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string | Uint8Array) => { stderr += chunk.toString(); return true; }) as typeof process.stderr.write;
-  try {
-    const code = await runCli(args, {
-      env: { PATH: process.env.PATH, ...(emu && { POSTHOG_HOST: emu.url, POSTHOG_PERSONAL_API_KEY: emu.key, POSTHOG_ORG_ID: emu.organization }), ...env },
-      io: { stdout: out, stdin, color: false },
-    });
-    return { code, stdout, stderr };
-  } finally {
-    process.stderr.write = original;
-  }
+  const err = new Writable({ write(chunk, _enc, done) { stderr += chunk.toString(); done(); } });
+  const code = await runCli(args, {
+    env: { PATH: process.env.PATH, ...(emu && { POSTHOG_HOST: emu.url, POSTHOG_PERSONAL_API_KEY: emu.key, POSTHOG_ORG_ID: emu.organization }), ...env },
+    io: { stdout: out, stderr: err, stdin, color: false },
+  });
+  return { code, stdout, stderr };
 }
