@@ -15,6 +15,7 @@ import { Positions } from './positions.ts';
 import type { PathProblem } from './positions.ts';
 import { RELATED_LINE, checkRules } from './rules.ts';
 import { matrixSchema } from './schema.ts';
+import { withSuggestionBudget } from './suggest.ts';
 import type { MatrixInput } from './schema.ts';
 
 export interface LoadedMatrix {
@@ -55,8 +56,16 @@ export function sha256(data: string | Uint8Array): string {
 
 /** Parse and validate matrix text (the work of loadMatrix, for tests and callers holding the text). */
 export function parseMatrix(source: string, file: string, env: Env = process.env): LoadedMatrix {
+  return withSuggestionBudget(SUGGESTION_BUDGET, () => parse(source, file, env));
+}
+
+/** Candidate comparisons allowed for "did you mean" hints in one load (keeps huge broken files fast). */
+const SUGGESTION_BUDGET = 50_000;
+
+function parse(source: string, file: string, env: Env): LoadedMatrix {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // uniqueKeys off: yaml's own check is quadratic in the size of a mapping; duplicateKeys() is linear.
+  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const positions = new Positions(doc, lineCounter);
   const fail = (problems: Located[]): never => {
     const sorted = [...problems].sort((a, b) => a.line - b.line || a.col - b.col);
@@ -73,7 +82,8 @@ export function parseMatrix(source: string, file: string, env: Env = process.env
   };
 
   // 1. YAML syntax, duplicate keys, unknown tags: nothing else is trustworthy until these are fixed.
-  const yamlProblems = [...doc.errors, ...doc.warnings].map((e) => yamlProblem(e, doc, positions));
+  const yamlProblems = [...doc.errors, ...doc.warnings].map((e) => yamlProblem(e, positions));
+  if (doc.errors.length === 0) yamlProblems.push(...duplicateKeys(doc, positions));
   if (yamlProblems.length > 0) fail(yamlProblems);
 
   // 2. Dates the YAML schema turned into Date objects (explicit !!timestamp, %YAML 1.1) go back to their text.
@@ -128,41 +138,33 @@ function locate(p: PathProblem, positions: Positions): Located {
   return { ...pos, message };
 }
 
-function yamlProblem(e: YAMLError, doc: Document, positions: Positions): Located {
+function yamlProblem(e: YAMLError, positions: Positions): Located {
   const pos = positions.ofOffset(e.pos[0]);
-  switch (e.code) {
-    case 'DUPLICATE_KEY': {
-      const first = firstOfDuplicate(doc, e.pos[0]);
-      const firstAt = first ? positions.ofOffset(first.offset) : undefined;
-      const name = first ? `"${first.key}"` : 'this key';
-      return {
-        ...pos,
-        message: `duplicate key ${name}${firstAt ? ` (first on line ${firstAt.line})` : ''}: a key may appear once in a mapping; merge the two entries into one`,
-      };
-    }
-    case 'TAG_RESOLVE_FAILED':
-      return { ...pos, message: `${e.message}: remove the tag; the matrix uses plain YAML values` };
-    default:
-      return { ...pos, message: `YAML syntax error: ${e.message}` };
-  }
+  if (e.code === 'TAG_RESOLVE_FAILED') return { ...pos, message: `${e.message}: remove the tag; the matrix uses plain YAML values` };
+  return { ...pos, message: `YAML syntax error: ${e.message}` };
 }
 
-/** For a duplicate key at `offset`, the key text and where its first occurrence is. */
-function firstOfDuplicate(doc: Document, offset: number): { key: string; offset: number } | undefined {
-  let found: { key: string; offset: number } | undefined;
+/** Keys that appear twice in one mapping (as the data would see them), each at the second key. */
+function duplicateKeys(doc: Document, positions: Positions): Located[] {
+  const out: Located[] = [];
   visit(doc, {
     Map(_k, map) {
-      if (found) return visit.BREAK;
-      const dup = map.items.find((p) => (p.key as Node | null)?.range?.[0] === offset);
-      if (!dup) return undefined;
-      const k = isScalar(dup.key) ? dup.key.value : dup.key;
-      const first = map.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === k || String(isScalar(p.key) ? p.key.value : p.key) === String(k));
-      const start = (first?.key as Node | null)?.range?.[0];
-      if (start !== undefined && start !== offset) found = { key: String(k), offset: start };
-      return visit.BREAK;
+      const seen = new Map<string, Node>();
+      for (const pair of map.items) {
+        const keyNode = pair.key as Node | null;
+        const name = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
+        const first = seen.get(name);
+        if (first === undefined) {
+          if (keyNode) seen.set(name, keyNode);
+          continue;
+        }
+        const at = positions.ofOffset(keyNode?.range?.[0] ?? 0);
+        const firstLine = positions.ofOffset(first.range?.[0] ?? 0).line;
+        out.push({ ...at, message: `duplicate key "${name}" (first on line ${firstLine}): a key may appear once in a mapping; merge the two entries into one` });
+      }
     },
   });
-  return found;
+  return out;
 }
 
 function firstAlias(doc: Document, positions: Positions): { line: number; col: number } {
