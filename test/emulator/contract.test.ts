@@ -4,8 +4,8 @@
 // read-only fields may be null, write-only fields are not required in responses.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { matchOperation } from '../../src/emulator/routes.ts';
 import { Client, start } from './helpers.ts';
@@ -36,6 +36,8 @@ function lenient(node: any, readOnlyContext = false): any {
 }
 
 const ajv = new Ajv({ strict: false, allErrors: true });
+// ajv-formats is CommonJS: under NodeNext its default import is the module object.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as unknown as (a: Ajv) => void;
 addFormats(ajv);
 ajv.addFormat('decimal', true);
 ajv.addSchema({ $id: 'openapi', components: lenient(spec.components) });
