@@ -85,7 +85,8 @@ Examples:
   program.command('emulator').description('run the embedded PostHog API emulator (first stdout line: {"url","key","organization"})')
     .option('-p, --port <n>', 'port (0 picks a free one)', count, 8010)
     .option('--state <file>', 'load the snapshot from, and save it to, this file')
-    .action(async (flags: { port: number; state?: string }) => {
+    .option('-q, --quiet', 'no request log on stderr')
+    .action(async (flags: { port: number; state?: string; quiet?: boolean }) => {
       const { runEmulatorCommand } = await import('../emulator/command.ts');
       await runEmulatorCommand(flags);
     });
