@@ -13,7 +13,7 @@ import { generateMatrix, generateOrganization, type OrgSize } from './generate.t
 import { parseMatrix } from '../src/matrix/load.ts';
 import { createApiFromEnv } from '../src/posthog/api.ts';
 import { LIST_PAGE_SIZE } from '../src/posthog/api.ts';
-import { fetchActual } from '../src/state/fetch.ts';
+import { fetchActual, scopeOf } from '../src/state/fetch.ts';
 import { buildPlan } from '../src/plan/plan.ts';
 import { applyPlan } from '../src/apply/apply.ts';
 
@@ -68,8 +68,9 @@ async function planLarge(dir: string): Promise<void> {
     const api = createApiFromEnv({ key: emu.key, host: emu.url });
     try {
       const started = performance.now();
-      const actual = await fetchActual(api, { organization: '@current', projects: Object.keys(desired.projects) });
-      const plan = buildPlan({ desired, actual, at: new Date(), createdAt: new Date(), host: emu.url, matrix: { file: 'generated.yaml', sha256: '' } });
+      const read = scopeOf(desired);
+      const actual = await fetchActual(api, read);
+      const plan = buildPlan({ desired, actual, at: new Date(), createdAt: new Date(), host: emu.url, matrix: { file: 'generated.yaml', sha256: '' }, read });
       const seconds = (performance.now() - started) / 1000;
       const named = Object.keys(desired.projects).filter((p) => actual.projects[p]).length;
       const minimum = 3 + Math.ceil(size.members / LIST_PAGE_SIZE) + 3 + 2 * named;
@@ -97,8 +98,9 @@ async function applyMedium(dir: string): Promise<void> {
     const { desired } = parseMatrix(generateMatrix(size, 13), 'generated.yaml', {});
     const api = createApiFromEnv({ key: emu.key, host: emu.url });
     try {
-      const actual = await fetchActual(api, { organization: '@current', projects: Object.keys(desired.projects) });
-      const plan = buildPlan({ desired, actual, at: new Date(), createdAt: new Date(), host: emu.url, matrix: { file: 'generated.yaml', sha256: '' } });
+      const read = scopeOf(desired);
+      const actual = await fetchActual(api, read);
+      const plan = buildPlan({ desired, actual, at: new Date(), createdAt: new Date(), host: emu.url, matrix: { file: 'generated.yaml', sha256: '' }, read });
       const started = performance.now();
       const before = api.requestCount;
       const report = await applyPlan({ api, plan, actual, concurrency: 8 });

@@ -8,8 +8,8 @@ import { loadMatrix, type LoadedMatrix } from '../matrix/load.ts';
 import { createApiFromEnv, type ClosablePostHogApi } from '../posthog/api.ts';
 import { DEFAULT_HOST } from '../posthog/client.ts';
 import { maskKey } from '../posthog/errors.ts';
-import { fetchActual } from '../state/fetch.ts';
-import { fingerprint, moved, projectsRead } from '../plan/fingerprint.ts';
+import { fetchActual, scopeOf } from '../state/fetch.ts';
+import { fingerprint, moved } from '../plan/fingerprint.ts';
 import { checkGuards, preflight } from '../plan/guards.ts';
 import { buildPlan } from '../plan/plan.ts';
 import { PLAN_FORMAT_VERSION, type Plan } from '../plan/types.ts';
@@ -54,11 +54,12 @@ export async function makePlan(
 ): Promise<{ plan: Plan; actual: ActualState }> {
   const now = new Date();
   const at = parseAt(options.at, now);
-  const actual = await fetchActual(api, { organization: matrix.desired.organization.id, projects: Object.keys(matrix.desired.projects) });
+  const read = scopeOf(matrix.desired);
+  const actual = await fetchActual(api, read);
   session.logger.info({ stage: 'fetch', calls: api.requestCount }, `read ${actual.organization.name} in ${api.requestCount} calls`);
   const plan = buildPlan({
     desired: matrix.desired, actual, at, createdAt: now, host: hostOf(session.env),
-    matrix: { file: matrix.file, sha256: matrix.sha256 }, allowDeletes: options.allowDeletes,
+    matrix: { file: matrix.file, sha256: matrix.sha256 }, read, allowDeletes: options.allowDeletes,
   });
   return { plan, actual };
 }
@@ -70,7 +71,7 @@ export async function readPlanFile(path: string): Promise<Plan> {
   } catch (e) {
     throw new ConfigError(`${path}: cannot read the saved plan (${(e as Error).message}); save one with \`posthog-access plan --out ${path}\``);
   }
-  if (plan?.formatVersion !== PLAN_FORMAT_VERSION || !Array.isArray(plan.changes) || !plan.fingerprint) {
+  if (plan?.formatVersion !== PLAN_FORMAT_VERSION || !Array.isArray(plan.changes) || !plan.fingerprint || !plan.read) {
     throw new ConfigError(`${path}: not a posthog-access plan of format version ${PLAN_FORMAT_VERSION}; save one with \`posthog-access plan --out ${path}\``);
   }
   return plan;
@@ -81,7 +82,7 @@ export async function checkSavedPlan(api: ClosablePostHogApi, plan: Plan, sessio
   if (plan.host !== hostOf(session.env)) {
     throw new UnsafePlanError(`the plan was made against ${plan.host}, but POSTHOG_HOST is ${hostOf(session.env)}: run plan again against this host`);
   }
-  const actual = await fetchActual(api, { organization: plan.organization.id, projects: projectsRead(plan.fingerprint) });
+  const actual = await fetchActual(api, { ...plan.read, organization: plan.organization.id });
   const movedSections = moved(plan.fingerprint, fingerprint(actual));
   if (movedSections.length) {
     throw new UnsafePlanError(`the saved plan is stale: PostHog changed since it was made (${movedSections.join(', ')}). Run plan again, review it, and apply the new one`);

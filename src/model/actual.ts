@@ -43,6 +43,33 @@ export interface ActualSubjectRules<L extends string> {
   members: Record<string, ActualRule<L>>;
 }
 
+export interface ActualSecretKey {
+  id: string;
+  label: string;
+  scopes: string[];
+  createdAt: string;
+  lastRolledAt: string | null;
+  lastUsedAt: string | null;
+}
+
+export interface ActualDomain {
+  id: string;
+  domain: string;
+  isVerified: boolean;
+  verificationChallenge: string;
+  jitProvisioning: boolean;
+  ssoEnforcement: string;
+}
+
+export interface ActualIdentityProvider {
+  id: string;
+  name: string;
+  /** Domain ids the configuration applies to. */
+  domainIds: string[];
+  hasSaml: boolean;
+  hasOidc: boolean;
+}
+
 export interface ActualProject extends ActualSubjectRules<ProjectLevel> {
   id: number;
   name: string;
@@ -51,6 +78,8 @@ export interface ActualProject extends ActualSubjectRules<ProjectLevel> {
   resources: Record<string, ActualSubjectRules<ResourceLevel>>;
   /** Rules whose subject no longer resolves (e.g. a role of another org); reported, never touched. */
   unresolvedRules: number;
+  /** By label; absent when not read (the matrix declares no secret keys there and does not prune them). */
+  secretKeys?: Record<string, ActualSecretKey>;
 }
 
 export interface ActualKey {
@@ -82,6 +111,10 @@ export interface ActualState {
   invites: Record<string, ActualInvite>;
   teams: Record<string, ActualTeam>;
   projects: Record<string, ActualProject>;
+  /** Verified and pending SSO domains by name; absent when not read (the matrix declares none). */
+  domains?: Record<string, ActualDomain>;
+  /** Identity provider configurations (SAML/OIDC); read with the domains. */
+  identityProviders?: ActualIdentityProvider[];
 }
 
 /** Case-insensitive lookup of a team (PostHog role names are unique case-insensitively). */

@@ -26,6 +26,7 @@ export function sections(actual: ActualState): Record<string, unknown> {
     projects: Object.values(projects).map(({ id, name }) => ({ id, name })),
   };
   for (const p of Object.values(projects)) if (p.rulesLoaded) out[`project:${p.name}`] = p;
+  if (actual.domains) out.domains = { domains: actual.domains, identityProviders: actual.identityProviders ?? [] };
   return out;
 }
 
@@ -38,9 +39,4 @@ export function fingerprint(actual: ActualState): Fingerprint {
 export function moved(saved: Fingerprint, current: Fingerprint): string[] {
   const names = new Set([...Object.keys(saved.sections), ...Object.keys(current.sections)]);
   return [...names].filter((n) => saved.sections[n] !== current.sections[n]).sort();
-}
-
-/** The projects whose rules a plan read: the fetcher reads the same ones to check a saved plan. */
-export function projectsRead(fp: Fingerprint): string[] {
-  return Object.keys(fp.sections).filter((s) => s.startsWith('project:')).map((s) => s.slice('project:'.length));
 }

@@ -1,6 +1,7 @@
 // Assemble a plan: diff, then guards, feature warnings and the fingerprint. Pure.
 import type { ActualState } from '../model/actual.ts';
 import type { DesiredState } from '../model/desired.ts';
+import type { FetchScope } from '../state/fetch.ts';
 import { diff } from './diff.ts';
 import { fingerprint } from './fingerprint.ts';
 import { checkGuards, missingScopes, requiredScopes } from './guards.ts';
@@ -16,6 +17,8 @@ export interface PlanInput {
   createdAt: Date;
   host: string;
   matrix: { file: string; sha256: string };
+  /** What the fetcher read. */
+  read: FetchScope;
   allowDeletes?: number;
 }
 
@@ -53,6 +56,7 @@ export function buildPlan(input: PlanInput): Plan {
     organization: { id: actual.organization.id, name: actual.organization.name },
     matrix: input.matrix,
     fingerprint: fingerprint(actual),
+    read: input.read,
     safety,
     changes: result.changes,
     notices,

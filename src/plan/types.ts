@@ -86,6 +86,8 @@ export interface Plan {
   organization: { id: string; name: string };
   matrix: { file: string; sha256: string };
   fingerprint: Fingerprint;
+  /** What was read from PostHog; applying a saved plan re-reads the same to compare fingerprints. */
+  read: { organization: string; projects: string[]; secretKeys: string[]; domains: boolean };
   /** The matrix's safety settings, so a saved plan is guarded the same way when applied. */
   safety: { maxDeletes: number; protected: string[] };
   changes: Change[];

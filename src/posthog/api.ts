@@ -9,6 +9,9 @@ import type {
   AccessControlPut,
   AccessControlRule,
   AccessControlsResponse,
+  DomainResponse,
+  IdentityProviderConfigResponse,
+  SecretKeyResponse,
   InviteRequest,
   InviteResponse,
   MemberResponse,
@@ -68,6 +71,19 @@ export function createPostHogApi(client: PostHogClient): PostHogApi {
       client.get<AccessControlsResponse>(`${project(projectId)}/resource_access_controls/`),
     putResourceAccessControl: async (projectId, body: AccessControlPut) =>
       (await client.put<AccessControlRule | undefined>(`${project(projectId)}/resource_access_controls/`, body)) ?? null,
+
+    updateOrganization: (orgId, patch) => client.patch<OrganizationResponse>(`${org(orgId)}/`, patch),
+    listDomains: (orgId) => list<DomainResponse>(`${org(orgId)}/domains/`),
+    createDomain: (orgId, domain) => client.post<DomainResponse>(`${org(orgId)}/domains/`, { domain }),
+    updateDomain: (orgId, domainId, patch) => client.patch<DomainResponse>(`${org(orgId)}/domains/${seg(domainId)}/`, patch),
+    listIdentityProviders: (orgId) => list<IdentityProviderConfigResponse>(`${org(orgId)}/identity_provider_configs/`),
+
+    listSecretKeys: (projectId) => list<SecretKeyResponse>(`${project(projectId)}/project_secret_api_keys/`),
+    createSecretKey: (projectId, body) => client.post<SecretKeyResponse>(`${project(projectId)}/project_secret_api_keys/`, body),
+    updateSecretKey: (projectId, keyId, body) =>
+      client.patch<SecretKeyResponse>(`${project(projectId)}/project_secret_api_keys/${seg(keyId)}/`, body),
+    rollSecretKey: (projectId, keyId) => client.post<SecretKeyResponse>(`${project(projectId)}/project_secret_api_keys/${seg(keyId)}/roll/`),
+    deleteSecretKey: (projectId, keyId) => client.delete(`${project(projectId)}/project_secret_api_keys/${seg(keyId)}/`),
 
     get requestCount() {
       return client.requestCount;

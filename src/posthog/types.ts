@@ -151,6 +151,46 @@ export interface PersonalApiKeyResponse {
   scoped_organizations: string[] | null;
 }
 
+export interface DomainResponse {
+  id: string;
+  domain: string;
+  is_verified: boolean;
+  verified_at: string | null;
+  /** The TXT record value to publish (`_posthog-challenge.<domain>`). */
+  verification_challenge: string;
+  jit_provisioning_enabled: boolean;
+  /** "" = off, else a provider: saml, google-oauth2, github, gitlab. */
+  sso_enforcement: string;
+  has_saml?: boolean;
+  identity_provider_config?: string | null;
+  scim_base_url?: string | null;
+}
+
+export interface IdentityProviderConfigResponse {
+  id: string;
+  name: string;
+  domain_scope: string | null;
+  config_scope: string | null;
+  organization_domain_ids: string[];
+  has_saml: boolean;
+  has_oidc: boolean;
+  created_at?: string;
+  updated_at?: string;
+}
+
+/** A project secret API key (phs_…). `value` is set only in create and roll responses. */
+export interface SecretKeyResponse {
+  id: string;
+  label: string;
+  value?: string | null;
+  mask_value: string | null;
+  created_at: string;
+  created_by?: BasicUser | null;
+  last_used_at: string | null;
+  last_rolled_at: string | null;
+  scopes: string[];
+}
+
 /** What posthog-access calls. Implemented over HTTP by src/posthog/api.ts. */
 export interface PostHogApi {
   me(): Promise<MeResponse>;
@@ -179,6 +219,18 @@ export interface PostHogApi {
   putProjectAccessControl(projectId: number, body: AccessControlPut): Promise<AccessControlRule | null>;
   resourceAccessControls(projectId: number): Promise<AccessControlsResponse>;
   putResourceAccessControl(projectId: number, body: AccessControlPut): Promise<AccessControlRule | null>;
+
+  updateOrganization(orgId: string, patch: Record<string, unknown>): Promise<OrganizationResponse>;
+  listDomains(orgId: string): Promise<DomainResponse[]>;
+  createDomain(orgId: string, domain: string): Promise<DomainResponse>;
+  updateDomain(orgId: string, domainId: string, patch: { jit_provisioning_enabled?: boolean; sso_enforcement?: string }): Promise<DomainResponse>;
+  listIdentityProviders(orgId: string): Promise<IdentityProviderConfigResponse[]>;
+
+  listSecretKeys(projectId: number): Promise<SecretKeyResponse[]>;
+  createSecretKey(projectId: number, body: { label: string; scopes: string[] }): Promise<SecretKeyResponse>;
+  updateSecretKey(projectId: number, keyId: string, body: { scopes: string[] }): Promise<SecretKeyResponse>;
+  rollSecretKey(projectId: number, keyId: string): Promise<SecretKeyResponse>;
+  deleteSecretKey(projectId: number, keyId: string): Promise<void>;
 
   /** Number of HTTP requests sent so far (for benchmarks and call-count tests). */
   readonly requestCount: number;

@@ -2,17 +2,37 @@
 // the key, the organization, one paged list each of members, invites, roles (which embed their
 // memberships) and projects, then two reads per project the matrix names. Read-only.
 import { ConfigError } from '../errors.ts';
-import type { ActualKey, ActualProject, ActualState, ActualSubjectRules } from '../model/actual.ts';
+import type { ActualDomain, ActualKey, ActualProject, ActualState, ActualSubjectRules } from '../model/actual.ts';
+import type { DesiredState } from '../model/desired.ts';
 import type { OrgLevel, ProjectLevel, ResourceLevel } from '../model/levels.ts';
 import type { AccessControlRule, MemberResponse, PostHogApi, ProjectResponse, RoleResponse } from '../posthog/types.ts';
 
-export interface FetchOptions {
+/** What to read beyond the organization's lists; recorded in a plan so apply re-reads the same. */
+export interface FetchScope {
   /** Organization UUID or "@current". */
   organization: string;
   /** Projects whose access rules are read (those the matrix names). */
   projects: string[];
+  /** Projects whose secret keys are read (declared there, or pruned). */
+  secretKeys: string[];
+  /** Whether SSO domains and identity providers are read (the matrix declares domains). */
+  domains: boolean;
+}
+
+export interface FetchOptions extends FetchScope {
   /** Parallel reads of project rules. */
   concurrency?: number;
+}
+
+/** The reads a matrix needs: the minimum, so a matrix without domains or keys costs no call for them. */
+export function scopeOf(desired: DesiredState): FetchScope {
+  const projects = Object.keys(desired.projects);
+  return {
+    organization: desired.organization.id,
+    projects,
+    secretKeys: projects.filter((p) => desired.prune.secretKeys || Object.keys(desired.projects[p]?.secretKeys ?? {}).length > 0),
+    domains: Object.keys(desired.organization.domains).length > 0,
+  };
 }
 
 const email = (e: string) => e.toLowerCase();
@@ -84,14 +104,23 @@ export async function fetchActual(api: PostHogApi, options: FetchOptions): Promi
   const projectNameById = new Map(projects.map((p) => [p.id, p.name]));
 
   const toRead = [...byName.values()].filter((p) => named.has(p.name));
-  const rules = await mapLimit(toRead, options.concurrency ?? 8, async (p) => {
-    const [access, resources] = await Promise.all([api.projectAccessControls(p.id), api.resourceAccessControls(p.id)]);
-    return { project: p, access: access.access_controls, resources: resources.access_controls };
-  });
+  const withKeys = new Set(options.secretKeys);
+  const [rules, domains, identityProviders] = await Promise.all([
+    mapLimit(toRead, options.concurrency ?? 8, async (p) => {
+      const [access, resources, keys] = await Promise.all([
+        api.projectAccessControls(p.id),
+        api.resourceAccessControls(p.id),
+        withKeys.has(p.name) ? api.listSecretKeys(p.id) : undefined,
+      ]);
+      return { project: p, access: access.access_controls, resources: resources.access_controls, keys };
+    }),
+    options.domains ? api.listDomains(orgId) : undefined,
+    options.domains ? api.listIdentityProviders(orgId) : undefined,
+  ]);
 
   const actualProjects: Record<string, ActualProject> = {};
   for (const p of byName.values()) actualProjects[p.name] = { id: p.id, name: p.name, rulesLoaded: false, teams: {}, members: {}, resources: {}, unresolvedRules: 0 };
-  for (const { project, access, resources } of rules) {
+  for (const { project, access, resources, keys } of rules) {
     const own = subjectRules<ProjectLevel>(access.filter((r) => r.resource === 'project'), byMembership, byRole);
     const byResource = new Map<string, AccessControlRule[]>();
     for (const r of resources) if (r.resource_id === null) byResource.set(r.resource, [...(byResource.get(r.resource) ?? []), r]);
@@ -103,7 +132,12 @@ export async function fetchActual(api: PostHogApi, options: FetchOptions): Promi
       resourceRules[resource] = subjects;
     }
     const { unresolved: _u, ...subjects } = own;
-    actualProjects[project.name] = { id: project.id, name: project.name, rulesLoaded: true, ...subjects, resources: resourceRules, unresolvedRules: unresolved };
+    actualProjects[project.name] = {
+      id: project.id, name: project.name, rulesLoaded: true, ...subjects, resources: resourceRules, unresolvedRules: unresolved,
+      ...(keys && { secretKeys: Object.fromEntries(keys.map((k) => [k.label, {
+        id: k.id, label: k.label, scopes: k.scopes, createdAt: k.created_at, lastRolledAt: k.last_rolled_at, lastUsedAt: k.last_used_at,
+      }])) }),
+    };
   }
 
   const actualKey: ActualKey | null = key && {
@@ -135,6 +169,15 @@ export async function fetchActual(api: PostHogApi, options: FetchOptions): Promi
       members: Object.fromEntries((r.members ?? []).map((m) => [email(m.user.email), m.id])),
     }])),
     projects: actualProjects,
+    ...(domains && {
+      domains: Object.fromEntries(domains.map((d): [string, ActualDomain] => [d.domain, {
+        id: d.id, domain: d.domain, isVerified: d.is_verified, verificationChallenge: d.verification_challenge,
+        jitProvisioning: d.jit_provisioning_enabled, ssoEnforcement: d.sso_enforcement ?? '',
+      }])),
+    }),
+    ...(identityProviders && {
+      identityProviders: identityProviders.map((c) => ({ id: c.id, name: c.name, domainIds: c.organization_domain_ids ?? [], hasSaml: c.has_saml, hasOidc: c.has_oidc })),
+    }),
   };
 }
 

@@ -24,7 +24,7 @@ describe('fetch call count', () => {
     try {
       emu.requests.length = 0;
       const named = Array.from({ length: NAMED }, (_, i) => projectName(i));
-      const actual = await fetchActual(api, { organization: '@current', projects: named });
+      const actual = await fetchActual(api, { organization: '@current', projects: named, secretKeys: [], domains: false });
 
       const memberPages = Math.ceil(MEMBERS / LIST_PAGE_SIZE);
       const minimum = 3 /* @me, key, organization */ + memberPages + 1 /* invites */ + 1 /* roles */ + 1 /* projects */ + 2 * NAMED;

@@ -31,6 +31,7 @@ export function plan(overrides: Partial<Plan> = {}): Plan {
     organization: { id: '0191b2c3-0000-7000-8000-000000000001', name: 'Acme' },
     matrix: { file: 'access-matrix.yaml', sha256: 'a'.repeat(64) },
     fingerprint: { digest: 'f'.repeat(64), sections: { members: 'b'.repeat(64), organization: 'c'.repeat(64) } },
+    read: { organization: '0191b2c3-0000-7000-8000-000000000001', projects: ['Production'], secretKeys: [], domains: false },
     safety: { maxDeletes: 10, protected: ['alice@example.com'] },
     changes,
     notices: [],

@@ -34,6 +34,7 @@ describe('renderJson', () => {
       'organization',
       'matrix',
       'fingerprint',
+      'read',
       'safety',
       'changes',
       'notices',
