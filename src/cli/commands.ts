@@ -23,12 +23,20 @@ export interface PlanFlags {
   at?: string;
   detailedExitcode?: boolean;
   allowDeletes?: number;
+  /** `--roll-secret-keys [labels...]`: true for all declared keys. */
+  rollSecretKeys?: true | string[];
+  allowSsoWithoutIdp?: boolean;
+  /** `--strict`: a declared API key whose variable is unset is an error, not a warning. */
+  strict?: boolean;
 }
 
 export interface ApplyFlags extends PlanFlags {
   yes?: boolean;
   journal?: string;
   concurrency?: number;
+  /** Where new secret key values go: a JSON file written with mode 0600, or a command fed on stdin. */
+  secretsFile?: string;
+  secretsCommand?: string;
 }
 
 export const EXIT = { ok: 0, error: 1, changes: 2 } as const;
@@ -54,7 +62,8 @@ export async function planCommand(flags: PlanFlags, session: Session, io: Io, mo
       await writeFile(flags.out, renderJson(plan));
       session.logger.info({ stage: 'plan', out: flags.out }, `saved the plan to ${flags.out}; apply it with \`posthog-access apply ${flags.out}\``);
     }
-    const changed = plan.changes.length > 0;
+    // Manual steps (a domain to verify, a personal key to fix) are drift too: the matrix is not met.
+    const changed = plan.changes.length > 0 || (mode === 'drift' && plan.manualSteps.length > 0);
     if (mode === 'drift') return changed ? EXIT.changes : EXIT.ok;
     if (plan.refusals.length) return EXIT.error;
     return flags.detailedExitcode && changed ? EXIT.changes : EXIT.ok;

@@ -57,7 +57,10 @@ Examples:
       .addOption(matrixOption())
       .addOption(new Option('-f, --format <format>', 'output format').choices(RENDER_FORMATS).default('text'))
       .option('--at <date>', 'plan as of another day (what will have expired by then)')
-      .option('--allow-deletes <n>', 'allow up to N removals and demotions this run (over safety.max_deletes)', count);
+      .option('--allow-deletes <n>', 'allow up to N removals and demotions this run (over safety.max_deletes)', count)
+      .option('--roll-secret-keys [labels...]', 'roll project secret keys now (all declared ones, or these labels)')
+      .option('--allow-sso-without-idp', 'enforce SSO on a domain even where no identity provider is configured')
+      .option('--strict', 'a declared API key whose environment variable is unset is an error');
   const global = () => program.opts<{ logLevel: LogLevel }>();
 
   program.command('validate').description('check the matrix offline; every error with file:line:column')
@@ -73,6 +76,8 @@ Examples:
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--journal <file>', 'append each step to this JSON-lines journal', '.posthog-access/journal.jsonl')
     .option('--concurrency <n>', 'steps run in parallel', count, 4)
+    .option('--secrets-file <file>', 'write new and rolled secret key values to this JSON file (mode 0600)')
+    .option('--secrets-command <cmd>', 'run this command once per new or rolled secret key, the value on stdin')
     .action(async (planFile: string | undefined, flags) => { exitCode = await applyCommand(planFile, flags, session(global()), io); });
 
   planOptions(program.command('drift').description('plan for scheduled jobs: exit 2 when PostHog differs from the matrix'))

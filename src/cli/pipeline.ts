@@ -50,7 +50,8 @@ export async function load(file: string, session: Session): Promise<LoadedMatrix
 }
 
 export async function makePlan(
-  api: ClosablePostHogApi, matrix: LoadedMatrix, session: Session, options: { at?: string; allowDeletes?: number },
+  api: ClosablePostHogApi, matrix: LoadedMatrix, session: Session,
+  options: { at?: string; allowDeletes?: number; rollSecretKeys?: true | string[]; allowSsoWithoutIdp?: boolean },
 ): Promise<{ plan: Plan; actual: ActualState }> {
   const now = new Date();
   const at = parseAt(options.at, now);
@@ -60,6 +61,7 @@ export async function makePlan(
   const plan = buildPlan({
     desired: matrix.desired, actual, at, createdAt: now, host: hostOf(session.env),
     matrix: { file: matrix.file, sha256: matrix.sha256 }, read, allowDeletes: options.allowDeletes,
+    options: { rollSecretKeys: options.rollSecretKeys, allowSsoWithoutIdp: options.allowSsoWithoutIdp },
   });
   return { plan, actual };
 }

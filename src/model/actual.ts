@@ -93,6 +93,18 @@ export interface ActualKey {
   lastRolledAt: string | null;
 }
 
+/** The audit of one declared personal API key (`api_keys`), read with its own value. */
+export interface ActualApiKeyAudit {
+  /** The environment variable the value was read from. */
+  env: string;
+  /** False when the variable is unset or empty. */
+  found: boolean;
+  /** The key as PostHog reports it (GET /api/personal_api_keys/@current with that key). */
+  key?: ActualKey;
+  /** Why it could not be read (e.g. PostHog rejected it), never the value. */
+  error?: string;
+}
+
 export interface ActualState {
   organization: {
     id: string;
@@ -115,6 +127,8 @@ export interface ActualState {
   domains?: Record<string, ActualDomain>;
   /** Identity provider configurations (SAML/OIDC); read with the domains. */
   identityProviders?: ActualIdentityProvider[];
+  /** Declared personal API keys, audited by name; absent when the matrix declares none. */
+  apiKeys?: Record<string, ActualApiKeyAudit>;
 }
 
 /** Case-insensitive lookup of a team (PostHog role names are unique case-insensitively). */

@@ -3,7 +3,7 @@
 import jsonpatch from 'fast-json-patch';
 import type { ActualState } from '../model/actual.ts';
 import type { DesiredState } from '../model/desired.ts';
-import type { ActualItem, DesiredItem, DiffContext, Kind } from './kind.ts';
+import type { ActualItem, DesiredItem, DiffContext, Kind, PlanOptions } from './kind.ts';
 import { KINDS } from './registry.ts';
 import type { Change, ManualStep, Notice } from './types.ts';
 
@@ -100,8 +100,8 @@ export function orderChanges(changes: Change[]): Change[] {
   );
 }
 
-export function diff(desired: DesiredState, actual: ActualState, now: Date): DiffResult {
-  const ctx: DiffContext = { desired, actual, now, notices: [], manualSteps: [] };
+export function diff(desired: DesiredState, actual: ActualState, now: Date, options: PlanOptions = {}): DiffResult {
+  const ctx: DiffContext = { desired, actual, now, options, notices: [], manualSteps: [] };
   const changes = orderChanges(foldCascades(KINDS.flatMap((kind) => diffKind(kind, ctx))));
   const ids = new Set(changes.map((c) => c.id));
   for (const c of changes) c.dependsOn = [...new Set(c.dependsOn)].filter((id) => ids.has(id));

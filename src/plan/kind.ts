@@ -8,10 +8,24 @@ import type { Change, ChangeKind, ManualStep, Notice, Value } from './types.ts';
 
 export type Refs = Record<string, string | number | null>;
 
+/** Choices the user makes per run that change what the plan does (CLI flags). */
+export interface PlanOptions {
+  /** `--roll-secret-keys`: roll these project secret keys (labels, "Project/label"), or all declared ones. */
+  rollSecretKeys?: true | string[];
+  /** `--allow-sso-without-idp`: enforce SSO on a domain even where no identity provider is configured. */
+  allowSsoWithoutIdp?: boolean;
+}
+
+/** Where apply hands a new or rolled secret key value: the only place it goes. */
+export interface SecretSink {
+  deliver(secret: { project: string; label: string; value: string }): Promise<void>;
+}
+
 export interface DiffContext {
   desired: DesiredState;
   actual: ActualState;
   now: Date;
+  options: PlanOptions;
   /** Kinds add what they notice (pending invites, grants ending soon, missing features). */
   notices: Notice[];
   manualSteps: ManualStep[];
@@ -48,6 +62,8 @@ export interface ApplyEnv {
   actual: ActualState;
   /** Ids of things created earlier in this apply. */
   created: { projects: Map<string, number>; teams: Map<string, string> };
+  /** Where new secret key values go; apply refuses a plan that creates or rolls keys without one. */
+  secrets?: SecretSink;
 }
 
 export interface Kind {

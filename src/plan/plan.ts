@@ -3,6 +3,7 @@ import type { ActualState } from '../model/actual.ts';
 import type { DesiredState } from '../model/desired.ts';
 import type { FetchScope } from '../state/fetch.ts';
 import { diff } from './diff.ts';
+import type { PlanOptions } from './kind.ts';
 import { fingerprint } from './fingerprint.ts';
 import { checkGuards, missingScopes, requiredScopes } from './guards.ts';
 import { PLAN_FORMAT_VERSION, type Change, type Notice, type Plan } from './types.ts';
@@ -20,6 +21,7 @@ export interface PlanInput {
   /** What the fetcher read. */
   read: FetchScope;
   allowDeletes?: number;
+  options?: PlanOptions;
 }
 
 /** Warnings for changes that need a paid feature the organization lacks (REFERENCE.md §12). */
@@ -39,7 +41,7 @@ export function featureNotices(changes: Change[], features: string[]): Notice[] 
 
 export function buildPlan(input: PlanInput): Plan {
   const { desired, actual } = input;
-  const result = diff(desired, actual, input.at);
+  const result = diff(desired, actual, input.at, input.options);
   const notices = [...featureNotices(result.changes, actual.organization.features), ...result.notices];
   if (actual.key && result.changes.length) {
     const missing = missingScopes(actual.key.scopes, requiredScopes(result.changes));
