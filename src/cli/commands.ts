@@ -42,7 +42,8 @@ export interface ApplyFlags extends PlanFlags {
 export const EXIT = { ok: 0, error: 1, changes: 2 } as const;
 
 function print(io: Io, plan: Plan, format: RenderFormat): void {
-  io.stdout.write(render(plan, format, { color: io.color }));
+  const text = render(plan, format, { color: io.color });
+  io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 }
 
 export async function validateCommand(flags: { matrix: string }, session: Session, io: Io): Promise<number> {

@@ -119,8 +119,11 @@ function report(e: unknown, stderr: NodeJS.WritableStream): number {
   return EXIT.error;
 }
 
-if (import.meta.main || process.argv[1]?.endsWith('posthog-access.js') || process.argv[1]?.endsWith('main.ts')) {
+/** Run as the `posthog-access` command: Ctrl-C cancels in-flight requests, the result is the exit code. */
+export async function main(): Promise<void> {
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
   process.exitCode = await runCli(process.argv.slice(2), { signal: controller.signal });
 }
+
+if (import.meta.main) await main();
