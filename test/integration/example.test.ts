@@ -5,6 +5,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { matchOperation } from '../../src/emulator/routes.ts';
 import { cli, control, emulator, type Emulator } from './harness.ts';
 
 const EXAMPLE = 'access-matrix.example.yaml';
@@ -15,7 +16,12 @@ beforeEach(async () => {
   emu = await emulator();
   dir = await mkdtemp(join(tmpdir(), 'posthog-access-'));
 });
-afterEach(async () => { await emu.close(); });
+afterEach(async () => {
+  // Every request the tool sent is an operation PostHog has (its OpenAPI schema or REFERENCE.md).
+  const unknown = emu.requests.filter((r) => r.path.startsWith('/api/') && !matchOperation(r.method, r.path));
+  await emu.close();
+  expect(unknown).toEqual([]);
+});
 
 const journal = () => ['--journal', join(dir, 'journal.jsonl')];
 
@@ -96,6 +102,18 @@ describe('guards against the emulator', () => {
     const allowed = await cli(emu, ['apply', '-m', matrix, '--yes', '--allow-deletes', '5', ...journal()]);
     expect(allowed.code).toBe(0);
     expect((await cli(emu, ['plan', '-m', matrix, '--detailed-exitcode'])).code).toBe(0);
+  });
+
+  it('asks on a terminal and applies only on "yes"', async () => {
+    const declined = await cli(emu, ['apply', '-m', EXAMPLE, ...journal()], {}, { answer: 'y' });
+    expect(declined.stdout).toContain("Only 'yes' is accepted");
+    expect(declined.stdout).toContain('Apply cancelled: nothing was changed.');
+    expect(declined.code).toBe(1);
+    expect(emu.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+
+    const accepted = await cli(emu, ['apply', '-m', EXAMPLE, ...journal()], {}, { answer: 'yes' });
+    expect(accepted.stdout).toContain('0 failed, 0 skipped');
+    expect(accepted.code).toBe(0);
   });
 
   it('needs --yes when not on a terminal', async () => {

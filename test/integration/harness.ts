@@ -34,10 +34,14 @@ export interface CliRun {
 }
 
 /** Run `posthog-access <args>` in-process against the emulator, capturing stdout and stderr. */
-export async function cli(emu: Emulator | null, args: string[], env: Record<string, string | undefined> = {}): Promise<CliRun> {
+export async function cli(
+  emu: Emulator | null, args: string[], env: Record<string, string | undefined> = {}, terminal?: { answer: string },
+): Promise<CliRun> {
   let stdout = '';
   const out = new Writable({ write(chunk, _enc, done) { stdout += chunk.toString(); done(); } });
-  const stdin = new PassThrough();
+  // A terminal that types `answer` at the prompt; otherwise stdin is not a terminal.
+  const stdin = Object.assign(new PassThrough(), { isTTY: Boolean(terminal) });
+  if (terminal) stdin.end(`${terminal.answer}\n`);
   let stderr = '';
   const err = new Writable({ write(chunk, _enc, done) { stderr += chunk.toString(); done(); } });
   const code = await runCli(args, {
