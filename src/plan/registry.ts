@@ -7,6 +7,7 @@ import { inviteKind } from './kinds/invite.ts';
 import { memberKind } from './kinds/member.ts';
 import { teamMemberKind } from './kinds/team-member.ts';
 import { projectAccessKind, resourceAccessKind } from './kinds/access.ts';
+import { secretKeyKind } from './kinds/secret-key.ts';
 import type { ChangeKind } from './types.ts';
 
 export const KINDS: readonly Kind[] = [
@@ -17,6 +18,7 @@ export const KINDS: readonly Kind[] = [
   teamMemberKind,
   projectAccessKind,
   resourceAccessKind,
+  secretKeyKind,
 ];
 
 export function kindOf(kind: ChangeKind): Kind {
