@@ -1,0 +1,155 @@
+// Secret sinks: where apply hands a new or rolled project secret key value, the only place it goes.
+// A JSON file only its owner can read, or a command (a CI secret store's CLI, a vault client) that
+// reads the value on stdin. Neither ever logs, prints or puts the value in an error message.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmod, lstat, open, readFile, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { SecretSink } from '../plan/kind.ts';
+import { maskKey } from '../posthog/errors.ts';
+
+/** A sink that can be checked before apply starts, so a bad path fails before any key is made. */
+export interface PreparedSink extends SecretSink {
+  /** What the sink is, for messages: never a value. */
+  readonly describe: string;
+  /** Check (and for a file, create) the destination; throws with what to fix. */
+  prepare(): Promise<void>;
+}
+
+const OWNER_ONLY = 0o600;
+
+type Secrets = Record<string, Record<string, string>>;
+
+/** Replace a value wherever it appears in text we did not write (a command's stderr). */
+function scrubValue(text: string, value: string): string {
+  return value ? text.split(value).join(maskKey(value)) : text;
+}
+
+/**
+ * `--secrets-file`: `{ "<project>": { "<label>": "<value>" } }`, merged with what the file holds,
+ * written to a temporary file (mode 0600) then renamed over it, so a reader never sees half a file
+ * and the values are never readable by others, not even for a moment.
+ */
+export function fileSink(path: string): PreparedSink {
+  let queue: Promise<void> = Promise.resolve();
+
+  /** Undefined when the file does not exist yet; refuses anything but a regular file. */
+  async function inspect(): Promise<{ mode: number } | undefined> {
+    try {
+      const st = await lstat(path);
+      if (st.isSymbolicLink()) throw new Error(`--secrets-file ${path} is a symbolic link: refusing to write secrets through it; give the real path`);
+      if (!st.isFile()) throw new Error(`--secrets-file ${path} is not a regular file`);
+      return { mode: st.mode & 0o777 };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw e;
+    }
+  }
+
+  async function readSecrets(): Promise<Secrets> {
+    const existing = await inspect();
+    if (!existing) return {};
+    if (existing.mode & 0o077) await chmod(path, OWNER_ONLY); // readable by others: tighten before reading into it
+    const text = await readFile(path, 'utf8');
+    if (text.trim() === '') return {};
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // JSON.parse's message quotes the text, which holds secrets: never pass it on.
+      parsed = undefined;
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed) || Object.values(parsed).some((v) => !v || typeof v !== 'object' || Array.isArray(v))) {
+      throw new Error(`--secrets-file ${path} exists but is not a JSON object of {"<project>": {"<label>": "<value>"}}: move it away or give another path`);
+    }
+    return parsed as Secrets;
+  }
+
+  async function writeSecrets(secrets: Secrets): Promise<void> {
+    const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+    const handle = await open(temp, 'wx', OWNER_ONLY);
+    try {
+      await handle.writeFile(`${JSON.stringify(secrets, null, 2)}\n`);
+      await handle.chmod(OWNER_ONLY); // in case the umask or the filesystem gave it more
+      await handle.sync();
+    } catch (e) {
+      await handle.close();
+      await rm(temp, { force: true });
+      throw e;
+    }
+    await handle.close();
+    try {
+      await inspect(); // the path may have become a symlink since: never replace one silently
+      await rename(temp, path);
+    } catch (e) {
+      await rm(temp, { force: true });
+      throw e;
+    }
+  }
+
+  const serial = (step: () => Promise<void>): Promise<void> => {
+    // Steps run in parallel; read-merge-write must not interleave.
+    const run = queue.then(step);
+    queue = run.catch(() => {});
+    return run;
+  };
+
+  return {
+    describe: `--secrets-file ${path}`,
+    prepare: () => serial(async () => {
+      const existing = await inspect();
+      if (existing) await readSecrets(); // checks the content and fixes the mode
+      else await writeSecrets({});
+    }),
+    deliver: ({ project, label, value }) => serial(async () => {
+      const secrets = await readSecrets();
+      secrets[project] = { ...secrets[project], [label]: value };
+      await writeSecrets(secrets);
+    }),
+  };
+}
+
+export interface CommandSinkOptions {
+  /** The command's environment, before the two variables the sink adds (default: this process's). */
+  env?: Record<string, string | undefined>;
+}
+
+const STDERR_TAIL = 500;
+
+/**
+ * `--secrets-command`: runs `/bin/sh -c COMMAND` once per key, the value on stdin (no newline
+ * after it), `POSTHOG_PROJECT` and `POSTHOG_SECRET_KEY_LABEL` in its environment. What the command
+ * prints is not passed on: it may echo the value.
+ */
+export function commandSink(command: string, options: CommandSinkOptions = {}): PreparedSink {
+  const run = (project: string, label: string, value: string) =>
+    new Promise<void>((resolve, reject) => {
+      const child = spawn('/bin/sh', ['-c', command], {
+        env: { ...(options.env ?? process.env), POSTHOG_PROJECT: project, POSTHOG_SECRET_KEY_LABEL: label },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stdout.resume(); // drained and dropped
+      child.stderr.setEncoding('utf8');
+      child.stderr.on('data', (chunk: string) => {
+        stderr = (stderr + chunk).slice(-STDERR_TAIL * 4);
+      });
+      child.stdin.on('error', () => {}); // a command that exits without reading: its exit code tells
+      child.on('error', (e) => reject(new Error(`--secrets-command could not be started: ${scrubValue(e.message, value)}`)));
+      child.on('close', (code, signal) => {
+        if (code === 0) return resolve();
+        const tail = scrubValue(stderr, value).trim().slice(-STDERR_TAIL);
+        const how = code === null ? `was killed by ${signal}` : `exited with code ${code}`;
+        reject(new Error(`--secrets-command ${how} for ${project}/${label}${tail ? `: ${tail}` : ' (no stderr)'}`));
+      });
+      child.stdin.end(value);
+    });
+
+  return {
+    describe: '--secrets-command',
+    prepare: async () => {
+      if (!command.trim()) throw new Error('--secrets-command is empty: give the command that stores a secret read on stdin');
+    },
+    deliver: ({ project, label, value }) => run(project, label, value),
+  };
+}
