@@ -9,6 +9,7 @@ import type {
   AccessControlPut,
   AccessControlRule,
   AccessControlsResponse,
+  ActivityLogEntry,
   DomainResponse,
   IdentityProviderConfigResponse,
   SecretKeyResponse,
@@ -84,6 +85,9 @@ export function createPostHogApi(client: PostHogClient): PostHogApi {
       client.patch<SecretKeyResponse>(`${project(projectId)}/project_secret_api_keys/${seg(keyId)}/`, body),
     rollSecretKey: (projectId, keyId) => client.post<SecretKeyResponse>(`${project(projectId)}/project_secret_api_keys/${seg(keyId)}/roll/`),
     deleteSecretKey: (projectId, keyId) => client.delete(`${project(projectId)}/project_secret_api_keys/${seg(keyId)}/`),
+
+    organizationActivity: async (orgId, query) =>
+      (await client.get<{ results: ActivityLogEntry[] }>(`${org(orgId)}/advanced_activity_logs/`, { scopes: query.scopes.join(','), page_size: query.pageSize, page: 1 })).results,
 
     get requestCount() {
       return client.requestCount;

@@ -191,6 +191,21 @@ export interface SecretKeyResponse {
   scopes: string[];
 }
 
+/** One entry of PostHog's activity log (REFERENCE.md §10). */
+export interface ActivityLogEntry {
+  id: string;
+  user: BasicUser | null;
+  activity: string;
+  scope: string;
+  item_id: string | null;
+  detail: {
+    name: string | null;
+    changes: { type: string; action: string; field: string | null; before: unknown; after: unknown }[] | null;
+    context?: Record<string, unknown> | null;
+  };
+  created_at: string;
+}
+
 /** What posthog-access calls. Implemented over HTTP by src/posthog/api.ts. */
 export interface PostHogApi {
   me(): Promise<MeResponse>;
@@ -231,6 +246,9 @@ export interface PostHogApi {
   updateSecretKey(projectId: number, keyId: string, body: { scopes: string[] }): Promise<SecretKeyResponse>;
   rollSecretKey(projectId: number, keyId: string): Promise<SecretKeyResponse>;
   deleteSecretKey(projectId: number, keyId: string): Promise<void>;
+
+  /** The newest organization-level activity (advanced_activity_logs), newest first: one page. */
+  organizationActivity(orgId: string, query: { scopes: string[]; pageSize: number }): Promise<ActivityLogEntry[]>;
 
   /** Number of HTTP requests sent so far (for benchmarks and call-count tests). */
   readonly requestCount: number;
