@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { applyPlan } from '../../src/apply/apply.ts';
+import { diff } from '../../src/plan/diff.ts';
+import type { PostHogApi } from '../../src/posthog/types.ts';
+import type { Plan } from '../../src/plan/types.ts';
+import { actual, desired, project } from '../plan/builders.ts';
+
+const NOW = new Date('2026-11-22T12:00:00Z');
+
+/** A fake API recording calls; any method named in `failing` rejects. */
+function fakeApi(failing: string[] = []): PostHogApi & { calls: string[] } {
+  const calls: string[] = [];
+  let id = 100;
+  const handler: ProxyHandler<object> = {
+    get(_t, name: string) {
+      if (name === 'calls') return calls;
+      if (name === 'requestCount') return calls.length;
+      return async (...args: unknown[]) => {
+        calls.push(`${name} ${JSON.stringify(args.slice(1))}`);
+        await new Promise((r) => setTimeout(r, 1));
+        if (failing.includes(name)) throw new Error(`${name} failed`);
+        if (name === 'createProject') return { id: ++id, name: args[1] };
+        if (name === 'createRole') return { id: `role-${++id}`, name: args[1] };
+        return null;
+      };
+    },
+  };
+  return new Proxy({}, handler) as PostHogApi & { calls: string[] };
+}
+
+const planOf = (d: ReturnType<typeof desired>, a: ReturnType<typeof actual>): Plan =>
+  ({ changes: diff(d, a, NOW).changes }) as Plan;
+
+describe('applier', () => {
+  const a = actual((b) => b.member('bob@x.io', 'member').member('gone@x.io', 'member'));
+  const d = desired({
+    members: { 'bob@x.io': { level: 'admin' } },
+    teams: { Eng: { members: [{ email: 'bob@x.io' }] } },
+    projects: { New: project({ default: { level: 'none' }, teams: { Eng: { level: 'member' } } }) },
+    prune: { members: true },
+  });
+
+  it('runs every step in plan order, using ids of things it created', async () => {
+    const api = fakeApi();
+    const report = await applyPlan({ api, plan: planOf(d, a), actual: a });
+    expect(report).toMatchObject({ ok: 7, failed: 0, skipped: 0 });
+    expect(api.calls[0]).toMatch(/^createProject/);
+    expect(api.calls.at(-1)).toMatch(/^removeMember/);
+    // The team rule names the role created earlier in this apply.
+    expect(api.calls.find((c) => c.startsWith('putProjectAccessControl') && c.includes('role-'))).toBeDefined();
+  });
+
+  it('a failed step skips the steps that depend on it; the others go on', async () => {
+    const api = fakeApi(['createRole']);
+    const report = await applyPlan({ api, plan: planOf(d, a), actual: a });
+    const byId = Object.fromEntries(report.results.map((r) => [r.id, r.status]));
+    expect(byId['team:Eng']).toBe('failed');
+    expect(byId['team_member:Eng / bob@x.io']).toBe('skipped');
+    expect(byId['project_access:New / team:Eng']).toBe('skipped');
+    expect(byId['project_access:New / default']).toBe('ok');
+    expect(byId['member:bob@x.io']).toBe('ok');
+    expect(byId['member:gone@x.io']).toBe('ok');
+    expect(report.results.find((r) => r.id === 'team_member:Eng / bob@x.io')?.error).toContain('team:Eng');
+  });
+
+  it('removes an owner by demoting first, as PostHog requires', async () => {
+    const owners = actual((b) => b.member('co@x.io', 'owner'));
+    const api = fakeApi();
+    await applyPlan({ api, plan: planOf(desired({ prune: { members: true } }), owners), actual: owners });
+    expect(api.calls.map((c) => c.split(' ')[0])).toEqual(['updateMemberLevel', 'removeMember']);
+    expect(api.calls[0]).toContain(',1]');
+  });
+
+  it('stops starting steps once interrupted', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const report = await applyPlan({ api: fakeApi(), plan: planOf(d, a), actual: a, signal: controller.signal });
+    expect(report.skipped).toBe(report.results.length);
+  });
+});
