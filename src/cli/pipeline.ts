@@ -12,6 +12,7 @@ import { fetchActual, scopeOf } from '../state/fetch.ts';
 import { fingerprint, moved } from '../plan/fingerprint.ts';
 import { checkGuards, preflight } from '../plan/guards.ts';
 import { buildPlan } from '../plan/plan.ts';
+import type { PlanOptions } from '../plan/kind.ts';
 import { PLAN_FORMAT_VERSION, type Plan } from '../plan/types.ts';
 import { applyPlan, type ApplyReport } from '../apply/apply.ts';
 import { fileJournal } from '../apply/journal.ts';
@@ -80,7 +81,9 @@ export async function readPlanFile(path: string): Promise<Plan> {
 }
 
 /** Re-read PostHog for a saved plan and refuse it when the state moved since it was computed. */
-export async function checkSavedPlan(api: ClosablePostHogApi, plan: Plan, session: Session, allowDeletes?: number): Promise<ActualState> {
+export async function checkSavedPlan(
+  api: ClosablePostHogApi, plan: Plan, session: Session, allowDeletes?: number, options: PlanOptions = {},
+): Promise<ActualState> {
   if (plan.host !== hostOf(session.env)) {
     throw new UnsafePlanError(`the plan was made against ${plan.host}, but POSTHOG_HOST is ${hostOf(session.env)}: run plan again against this host`);
   }
@@ -89,7 +92,8 @@ export async function checkSavedPlan(api: ClosablePostHogApi, plan: Plan, sessio
   if (movedSections.length) {
     throw new UnsafePlanError(`the saved plan is stale: PostHog changed since it was made (${movedSections.join(', ')}). Run plan again, review it, and apply the new one`);
   }
-  plan.refusals = checkGuards({ changes: plan.changes, actual, safety: plan.safety, allowDeletes });
+  // Nothing of the flags is saved in the plan: the guards see those given to apply.
+  plan.refusals = checkGuards({ changes: plan.changes, actual, safety: plan.safety, allowDeletes, options });
   return actual;
 }
 

@@ -1,7 +1,8 @@
 // Guards: the plan's safety rules, in one place (STYLE.md principle 7). Pure: given the changes
 // and the state, they say what they refuse and why. A refused plan is still printed.
-import type { ActualState } from '../model/actual.ts';
+import type { ActualIdentityProvider, ActualState } from '../model/actual.ts';
 import { ORG_LEVELS } from '../model/levels.ts';
+import type { PlanOptions } from './kind.ts';
 import type { Change, ChangeKind, Refusal } from './types.ts';
 
 export interface Safety {
@@ -15,11 +16,13 @@ export interface GuardInput {
   safety: Safety;
   /** `--allow-deletes N`: lifts max_deletes for this run, up to N. */
   allowDeletes?: number;
+  /** The run's flags (`--allow-sso-without-idp`); a saved plan is re-checked with those given to apply. */
+  options?: PlanOptions;
 }
 
 const refuse = (guard: string, message: string, changes: Change[]): Refusal => ({ guard, message, changeIds: changes.map((c) => c.id) });
 
-export function checkGuards({ changes, actual, safety, allowDeletes }: GuardInput): Refusal[] {
+export function checkGuards({ changes, actual, safety, allowDeletes, options }: GuardInput): Refusal[] {
   const refusals: Refusal[] = [];
   const me = actual.me.email.toLowerCase();
   const memberChanges = changes.filter((c) => c.kind === 'member');
@@ -43,6 +46,7 @@ export function checkGuards({ changes, actual, safety, allowDeletes }: GuardInpu
   }
 
   refusals.push(...permissionRefusals(changes, actual, memberChanges, ownersLost, ownersGained));
+  refusals.push(...ssoRefusals(changes, actual, options?.allowSsoWithoutIdp ?? false));
 
   const destructive = changes.filter((c) => c.destructive);
   const limit = Math.max(safety.maxDeletes, allowDeletes ?? 0);
@@ -63,6 +67,50 @@ function permissionRefusals(changes: Change[], actual: ActualState, memberChange
   if (level < ORG_LEVELS.owner) {
     const ownerWork = [...ownersLost, ...ownersGained, ...changes.filter((c) => c.kind === 'invite' && c.after?.level === 'owner')];
     if (ownerWork.length) out.push(refuse('permission', `only an owner can make, demote or remove owners, and ${who} (the key's user) is an admin: use an owner's key for these changes`, ownerWork));
+  }
+  return out;
+}
+
+/** PostHog's IdentityProviderConfig.domain_scope: "all" covers every domain of the organization. */
+const ALL_DOMAINS = 'all';
+const SOCIAL_PROVIDERS = new Set(['google-oauth2', 'github', 'gitlab']);
+
+/** Whether a configuration applies to a domain (by id, or to all domains) and can serve the provider. */
+function serves(config: ActualIdentityProvider & { domainScope?: string | null }, domainId: string, provider: string): boolean {
+  const covers = config.domainIds.includes(domainId) || config.domainScope === ALL_DOMAINS;
+  // A SCIM-only or XAA-only configuration lets nobody log in by SAML.
+  return covers && (provider !== 'saml' || config.hasSaml);
+}
+
+/**
+ * Turning SSO enforcement on for a domain makes everyone with an email there log in through that
+ * provider. Without an identity provider configuration covering the domain that is refused, unless
+ * `--allow-sso-without-idp` says it is intended (social logins such as google-oauth2 need no
+ * configuration in PostHog). SAML without a SAML configuration cannot work at all: if an owner or
+ * admin (or the key's user) has an email on that domain, they would be locked out of the
+ * organization that could undo it, so that is refused even with the flag.
+ */
+function ssoRefusals(changes: Change[], actual: ActualState, allowWithoutIdp: boolean): Refusal[] {
+  const out: Refusal[] = [];
+  for (const change of changes) {
+    if (change.kind !== 'domain' || change.action !== 'update') continue;
+    const provider = change.after?.sso_enforcement;
+    if (typeof provider !== 'string' || provider === '' || provider === change.before?.sso_enforcement) continue;
+    const domain = actual.domains?.[change.key];
+    if (!domain) continue; // not in PostHog yet: nothing about SSO is sent for it
+    if ((actual.identityProviders ?? []).some((c) => serves(c, domain.id, provider))) continue;
+
+    const admins = Object.values(actual.members)
+      .filter((m) => m.level >= ORG_LEVELS.admin || m.email === actual.me.email)
+      .map((m) => m.email)
+      .filter((email) => email.split('@')[1] === domain.domain)
+      .sort();
+    const lockout = !SOCIAL_PROVIDERS.has(provider) && admins.length > 0;
+    if (lockout) {
+      out.push(refuse('sso', `enforcing ${provider} login on ${domain.domain} without an identity provider configuration covering it would lock out ${admins.join(', ')} (owners and admins of this organization), --allow-sso-without-idp or not: set up the ${provider} configuration in PostHog (Settings → Organization → Authentication) and cover ${domain.domain} with it first`, [change]));
+    } else if (!allowWithoutIdp) {
+      out.push(refuse('sso', `enforcing ${provider} login on ${domain.domain}, but no identity provider configuration covers it: everyone with an email on ${domain.domain} must then log in with ${provider}. Cover the domain with a configuration in PostHog first, or run with --allow-sso-without-idp if that is intended`, [change]));
+    }
   }
   return out;
 }

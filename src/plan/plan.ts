@@ -63,7 +63,7 @@ export function buildPlan(input: PlanInput): Plan {
     changes: result.changes,
     notices,
     manualSteps: result.manualSteps,
-    refusals: checkGuards({ changes: result.changes, actual, safety, allowDeletes: input.allowDeletes }),
+    refusals: checkGuards({ changes: result.changes, actual, safety, allowDeletes: input.allowDeletes, options: input.options }),
     summary: {
       create: count('create'),
       update: count('update'),

@@ -3,6 +3,8 @@
 import type { Kind } from './kind.ts';
 import { projectKind } from './kinds/project.ts';
 import { teamKind } from './kinds/team.ts';
+import { orgSettingsKind } from './kinds/org-settings.ts';
+import { domainKind } from './kinds/domain.ts';
 import { inviteKind } from './kinds/invite.ts';
 import { memberKind } from './kinds/member.ts';
 import { teamMemberKind } from './kinds/team-member.ts';
@@ -13,6 +15,8 @@ import type { ChangeKind } from './types.ts';
 export const KINDS: readonly Kind[] = [
   projectKind,
   teamKind,
+  orgSettingsKind,
+  domainKind,
   inviteKind,
   memberKind,
   teamMemberKind,
