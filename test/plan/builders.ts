@@ -1,5 +1,6 @@
 // Builders for desired and actual states: small, readable test inputs instead of fixtures.
 import type { ActualState, ActualProject } from '../../src/model/actual.ts';
+import type { ActualKey, ActualSecretKey } from '../../src/model/actual.ts';
 import { emptyDesired, type DesiredState, type DesiredProject } from '../../src/model/desired.ts';
 import { ORG_LEVELS, type OrgLevelName } from '../../src/model/levels.ts';
 
@@ -58,4 +59,14 @@ export function desired(patch: Partial<Omit<DesiredState, 'prune'>> & { prune?: 
 
 export function project(p: Partial<DesiredProject> = {}): DesiredProject {
   return { teams: {}, members: {}, resources: {}, secretKeys: {}, ...p };
+}
+
+/** An existing project secret key, for `a.project(name, { secretKeys: { [label]: secretKey(...) } })`. */
+export function secretKey(label: string, scopes: string[], options: { createdAt?: string; lastRolledAt?: string | null; lastUsedAt?: string | null } = {}): ActualSecretKey {
+  return { id: id('secret-key'), label, scopes, createdAt: options.createdAt ?? '2026-11-01T00:00:00Z', lastRolledAt: options.lastRolledAt ?? null, lastUsedAt: options.lastUsedAt ?? null };
+}
+
+/** A personal API key as GET /api/personal_api_keys/@current reports it. */
+export function personalKey(patch: Partial<ActualKey> = {}): ActualKey {
+  return { id: id('pak'), label: 'service', scopes: [], scopedTeams: [], scopedOrganizations: [], createdAt: '2026-11-01T00:00:00Z', lastUsedAt: '2026-11-21T00:00:00Z', lastRolledAt: null, ...patch };
 }

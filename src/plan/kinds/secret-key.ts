@@ -66,7 +66,7 @@ function desiredKeys(ctx: DiffContext): DesiredItem[] {
           reasons.push('--roll-secret-keys');
         } else if (key.rotateAfterDays !== undefined && ctx.now.getTime() - Date.parse(secretKeyBorn(have)) > key.rotateAfterDays * DAY_MS) {
           roll = true;
-          reasons.push(`older than rotate_after_days (${key.rotateAfterDays} days)`);
+          reasons.push(`older than rotate_after_days (${key.rotateAfterDays} day${key.rotateAfterDays === 1 ? '' : 's'})`);
         }
       }
       items.push({
