@@ -114,7 +114,7 @@ export function createApiFromEnv(options: ApiFromEnvOptions = {}): ClosablePostH
   if (!key?.trim()) {
     throw new ConfigError(
       'POSTHOG_PERSONAL_API_KEY is not set: create a personal API key in PostHog (Settings → Personal API keys) with ' +
-        'organization:write, organization_member:write, access_control:write and project:read, and export it',
+        'user:read, organization:write, organization_member:write, access_control:write and project:write (to create projects), and export it',
     );
   }
   const host = options.host ?? (process.env.POSTHOG_HOST?.trim() || undefined);
