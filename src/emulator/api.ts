@@ -2,17 +2,18 @@
 // throttling happen in server.ts before a handler runs; handlers apply permission levels,
 // validation, licensing and record activity.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { API_SCOPES, PROJECT_SECRET_KEY_SCOPES } from '../matrix/scopes.ts';
 import { ACCESS_CONTROL_RESOURCES, PROJECT_LEVELS, RESOURCE_LEVELS, resourceBounds } from '../model/levels.ts';
 import { ApiError, forbidden, INSUFFICIENT_ORG_LEVEL, invalid, notFound, paymentRequired } from './errors.ts';
 import type { RouteDef } from './routes.ts';
 import {
   accessControlJson, domainJson, idpJson, inviteJson, keyJson, levelLabel, logJson, memberJson, orgBasic, orgJson,
-  projectBasic, projectJson, roleJson, roleMembershipJson, teamBasic, userBasic,
+  projectBasic, projectJson, roleJson, roleMembershipJson, secretKeyJson, teamBasic, userBasic,
 } from './serialize.ts';
 import type { Change, EmulatorState } from './state.ts';
 import type {
   AccessControlRow, DomainRow, IdentityProviderConfigRow, InviteRow, MembershipRow, OrganizationRow, PersonalApiKeyRow,
-  ProjectRow, RoleRow, UserRow,
+  ProjectRow, ProjectSecretKeyRow, RoleRow, UserRow,
 } from './snapshot.ts';
 
 export interface Ctx {
@@ -207,6 +208,13 @@ function organizationUpdate(ctx: Ctx): Result {
     else if (field === 'default_experiment_stats_method') {
       if (v !== null && v !== 'bayesian' && v !== 'frequentist') throw invalid(`"${String(v)}" is not a valid choice.`, field, 'invalid_choice');
       updates[field] = v;
+    } else if (field === 'default_role_id') {
+      const sv = strField(v, field, { nullable: true });
+      if (sv !== null && !UUID_RE.test(sv)) throw invalid('Must be a valid UUID.', field);
+      if (sv !== null && ctx.state.roles.get(sv)?.organization_id !== org.id) {
+        throw invalid(`Invalid pk "${sv}" - object does not exist.`, field, 'does_not_exist');
+      }
+      updates[field] = sv;
     } else {
       const sv = strField(v, field, { nullable: true });
       if (sv !== null && !UUID_RE.test(sv)) throw invalid('Must be a valid UUID.', field);
@@ -735,6 +743,148 @@ function personalApiKeys(ctx: Ctx): Result {
   throw forbidden('This action does not support Personal API Key access');
 }
 
+// ---------- project secret API keys (REFERENCE §8; posthog/api/project_secret_api_key.py)
+
+export const MAX_PROJECT_SECRET_KEYS = 50;
+const SECRET_KEY_MAX_LABEL = 40;
+const INSUFFICIENT_PROJECT_LEVEL = "You don't have sufficient permissions in the project.";
+
+/** TeamMemberStrictManagementPermission: writes need the effective project level admin. */
+function requireProjectAdmin(ctx: Ctx): void {
+  if (!ctx.membership || ctx.state.projectLevel(ctx.membership, ctx.project!) !== 'admin') throw forbidden(INSUFFICIENT_PROJECT_LEVEL);
+}
+
+function projectSecretKey(ctx: Ctx): ProjectSecretKeyRow {
+  const k = ctx.state.secretKeys.get(ctx.params.id!);
+  if (!k || k.team_id !== ctx.project!.id) throw notFound();
+  return k;
+}
+
+function allowedSecretScopesText(): string {
+  return [...PROJECT_SECRET_KEY_SCOPES]
+    .map((x) => x.split(':') as [string, string])
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0))
+    .map(([o, a]) => `${o}:${a}`)
+    .join(', ');
+}
+
+/** ProjectSecretAPIKeySerializer.validate_scopes, in its order: `*`, unknown/internal, allow-list. */
+function secretKeyScopes(v: unknown): string[] {
+  if (v === undefined) throw invalid('This field is required.', 'scopes', 'required');
+  if (v === null) throw invalid('This field may not be null.', 'scopes', 'null');
+  if (!Array.isArray(v)) throw invalid(`Expected a list of items but got type "${typeof v === 'string' ? 'str' : typeof v}".`, 'scopes', 'not_a_list');
+  if (v.length === 0) throw invalid('This list may not be empty.', 'scopes', 'empty');
+  const scopes: string[] = [];
+  for (const item of v) {
+    if (typeof item !== 'string' && typeof item !== 'number') throw invalid('Not a valid string.', 'scopes');
+    const scope = String(item);
+    if (scope === '*') throw invalid("Wildcard scope '*' is not allowed for project API keys. Please specify explicit scopes.", 'scopes');
+    if (!API_SCOPES.includes(scope)) throw invalid(`Invalid scope: ${scope}`, 'scopes');
+    if (!(PROJECT_SECRET_KEY_SCOPES as readonly string[]).includes(scope)) {
+      throw invalid(`Scope '${scope}' can not be assigned to a project secret API key. Allowed scopes: ${allowedSecretScopesText()}`, 'scopes');
+    }
+    scopes.push(scope);
+  }
+  return scopes;
+}
+
+function secretKeyLabel(v: unknown): string {
+  return strField(v, 'label', { required: true, max: SECRET_KEY_MAX_LABEL })!;
+}
+
+function secretLabelTaken(ctx: Ctx, label: string, except?: string): boolean {
+  for (const k of ctx.state.secretKeys.values()) if (k.team_id === ctx.project!.id && k.id !== except && k.label === label) return true;
+  return false;
+}
+
+function logSecretKey(ctx: Ctx, activity: string, k: ProjectSecretKeyRow, changes: Change[] | null): void {
+  log(ctx, activity, 'ProjectSecretAPIKey', k.id, k.label, changes, null, k.team_id);
+}
+
+function secretKeysList(ctx: Ctx): Result {
+  const list = ctx.state.projectSecretKeys(ctx.project!.id);
+  return ok(paginate(ctx, list.length, (i) => secretKeyJson(ctx.state, list[i]!)));
+}
+
+function secretKeysCreate(ctx: Ctx): Result {
+  requireProjectAdmin(ctx);
+  const body = obj(ctx.body);
+  const label = secretKeyLabel(body.label);
+  const scopes = secretKeyScopes(body.scopes);
+  const p = ctx.project!;
+  if (ctx.state.projectSecretKeys(p.id).length >= MAX_PROJECT_SECRET_KEYS) {
+    throw invalid(`You can only have ${MAX_PROJECT_SECRET_KEYS} project secret API keys. Remove an existing key before creating a new one.`);
+  }
+  if (secretLabelTaken(ctx, label)) throw invalid(`Project secret API key with label '${label}' already exists.`);
+  const { row, value } = ctx.state.mintSecretKey(p.id, label, scopes, ctx.user.uuid, ctx.now);
+  logSecretKey(ctx, 'created', row, [
+    { type: 'ProjectSecretAPIKey', action: 'created', field: 'label', before: null, after: label },
+    { type: 'ProjectSecretAPIKey', action: 'created', field: 'scopes', before: null, after: [...scopes] },
+  ]);
+  return ok(secretKeyJson(ctx.state, row, value), 201);
+}
+
+function secretKeysRetrieve(ctx: Ctx): Result {
+  return ok(secretKeyJson(ctx.state, projectSecretKey(ctx)));
+}
+
+function secretKeysUpdate(ctx: Ctx): Result {
+  const k = projectSecretKey(ctx);
+  requireProjectAdmin(ctx);
+  const body = obj(ctx.body);
+  const put = ctx.method === 'PUT';
+  const label = put || body.label !== undefined ? secretKeyLabel(body.label) : k.label;
+  const scopes = put || body.scopes !== undefined ? secretKeyScopes(body.scopes) : k.scopes;
+  if (label !== k.label && secretLabelTaken(ctx, label, k.id)) throw invalid(`Project secret API key with label '${label}' already exists.`);
+  const changes: Change[] = [];
+  if (label !== k.label) changes.push({ type: 'ProjectSecretAPIKey', action: 'changed', field: 'label', before: k.label, after: label });
+  if (scopes.join('\n') !== k.scopes.join('\n')) changes.push({ type: 'ProjectSecretAPIKey', action: 'changed', field: 'scopes', before: [...k.scopes], after: [...scopes] });
+  k.label = label;
+  k.scopes = [...scopes];
+  if (changes.length) logSecretKey(ctx, 'updated', k, changes);
+  return ok(secretKeyJson(ctx.state, k));
+}
+
+function secretKeysDestroy(ctx: Ctx): Result {
+  const k = projectSecretKey(ctx);
+  requireProjectAdmin(ctx);
+  ctx.state.removeSecretKey(k);
+  logSecretKey(ctx, 'deleted', k, null);
+  return noContent();
+}
+
+function secretKeysRoll(ctx: Ctx): Result {
+  const k = projectSecretKey(ctx);
+  requireProjectAdmin(ctx);
+  const beforeMask = k.mask_value;
+  const beforeRolled = k.last_rolled_at;
+  const value = ctx.state.rehashSecretKey(k);
+  k.last_rolled_at = ctx.now.toISOString();
+  logSecretKey(ctx, 'updated', k, [
+    { type: 'ProjectSecretAPIKey', action: 'changed', field: 'mask_value', before: beforeMask, after: k.mask_value },
+    { type: 'ProjectSecretAPIKey', action: 'changed', field: 'last_rolled_at', before: beforeRolled, after: k.last_rolled_at },
+  ]);
+  return ok(secretKeyJson(ctx.state, k, value));
+}
+
+/** What a request authenticated with a project secret key gets: no user, only its project. */
+export interface SecretKeyCtx {
+  state: EmulatorState;
+  now: Date;
+  query: URLSearchParams;
+  project: ProjectRow;
+}
+
+/** Flag definitions for local evaluation; the emulator keeps no feature flags. */
+function featureFlagsLocalEvaluation(_ctx: SecretKeyCtx): Result {
+  return ok({ flags: [], group_type_mapping: {}, cohorts: {} });
+}
+
+/** Operations a project secret key may call (given the scope); everything else refuses it. */
+export const SECRET_KEY_HANDLERS: Record<string, (ctx: SecretKeyCtx) => Result> = {
+  feature_flags_local_evaluation_retrieve: featureFlagsLocalEvaluation,
+};
+
 // ---------- domains and identity provider configs
 
 const DOMAIN_RE = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/;
@@ -997,6 +1147,14 @@ export const HANDLERS: Record<string, (ctx: Ctx) => Result> = {
   project_access_controls_update: (ctx) => putAccessControl(ctx, 'project'),
   project_resource_access_controls_retrieve: resourceAccessControlsGet,
   project_resource_access_controls_update: (ctx) => putAccessControl(ctx, 'resource'),
+  project_secret_api_keys_list: secretKeysList,
+  project_secret_api_keys_create: secretKeysCreate,
+  project_secret_api_keys_retrieve: secretKeysRetrieve,
+  project_secret_api_keys_partial_update: secretKeysUpdate,
+  project_secret_api_keys_update: secretKeysUpdate,
+  project_secret_api_keys_destroy: secretKeysDestroy,
+  project_secret_api_keys_roll: secretKeysRoll,
+  feature_flags_local_evaluation_retrieve: (ctx) => featureFlagsLocalEvaluation({ state: ctx.state, now: ctx.now, query: ctx.query, project: ctx.project! }),
   personal_api_keys_list: personalApiKeys,
   personal_api_keys_create: personalApiKeys,
   personal_api_keys_retrieve: personalApiKeys,

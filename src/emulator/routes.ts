@@ -74,6 +74,17 @@ const TABLE: [string, string, string, string | null, RouteKind][] = [
   ['PUT', `${P}/resource_access_controls/`, 'project_resource_access_controls_update', 'access_control', 'project'],
   ['GET', `${P}/global_access_controls/`, 'project_resource_access_controls_retrieve', 'access_control', 'project'],
   ['PUT', `${P}/global_access_controls/`, 'project_resource_access_controls_update', 'access_control', 'project'],
+  // unpublished (REFERENCE §8): project secret API keys (phs_…); roll is a write
+  ['GET', `${P}/project_secret_api_keys/`, 'project_secret_api_keys_list', 'project', 'project'],
+  ['POST', `${P}/project_secret_api_keys/`, 'project_secret_api_keys_create', 'project', 'project'],
+  ['GET', `${P}/project_secret_api_keys/{id}/`, 'project_secret_api_keys_retrieve', 'project', 'project'],
+  ['PATCH', `${P}/project_secret_api_keys/{id}/`, 'project_secret_api_keys_partial_update', 'project', 'project'],
+  ['PUT', `${P}/project_secret_api_keys/{id}/`, 'project_secret_api_keys_update', 'project', 'project'],
+  ['DELETE', `${P}/project_secret_api_keys/{id}/`, 'project_secret_api_keys_destroy', 'project', 'project'],
+  ['POST', `${P}/project_secret_api_keys/{id}/roll/`, 'project_secret_api_keys_roll', 'project', 'project'],
+  // unpublished here: the endpoint project secret keys exist for (flag definitions for local
+  // evaluation); the emulator answers with no flags, so a phs key can be tried end to end
+  ['GET', `${P}/feature_flags/local_evaluation/`, 'feature_flags_local_evaluation_retrieve', 'feature_flag', 'project'],
   // unpublished (REFERENCE §8)
   ['GET', '/api/personal_api_keys/', 'personal_api_keys_list', null, 'pak'],
   ['POST', '/api/personal_api_keys/', 'personal_api_keys_create', null, 'pak'],

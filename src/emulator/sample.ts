@@ -1,8 +1,11 @@
 // The built-in sample organization ("Example Co"), which access-matrix.example.yaml changes:
 // frank and grace are pruned, henry's expired invite is re-sent, zoe's invite revoked, erin invited,
 // "Data Warehouse" created, Production/Staging made private, Sandbox's rules pruned, and so on.
+// It also has a 120-day-old project secret key on Production, a verified domain with a SAML
+// identity provider and an unverified domain, for the organization security settings.
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { AccessControlRow, MembershipRow, Snapshot, UserRow } from './snapshot.ts';
+import type { AccessControlRow, DomainRow, IdentityProviderConfigRow, MembershipRow, ProjectSecretKeyRow, Snapshot, UserRow } from './snapshot.ts';
+import { hashKey, maskKey, newSecretKeyValue } from './state.ts';
 
 export const SAMPLE_FEATURES: { key: string; name: string }[] = [
   { key: 'access_control', name: 'Access control' },
@@ -82,6 +85,30 @@ export function sampleSnapshot(now: Date = new Date()): Snapshot {
     private_project_access: null, created_by_uuid: alice.uuid, emailing_attempt_made: true, created_at: t(days), updated_at: t(days),
   });
 
+  // A flag-service secret key on Production, 120 days old (a matrix with rotate_after_days: 90 rolls
+  // it). Its value is not kept anywhere, as with a real key whose secret was handed out long ago.
+  const secretValue = newSecretKeyValue();
+  const project_secret_api_keys: ProjectSecretKeyRow[] = [{
+    id: randomBytes(12).toString('base64url'), team_id: 1, label: 'flag-service', secure_value: hashKey(secretValue),
+    mask_value: maskKey(secretValue), scopes: ['feature_flag:read'], created_by_uuid: alice.uuid, created_at: t(120),
+    last_used_at: t(1), last_rolled_at: null,
+  }];
+
+  // example.com verified and covered by a SAML identity provider; example.org added, never verified.
+  const domain = (name: string, verifiedDaysAgo: number | null, days: number): DomainRow => ({
+    id: randomUUID(), organization_id: orgId, domain: name, verified_at: verifiedDaysAgo === null ? null : t(verifiedDaysAgo),
+    verification_challenge: randomBytes(24).toString('base64url'), jit_provisioning_enabled: false, sso_enforcement: '',
+    verifiable: verifiedDaysAgo !== null, created_at: t(days),
+  });
+  const domains = [domain('example.com', 340, 341), domain('example.org', null, 20)];
+  const identity_provider_configs: IdentityProviderConfigRow[] = [{
+    id: randomUUID(), organization_id: orgId, name: 'Okta', domain_scope: null, config_scope: 'saml',
+    organization_domain_ids: [domains[0]!.id],
+    saml_entity_id: 'http://www.okta.com/exkexampleco', saml_acs_url: 'https://example-co.okta.com/app/posthog/sso/saml',
+    saml_x509_cert: '-----BEGIN CERTIFICATE-----\nMIIDemulatorsampleonly\n-----END CERTIFICATE-----',
+    oidc_issuer_url: null, oidc_client_id: null, created_at: t(339), updated_at: t(339),
+  }];
+
   return {
     version: 1,
     clock: null,
@@ -101,8 +128,9 @@ export function sampleSnapshot(now: Date = new Date()): Snapshot {
     projects,
     access_controls,
     personal_api_keys: [],
-    domains: [],
-    identity_provider_configs: [],
+    project_secret_api_keys,
+    domains,
+    identity_provider_configs,
     activity_logs: [],
   };
 }

@@ -3,7 +3,7 @@ import { orgLevelName } from '../model/levels.ts';
 import type { EmulatorState } from './state.ts';
 import type {
   AccessControlRow, ActivityLogRow, DomainRow, IdentityProviderConfigRow, InviteRow, MembershipRow, OrganizationRow,
-  PersonalApiKeyRow, ProjectRow, RoleMembershipRow, RoleRow, UserRow,
+  PersonalApiKeyRow, ProjectRow, ProjectSecretKeyRow, RoleMembershipRow, RoleRow, UserRow,
 } from './snapshot.ts';
 
 export function userBasic(u: UserRow | undefined | null): Record<string, unknown> | null {
@@ -190,10 +190,28 @@ export function keyJson(s: EmulatorState, k: PersonalApiKeyRow): Record<string, 
   };
 }
 
+/** `value` is the plain key, given only in the create and roll responses. */
+export function secretKeyJson(s: EmulatorState, k: ProjectSecretKeyRow, value: string | null = null): Record<string, unknown> {
+  return {
+    id: k.id,
+    label: k.label,
+    value,
+    mask_value: k.mask_value,
+    created_at: k.created_at,
+    created_by: userBasic(k.created_by_uuid ? s.users.get(k.created_by_uuid) : null),
+    last_used_at: k.last_used_at,
+    last_rolled_at: k.last_rolled_at,
+    scopes: [...k.scopes],
+  };
+}
+
 export function domainJson(s: EmulatorState, d: DomainRow): Record<string, unknown> {
   let saml: IdentityProviderConfigRow | undefined;
+  let config: IdentityProviderConfigRow | undefined;
   for (const c of s.idpConfigs.values()) {
-    if (c.organization_id === d.organization_id && c.organization_domain_ids.includes(d.id) && c.saml_entity_id) { saml = c; break; }
+    if (c.organization_id !== d.organization_id || !c.organization_domain_ids.includes(d.id)) continue;
+    config ??= c;
+    if (!saml && c.saml_entity_id) saml = c;
   }
   return {
     id: d.id,
@@ -207,6 +225,7 @@ export function domainJson(s: EmulatorState, d: DomainRow): Record<string, unkno
     saml_entity_id: saml?.saml_entity_id ?? null,
     saml_acs_url: saml?.saml_acs_url ?? null,
     saml_x509_cert: saml?.saml_x509_cert ?? null,
+    identity_provider_config: config?.id ?? null,
     has_scim: false,
     scim_enabled: false,
     scim_base_url: null,

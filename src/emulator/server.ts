@@ -5,17 +5,18 @@ import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HANDLERS } from './api.ts';
+import { HANDLERS, SECRET_KEY_HANDLERS } from './api.ts';
 import type { Ctx, Result } from './api.ts';
 import { ApiError, forbidden, methodNotAllowed, notFound, serverError, throttled } from './errors.ts';
 import { Faults } from './faults.ts';
 import { DEFAULT_RATE_LIMIT, RateLimiter } from './ratelimit.ts';
 import type { RateLimitConfig } from './ratelimit.ts';
 import { findRoute } from './routes.ts';
+import type { RouteDef } from './routes.ts';
 import { sampleSnapshot } from './sample.ts';
 import { memberJson } from './serialize.ts';
 import { parseSnapshot } from './snapshot.ts';
-import type { MembershipRow, OrganizationRow, PersonalApiKeyRow, Snapshot, SnapshotInput } from './snapshot.ts';
+import type { MembershipRow, OrganizationRow, ProjectRow, Snapshot, SnapshotInput } from './snapshot.ts';
 import { EmulatorState } from './state.ts';
 
 export interface EmulatorOptions {
@@ -101,7 +102,7 @@ function parseJson(text: string): unknown {
   }
 }
 
-function hasScope(key: PersonalApiKeyRow, required: string): boolean {
+function hasScope(key: { scopes: string[] }, required: string): boolean {
   const scopes = key.scopes.length ? key.scopes : ['*'];
   if (scopes.includes('*') || scopes.includes(required)) return true;
   const [obj, action] = required.split(':');
@@ -235,13 +236,27 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       case 'POST /_emulator/keys': {
         const user = state.userByEmail(String(b.email ?? ''));
         if (!user) throw notFound();
+        if (b.scopes !== undefined && !Array.isArray(b.scopes)) throw new ApiError(400, 'validation_error', 'invalid', 'scopes must be a list', 'scopes');
         const scopes = Array.isArray(b.scopes) ? b.scopes.map(String) : ['*'];
+        const date = (field: string, nullable: boolean): string | null | undefined => {
+          const v = b[field];
+          if (v === undefined || (v === null && nullable)) return v as null | undefined;
+          const t = typeof v === 'string' ? new Date(v) : null;
+          if (!t || Number.isNaN(t.getTime())) throw new ApiError(400, 'validation_error', 'invalid', `${field} must be an ISO date-time`, field);
+          return t.toISOString();
+        };
+        const createdAt = date('created_at', false);
+        const lastUsedAt = date('last_used_at', true);
+        const lastRolledAt = date('last_rolled_at', true);
         const { row, value } = state.mintKey(user.uuid, scopes, clock.now(), {
           label: typeof b.label === 'string' ? b.label : 'emulator key',
           scoped_teams: Array.isArray(b.scoped_teams) ? b.scoped_teams.map(Number) : null,
           scoped_organizations: Array.isArray(b.scoped_organizations) ? b.scoped_organizations.map(String) : null,
+          ...(createdAt ? { created_at: createdAt } : {}),
+          ...(lastUsedAt !== undefined ? { last_used_at: lastUsedAt } : {}),
+          ...(lastRolledAt !== undefined ? { last_rolled_at: lastRolledAt } : {}),
         });
-        return { status: 201, body: { id: row.id, value } };
+        return { status: 201, body: { id: row.id, value, mask_value: row.mask_value } };
       }
       case 'POST /_emulator/features': {
         const org = pickOrg(b);
@@ -251,12 +266,28 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         return { status: 200, body: { available_product_features: org.available_product_features } };
       }
       case 'POST /_emulator/domains/verify': {
-        const domain = String(b.domain ?? '').toLowerCase();
+        const domain = typeof b.domain === 'string' ? b.domain.trim().toLowerCase() : '';
+        if (!domain) throw new ApiError(400, 'validation_error', 'required', 'domain is required', 'domain');
+        if (b.verified !== undefined && typeof b.verified !== 'boolean') throw new ApiError(400, 'validation_error', 'invalid', 'verified must be a boolean', 'verified');
         const d = [...state.domains.values()].find((x) => x.domain === domain);
         if (!d) throw notFound();
-        d.verifiable = true;
-        if (b.verified === true && !d.verified_at) d.verified_at = clock.now().toISOString();
-        return { status: 200, body: { domain: d.domain, verifiable: d.verifiable, verified_at: d.verified_at } };
+        const before = d.verified_at;
+        const now = clock.now();
+        if (b.verified === false) {
+          // the TXT record is gone and the domain counts as unverified again
+          d.verifiable = false;
+          d.verified_at = null;
+        } else {
+          d.verifiable = true;
+          if (b.verified === true && !d.verified_at) d.verified_at = now.toISOString();
+        }
+        if (before !== d.verified_at) {
+          state.log({
+            orgId: d.organization_id, user: null, activity: 'updated', scope: 'OrganizationDomain', itemId: d.id, name: d.domain, now,
+            changes: [{ type: 'OrganizationDomain', action: 'changed', field: 'verified_at', before, after: d.verified_at }],
+          });
+        }
+        return { status: 200, body: { domain: d.domain, verifiable: d.verifiable, verified_at: d.verified_at, is_verified: d.verified_at !== null } };
       }
       case 'POST /_emulator/clock': {
         if (typeof b.now === 'string') {
@@ -308,6 +339,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
     token ??= query.get('personal_api_key');
     if (!token) throw new ApiError(401, 'authentication_error', 'not_authenticated', 'Authentication credentials were not provided.');
+    if (token.startsWith('phs_')) return secretKeyApi(route, params, method, query, token);
     const key = state.keyByValue(token);
     const user = key ? state.users.get(key.user_uuid) : undefined;
     if (!key || !user || !user.is_active) {
@@ -368,6 +400,27 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const handler = HANDLERS[op];
     if (!handler) throw notFound();
     return { ...handler(ctx), op };
+  };
+
+  // A project secret key (phs_…) acts for its project only, with its own scopes, and no user.
+  const secretKeyApi = (route: RouteDef, params: Record<string, string>, method: string, query: URLSearchParams, token: string): Result & { op: string | null } => {
+    const key = state.secretKeyByValue(token);
+    if (!key) throw new ApiError(401, 'authentication_error', 'authentication_failed', 'Project secret API key found in request Authorization header is invalid.');
+    const now = clock.now();
+    if (!key.last_used_at || now.getTime() - Date.parse(key.last_used_at) > 3_600_000) key.last_used_at = now.toISOString();
+    if (route.kind !== 'project') throw forbidden('Project secret API keys are only supported on project-based endpoints.');
+    const raw = params.project_id!;
+    const project: ProjectRow | undefined = raw === '@current' ? state.projects.get(key.team_id) : /^\d+$/.test(raw) ? state.projects.get(Number(raw)) : undefined;
+    if (!project) throw notFound();
+    if (project.id !== key.team_id) throw forbidden(`API key does not have access to the requested project: ID ${project.id}.`);
+    if (route.scope === null) throw forbidden('This action does not support project secret API key access');
+    const required = `${route.scope}:${method === 'GET' || method === 'HEAD' || method === 'OPTIONS' ? 'read' : 'write'}`;
+    if (!hasScope(key, required)) throw forbidden(`API key missing required scope '${required}'`);
+    const handler = SECRET_KEY_HANDLERS[route.op];
+    if (!handler) throw forbidden('This action does not support project secret API key access');
+    const wait = limiter.check(`phs:${key.id}`, Date.now());
+    if (wait > 0) throw throttled(wait);
+    return { ...handler({ state, now, query, project }), op: route.op };
   };
 
   const server = createServer((req, res) => {

@@ -127,6 +127,19 @@ export const PersonalApiKeySchema = z.object({
   last_rolled_at: iso.nullable().default(null),
 });
 
+export const ProjectSecretKeySchema = z.object({
+  id: z.string(),
+  team_id: z.number().int().describe('project id'),
+  label: z.string(),
+  secure_value: z.string().describe('sha256$<hex digest of the key value>; the plain value is never stored'),
+  mask_value: z.string(),
+  scopes: z.array(z.string()),
+  created_by_uuid: uuid.nullable().default(null),
+  created_at: iso,
+  last_used_at: iso.nullable().default(null),
+  last_rolled_at: iso.nullable().default(null),
+});
+
 export const DomainSchema = z.object({
   id: uuid,
   organization_id: uuid,
@@ -202,6 +215,7 @@ export const SnapshotSchema = z.object({
   projects: z.array(ProjectSchema).default([]),
   access_controls: z.array(AccessControlSchema).default([]),
   personal_api_keys: z.array(PersonalApiKeySchema).default([]),
+  project_secret_api_keys: z.array(ProjectSecretKeySchema).default([]),
   domains: z.array(DomainSchema).default([]),
   identity_provider_configs: z.array(IdentityProviderConfigSchema).default([]),
   activity_logs: z.array(ActivityLogSchema).default([]),
@@ -218,6 +232,7 @@ export type RoleMembershipRow = z.output<typeof RoleMembershipSchema>;
 export type ProjectRow = z.output<typeof ProjectSchema>;
 export type AccessControlRow = z.output<typeof AccessControlSchema>;
 export type PersonalApiKeyRow = z.output<typeof PersonalApiKeySchema>;
+export type ProjectSecretKeyRow = z.output<typeof ProjectSecretKeySchema>;
 export type DomainRow = z.output<typeof DomainSchema>;
 export type IdentityProviderConfigRow = z.output<typeof IdentityProviderConfigSchema>;
 export type ActivityLogRow = z.output<typeof ActivityLogSchema>;

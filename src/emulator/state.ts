@@ -3,7 +3,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { orgLevelName } from '../model/levels.ts';
 import type {
   AccessControlRow, ActivityLogRow, DomainRow, IdentityProviderConfigRow, InviteRow, MembershipRow, OrganizationRow,
-  PersonalApiKeyRow, ProjectRow, RoleMembershipRow, RoleRow, Snapshot, UserRow,
+  PersonalApiKeyRow, ProjectRow, ProjectSecretKeyRow, RoleMembershipRow, RoleRow, Snapshot, UserRow,
 } from './snapshot.ts';
 import { parseSnapshot } from './snapshot.ts';
 
@@ -16,6 +16,10 @@ export function hashKey(value: string): string {
 
 export function newKeyValue(): string {
   return 'phx_emulator_' + randomBytes(18).toString('base64url');
+}
+
+export function newSecretKeyValue(): string {
+  return 'phs_emulator_' + randomBytes(18).toString('base64url');
 }
 
 export function maskKey(value: string): string {
@@ -68,6 +72,8 @@ export class EmulatorState {
   teamAccessControls = new Map<number, Map<string, AccessControlRow>>();
   keys = new Map<string, PersonalApiKeyRow>();
   keysByHash = new Map<string, PersonalApiKeyRow>();
+  secretKeys = new Map<string, ProjectSecretKeyRow>();
+  secretKeysByHash = new Map<string, ProjectSecretKeyRow>();
   domains = new Map<string, DomainRow>();
   idpConfigs = new Map<string, IdentityProviderConfigRow>();
   orgLogs = new Map<string, ActivityLogRow[]>();
@@ -108,6 +114,7 @@ export class EmulatorState {
     for (const p of s.projects) this.addProject({ ...p });
     for (const ac of s.access_controls) this.putAccessControl({ ...ac });
     for (const k of s.personal_api_keys) this.addKey({ ...k });
+    for (const k of s.project_secret_api_keys) this.addSecretKey({ ...k, scopes: [...k.scopes] });
     for (const d of s.domains) this.domains.set(d.id, { ...d });
     for (const c of s.identity_provider_configs) this.idpConfigs.set(c.id, { ...c });
     for (const l of s.activity_logs) this.addLog(l);
@@ -129,6 +136,7 @@ export class EmulatorState {
       projects: [...this.projects.values()],
       access_controls: [...this.accessControls.values()],
       personal_api_keys: [...this.keys.values()],
+      project_secret_api_keys: [...this.secretKeys.values()],
       domains: [...this.domains.values()],
       identity_provider_configs: [...this.idpConfigs.values()],
       activity_logs: logs,
@@ -361,7 +369,10 @@ export class EmulatorState {
     return k;
   }
 
-  mintKey(userUuid: string, scopes: string[], now: Date, opts: { label?: string; scoped_teams?: number[] | null; scoped_organizations?: string[] | null } = {}): { row: PersonalApiKeyRow; value: string } {
+  mintKey(userUuid: string, scopes: string[], now: Date, opts: {
+    label?: string; scoped_teams?: number[] | null; scoped_organizations?: string[] | null;
+    created_at?: string; last_used_at?: string | null; last_rolled_at?: string | null;
+  } = {}): { row: PersonalApiKeyRow; value: string } {
     const value = newKeyValue();
     const row = this.addKey({
       id: randomBytes(12).toString('base64url'),
@@ -373,6 +384,49 @@ export class EmulatorState {
       scopes: scopes.length ? scopes : ['*'],
       scoped_teams: opts.scoped_teams ?? null,
       scoped_organizations: opts.scoped_organizations ?? null,
+      created_at: opts.created_at ?? now.toISOString(),
+      last_used_at: opts.last_used_at ?? null,
+      last_rolled_at: opts.last_rolled_at ?? null,
+    });
+    return { row, value };
+  }
+
+  keyByValue(value: string): PersonalApiKeyRow | undefined {
+    return this.keysByHash.get(hashKey(value));
+  }
+
+  // ---- project secret API keys (phs_…); only the hash of a value is kept
+  addSecretKey(k: ProjectSecretKeyRow): ProjectSecretKeyRow {
+    this.secretKeys.set(k.id, k);
+    this.secretKeysByHash.set(k.secure_value, k);
+    return k;
+  }
+
+  removeSecretKey(k: ProjectSecretKeyRow): void {
+    this.secretKeys.delete(k.id);
+    this.secretKeysByHash.delete(k.secure_value);
+  }
+
+  /** Gives the key a new value (returned; never stored in plain) and forgets the old one. */
+  rehashSecretKey(k: ProjectSecretKeyRow): string {
+    const value = newSecretKeyValue();
+    this.secretKeysByHash.delete(k.secure_value);
+    k.secure_value = hashKey(value);
+    k.mask_value = maskKey(value);
+    this.secretKeysByHash.set(k.secure_value, k);
+    return value;
+  }
+
+  mintSecretKey(teamId: number, label: string, scopes: string[], createdBy: string | null, now: Date): { row: ProjectSecretKeyRow; value: string } {
+    const value = newSecretKeyValue();
+    const row = this.addSecretKey({
+      id: randomBytes(12).toString('base64url'),
+      team_id: teamId,
+      label,
+      secure_value: hashKey(value),
+      mask_value: maskKey(value),
+      scopes: [...scopes],
+      created_by_uuid: createdBy,
       created_at: now.toISOString(),
       last_used_at: null,
       last_rolled_at: null,
@@ -380,8 +434,15 @@ export class EmulatorState {
     return { row, value };
   }
 
-  keyByValue(value: string): PersonalApiKeyRow | undefined {
-    return this.keysByHash.get(hashKey(value));
+  secretKeyByValue(value: string): ProjectSecretKeyRow | undefined {
+    return this.secretKeysByHash.get(hashKey(value));
+  }
+
+  /** A project's secret keys, newest first (PostHog orders by -created_at). */
+  projectSecretKeys(teamId: number): ProjectSecretKeyRow[] {
+    const out: ProjectSecretKeyRow[] = [];
+    for (const k of this.secretKeys.values()) if (k.team_id === teamId) out.push(k);
+    return out.sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0));
   }
 
   // ---- activity log

@@ -118,9 +118,9 @@ describe('contract: emulator responses validate against PostHog OpenAPI', () => 
     const project = await call('POST', `${O}/projects/`, { name: 'Data Warehouse' }, 201);
     await call('GET', `${O}/projects/${project.id}/`, undefined, 200);
     await call('GET', `${O}/domains/`, undefined, 200);
-    const domain = await call('POST', `${O}/domains/`, { domain: 'example.com' }, 201);
+    const domain = await call('POST', `${O}/domains/`, { domain: 'example.net' }, 201);
     await call('GET', `${O}/domains/${domain.id}/`, undefined, 200);
-    await c.control('POST', '/_emulator/domains/verify', { domain: 'example.com' });
+    await c.control('POST', '/_emulator/domains/verify', { domain: 'example.net' });
     await call('POST', `${O}/domains/${domain.id}/verify/`, undefined, 200);
     await call('PATCH', `${O}/domains/${domain.id}/`, { jit_provisioning_enabled: true }, 200);
     await call('GET', `${O}/domains/`, undefined, 200);
