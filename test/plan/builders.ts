@@ -1,5 +1,5 @@
 // Builders for desired and actual states: small, readable test inputs instead of fixtures.
-import type { ActualState, ActualProject } from '../../src/model/actual.ts';
+import type { ActualIdentityProvider, ActualState, ActualProject } from '../../src/model/actual.ts';
 import type { ActualKey, ActualSecretKey } from '../../src/model/actual.ts';
 import { emptyDesired, type DesiredState, type DesiredProject } from '../../src/model/desired.ts';
 import { ORG_LEVELS, type OrgLevelName } from '../../src/model/levels.ts';
@@ -44,6 +44,67 @@ export class ActualStateBuilder {
 
   project(name: string, rules: Partial<Omit<ActualProject, 'id' | 'name'>> = {}): this {
     this.state.projects[name] = { id: ++seq, name, rulesLoaded: true, teams: {}, members: {}, resources: {}, unresolvedRules: 0, ...rules };
+    return this;
+  }
+
+  /** Organization settings as PostHog returns them (only the keys given). */
+  settings(settings: Record<string, unknown>): this {
+    this.state.organization.settings = { ...this.state.organization.settings, ...settings };
+    return this;
+  }
+
+  /** Replace available_product_features. */
+  features(keys: string[]): this {
+    this.state.organization.features = [...keys];
+    return this;
+  }
+
+  /** default_role_id: the role of this team (which must exist already). */
+  defaultTeam(name: string): this {
+    const team = this.state.teams[name];
+    if (!team) throw new Error(`no team ${name}: add it first`);
+    this.state.organization.defaultRoleId = team.id;
+    return this;
+  }
+
+  /** A member with two-factor authentication off. */
+  without2fa(email: string): this {
+    const member = this.state.members[email];
+    if (!member) throw new Error(`no member ${email}: add it first`);
+    member.is2faEnabled = false;
+    return this;
+  }
+
+  /** An SSO domain (verified unless said otherwise); marks domains and identity providers as read. */
+  domain(name: string, options: { verified?: boolean; jit?: boolean; sso?: string; challenge?: string } = {}): this {
+    this.state.domains ??= {};
+    this.state.identityProviders ??= [];
+    this.state.domains[name] = {
+      id: id('domain'), domain: name, isVerified: options.verified ?? true, verificationChallenge: options.challenge ?? `challenge-${name}`,
+      jitProvisioning: options.jit ?? false, ssoEnforcement: options.sso ?? '',
+    };
+    return this;
+  }
+
+  /** Domains were read and there are none. */
+  noDomains(): this {
+    this.state.domains ??= {};
+    this.state.identityProviders ??= [];
+    return this;
+  }
+
+  /** An identity provider configuration covering these domains (by name), SAML configured unless said otherwise. */
+  identityProvider(domains: string[], options: { saml?: boolean; domainScope?: string | null } = {}): this {
+    this.state.identityProviders ??= [];
+    const domainIds = domains.map((d) => {
+      const domain = this.state.domains?.[d];
+      if (!domain) throw new Error(`no domain ${d}: add it first`);
+      return domain.id;
+    });
+    this.state.identityProviders.push({
+      id: id('idp'), name: 'Okta', domainIds, hasSaml: options.saml ?? true, hasOidc: false,
+      ...(options.domainScope !== undefined && { domainScope: options.domainScope }),
+    } as ActualIdentityProvider);
     return this;
   }
 }

@@ -92,6 +92,14 @@ export function fieldChanges(change: Change): FieldChange[] {
       if (!same(before[key], after[key])) addPath([key]);
     }
   }
+  // In the value's own field order (the kind's), not the patch's: fast-json-patch lists replaced
+  // fields last-first.
+  const order = [...Object.keys(change.after ?? {}), ...Object.keys(change.before ?? {})];
+  const rank = (segments: string[]) => {
+    const i = order.indexOf(segments[0] ?? '');
+    return i === -1 ? order.length : i;
+  };
+  paths.sort((a, b) => rank(a) - rank(b));
   const fields: FieldChange[] = [];
   for (const segments of paths) {
     const before = lookup(change.before, segments);

@@ -5,7 +5,7 @@ import type { Change, Plan } from '../types.ts';
 import { fieldChanges, formatField, noticeOrder, overrideHint, summaryLine } from './describe.ts';
 import { personChanges } from './people.ts';
 import type { PersonEffect } from './people.ts';
-import { countChanges, groupBySection, kindLabel } from './sections.ts';
+import { countChanges, groupBySection, kindPrefix } from './sections.ts';
 import type { SectionGroup } from './sections.ts';
 
 /** GitHub refuses comments longer than this many characters. */
@@ -117,7 +117,7 @@ function noticeBlock(plan: Plan): string[] {
 }
 
 function changeRow(change: Change, group: SectionGroup): string {
-  const label = group.mixedKinds ? `${kindLabel(change.kind)}: ` : '';
+  const label = group.mixedKinds && kindPrefix(change) ? `${kindPrefix(change)}: ` : '';
   const fields = fieldChanges(change).map((f) => e(formatField(f)));
   if (change.destructive && change.action === 'update') fields.push('**lowers access**');
   const why = [e(change.reason)];

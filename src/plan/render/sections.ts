@@ -79,3 +79,9 @@ const KIND_LABELS: Record<ChangeKind, string> = {
 export function kindLabel(kind: string): string {
   return (KIND_LABELS as Record<string, string>)[kind] ?? kind;
 }
+
+/** The kind named before a change's key in mixed sections, unless the key already says it ("settings"). */
+export function kindPrefix(change: { kind: string; key: string }): string {
+  const label = kindLabel(change.kind);
+  return label === change.key ? '' : label;
+}

@@ -1,7 +1,7 @@
 // The terminal view: grouped by section, + ~ - markers, refusals last and loud, then the summary.
 import type { Change, Plan } from '../types.ts';
 import { fieldChanges, formatField, noticeOrder, overrideHint, summaryLine } from './describe.ts';
-import { countChanges, groupBySection, kindLabel } from './sections.ts';
+import { countChanges, groupBySection, kindPrefix } from './sections.ts';
 
 export interface TextOptions {
   color: boolean;
@@ -42,7 +42,7 @@ function clean(text: string): string {
 
 function changeLines(change: Change, mixedKinds: boolean, paint: Paint): string[] {
   const marker = paint(ACTION_COLORS[change.action], MARKERS[change.action]);
-  const label = mixedKinds ? `${kindLabel(change.kind)} ` : '';
+  const label = mixedKinds && kindPrefix(change) ? `${kindPrefix(change)} ` : '';
   const fields = fieldChanges(change).map((f) => clean(formatField(f)));
   let line = `${INDENT}${marker} ${label}${paint('bold', clean(change.key))}`;
   if (fields.length > 0) line += `  ${fields.join(', ')}`;
