@@ -2,6 +2,7 @@
 import type { ActualState } from '../model/actual.ts';
 import type { DesiredState } from '../model/desired.ts';
 import type { FetchScope } from '../state/fetch.ts';
+import { auditNotices } from './audit.ts';
 import { diff } from './diff.ts';
 import type { PlanOptions } from './kind.ts';
 import { fingerprint } from './fingerprint.ts';
@@ -42,6 +43,7 @@ export function featureNotices(changes: Change[], features: string[]): Notice[] 
 export function buildPlan(input: PlanInput): Plan {
   const { desired, actual } = input;
   const result = diff(desired, actual, input.at, input.options);
+  auditNotices({ desired, actual, now: input.at, changes: result.changes, notices: result.notices, manualSteps: result.manualSteps });
   const notices = [...featureNotices(result.changes, actual.organization.features), ...result.notices];
   if (actual.key && result.changes.length) {
     const missing = missingScopes(actual.key.scopes, requiredScopes(result.changes));
