@@ -41,7 +41,7 @@ function actualSetting(actual: ActualState, key: string): unknown {
 
 /** The listed settings PostHog reports; one it does not know could never converge, so it is skipped. */
 function managedKeys(ctx: DiffContext): string[] {
-  const keys = Object.keys(ctx.desired.organization.settings).sort();
+  const keys = Object.keys(ctx.desired.organization.settings); // in the matrix's order
   const known = keys.filter((k) => k in ctx.actual.organization.settings);
   const unknown = keys.filter((k) => !known.includes(k));
   if (unknown.length) {
