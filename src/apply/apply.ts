@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { ActualState } from '../model/actual.ts';
 import type { PostHogApi } from '../posthog/types.ts';
 import { phaseOf } from '../plan/diff.ts';
-import type { ApplyEnv } from '../plan/kind.ts';
+import type { ApplyEnv, SecretSink } from '../plan/kind.ts';
 import { kindOf } from '../plan/registry.ts';
 import type { Change, Plan } from '../plan/types.ts';
 import { mapLimit } from '../state/fetch.ts';
@@ -37,6 +37,8 @@ export interface ApplyOptions {
   logger?: Pick<Logger, 'info' | 'warn' | 'error'>;
   journal?: Journal;
   signal?: AbortSignal;
+  /** Where new and rolled secret key values go (--secrets-file, --secrets-command). */
+  secrets?: SecretSink;
 }
 
 function groupByPhase(changes: Change[]): Change[][] {
@@ -47,7 +49,7 @@ function groupByPhase(changes: Change[]): Change[][] {
 
 export async function applyPlan(options: ApplyOptions): Promise<ApplyReport> {
   const { api, plan, actual, logger, journal, signal } = options;
-  const env: ApplyEnv = { api, orgId: actual.organization.id, actual, created: { projects: new Map(), teams: new Map() } };
+  const env: ApplyEnv = { api, orgId: actual.organization.id, actual, created: { projects: new Map(), teams: new Map() }, ...(options.secrets && { secrets: options.secrets }) };
   const status = new Map<string, StepResult['status']>();
   const results: StepResult[] = [];
 

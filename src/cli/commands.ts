@@ -7,7 +7,7 @@ import { render, type RenderFormat } from '../plan/render/index.ts';
 import type { Plan } from '../plan/types.ts';
 import { renderReport } from '../apply/report.ts';
 import { renderJson } from '../plan/render/json.ts';
-import { checkSavedPlan, connect, execute, load, makePlan, readPlanFile, refuseIfUnsafe, type Session } from './pipeline.ts';
+import { checkSavedPlan, connect, execute, load, makePlan, readPlanFile, refuseIfUnsafe, secretSinkOf, type Session } from './pipeline.ts';
 
 export interface Io {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -84,6 +84,7 @@ async function confirm(io: Io, plan: Plan): Promise<boolean> {
 }
 
 export async function applyCommand(planFile: string | undefined, flags: ApplyFlags, session: Session, io: Io): Promise<number> {
+  const secrets = secretSinkOf(flags, session.env);
   const api = connect(session);
   try {
     let plan: Plan;
@@ -100,12 +101,12 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
       }
     }
     if (!plan.changes.length) return EXIT.ok;
-    refuseIfUnsafe(plan, actual);
+    refuseIfUnsafe(plan, actual, secrets);
     if (!planFile && !flags.yes && !(await confirm(io, plan))) {
       io.stdout.write('Apply cancelled: nothing was changed.\n');
       return EXIT.error;
     }
-    const report = await execute(api, plan, actual, session, flags);
+    const report = await execute(api, plan, actual, session, { ...flags, ...(secrets && { secrets }) });
     io.stdout.write(`\n${renderReport(report, io.color)}`);
     return report.failed || report.skipped ? EXIT.error : EXIT.ok;
   } finally {

@@ -9,11 +9,14 @@ import { createApiFromEnv, type ClosablePostHogApi } from '../posthog/api.ts';
 import { DEFAULT_HOST } from '../posthog/client.ts';
 import { maskKey } from '../posthog/errors.ts';
 import { fetchActual, scopeOf } from '../state/fetch.ts';
+import { auditApiKeys } from '../state/audit-keys.ts';
+import { commandSink, fileSink, type PreparedSink } from '../secrets/sink.ts';
+import type { DesiredState } from '../model/desired.ts';
 import { fingerprint, moved } from '../plan/fingerprint.ts';
 import { checkGuards, preflight } from '../plan/guards.ts';
 import { buildPlan } from '../plan/plan.ts';
 import type { PlanOptions } from '../plan/kind.ts';
-import { PLAN_FORMAT_VERSION, type Plan } from '../plan/types.ts';
+import { PLAN_FORMAT_VERSION, type Change, type Plan } from '../plan/types.ts';
 import { applyPlan, type ApplyReport } from '../apply/apply.ts';
 import { fileJournal } from '../apply/journal.ts';
 
@@ -52,19 +55,46 @@ export async function load(file: string, session: Session): Promise<LoadedMatrix
 
 export async function makePlan(
   api: ClosablePostHogApi, matrix: LoadedMatrix, session: Session,
-  options: { at?: string; allowDeletes?: number; rollSecretKeys?: true | string[]; allowSsoWithoutIdp?: boolean },
+  options: { at?: string; allowDeletes?: number; rollSecretKeys?: true | string[]; allowSsoWithoutIdp?: boolean; strict?: boolean },
 ): Promise<{ plan: Plan; actual: ActualState }> {
   const now = new Date();
   const at = parseAt(options.at, now);
+  if (options.strict) requireApiKeyVariables(matrix.desired.apiKeys, session.env);
   const read = scopeOf(matrix.desired);
   const actual = await fetchActual(api, read);
   session.logger.info({ stage: 'fetch', calls: api.requestCount }, `read ${actual.organization.name} in ${api.requestCount} calls`);
+  if (Object.keys(matrix.desired.apiKeys).length) {
+    actual.apiKeys = await auditApiKeys(matrix.desired.apiKeys, session.env, hostOf(session.env), session.logger);
+  }
   const plan = buildPlan({
     desired: matrix.desired, actual, at, createdAt: now, host: hostOf(session.env),
     matrix: { file: matrix.file, sha256: matrix.sha256 }, read, allowDeletes: options.allowDeletes,
     options: { rollSecretKeys: options.rollSecretKeys, allowSsoWithoutIdp: options.allowSsoWithoutIdp },
   });
   return { plan, actual };
+}
+
+/** `--strict`: every declared personal API key must be there to audit (checked before any call). */
+export function requireApiKeyVariables(apiKeys: DesiredState['apiKeys'], env: Session['env']): void {
+  const problems = Object.entries(apiKeys)
+    .filter(([, spec]) => !env[spec.env]?.trim())
+    .map(([name, spec]) => `api_keys.${name}: $${spec.env} is not set, and --strict makes an unaudited key an error: set it where the tool runs, or drop --strict`);
+  if (problems.length) throw new ConfigError(problems);
+}
+
+/** The secret sink chosen on the command line, if any (checked before any call). */
+export function secretSinkOf(flags: { secretsFile?: string; secretsCommand?: string }, env: Session['env']): PreparedSink | undefined {
+  if (flags.secretsFile !== undefined && flags.secretsCommand !== undefined) {
+    throw new ConfigError('--secrets-file and --secrets-command both given: new secret key values go to one place; choose one');
+  }
+  if (flags.secretsFile !== undefined) return fileSink(flags.secretsFile);
+  if (flags.secretsCommand !== undefined) return commandSink(flags.secretsCommand, { env });
+  return undefined;
+}
+
+/** Changes whose apply makes a new secret key value: creates and rolls. */
+export function secretMakingChanges(changes: Change[]): Change[] {
+  return changes.filter((c) => c.kind === 'secret_key' && (c.action === 'create' || (c.action === 'update' && c.after?.roll === true)));
 }
 
 export async function readPlanFile(path: string): Promise<Plan> {
@@ -97,19 +127,34 @@ export async function checkSavedPlan(
   return actual;
 }
 
-export function refuseIfUnsafe(plan: Plan, actual: ActualState): void {
+export function refuseIfUnsafe(plan: Plan, actual: ActualState, secrets?: PreparedSink): void {
   const refusals = [...plan.refusals, ...preflight(actual, plan.changes)];
+  const making = secretMakingChanges(plan.changes);
+  if (making.length && !secrets) {
+    refusals.push({
+      guard: 'secrets', changeIds: making.map((c) => c.id),
+      message: `the plan creates or rolls ${making.length} project secret key${making.length === 1 ? '' : 's'} (${making.map((c) => c.key).join(', ')}), and PostHog shows a new value only once: pass --secrets-file FILE (a JSON file written with mode 0600) or --secrets-command CMD (gets each value on stdin) so it is kept`,
+    });
+  }
   if (refusals.length) {
     throw new UnsafePlanError(`nothing was applied; the plan is refused:\n${refusals.map((r) => `- ${r.guard}: ${r.message}`).join('\n')}`);
   }
 }
 
 export async function execute(
-  api: ClosablePostHogApi, plan: Plan, actual: ActualState, session: Session, options: { journal?: string; concurrency?: number },
+  api: ClosablePostHogApi, plan: Plan, actual: ActualState, session: Session, options: { journal?: string; concurrency?: number; secrets?: PreparedSink },
 ): Promise<ApplyReport> {
+  const { secrets } = options;
+  if (secrets && secretMakingChanges(plan.changes).length) {
+    try {
+      await secrets.prepare(); // a sink that cannot take the values fails here, before any key is made
+    } catch (e) {
+      throw new ConfigError(`nothing was applied: ${(e as Error).message}`);
+    }
+  }
   const key = session.env.POSTHOG_PERSONAL_API_KEY ?? '';
   const journal = options.journal
     ? fileJournal(options.journal, { keyMask: maskKey(key), organization: actual.organization.id, commit: session.env.GITHUB_SHA })
     : undefined;
-  return applyPlan({ api, plan, actual, logger: session.logger, journal, concurrency: options.concurrency, signal: session.signal });
+  return applyPlan({ api, plan, actual, logger: session.logger, journal, concurrency: options.concurrency, signal: session.signal, ...(secrets && { secrets }) });
 }
