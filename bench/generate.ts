@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
 import type { SnapshotInput } from '../src/emulator/snapshot.ts';
 import { SAMPLE_FEATURES } from '../src/emulator/sample.ts';
+import { mulberry32 } from '../src/emulator/faults.ts';
 
 export interface OrgSize {
   members: number;
@@ -14,17 +15,7 @@ export interface OrgSize {
   seed: number;
 }
 
-/** mulberry32: small, fast, repeatable. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const random = mulberry32;
 
 /** Deterministic UUID-shaped ids, so a seed gives the same organization every time. */
 function ids(seed: number) {

@@ -30,7 +30,8 @@ export interface FaultDecision {
   retryAfter: number;
 }
 
-function mulberry32(seed: number): () => number {
+/** mulberry32: a small, fast, repeatable PRNG (also used by the benchmarks' generators). */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
