@@ -64,8 +64,10 @@ export interface ActualDomain {
 export interface ActualIdentityProvider {
   id: string;
   name: string;
-  /** Domain ids the configuration applies to. */
+  /** Domain ids the configuration applies to (organization_domain_ids, or saml_domain_ids on newer PostHog). */
   domainIds: string[];
+  /** "all" covers every domain of the organization; "selected" (or null) only `domainIds`. */
+  domainScope: string | null;
   hasSaml: boolean;
   hasOidc: boolean;
 }

@@ -76,7 +76,7 @@ const ALL_DOMAINS = 'all';
 const SOCIAL_PROVIDERS = new Set(['google-oauth2', 'github', 'gitlab']);
 
 /** Whether a configuration applies to a domain (by id, or to all domains) and can serve the provider. */
-function serves(config: ActualIdentityProvider & { domainScope?: string | null }, domainId: string, provider: string): boolean {
+function serves(config: ActualIdentityProvider, domainId: string, provider: string): boolean {
   const covers = config.domainIds.includes(domainId) || config.domainScope === ALL_DOMAINS;
   // A SCIM-only or XAA-only configuration lets nobody log in by SAML.
   return covers && (provider !== 'saml' || config.hasSaml);
@@ -129,7 +129,7 @@ const WRITE_SCOPES: Record<ChangeKind, string> = {
   secret_key: 'project:write',
 };
 
-export const READ_SCOPES = ['organization:read', 'organization_member:read', 'project:read', 'access_control:read'];
+export const READ_SCOPES = ['user:read', 'organization:read', 'organization_member:read', 'project:read', 'access_control:read'];
 
 export function requiredScopes(changes: Change[]): string[] {
   return [...new Set([...READ_SCOPES, ...changes.map((c) => WRITE_SCOPES[c.kind])])].sort();

@@ -172,6 +172,8 @@ export interface IdentityProviderConfigResponse {
   domain_scope: string | null;
   config_scope: string | null;
   organization_domain_ids: string[];
+  /** Newer PostHog lists the domains per protocol instead of organization_domain_ids. */
+  saml_domain_ids?: string[];
   has_saml: boolean;
   has_oidc: boolean;
   created_at?: string;

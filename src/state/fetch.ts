@@ -176,7 +176,10 @@ export async function fetchActual(api: PostHogApi, options: FetchOptions): Promi
       }])),
     }),
     ...(identityProviders && {
-      identityProviders: identityProviders.map((c) => ({ id: c.id, name: c.name, domainIds: c.organization_domain_ids ?? [], hasSaml: c.has_saml, hasOidc: c.has_oidc })),
+      identityProviders: identityProviders.map((c) => ({
+        id: c.id, name: c.name, domainScope: c.domain_scope ?? null, hasSaml: c.has_saml, hasOidc: c.has_oidc,
+        domainIds: [...new Set([...(c.organization_domain_ids ?? []), ...(c.saml_domain_ids ?? [])])],
+      })),
     }),
   };
 }
