@@ -7,6 +7,8 @@ import { render, type RenderFormat } from '../plan/render/index.ts';
 import type { Plan } from '../plan/types.ts';
 import { renderReport } from '../apply/report.ts';
 import { renderJson } from '../plan/render/json.ts';
+import { attribute } from '../plan/attribution.ts';
+import { readActivity } from '../state/activity.ts';
 import { checkSavedPlan, connect, execute, load, makePlan, readPlanFile, refuseIfUnsafe, secretSinkOf, type Session } from './pipeline.ts';
 
 export interface Io {
@@ -57,7 +59,12 @@ export async function planCommand(flags: PlanFlags, session: Session, io: Io, mo
   const matrix = await load(flags.matrix, session);
   const api = connect(session);
   try {
-    const { plan } = await makePlan(api, matrix, session, flags);
+    const { plan, actual } = await makePlan(api, matrix, session, flags);
+    if (mode === 'drift' && plan.changes.length) {
+      // Who made PostHog drift: one read of the activity log, when the organization has one.
+      const activity = await readActivity(api, actual);
+      if (activity) plan.notices.push(...attribute(plan.changes, actual, activity));
+    }
     print(io, plan, flags.format);
     if (flags.out) {
       await writeFile(flags.out, renderJson(plan));
@@ -91,7 +98,8 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
     let actual;
     if (planFile) {
       plan = await readPlanFile(planFile);
-      actual = await checkSavedPlan(api, plan, session, flags.allowDeletes); // reviewed already: not printed again
+      // Reviewed already: not printed again. Guards run again with this run's flags.
+      actual = await checkSavedPlan(api, plan, session, flags.allowDeletes, { allowSsoWithoutIdp: flags.allowSsoWithoutIdp });
     } else {
       const matrix = await load(flags.matrix, session);
       ({ plan, actual } = await makePlan(api, matrix, session, flags));

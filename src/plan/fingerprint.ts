@@ -25,7 +25,12 @@ export function sections(actual: ActualState): Record<string, unknown> {
     teams,
     projects: Object.values(projects).map(({ id, name }) => ({ id, name })),
   };
-  for (const p of Object.values(projects)) if (p.rulesLoaded) out[`project:${p.name}`] = p;
+  for (const p of Object.values(projects)) {
+    if (!p.rulesLoaded) continue;
+    // A service using its secret key is not a change the plan depends on.
+    const secretKeys = p.secretKeys && Object.fromEntries(Object.entries(p.secretKeys).map(([label, { lastUsedAt: _used, ...key }]) => [label, key]));
+    out[`project:${p.name}`] = { ...p, secretKeys };
+  }
   if (actual.domains) out.domains = { domains: actual.domains, identityProviders: actual.identityProviders ?? [] };
   return out;
 }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { matchOperation } from '../../src/emulator/routes.ts';
-import { cli, control, emulator, type Emulator } from './harness.ts';
+import { api, cli, control, emulator, type Emulator } from './harness.ts';
 
 const EXAMPLE = 'access-matrix.example.yaml';
 let emu: Emulator;
@@ -61,6 +61,22 @@ describe('the example matrix on the sample organization', () => {
     expect(lines.length).toBeGreaterThan(5);
     expect(lines.every((l) => l.result === 'ok')).toBe(true);
     expect(JSON.stringify(lines)).not.toContain(emu.key);
+  });
+});
+
+describe('drift', () => {
+  it('exits 2 when PostHog drifted and says who changed what, from the activity log', async () => {
+    expect((await cli(emu, ['apply', '-m', EXAMPLE, '--yes', ...journal()])).code).toBe(0);
+    expect((await cli(emu, ['drift', '-m', EXAMPLE])).code).toBe(0);
+
+    // Someone makes carol an admin in PostHog's settings, outside the matrix.
+    const carol = (await api(emu, 'GET', '/api/organizations/@current/members/?email=carol@example.com')).json.results[0];
+    expect((await api(emu, 'PATCH', `/api/organizations/@current/members/${carol.user.uuid}/`, { level: 8 })).status).toBe(200);
+
+    const drift = await cli(emu, ['drift', '-m', EXAMPLE]);
+    expect(drift.code).toBe(2);
+    expect(drift.stdout).toContain('~ carol@example.com');
+    expect(drift.stdout).toContain('carol@example.com: last changed in PostHog — level: 1 → 8 by alice@example.com');
   });
 });
 
