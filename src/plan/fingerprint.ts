@@ -20,10 +20,11 @@ export function sections(actual: ActualState): Record<string, unknown> {
   const { organization, members, invites, teams, projects } = actual;
   const out: Record<string, unknown> = {
     organization,
-    members: Object.values(members).map(({ membershipId, userUuid, email, level }) => ({ membershipId, userUuid, email, level })),
+    // Keyed by natural key, not listed in API order: the same state hashes the same however it is paged.
+    members: Object.fromEntries(Object.values(members).map(({ membershipId, userUuid, email, level }) => [email, { membershipId, userUuid, level }])),
     invites,
     teams,
-    projects: Object.values(projects).map(({ id, name }) => ({ id, name })),
+    projects: Object.fromEntries(Object.values(projects).map(({ id, name }) => [name, id])),
   };
   for (const p of Object.values(projects)) {
     if (!p.rulesLoaded) continue;
