@@ -1,7 +1,7 @@
 // The example matrix against the emulator's sample organization: plan, apply, plan again (no
 // changes); invites accepted lead to the memberships and grants that waited for them; saved plans
 // are refused when PostHog moved; guards refuse before anything is written.
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -23,7 +23,8 @@ afterEach(async () => {
   expect(unknown).toEqual([]);
 });
 
-const journal = () => ['--journal', join(dir, 'journal.jsonl')];
+/** Where apply journals its steps and hands the rolled flag-service key (the example rotates it). */
+const journal = () => ['--journal', join(dir, 'journal.jsonl'), '--secrets-file', join(dir, 'secrets.json')];
 
 describe('the example matrix on the sample organization', () => {
   it('plans changes, applies them, and then plans nothing', async () => {
@@ -41,18 +42,44 @@ describe('the example matrix on the sample organization', () => {
     expect(again.code).toBe(0);
   });
 
-  it('gives an invitee her team membership once she accepts', async () => {
+  it('gives an invitee her project access with the invite and her team once she joins', async () => {
     await cli(emu, ['apply', '-m', EXAMPLE, '--yes', ...journal()]);
-    const accepted = await control(emu, 'POST', '/_emulator/invites/accept', { email: 'erin@example.com' });
-    expect(accepted.status).toBeLessThan(300);
+    const invite = (await control(emu, 'GET', '/_emulator/state')).json.invites.find((i: { target_email: string }) => i.target_email === 'erin@example.com');
+    expect(invite.private_project_access).toEqual([{ id: expect.any(Number), level: 'member' }]);
+    expect((await control(emu, 'POST', '/_emulator/invites/accept', { email: 'erin@example.com' })).status).toBeLessThan(300);
 
-    const waiting = await cli(emu, ['plan', '-m', EXAMPLE, '--format', 'json', '--detailed-exitcode']);
-    expect(waiting.code).toBe(2);
-    const plan = JSON.parse(waiting.stdout);
-    expect(plan.changes.map((c: { id: string }) => c.id)).toEqual(['team_member:Product / erin@example.com']);
+    // Product is the default team: PostHog puts her there on joining, so nothing waits.
+    const after = await cli(emu, ['plan', '-m', EXAMPLE, '--format', 'json', '--detailed-exitcode']);
+    expect(JSON.parse(after.stdout).changes).toEqual([]);
+    const roles = (await api(emu, 'GET', '/api/organizations/@current/roles/')).json.results as { name: string; members: { user: { email: string } }[] }[];
+    expect(roles.find((r) => r.name === 'Product')?.members.map((m) => m.user.email)).toContain('erin@example.com');
+  });
 
-    expect((await cli(emu, ['apply', '-m', EXAMPLE, '--yes', ...journal()])).code).toBe(0);
-    expect((await cli(emu, ['plan', '-m', EXAMPLE, '--detailed-exitcode'])).code).toBe(0);
+  it('adds a person to the teams that waited for her invite to be accepted', async () => {
+    const matrix = join(dir, 'waiting.yaml');
+    await writeFile(matrix, [
+      'version: 1',
+      'members: { alice@example.com: owner, new@example.com: member }',
+      'teams: { Engineering: { members: [new@example.com] } }',
+      'projects:',
+      '  Production:',
+      '    members: { new@example.com: member }',
+      '    resources: { feature_flag: { members: { new@example.com: editor } } }',
+    ].join('\n'));
+    await cli(emu, ['apply', '-m', matrix, '--yes', ...journal()]);
+    const pending = JSON.parse((await cli(emu, ['plan', '-m', matrix, '--format', 'json'])).stdout);
+    expect(pending.changes).toEqual([]);
+    expect(pending.notices.map((n: { code: string }) => n.code)).toContain('pending_invite');
+
+    await control(emu, 'POST', '/_emulator/invites/accept', { email: 'new@example.com' });
+    const waiting = JSON.parse((await cli(emu, ['plan', '-m', matrix, '--format', 'json'])).stdout);
+    // The project grant came with the invite; the team and the resource rule waited for her.
+    expect(waiting.changes.map((c: { id: string }) => c.id)).toEqual([
+      'team_member:Engineering / new@example.com',
+      'resource_access:Production / feature_flag / member:new@example.com',
+    ]);
+    expect((await cli(emu, ['apply', '-m', matrix, '--yes', ...journal()])).code).toBe(0);
+    expect((await cli(emu, ['plan', '-m', matrix, '--detailed-exitcode'])).code).toBe(0);
   });
 
   it('journals every applied step without the key', async () => {
@@ -66,6 +93,10 @@ describe('the example matrix on the sample organization', () => {
 
 describe('drift', () => {
   it('exits 2 when PostHog drifted and says who changed what, from the activity log', async () => {
+    expect((await cli(emu, ['apply', '-m', EXAMPLE, '--yes', ...journal()])).code).toBe(0);
+    // An unverified domain is drift too (a manual step) until its TXT record is verified.
+    expect((await cli(emu, ['drift', '-m', EXAMPLE])).code).toBe(2);
+    await control(emu, 'POST', '/_emulator/domains/verify', { domain: 'example.org', verified: true });
     expect((await cli(emu, ['apply', '-m', EXAMPLE, '--yes', ...journal()])).code).toBe(0);
     expect((await cli(emu, ['drift', '-m', EXAMPLE])).code).toBe(0);
 
@@ -106,7 +137,6 @@ describe('saved plans', () => {
 describe('guards against the emulator', () => {
   it('refuses more removals than max_deletes and writes nothing', async () => {
     const matrix = join(dir, 'm.yaml');
-    const { writeFile } = await import('node:fs/promises');
     await writeFile(matrix, 'version: 1\nmembers:\n  alice@example.com: owner\nprune:\n  members: true\nsafety:\n  max_deletes: 1\n');
     await control(emu, 'DELETE', '/_emulator/requests');
     const run = await cli(emu, ['apply', '-m', matrix, '--yes', ...journal()]);

@@ -194,3 +194,11 @@ describe('renderText, with the shapes the differ produces', () => {
     expect(text.match(/--allow-deletes/g)).toHaveLength(1);
   });
 });
+
+describe('renderText: manual steps left', () => {
+  it('does not claim PostHog matches the matrix while manual steps remain', () => {
+    const text = renderText(plan({ manualSteps: [{ key: 'example.org', message: 'publish a TXT record' }] }), { color: false });
+    expect(text).toContain('No changes to apply. 1 manual step left to you (above).');
+    expect(text).not.toContain('PostHog matches the matrix');
+  });
+});

@@ -142,9 +142,12 @@ export function formatField(field: FieldChange, arrow = '→'): string {
   return `${field.path}: ${field.after ?? field.before ?? NONE}`;
 }
 
-export function summaryLine(counts: Counts): string {
-  if (counts.create + counts.update + counts.delete === 0) return 'No changes. PostHog matches the matrix.';
-  return `Plan: ${counts.create} to create, ${counts.update} to update, ${counts.delete} to delete.`;
+export function summaryLine(counts: Counts, manualSteps = 0): string {
+  const manual = manualSteps ? ` ${manualSteps} manual step${manualSteps === 1 ? '' : 's'} left to you (above).` : '';
+  if (counts.create + counts.update + counts.delete === 0) {
+    return manualSteps ? `No changes to apply.${manual}` : 'No changes. PostHog matches the matrix.';
+  }
+  return `Plan: ${counts.create} to create, ${counts.update} to update, ${counts.delete} to delete.${manual}`;
 }
 
 /** How many destructive changes a max_deletes override must allow. */

@@ -103,6 +103,6 @@ export function renderText(plan: Plan, options: TextOptions): string {
     }
   }
 
-  out.push('', paint('bold', summaryLine(countChanges(plan.changes))));
+  out.push('', paint('bold', summaryLine(countChanges(plan.changes), plan.manualSteps.length)));
   return `${out.join('\n')}\n`;
 }
