@@ -116,16 +116,38 @@ export interface CommandSinkOptions {
 
 const STDERR_TAIL = 500;
 
+/** PostHog credentials: personal (phx_), project secret (phs_) and OAuth (pha_) keys. */
+const CREDENTIAL = /^ph[xsa]_/;
+
+/**
+ * The command's environment without PostHog credentials: the running key and any variable holding
+ * a key (the audited service keys) stay with posthog-access. Returns the withheld values to scrub.
+ */
+export function withoutCredentials(env: Record<string, string | undefined>): { env: Record<string, string | undefined>; withheld: string[] } {
+  const kept: Record<string, string | undefined> = {};
+  const withheld: string[] = [];
+  for (const [name, value] of Object.entries(env)) {
+    if (name === 'POSTHOG_PERSONAL_API_KEY' || (value && CREDENTIAL.test(value.trim()))) {
+      if (value?.trim()) withheld.push(value.trim());
+    } else {
+      kept[name] = value;
+    }
+  }
+  return { env: kept, withheld };
+}
+
 /**
  * `--secrets-command`: runs `/bin/sh -c COMMAND` once per key, the value on stdin (no newline
- * after it), `POSTHOG_PROJECT` and `POSTHOG_SECRET_KEY_LABEL` in its environment. What the command
- * prints is not passed on: it may echo the value.
+ * after it), `POSTHOG_PROJECT` and `POSTHOG_SECRET_KEY_LABEL` in its environment, PostHog
+ * credentials withheld from it. What the command prints is not passed on: it may echo the value.
  */
 export function commandSink(command: string, options: CommandSinkOptions = {}): PreparedSink {
+  const { env, withheld } = withoutCredentials(options.env ?? process.env);
+  const scrub = (text: string, value: string) => withheld.reduce((t, secret) => scrubValue(t, secret), scrubValue(text, value));
   const run = (project: string, label: string, value: string) =>
     new Promise<void>((resolve, reject) => {
       const child = spawn('/bin/sh', ['-c', command], {
-        env: { ...(options.env ?? process.env), POSTHOG_PROJECT: project, POSTHOG_SECRET_KEY_LABEL: label },
+        env: { ...env, POSTHOG_PROJECT: project, POSTHOG_SECRET_KEY_LABEL: label },
         stdio: ['pipe', 'pipe', 'pipe'],
       });
       let stderr = '';
@@ -135,10 +157,10 @@ export function commandSink(command: string, options: CommandSinkOptions = {}): 
         stderr = (stderr + chunk).slice(-STDERR_TAIL * 4);
       });
       child.stdin.on('error', () => {}); // a command that exits without reading: its exit code tells
-      child.on('error', (e) => reject(new Error(`--secrets-command could not be started: ${scrubValue(e.message, value)}`)));
+      child.on('error', (e) => reject(new Error(`--secrets-command could not be started: ${scrub(e.message, value)}`)));
       child.on('close', (code, signal) => {
         if (code === 0) return resolve();
-        const tail = scrubValue(stderr, value).trim().slice(-STDERR_TAIL);
+        const tail = scrub(stderr, value).trim().slice(-STDERR_TAIL);
         const how = code === null ? `was killed by ${signal}` : `exited with code ${code}`;
         reject(new Error(`--secrets-command ${how} for ${project}/${label}${tail ? `: ${tail}` : ' (no stderr)'}`));
       });

@@ -97,6 +97,23 @@ describe('commandSink', () => {
     expect((await readFile(out, 'utf8')).trim()).toBe('from-session');
   });
 
+  it('withholds PostHog credentials from the command, and scrubs them from its stderr', async () => {
+    const out = join(dir, 'env');
+    const env = {
+      PATH: process.env.PATH, CI_TOKEN: 'kept',
+      POSTHOG_PERSONAL_API_KEY: 'phx_fakeRunningKey000000000001', POSTHOG_KEY_BI: 'phx_fakeServiceKey0000000000002',
+    };
+    await commandSink(`echo "$CI_TOKEN|$POSTHOG_PERSONAL_API_KEY|$POSTHOG_KEY_BI" > "${out}"`, { env }).deliver({ project: 'P', label: 'l', value: VALUE });
+    expect((await readFile(out, 'utf8')).trim()).toBe('kept||');
+
+    // Even a command given the values some other way cannot echo them into our errors.
+    const leaky = commandSink(`echo "${env.POSTHOG_PERSONAL_API_KEY} ${env.POSTHOG_KEY_BI}" >&2; exit 1`, { env });
+    const message = ((await leaky.deliver({ project: 'P', label: 'l', value: VALUE }).catch((e: Error) => e)) as Error).message;
+    expect(message).toContain('exited with code 1');
+    expect(message).not.toContain(env.POSTHOG_PERSONAL_API_KEY);
+    expect(message).not.toContain(env.POSTHOG_KEY_BI);
+  });
+
   it('fails with the exit code and the stderr tail, the value scrubbed', async () => {
     const sink = commandSink('v=$(cat); echo "cannot store $v for $POSTHOG_SECRET_KEY_LABEL" >&2; echo "$v"; exit 3');
     const error = await sink.deliver({ project: 'Production', label: 'flag-service', value: VALUE }).catch((e: Error) => e);
