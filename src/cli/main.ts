@@ -52,11 +52,10 @@ Examples:
   posthog-access demo                       # try it against the embedded emulator`);
 
   const matrixOption = () => new Option('-m, --matrix <file>', 'the access matrix').default(DEFAULT_MATRIX);
-  const planOptions = (cmd: Command) =>
-    cmd
+  const planOptions = (cmd: Command, at = true) =>
+    (at ? cmd.option('--at <date>', 'plan as of another day (what will have expired by then); for review, never applied') : cmd)
       .addOption(matrixOption())
       .addOption(new Option('-f, --format <format>', 'output format').choices(RENDER_FORMATS).default('text'))
-      .option('--at <date>', 'plan as of another day (what will have expired by then)')
       .option('--allow-deletes <n>', 'allow up to N removals and demotions this run (over safety.max_deletes)', count)
       .option('--roll-secret-keys [labels...]', 'roll project secret keys now (all declared ones, or these labels)')
       .option('--allow-sso-without-idp', 'enforce SSO on a domain even where no identity provider is configured')
@@ -72,13 +71,20 @@ Examples:
     .option('--detailed-exitcode', 'exit 2 when there are changes')
     .action(async (flags) => { exitCode = await planCommand(flags, session(global()), io); });
 
-  planOptions(program.command('apply [plan-file]').description('apply a saved plan (refused if PostHog moved since), or plan and apply'))
+  planOptions(program.command('apply [plan-file]').description('apply a saved plan (refused if PostHog moved since), or plan and apply'), false)
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--journal <file>', 'append each step to this JSON-lines journal', '.posthog-access/journal.jsonl')
     .option('--concurrency <n>', 'steps run in parallel', count, 4)
     .option('--secrets-file <file>', 'write new and rolled secret key values to this JSON file (mode 0600)')
     .option('--secrets-command <cmd>', 'run this command once per new or rolled secret key, the value on stdin')
-    .action(async (planFile: string | undefined, flags) => { exitCode = await applyCommand(planFile, flags, session(global()), io); });
+    .action(async (planFile: string | undefined, flags, cmd: Command) => {
+      // A saved plan is applied as reviewed: options that would change it are refused, not ignored.
+      const changing = ['matrix', 'rollSecretKeys', 'strict'].filter((o) => cmd.getOptionValueSource(o) === 'cli');
+      if (planFile && changing.length) {
+        throw new ConfigError(`${changing.map((o) => `--${o.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} cannot change a saved plan: pass ${changing.length === 1 ? 'it' : 'them'} to \`plan --out\`, review, then apply that plan`);
+      }
+      exitCode = await applyCommand(planFile, flags, session(global()), io);
+    });
 
   planOptions(program.command('drift').description('plan for scheduled jobs: exit 2 when PostHog differs from the matrix'))
     .action(async (flags) => { exitCode = await planCommand(flags, session(global()), io, 'drift'); });

@@ -12,7 +12,7 @@ import { fetchActual, scopeOf } from '../state/fetch.ts';
 import { auditApiKeys } from '../state/audit-keys.ts';
 import { commandSink, fileSink, type PreparedSink } from '../secrets/sink.ts';
 import type { DesiredState } from '../model/desired.ts';
-import { fingerprint, moved } from '../plan/fingerprint.ts';
+import { fingerprint, moved, planChecksum } from '../plan/fingerprint.ts';
 import { checkGuards, preflight } from '../plan/guards.ts';
 import { buildPlan } from '../plan/plan.ts';
 import type { PlanOptions } from '../plan/kind.ts';
@@ -107,6 +107,10 @@ export async function readPlanFile(path: string): Promise<Plan> {
   if (plan?.formatVersion !== PLAN_FORMAT_VERSION || !Array.isArray(plan.changes) || !plan.fingerprint || !plan.read) {
     throw new ConfigError(`${path}: not a posthog-access plan of format version ${PLAN_FORMAT_VERSION}; save one with \`posthog-access plan --out ${path}\``);
   }
+  const { checksum, ...content } = plan;
+  if (checksum !== planChecksum(content)) {
+    throw new UnsafePlanError(`${path} was changed after it was made (its checksum does not match): plan again, review it, and apply that plan`);
+  }
   return plan;
 }
 
@@ -114,6 +118,12 @@ export async function readPlanFile(path: string): Promise<Plan> {
 export async function checkSavedPlan(
   api: ClosablePostHogApi, plan: Plan, session: Session, allowDeletes?: number, options: PlanOptions = {},
 ): Promise<ActualState> {
+  if (plan.at !== plan.createdAt) {
+    throw new UnsafePlanError(`the plan was computed as of ${plan.at} (--at), for review only: apply evaluates expiry as of now; plan again without --at`);
+  }
+  if (plan.validUntil && Date.now() >= Date.parse(plan.validUntil)) {
+    throw new UnsafePlanError(`the saved plan is stale: a grant in the matrix started or ended at ${plan.validUntil}, after the plan was made. Run plan again, review it, and apply the new one`);
+  }
   if (plan.host !== hostOf(session.env)) {
     throw new UnsafePlanError(`the plan was made against ${plan.host}, but POSTHOG_HOST is ${hostOf(session.env)}: run plan again against this host`);
   }

@@ -1,5 +1,5 @@
 // When a grant is in force. `expires` names the last day of the grant (inclusive, UTC).
-import type { Grant } from '../model/desired.ts';
+import type { DesiredState, Grant } from '../model/desired.ts';
 
 const DAY_MS = 86_400_000;
 export const EXPIRING_SOON_DAYS = 14;
@@ -35,4 +35,28 @@ export function effectiveGrant<L extends string>(grant: Grant<L>, now: Date): Ef
 /** Whether a dated membership (no level) is still in force. */
 export function inForce(expires: string | undefined, now: Date): boolean {
   return !expires || now.getTime() < endOf(expires);
+}
+
+/**
+ * The first moment after `at` when a grant in the matrix begins or stops being in force: a plan
+ * computed at `at` is only right until then.
+ */
+export function nextBoundary(desired: DesiredState, at: Date): Date | null {
+  let next = Infinity;
+  const consider = (expires: string | undefined) => {
+    if (!expires) return;
+    const end = endOf(expires);
+    if (end > at.getTime() && end < next) next = end;
+  };
+  const grants = (g: { default?: Grant<string>; teams: Record<string, Grant<string>>; members: Record<string, Grant<string>> }) => {
+    consider(g.default?.expires);
+    for (const grant of [...Object.values(g.teams), ...Object.values(g.members)]) consider(grant.expires);
+  };
+  for (const grant of Object.values(desired.members)) consider(grant.expires);
+  for (const team of Object.values(desired.teams)) for (const m of team.members) consider(m.expires);
+  for (const project of Object.values(desired.projects)) {
+    grants(project);
+    for (const resource of Object.values(project.resources)) grants(resource);
+  }
+  return Number.isFinite(next) ? new Date(next) : null;
 }

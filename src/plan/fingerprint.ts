@@ -3,7 +3,7 @@
 // use) are left out: they do not change what the plan does.
 import { createHash } from 'node:crypto';
 import type { ActualState } from '../model/actual.ts';
-import type { Fingerprint } from './types.ts';
+import type { Fingerprint, Plan } from './types.ts';
 
 /** JSON with object keys sorted, so equal states hash equally whatever the API's order. */
 export function canonicalJson(value: unknown): string {
@@ -45,4 +45,10 @@ export function fingerprint(actual: ActualState): Fingerprint {
 export function moved(saved: Fingerprint, current: Fingerprint): string[] {
   const names = new Set([...Object.keys(saved.sections), ...Object.keys(current.sections)]);
   return [...names].filter((n) => saved.sections[n] !== current.sections[n]).sort();
+}
+
+/** What apply acts on and checks, hashed: changes, guards' settings, what was read, when, where. */
+export function planChecksum(plan: Omit<Plan, 'checksum'>): string {
+  const { organization, host, at, validUntil, read, fingerprint: fp, safety, changes } = plan;
+  return sha256(canonicalJson({ organization, host, at, validUntil, read, fingerprint: fp, safety, changes }));
 }

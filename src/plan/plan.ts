@@ -4,8 +4,9 @@ import type { DesiredState } from '../model/desired.ts';
 import type { FetchScope } from '../state/fetch.ts';
 import { auditNotices } from './audit.ts';
 import { diff } from './diff.ts';
+import { nextBoundary } from './expiry.ts';
 import type { PlanOptions } from './kind.ts';
-import { fingerprint } from './fingerprint.ts';
+import { fingerprint, planChecksum } from './fingerprint.ts';
 import { checkGuards, missingScopes, requiredScopes } from './guards.ts';
 import { PLAN_FORMAT_VERSION, type Change, type Notice, type Plan } from './types.ts';
 
@@ -51,11 +52,12 @@ export function buildPlan(input: PlanInput): Plan {
   }
   const safety = { maxDeletes: desired.safety.maxDeletes, protected: desired.safety.protected };
   const count = (action: Change['action']) => result.changes.filter((c) => c.action === action).length;
-  return {
+  const plan: Omit<Plan, 'checksum'> = {
     formatVersion: PLAN_FORMAT_VERSION,
     tool: { name: 'posthog-access', version: TOOL_VERSION },
     createdAt: input.createdAt.toISOString(),
     at: input.at.toISOString(),
+    validUntil: nextBoundary(desired, input.at)?.toISOString() ?? null,
     host: input.host,
     organization: { id: actual.organization.id, name: actual.organization.name },
     matrix: input.matrix,
@@ -73,4 +75,5 @@ export function buildPlan(input: PlanInput): Plan {
       destructive: result.changes.filter((c) => c.destructive).length,
     },
   };
+  return { ...plan, checksum: planChecksum(plan) };
 }

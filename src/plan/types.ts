@@ -80,8 +80,10 @@ export interface Plan {
   formatVersion: typeof PLAN_FORMAT_VERSION;
   tool: { name: 'posthog-access'; version: string };
   createdAt: string;
-  /** The day expiry is evaluated for (YYYY-MM-DD or ISO time). */
+  /** The moment expiry is evaluated at (ISO time): `createdAt`, or `--at` for a plan to review only. */
   at: string;
+  /** When the next grant in the matrix starts or stops after `at` (ISO time): the plan is stale from then. */
+  validUntil: string | null;
   host: string;
   organization: { id: string; name: string };
   matrix: { file: string; sha256: string };
@@ -96,4 +98,6 @@ export interface Plan {
   /** Non-empty when a guard refuses the plan; the plan is still shown. */
   refusals: Refusal[];
   summary: { create: number; update: number; delete: number; destructive: number };
+  /** sha256 over what apply acts on (see planChecksum): a plan file edited after it was made is refused. */
+  checksum: string;
 }

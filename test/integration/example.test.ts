@@ -4,7 +4,7 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { matchOperation } from '../../src/emulator/routes.ts';
 import { api, cli, control, emulator, type Emulator } from './harness.ts';
 
@@ -131,6 +131,53 @@ describe('saved plans', () => {
     expect(applied.stderr).toContain('members');
     const requests = (await control(emu, 'GET', '/_emulator/requests')).json as { method: string }[];
     expect(requests.filter((r) => r.method !== 'GET')).toEqual([]);
+  });
+});
+
+describe('saved plans are applied only as computed', () => {
+  it('refuses a plan computed --at another moment (for review only)', async () => {
+    const out = join(dir, 'at.json');
+    await cli(emu, ['plan', '-m', EXAMPLE, '--at', '2027-01-01', '--out', out]);
+    const run = await cli(emu, ['apply', out, ...journal()]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('--at');
+    expect(emu.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+  });
+
+  it('refuses a plan once a grant in the matrix has started or ended since', async () => {
+    const matrix = join(dir, 'soon.yaml');
+    await writeFile(matrix, 'version: 1\nmembers:\n  alice@example.com: owner\n  bob@example.com: { level: admin, expires: 2099-06-30, then: member }\n');
+    const out = join(dir, 'soon.json');
+    await cli(emu, ['plan', '-m', matrix, '--out', out]);
+    expect(JSON.parse(await readFile(out, 'utf8')).validUntil).toBe('2099-07-01T00:00:00.000Z');
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2099-07-01T00:00:01Z') });
+    try {
+      const run = await cli(emu, ['apply', out, ...journal()]);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('stale: a grant in the matrix started or ended at 2099-07-01');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('refuses a plan file edited after it was made', async () => {
+    const out = join(dir, 'edited.json');
+    await cli(emu, ['plan', '-m', EXAMPLE, '--out', out]);
+    const plan = JSON.parse(await readFile(out, 'utf8'));
+    plan.safety.maxDeletes = 1000;
+    await writeFile(out, JSON.stringify(plan));
+    const run = await cli(emu, ['apply', out, ...journal()]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('checksum');
+  });
+
+  it('refuses options that would change a saved plan, rather than ignoring them', async () => {
+    const out = join(dir, 'flags.json');
+    await cli(emu, ['plan', '-m', EXAMPLE, '--out', out]);
+    const run = await cli(emu, ['apply', out, '--roll-secret-keys', ...journal()]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('--roll-secret-keys cannot change a saved plan');
+    expect((await cli(emu, ['apply', out, '--at', '2027-01-01'])).code).toBe(1); // unknown option for apply
   });
 });
 

@@ -27,6 +27,8 @@ export function plan(overrides: Partial<Plan> = {}): Plan {
     tool: { name: 'posthog-access', version: '0.1.0' },
     createdAt: '2026-03-20T09:30:00.000Z',
     at: '2026-03-20',
+    validUntil: null,
+    checksum: 'e'.repeat(64),
     host: 'https://us.posthog.com',
     organization: { id: '0191b2c3-0000-7000-8000-000000000001', name: 'Acme' },
     matrix: { file: 'access-matrix.yaml', sha256: 'a'.repeat(64) },

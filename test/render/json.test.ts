@@ -30,6 +30,7 @@ describe('renderJson', () => {
       'tool',
       'createdAt',
       'at',
+      'validUntil',
       'host',
       'organization',
       'matrix',
@@ -41,6 +42,7 @@ describe('renderJson', () => {
       'manualSteps',
       'refusals',
       'summary',
+      'checksum',
     ]);
     const withPatch = change({ patch: [{ op: 'replace', path: '/level', value: 'member' }], note: 'n' });
     expect(Object.keys(JSON.parse(renderJson(plan({ changes: [withPatch] }))).changes[0])).toEqual([

@@ -24,6 +24,7 @@ const PLAN: Shape = {
     'tool',
     'createdAt',
     'at',
+    'validUntil',
     'host',
     'organization',
     'matrix',
@@ -35,6 +36,7 @@ const PLAN: Shape = {
     'manualSteps',
     'refusals',
     'summary',
+    'checksum',
   ],
   children: {
     tool: { order: ['name', 'version'] },
