@@ -34,7 +34,9 @@ function diffKind(kind: Kind, ctx: DiffContext): Change[] {
     if (want.value === null) {
       if (have) changes.push({ ...base(want), action: 'delete', before: have.value, after: null, reason: want.reason ?? 'ended', ...note, destructive: true, refs });
     } else if (!have) {
-      changes.push({ ...base(want), action: 'create', before: null, after: want.value, reason: want.reason ?? 'declared in the matrix', ...note, destructive: false, refs, dependsOn: want.needs ?? [] });
+      const implicit = kind.implicit?.(want);
+      const destructive = implicit !== undefined && (kind.lowers?.(implicit, want.value) ?? false);
+      changes.push({ ...base(want), action: 'create', before: null, after: want.value, reason: want.reason ?? 'declared in the matrix', ...note, destructive, refs, dependsOn: want.needs ?? [] });
     } else if (!sameValue(have.value, want.value)) {
       changes.push({
         ...base(want), action: 'update', before: have.value, after: want.value,

@@ -74,6 +74,8 @@ export interface Kind {
   prune?(ctx: DiffContext): PruneRule;
   /** Whether an update lowers access (a demotion counts against safety.max_deletes). */
   lowers?(before: Value, after: Value): boolean;
+  /** What is in force while the item does not exist (PostHog's default), to tell whether creating it lowers access. */
+  implicit?(item: DesiredItem): Value | undefined;
   create?(change: Change, env: ApplyEnv): Promise<void>;
   update?(change: Change, env: ApplyEnv): Promise<void>;
   delete?(change: Change, env: ApplyEnv): Promise<void>;

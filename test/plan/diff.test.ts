@@ -131,10 +131,11 @@ describe('differ: project and resource access', () => {
 
   it('creates default, team and member rules', () => {
     const d = desired({ members, teams: { Eng: { members: [] } }, projects: { Prod: project({ default: { level: 'none' }, teams: { Eng: { level: 'member' } }, members: { 'bob@x.io': { level: 'admin' } } }) } });
+    // Making the project private lowers everyone's access: it runs after the grants.
     expect(plan(d, base()).changes.map(brief)).toEqual([
-      'create project_access Prod / default',
       'create project_access Prod / member:bob@x.io',
       'create project_access Prod / team:Eng',
+      'create project_access Prod / default',
     ]);
   });
 
@@ -212,5 +213,26 @@ describe('differ: ordering and purity', () => {
   it('plans nothing for the key user when the matrix matches', () => {
     expect(plan(desired(), actual()).changes).toEqual([]);
     expect(ME).toBe('root@example.com');
+  });
+});
+
+describe('differ: lowering access by creating a default rule', () => {
+  it.each([
+    ['a private project (default none, below PostHog\'s admin)', { default: { level: 'none' as const } }, {}, true],
+    ['a project default of admin (what PostHog does anyway)', { default: { level: 'admin' as const } }, {}, false],
+    ['a resource default below editor', {}, { insight: { default: { level: 'viewer' as const }, teams: {}, members: {} } }, true],
+    ['a resource default of manager', {}, { insight: { default: { level: 'manager' as const }, teams: {}, members: {} } }, false],
+    ['activity_log viewer (its own default)', {}, { activity_log: { default: { level: 'viewer' as const }, teams: {}, members: {} } }, false],
+  ])('%s', (_name, projectGrants, resources, destructive) => {
+    const d = desired({ projects: { Prod: project({ ...projectGrants, resources }) } });
+    const changes = diff(d, actual((a) => a.project('Prod')), NOW).changes;
+    expect(changes).toHaveLength(1);
+    expect(changes[0]?.destructive).toBe(destructive);
+  });
+
+  it('a member or team rule never lowers access (the highest matching rule wins)', () => {
+    const d = desired({ members: { 'bob@x.io': { level: 'member' } }, projects: { Prod: project({ members: { 'bob@x.io': { level: 'none' } } }) } });
+    const changes = diff(d, actual((a) => a.member('bob@x.io', 'member').project('Prod')), NOW).changes;
+    expect(changes.map((c) => [c.key, c.destructive])).toEqual([['Prod / member:bob@x.io', false]]);
   });
 });

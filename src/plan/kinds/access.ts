@@ -3,7 +3,7 @@
 // everyone, a team (role) or a member; PUT upserts one, `access_level: null` deletes it.
 import type { ActualSubjectRules } from '../../model/actual.ts';
 import type { Grant, SubjectGrants } from '../../model/desired.ts';
-import { levelRank } from '../../model/levels.ts';
+import { PROJECT_DEFAULT_LEVEL, levelRank, resourceBounds } from '../../model/levels.ts';
 import type { AccessControlPut } from '../../posthog/types.ts';
 import { effectiveGrant } from '../expiry.ts';
 import type { ActualItem, ApplyEnv, DesiredItem, DiffContext, Kind } from '../kind.ts';
@@ -95,6 +95,13 @@ function accessKind(kind: 'project_access' | 'resource_access'): Kind {
     },
     prune: (ctx) => ({ enabled: ctx.desired.prune.projectAccess, flag: 'prune.project_access' }),
     lowers: (before, after) => levelRank(context, String(after.level)) < levelRank(context, String(before.level)),
+    // A default rule replaces PostHog's own default (admin on a project, editor or the resource's
+    // default on a resource): below that, it takes access away from everyone. A member or team
+    // rule only adds (the highest level among the rules that match wins).
+    implicit: (item) => {
+      if (item.refs?.team || item.refs?.email) return undefined;
+      return { level: kind === 'project_access' ? PROJECT_DEFAULT_LEVEL : resourceBounds(String(item.refs?.resource)).default };
+    },
     async create(change, env) { await put(change, env, String(change.after?.level)); },
     async update(change, env) { await put(change, env, String(change.after?.level)); },
     async delete(change, env) { await put(change, env, null); },
