@@ -202,3 +202,10 @@ describe('renderText: manual steps left', () => {
     expect(text).not.toContain('PostHog matches the matrix');
   });
 });
+
+describe('renderText: a create that lowers access', () => {
+  it('says so, as for a demotion', () => {
+    const text = renderText(plan({ changes: [change({ kind: 'project_access', action: 'create', key: 'Staging / default', after: { level: 'none' }, destructive: true })] }), { color: false });
+    expect(text).toContain('+ Staging / default  level: none (lowers access)');
+  });
+});

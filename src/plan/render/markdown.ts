@@ -119,7 +119,7 @@ function noticeBlock(plan: Plan): string[] {
 function changeRow(change: Change, group: SectionGroup): string {
   const label = group.mixedKinds && kindPrefix(change) ? `${kindPrefix(change)}: ` : '';
   const fields = fieldChanges(change).map((f) => e(formatField(f)));
-  if (change.destructive && change.action === 'update') fields.push('**lowers access**');
+  if (change.destructive && change.action !== 'delete') fields.push('**lowers access**');
   const why = [e(change.reason)];
   if (change.note !== undefined && change.note !== '') why.push(`_note: ${e(change.note)}_`);
   return `| ${MARKERS[change.action]} | ${e(label)}**${e(change.key)}** | ${fields.join('; ')} | ${why.filter((w) => w !== '').join(' — ')} |`;

@@ -46,7 +46,7 @@ function changeLines(change: Change, mixedKinds: boolean, paint: Paint): string[
   const fields = fieldChanges(change).map((f) => clean(formatField(f)));
   let line = `${INDENT}${marker} ${label}${paint('bold', clean(change.key))}`;
   if (fields.length > 0) line += `  ${fields.join(', ')}`;
-  if (change.destructive && change.action === 'update') line += ` ${paint('red', '(lowers access)')}`;
+  if (change.destructive && change.action !== 'delete') line += ` ${paint('red', '(lowers access)')}`;
   const lines = [line];
   const why = [clean(change.reason)];
   if (change.note !== undefined && change.note !== '') why.push(`note: ${clean(change.note)}`);
