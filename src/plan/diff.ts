@@ -68,7 +68,8 @@ function diffKind(kind: Kind, ctx: DiffContext): Change[] {
 
 /**
  * Removing a member or a team takes their memberships and rules with it (PostHog cascades), so
- * separate removals of those would be redundant: fold them into the removal that causes them.
+ * separate removals of those would be redundant: fold them into the removal that causes them,
+ * and record how many things go with it (`refs.cascade`, counted against safety.max_deletes).
  */
 function foldCascades(changes: Change[]): Change[] {
   const leaving = new Set(changes.filter((c) => c.kind === 'member' && c.action === 'delete').map((c) => c.key));
@@ -82,8 +83,17 @@ function foldCascades(changes: Change[]): Change[] {
     return false;
   });
   for (const c of kept) {
-    const n = folded.get(c.id);
-    if (n) c.reason += ` (${n} membership${n === 1 ? '' : 's'} and rules go with it)`;
+    if (c.action !== 'delete') continue;
+    if (c.kind === 'member') {
+      const n = folded.get(c.id) ?? 0;
+      c.refs.cascade = n;
+      c.reason += ` (their team memberships and access rules go with them${n ? `: ${n} in the projects the matrix names` : ''})`;
+    } else if (c.kind === 'team') {
+      const memberships = Number(c.refs.members ?? 0);
+      const rules = folded.get(c.id) ?? 0;
+      c.refs.cascade = memberships + rules;
+      c.reason += ` (its ${memberships} membership${memberships === 1 ? '' : 's'} and its access rules in every project go with it${rules ? `: ${rules} in the projects the matrix names` : ''})`;
+    }
   }
   return kept;
 }

@@ -49,9 +49,13 @@ export function checkGuards({ changes, actual, safety, allowDeletes, options }: 
   refusals.push(...ssoRefusals(changes, actual, options?.allowSsoWithoutIdp ?? false));
 
   const destructive = changes.filter((c) => c.destructive);
+  // What goes with a removed member or team (memberships, rules) counts too.
+  const cascaded = destructive.reduce((n, c) => n + Number(c.refs.cascade ?? 0), 0);
+  const total = destructive.length + cascaded;
   const limit = Math.max(safety.maxDeletes, allowDeletes ?? 0);
-  if (destructive.length > limit) {
-    refusals.push(refuse('max_deletes', `the plan removes or lowers ${destructive.length} things, more than safety.max_deletes (${safety.maxDeletes}): review them, then run with --allow-deletes ${destructive.length}`, destructive));
+  if (total > limit) {
+    const including = cascaded ? `, including ${cascaded} membership(s) and rule(s) that go with removed members and teams` : '';
+    refusals.push(refuse('max_deletes', `the plan removes or lowers ${total} things${including}, more than safety.max_deletes (${safety.maxDeletes}): review them, then run with --allow-deletes ${total}`, destructive));
   }
   return refusals;
 }

@@ -44,6 +44,15 @@ describe('guards', () => {
     expect(guards(d, a, 3)).toEqual([]);
   });
 
+  it('counts what goes with a removed team against max_deletes', () => {
+    const a = actual((b) => b.member('bob@x.io', 'member').member('carol@x.io', 'member').team('Old', ['bob@x.io', 'carol@x.io']));
+    const d = desired({ members: { 'bob@x.io': { level: 'member' }, 'carol@x.io': { level: 'member' } }, prune: { teams: true }, safety: { maxDeletes: 2, protected: [] } });
+    const refused = guards(d, a);
+    expect(refused.map((r) => r.guard)).toEqual(['max_deletes']);
+    expect(refused[0]?.message).toContain('removes or lowers 3 things, including 2 membership(s)');
+    expect(guards(d, a, 3)).toEqual([]);
+  });
+
   it('refuses any change when the key\'s user is not an admin', () => {
     const a = actual((b) => b.member('bob@x.io', 'member'));
     a.organization.membershipLevel = 1;

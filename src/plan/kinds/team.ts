@@ -7,8 +7,9 @@ import { teamIdOf, teamName } from '../lookup.ts';
 export const teamKind: Kind = {
   kind: 'team',
   desired: (ctx) => Object.keys(ctx.desired.teams).map((name) => ({ key: name, value: { name } })),
+  // refs.members: removing the role removes its memberships too (PostHog cascades).
   actual: (ctx) =>
-    Object.values(ctx.actual.teams).map((t) => ({ key: teamName(ctx, t.name), value: { name: t.name } })),
+    Object.values(ctx.actual.teams).map((t) => ({ key: teamName(ctx, t.name), value: { name: t.name }, refs: { members: Object.keys(t.members).length } })),
   prune: (ctx) => ({ enabled: ctx.desired.prune.teams, flag: 'prune.teams' }),
   async create(change, env) {
     const role = await env.api.createRole(env.orgId, change.key);
