@@ -47,6 +47,7 @@ export function checkGuards({ changes, actual, safety, allowDeletes, options }: 
 
   refusals.push(...permissionRefusals(changes, actual, memberChanges, ownersLost, ownersGained));
   refusals.push(...ssoRefusals(changes, actual, options?.allowSsoWithoutIdp ?? false));
+  refusals.push(...verifiedDomainRefusals(changes, actual));
 
   const destructive = changes.filter((c) => c.destructive);
   // What goes with a removed member or team (memberships, rules) counts too.
@@ -94,6 +95,20 @@ function serves(config: ActualIdentityProvider, domainId: string, provider: stri
  * admin (or the key's user) has an email on that domain, they would be locked out of the
  * organization that could undo it, so that is refused even with the flag.
  */
+/**
+ * `enforce_verified_domains` keeps out everyone whose email is not on a verified domain of the
+ * organization: refused while that would include an owner, an admin or the key's user.
+ */
+function verifiedDomainRefusals(changes: Change[], actual: ActualState): Refusal[] {
+  const turningOn = changes.filter((c) => c.kind === 'org_settings' && c.after?.enforce_verified_domains === true && c.before?.enforce_verified_domains !== true);
+  if (!turningOn.length) return [];
+  const verified = new Set(Object.values(actual.domains ?? {}).filter((d) => d.isVerified).map((d) => d.domain.toLowerCase()));
+  const administrators = Object.values(actual.members).filter((m) => m.level >= ORG_LEVELS.admin || m.email === actual.me.email.toLowerCase());
+  const outside = administrators.filter((m) => !verified.has(m.email.split('@')[1] ?? '')).map((m) => m.email);
+  if (!outside.length) return [];
+  return [refuse('verified_domains', `enforce_verified_domains would keep out ${outside.join(', ')} (owners, admins or the key's user whose email domain is not a verified domain of the organization): verify their domains first (organization.domains)`, turningOn)];
+}
+
 function ssoRefusals(changes: Change[], actual: ActualState, allowWithoutIdp: boolean): Refusal[] {
   const out: Refusal[] = [];
   for (const change of changes) {

@@ -31,7 +31,8 @@ export function scopeOf(desired: DesiredState): FetchScope {
     organization: desired.organization.id,
     projects,
     secretKeys: projects.filter((p) => desired.prune.secretKeys || Object.keys(desired.projects[p]?.secretKeys ?? {}).length > 0),
-    domains: Object.keys(desired.organization.domains).length > 0,
+    // Domains are read when the matrix names some, or to check enforce_verified_domains against them.
+    domains: Object.keys(desired.organization.domains).length > 0 || desired.organization.settings.enforce_verified_domains === true,
   };
 }
 

@@ -82,3 +82,25 @@ describe('preflight: the running key', () => {
     expect(missingScopes(['organization:read'], ['organization:write'])).toEqual(['organization:write']);
   });
 });
+
+describe('guard: enforce_verified_domains', () => {
+  const d = desired({ organization: { id: '@current', settings: { enforce_verified_domains: true }, domains: {} } });
+
+  it('refuses while an owner, admin or the key\'s user is on an unverified domain', () => {
+    const a = actual((b) => b.settings({ enforce_verified_domains: false }).member('ops@other.io', 'admin').domain('example.com', { verified: true }));
+    const refused = guards(d, a);
+    expect(refused.map((r) => r.guard)).toEqual(['verified_domains']);
+    expect(refused[0]?.message).toContain('keep out ops@other.io (');
+    expect(refused[0]?.message).not.toContain('root@example.com'); // the key's user is on the verified example.com
+  });
+
+  it('counts the key\'s user even when it is not an admin of record', () => {
+    const a = actual((b) => b.settings({ enforce_verified_domains: false }));
+    expect(guards(d, a)[0]?.message).toContain('keep out root@example.com');
+  });
+
+  it('allows it once every administrator\'s domain is verified', () => {
+    const a = actual((b) => b.settings({ enforce_verified_domains: false }).member('ops@example.com', 'admin').member('someone@else.io', 'member').domain('example.com', { verified: true }));
+    expect(guards(d, a)).toEqual([]);
+  });
+});
