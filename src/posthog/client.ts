@@ -306,6 +306,11 @@ export class PostHogClient {
           }
           throw responseError(res.status, res.text, method, target, { key: this.key, retries: failures - 1 });
         }
+        // A DELETE retried after a failure PostHog had in fact carried out finds nothing: it is done.
+        if (method === 'DELETE' && res.status === 404 && failures > 0) {
+          this.logger?.debug({ method, path: target }, 'retried DELETE found nothing: the first attempt had deleted it');
+          return undefined as T;
+        }
         throw responseError(res.status, res.text, method, target, { key: this.key });
       }
     } catch (err) {

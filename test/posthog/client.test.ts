@@ -267,6 +267,21 @@ describe('PostHogClient: retries on 5xx and dropped connections', () => {
     expect(second.isDone()).toBe(false);
   });
 
+  it('a DELETE retried after a 502 that finds nothing (404) had succeeded the first time', async () => {
+    const scope = nock(HOST).delete('/api/d/1/').reply(502).delete('/api/d/1/').reply(404, { detail: 'Not found.' });
+    const { client } = makeClient();
+    await expect(client.delete('/api/d/1/')).resolves.toBeUndefined();
+    expect(client.requestCount).toBe(2);
+    scope.done();
+  });
+
+  it('a DELETE that finds nothing on its first attempt is an error', async () => {
+    const scope = nock(HOST).delete('/api/d/2/').reply(404, { detail: 'Not found.' });
+    const { client } = makeClient();
+    expect((await failure(client.delete('/api/d/2/'))).message).toBe('not found: DELETE /api/d/2/');
+    scope.done();
+  });
+
   it('does not retry other 4xx', async () => {
     const scope = nock(HOST).get('/api/n/').reply(404, { detail: 'Not found.' });
     const { client } = makeClient();
