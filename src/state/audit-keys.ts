@@ -18,8 +18,10 @@ export function toActualKey(key: PersonalApiKeyResponse): ActualKey {
 }
 
 async function auditOne(name: string, envVar: string, value: string, host: string, logger?: Pick<Logger, 'debug' | 'warn'>): Promise<ActualApiKeyAudit> {
-  const api = createApiFromEnv({ key: value, host, ...(logger && { logger }) });
+  let api: ReturnType<typeof createApiFromEnv> | undefined;
   try {
+    // Inside the try: a malformed value (e.g. whitespace) is this key's problem, not the whole plan's.
+    api = createApiFromEnv({ key: value, host, ...(logger && { logger }) });
     const key = toActualKey(await api.currentKey());
     logger?.debug({ stage: 'audit', apiKey: name, label: key.label }, `read api_keys.${name} with the value of $${envVar}`);
     return { env: envVar, found: true, key };
@@ -29,7 +31,7 @@ async function auditOne(name: string, envVar: string, value: string, host: strin
     logger?.debug({ stage: 'audit', apiKey: name, status: e instanceof ApiError ? e.status : undefined }, `could not read api_keys.${name}`);
     return { env: envVar, found: true, error: message };
   } finally {
-    await api.close();
+    await api?.close();
   }
 }
 
