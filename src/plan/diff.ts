@@ -87,12 +87,12 @@ function foldCascades(changes: Change[]): Change[] {
     if (c.kind === 'member') {
       const n = folded.get(c.id) ?? 0;
       c.refs.cascade = n;
-      c.reason += ` (their team memberships and access rules go with them${n ? `: ${n} in the projects the matrix names` : ''})`;
+      c.reason += `; their team memberships and access rules go with them${n ? ` (${n} in the projects the matrix names)` : ''}`;
     } else if (c.kind === 'team') {
       const memberships = Number(c.refs.members ?? 0);
       const rules = folded.get(c.id) ?? 0;
       c.refs.cascade = memberships + rules;
-      c.reason += ` (its ${memberships} membership${memberships === 1 ? '' : 's'} and its access rules in every project go with it${rules ? `: ${rules} in the projects the matrix names` : ''})`;
+      c.reason += `; its ${memberships} membership${memberships === 1 ? '' : 's'} and its access rules in every project go with it${rules ? ` (${rules} in the projects the matrix names)` : ''}`;
     }
   }
   return kept;

@@ -35,7 +35,7 @@ describe('differ: organization members', () => {
     expect(without.notices.find((n) => n.code === 'unmanaged')?.message).toContain('gone@x.io');
     const pruned = plan(desired({ prune: { members: true } }), a);
     expect(pruned.changes.map(brief)).toEqual(['delete member gone@x.io']);
-    expect(pruned.changes[0]?.reason).toBe('not in the matrix (prune.members) (their team memberships and access rules go with them)');
+    expect(pruned.changes[0]?.reason).toBe('not in the matrix (prune.members); their team memberships and access rules go with them');
   });
 
   it('evaluates expiry at the given moment (--at)', () => {
@@ -170,7 +170,7 @@ describe('differ: project and resource access', () => {
     const d = desired({ teams: { Eng: { members: [] } }, projects: { Prod: project() }, prune: { members: true, teams: true, projectAccess: true } });
     const result = plan(d, a);
     expect(result.changes.map(brief)).toEqual(['delete member gone@x.io']);
-    expect(result.changes[0]?.reason).toContain('go with them: 2 in the projects the matrix names');
+    expect(result.changes[0]?.reason).toContain('go with them (2 in the projects the matrix names)');
     expect(result.changes[0]?.refs.cascade).toBe(2);
   });
 

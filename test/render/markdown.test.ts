@@ -201,3 +201,11 @@ describe('renderMarkdown', () => {
     expect(renderMarkdown(samplePlan())).toMatchSnapshot();
   });
 });
+
+describe('renderMarkdown: manual steps', () => {
+  it('points below, where the manual steps are in a comment', () => {
+    const md = renderMarkdown(plan({ manualSteps: [{ key: 'example.org', message: 'publish a TXT record' }] }));
+    expect(md).toContain('1 manual step left to you (below).');
+    expect(md.indexOf('(below)')).toBeLessThan(md.indexOf('publish a TXT record'));
+  });
+});

@@ -142,8 +142,8 @@ export function formatField(field: FieldChange, arrow = '→'): string {
   return `${field.path}: ${field.after ?? field.before ?? NONE}`;
 }
 
-export function summaryLine(counts: Counts, manualSteps = 0): string {
-  const manual = manualSteps ? ` ${manualSteps} manual step${manualSteps === 1 ? '' : 's'} left to you (above).` : '';
+export function summaryLine(counts: Counts, manualSteps = 0, where: 'above' | 'below' = 'above'): string {
+  const manual = manualSteps ? ` ${manualSteps} manual step${manualSteps === 1 ? '' : 's'} left to you (${where}).` : '';
   if (counts.create + counts.update + counts.delete === 0) {
     return manualSteps ? `No changes to apply.${manual}` : 'No changes. PostHog matches the matrix.';
   }

@@ -68,7 +68,7 @@ function headBlock(plan: Plan): string[] {
   const counts = countChanges(plan.changes);
   const destructive =
     counts.destructive > 0 ? ` ${plural(counts.destructive, 'destructive change')} (removals or lowered access).` : '';
-  out.push(`**${summaryLine(counts, plan.manualSteps.length)}**${destructive}`, '');
+  out.push(`**${summaryLine(counts, plan.manualSteps.length, 'below')}**${destructive}`, '');
   if (plan.changes.length === 0) return out;
 
   out.push('| Section | Create | Update | Delete |', '| --- | ---: | ---: | ---: |');
