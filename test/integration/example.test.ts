@@ -5,7 +5,6 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { matchOperation } from '../../src/emulator/routes.ts';
 import { api, cli, control, emulator, type Emulator } from './harness.ts';
 
 const EXAMPLE = 'access-matrix.example.yaml';
@@ -16,12 +15,7 @@ beforeEach(async () => {
   emu = await emulator();
   dir = await mkdtemp(join(tmpdir(), 'posthog-access-'));
 });
-afterEach(async () => {
-  // Every request the tool sent is an operation PostHog has (its OpenAPI schema or REFERENCE.md).
-  const unknown = emu.requests.filter((r) => r.path.startsWith('/api/') && !matchOperation(r.method, r.path));
-  await emu.close();
-  expect(unknown).toEqual([]);
-});
+afterEach(async () => { await emu.close(); }); // also checks every request is a known PostHog operation
 
 /** Where apply journals its steps and hands the rolled flag-service key (the example rotates it). */
 const journal = () => ['--journal', join(dir, 'journal.jsonl'), '--secrets-file', join(dir, 'secrets.json')];

@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateMatrix, generateOrganization, type OrgSize } from '../../bench/generate.ts';
-import { matchOperation } from '../../src/emulator/routes.ts';
 import { cli, control, emulator } from './harness.ts';
 
 const SEEDS = [1, 2, 3, 4, 5, 6];
@@ -34,11 +33,8 @@ describe('generated organizations and matrices', () => {
       const last = await cli(emu, ['plan', '-m', matrix, '--format', 'json', '--detailed-exitcode']);
       expect(JSON.parse(last.stdout).changes).toEqual([]);
 
-      // Every request the tool sent is an operation PostHog has (OpenAPI or REFERENCE.md).
-      const unknown = emu.requests.filter((r) => r.path.startsWith('/api/') && !matchOperation(r.method, r.path));
-      expect(unknown).toEqual([]);
     } finally {
-      await emu.close();
+      await emu.close(); // checks every request is a known PostHog operation
     }
   });
 });

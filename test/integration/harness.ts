@@ -1,12 +1,24 @@
 // Integration harness: the emulator on 127.0.0.1 and the CLI run in-process, output captured.
 import { PassThrough, Writable } from 'node:stream';
 import { startEmulator } from '../../src/emulator/server.ts';
+import { matchOperation } from '../../src/emulator/routes.ts';
 import { runCli } from '../../src/cli/main.ts';
 
 export type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 
+/**
+ * The emulator on 127.0.0.1. Closing it also checks the contract: every request sent to /api is an
+ * operation PostHog has (its OpenAPI schema, or REFERENCE.md for what the schema leaves out).
+ */
 export async function emulator(options: Parameters<typeof startEmulator>[0] = {}): Promise<Emulator> {
-  return startEmulator({ port: 0, quiet: true, ...options });
+  const emu = await startEmulator({ port: 0, quiet: true, ...options });
+  const close = emu.close.bind(emu);
+  emu.close = async () => {
+    const unknown = emu.requests.filter((r) => r.path.startsWith('/api/') && !matchOperation(r.method, r.path));
+    await close();
+    if (unknown.length) throw new Error(`requests PostHog has no operation for: ${unknown.map((r) => `${r.method} ${r.path}`).join(', ')}`);
+  };
+  return emu;
 }
 
 /** Call the emulator's control API (no auth). */
