@@ -6,7 +6,7 @@
 import type { ActualApiKeyAudit, ActualKey, ActualState } from '../model/actual.ts';
 import type { ApiKeySpec } from '../model/desired.ts';
 import type { DiffContext } from './kind.ts';
-import { requiredScopes } from './guards.ts';
+import { requiredScopes, TOOL_SCOPES } from './guards.ts';
 import type { Change } from './types.ts';
 
 const DAY_MS = 86_400_000;
@@ -29,14 +29,22 @@ export function auditNotices(ctx: AuditContext): void {
   }
 }
 
-/** The running key: `*` works, but it is more than the plan needs (a leak would give away everything). */
+/**
+ * The running key: scopes the tool can never use (or `*`) work, but a leaked key would give them
+ * away. Missing scopes are the preflight's business (a `scope` warning, a refusal at apply).
+ */
 function runningKeyNotice(ctx: AuditContext): void {
   const key = ctx.actual.key;
-  if (!key || !key.scopes.includes('*')) return;
+  if (!key) return;
   const needed = requiredScopes(ctx.changes);
+  const usable = new Set(TOOL_SCOPES);
+  const unused = key.scopes.filter((s) => s !== '*' && !usable.has(s)).sort();
+  const every = key.scopes.includes('*');
+  if (!every && !unused.length) return;
+  const broader = every ? 'has every scope (*)' : `has scopes posthog-access never uses: ${list(unused)}`;
   ctx.notices.push({
     level: 'info', code: 'running_key', key: `running key "${key.label}"`,
-    message: `the running key "${key.label}" has every scope (*), broader than needed: this plan needs ${list(needed)}. A key with only the scopes the matrix needs limits what a leaked key can do (${UI} → "${key.label}" → Edit)`,
+    message: `the running key "${key.label}" ${broader}, broader than needed: this plan needs ${list(needed)}, and posthog-access uses at most ${list(TOOL_SCOPES)}. A key with only those limits what a leaked key can do (${UI} → "${key.label}" → Edit)`,
   });
 }
 

@@ -150,6 +150,9 @@ const WRITE_SCOPES: Record<ChangeKind, string> = {
 
 export const READ_SCOPES = ['user:read', 'organization:read', 'organization_member:read', 'project:read', 'access_control:read'];
 
+/** Every scope posthog-access can use (reads, every kind's writes, the activity log for drift). */
+export const TOOL_SCOPES: readonly string[] = [...new Set([...READ_SCOPES, ...Object.values(WRITE_SCOPES), 'activity_log:read'])].sort();
+
 export function requiredScopes(changes: Change[]): string[] {
   return [...new Set([...READ_SCOPES, ...changes.map((c) => WRITE_SCOPES[c.kind])])].sort();
 }

@@ -143,6 +143,12 @@ describe('running key', () => {
     expect(notice?.message).toContain('project:write');
   });
 
+  it('flags explicit scopes posthog-access never uses', () => {
+    const r = audit({}, { scopes: SPEC.scopes, lastUsedAt: '2026-11-01T00:00:00Z' }, { runningScopes: ['organization:write', 'person:write', 'insight:read'] });
+    const notice = r.notices.find((n) => n.code === 'running_key');
+    expect(notice?.message).toContain('has scopes posthog-access never uses: insight:read, person:write');
+  });
+
   it('says nothing of a key with explicit scopes (missing ones are the preflight\'s warning)', () => {
     const r = audit({}, { scopes: SPEC.scopes, lastUsedAt: '2026-11-01T00:00:00Z' }, { runningScopes: ['organization:read'] });
     expect(r.notices.filter((n) => n.code === 'running_key')).toEqual([]);
