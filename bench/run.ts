@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
 import { generateMatrix, generateOrganization, type OrgSize } from './generate.ts';
 import { parseMatrix } from '../src/matrix/load.ts';
+import { bigMatrix, problemsOf } from '../test/matrix/helpers.ts';
 import { createApiFromEnv } from '../src/posthog/api.ts';
 import { LIST_PAGE_SIZE } from '../src/posthog/api.ts';
 import { fetchActual, scopeOf } from '../src/state/fetch.ts';
@@ -125,6 +126,14 @@ async function validateLarge(): Promise<void> {
   parseMatrix(text, 'generated.yaml', {});
   const ms = performance.now() - started;
   record('validate', `${lines} lines in ${ms.toFixed(0)} ms`, '< 1,000 ms for 5,000 lines', ms < 1000 * Math.max(1, lines / 5000));
+
+  // The error path must not be quadratic either: thousands of problems, all reported.
+  const broken = bigMatrix(2000, 20, true);
+  problemsOf(broken);
+  const errorsStarted = performance.now();
+  const problems = problemsOf(broken).length;
+  const errorMs = performance.now() - errorsStarted;
+  record('validate with errors', `${problems} problems in ${broken.split('\n').length} lines reported in ${errorMs.toFixed(0)} ms`, '< 1,000 ms', errorMs < 1000);
 }
 
 async function emulatorThroughput(dir: string): Promise<void> {
