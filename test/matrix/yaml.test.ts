@@ -44,9 +44,7 @@ describe('YAML parsing', () => {
       'f: [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]',
       '',
     ].join('\n');
-    const started = performance.now();
-    const problems = problemsOf(bomb);
-    expect(performance.now() - started).toBeLessThan(1000);
+    const problems = problemsOf(bomb); // refused before expansion: a hang would time the test out
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^m\.yaml:3:8: YAML aliases expand to too many nodes \(more than 100\); this looks like an alias bomb/);
   });
