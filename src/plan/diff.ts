@@ -4,6 +4,7 @@ import jsonpatch from 'fast-json-patch';
 import type { ActualState } from '../model/actual.ts';
 import type { DesiredState } from '../model/desired.ts';
 import type { ActualItem, DesiredItem, DiffContext, Kind, PlanOptions } from './kind.ts';
+import { standing } from './lookup.ts';
 import { KINDS } from './registry.ts';
 import type { Change, ManualStep, Notice } from './types.ts';
 
@@ -53,8 +54,8 @@ function diffKind(kind: Kind, ctx: DiffContext): Change[] {
     if (seen.has(have.key)) continue;
     if (prune?.enabled) {
       changes.push({ ...base(have), action: 'delete', before: have.value, after: null, reason: `not in the matrix (${prune.flag})`, destructive: true, refs: have.refs ?? {} });
-    } else {
-      unmanaged.push(have.key);
+    } else if (!(typeof have.refs?.email === 'string' && standing(ctx, have.refs.email) === 'leaving')) {
+      unmanaged.push(have.key); // (a leaving person's memberships and rules go with their removal)
     }
   }
   if (unmanaged.length > 0) {

@@ -237,3 +237,13 @@ describe('differ: lowering access by creating a default rule', () => {
     expect(changes.map((c) => [c.key, c.destructive])).toEqual([['Prod / member:bob@x.io', false]]);
   });
 });
+
+describe('differ: unmanaged report', () => {
+  it('does not list the memberships of a person whose grant ended: their removal takes them', () => {
+    const a = actual((b) => b.member('gone@x.io', 'member').team('Eng', ['gone@x.io']));
+    const d = desired({ members: { 'gone@x.io': { level: 'member', expires: '2026-01-01' } }, teams: { Eng: { members: [] } } });
+    const result = diff(d, a, NOW);
+    expect(result.changes.map(brief)).toEqual(['delete member gone@x.io']);
+    expect(result.notices.filter((n) => n.code === 'unmanaged')).toEqual([]);
+  });
+});
