@@ -73,7 +73,11 @@ export async function planCommand(flags: PlanFlags, session: Session, io: Io, mo
     // Manual steps (a domain to verify, a personal key to fix) are drift too: the matrix is not met.
     const changed = plan.changes.length > 0 || (mode === 'drift' && plan.manualSteps.length > 0);
     if (mode === 'drift') return changed ? EXIT.changes : EXIT.ok;
-    if (plan.refusals.length) return EXIT.error;
+    if (plan.refusals.length) {
+      // Also on stderr: with --format json or markdown, stdout is for a machine or a comment.
+      for (const r of plan.refusals) session.logger.error({ stage: 'guards', guard: r.guard }, `the plan is refused: ${r.message}`);
+      return EXIT.error;
+    }
     return flags.detailedExitcode && changed ? EXIT.changes : EXIT.ok;
   } finally {
     await api.close();

@@ -180,6 +180,11 @@ describe('guards against the emulator', () => {
     const matrix = join(dir, 'm.yaml');
     await writeFile(matrix, 'version: 1\nmembers:\n  alice@example.com: owner\nprune:\n  members: true\nsafety:\n  max_deletes: 1\n');
     await control(emu, 'DELETE', '/_emulator/requests');
+    const planned = await cli(emu, ['plan', '-m', matrix, '--format', 'json']);
+    expect(planned.code).toBe(1);
+    expect(JSON.parse(planned.stdout).refusals.map((r: { guard: string }) => r.guard)).toEqual(['max_deletes']);
+    expect(planned.stderr).toContain('the plan is refused: the plan removes or lowers');
+
     const run = await cli(emu, ['apply', '-m', matrix, '--yes', ...journal()]);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/max_deletes/);
