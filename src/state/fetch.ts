@@ -1,7 +1,7 @@
 // The fetcher: reads PostHog's actual state with the fewest calls the API allows — the user,
 // the key, the organization, one paged list each of members, invites, roles (which embed their
 // memberships) and projects, then two reads per project the matrix names. Read-only.
-import { ConfigError } from '../errors.ts';
+import { ApiError, ConfigError } from '../errors.ts';
 import type { ActualDomain, ActualKey, ActualProject, ActualState, ActualSubjectRules } from '../model/actual.ts';
 import type { DesiredState } from '../model/desired.ts';
 import type { OrgLevel, ProjectLevel, ResourceLevel } from '../model/levels.ts';
@@ -91,7 +91,12 @@ export async function fetchActual(api: PostHogApi, options: FetchOptions): Promi
 
   const [org, key, members, invites, roles, projects] = await Promise.all([
     api.organization(orgId),
-    api.currentKey().catch(() => null), // e.g. OAuth tokens: the preflight then says what is wrong
+    // PostHog refusing to describe the credential (e.g. not a personal key) is the preflight's to
+    // explain before any write; any other failure is a failure.
+    api.currentKey().catch((e: unknown) => {
+      if (e instanceof ApiError && (e.status === 403 || e.status === 404)) return null;
+      throw e;
+    }),
     api.listMembers(orgId),
     api.listInvites(orgId),
     api.listRoles(orgId),

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../../src/errors.ts';
+import type { PostHogApi } from '../../src/posthog/types.ts';
+import { fetchActual } from '../../src/state/fetch.ts';
+
+const ORG = 'org-1';
+const scope = { organization: '@current', projects: ['Prod'], secretKeys: [], domains: false };
+
+/** The smallest organization the fetcher can read; `currentKey` as given. */
+function fakeApi(currentKey: () => Promise<unknown>): PostHogApi {
+  return {
+    me: async () => ({ uuid: 'u1', email: 'Root@Example.com', organization: { id: ORG, name: 'Org' } }),
+    currentKey,
+    organization: async () => ({ id: ORG, name: 'Org', membership_level: 15, available_product_features: [{ key: 'access_control' }], default_role_id: null }),
+    listMembers: async () => [{ id: 'm1', user: { uuid: 'u1', email: 'Root@Example.com' }, level: 15, joined_at: '', updated_at: '', is_2fa_enabled: true, last_login: null }],
+    listInvites: async () => [],
+    listRoles: async () => [{ id: 'r1', name: 'Eng', created_at: '', created_by: null, is_default: false, members: [] }],
+    listProjects: async () => [{ id: 7, name: 'Prod', organization: ORG }],
+    projectAccessControls: async () => ({ access_controls: [
+      { access_level: 'none', resource: 'project', resource_id: '7', organization_member: null, role: null },
+      { access_level: 'admin', resource: 'project', resource_id: '7', organization_member: 'm1', role: null },
+      { access_level: 'member', resource: 'project', resource_id: '7', organization_member: null, role: 'r1' },
+      { access_level: 'member', resource: 'project', resource_id: '7', organization_member: 'gone', role: null },
+    ], available_access_levels: [], default_access_level: 'admin' }),
+    resourceAccessControls: async () => ({ access_controls: [
+      { access_level: 'viewer', resource: 'feature_flag', resource_id: null, organization_member: null, role: null },
+    ], available_access_levels: [], default_access_level: 'editor' }),
+  } as unknown as PostHogApi;
+}
+
+describe('fetchActual', () => {
+  it('maps ids to natural keys: emails lower-cased, rules by subject, unresolved subjects counted', async () => {
+    const actual = await fetchActual(fakeApi(async () => ({ id: 'k', label: 'ci', scopes: ['*'], scoped_teams: null, scoped_organizations: null, created_at: '', last_used_at: null })), scope);
+    expect(actual.me.email).toBe('root@example.com');
+    expect(actual.projects.Prod).toMatchObject({
+      rulesLoaded: true, default: { level: 'none' }, members: { 'root@example.com': { level: 'admin' } }, teams: { Eng: { level: 'member' } }, unresolvedRules: 1,
+      resources: { feature_flag: { default: { level: 'viewer' }, teams: {}, members: {} } },
+    });
+    expect(actual.key?.scopedTeams).toEqual([]);
+  });
+
+  it('a key PostHog will not describe (403) is left to the preflight; any other failure fails the read', async () => {
+    const refused = new ApiError('refused', { status: 403, method: 'GET', path: '/api/personal_api_keys/@current/' });
+    expect((await fetchActual(fakeApi(() => Promise.reject(refused)), scope)).key).toBeNull();
+    const broken = new ApiError('PostHog answered 503', { status: 503, method: 'GET', path: '/api/personal_api_keys/@current/' });
+    await expect(fetchActual(fakeApi(() => Promise.reject(broken)), scope)).rejects.toThrow('503');
+  });
+});
