@@ -2,8 +2,8 @@
 // throttling happen in server.ts before a handler runs; handlers apply permission levels,
 // validation, licensing and record activity.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { API_SCOPES, PROJECT_SECRET_KEY_SCOPES } from '../matrix/scopes.ts';
-import { ACCESS_CONTROL_RESOURCES, PROJECT_LEVELS, RESOURCE_LEVELS, resourceBounds } from '../model/levels.ts';
+import { API_SCOPE_OBJECTS, API_SCOPES, PROJECT_SECRET_KEY_SCOPES } from '../matrix/scopes.ts';
+import { PROJECT_LEVELS, RESOURCE_LEVELS, resourceBounds } from '../model/levels.ts';
 import { ApiError, forbidden, INSUFFICIENT_ORG_LEVEL, invalid, notFound, paymentRequired } from './errors.ts';
 import type { RouteDef } from './routes.ts';
 import {
@@ -250,12 +250,13 @@ function membersList(ctx: Ctx): Result {
     if (email !== null) {
       const u = s.userByEmail(email);
       const m = u && u.email === email ? idx?.byUser.get(u.uuid) : undefined;
-      if (m) list = [m];
-    } else list = [...(idx?.ordered ?? [])].reverse();
+      if (m && s.isListedMember(m)) list = [m];
+    } else list = [...s.listedMembers(org.id)].reverse();
     if (restricted) list = list.filter((m) => m.id === ctx.membership!.id);
     return ok(paginate(ctx, list.length, (i) => memberJson(s, list[i]!)));
   }
-  const ordered = idx?.ordered ?? [];
+  // inactive users and PostHog's bots are not listed
+  const ordered = s.listedMembers(org.id);
   const asc = ctx.query.get('order') === 'joined_at';
   const n = ordered.length;
   return ok(paginate(ctx, n, (i) => memberJson(s, ordered[asc ? i : n - 1 - i]!)));
@@ -337,7 +338,10 @@ function checkCanInvite(ctx: Ctx): void {
   if (!m) throw forbidden('You must be a member of the organization to send invites.');
   if (m.level >= 8) return;
   const org = ctx.org!;
-  if (ctx.state.hasFeature(org.id, 'organization_invite_settings') && !org.members_can_invite) throw forbidden(INSUFFICIENT_ORG_LEVEL);
+  // UserCanInvitePermission returns False without a message of its own: DRF's default text.
+  if (ctx.state.hasFeature(org.id, 'organization_invite_settings') && !org.members_can_invite) {
+    throw forbidden('You do not have permission to perform this action.');
+  }
 }
 
 interface ValidInvite {
@@ -350,41 +354,75 @@ interface ValidInvite {
   combine_pending_invites: boolean;
 }
 
+/** A project is private for invites when its project-wide default rule is `none`. */
+function isPrivateProject(ctx: Ctx, project: ProjectRow): boolean {
+  return ctx.state.projectRules(project.id).some((ac) => !ac.organization_member && !ac.role && ac.access_level === 'none');
+}
+
+/**
+ * OrganizationInviteSerializer validation. DRF validates the fields in order and reports the first
+ * field error, but `validate_level` raises PermissionDenied (403) at once, even when an earlier
+ * field (target_email) has an error.
+ */
 function validateInvite(ctx: Ctx, raw: unknown): ValidInvite {
   const body = obj(raw);
-  const email0 = strField(body.target_email, 'target_email', { required: true, max: 254 })!.trim();
-  if (!EMAIL_RE.test(email0)) throw invalid('Enter a valid email address.', 'target_email');
-  const at = email0.lastIndexOf('@');
-  const target_email = email0.slice(0, at) + '@' + email0.slice(at + 1).toLowerCase();
-  const first_name = strField(body.first_name, 'first_name', { max: 30 }) ?? '';
-  let level: 1 | 8 | 15 = 1;
-  if (body.level !== undefined) {
+  let firstError: ApiError | null = null;
+  const field = <T>(f: () => T, fallback: T): T => {
+    try {
+      return f();
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.status !== 400) throw e;
+      firstError ??= e;
+      return fallback;
+    }
+  };
+  const target_email = field(() => {
+    const email0 = strField(body.target_email, 'target_email', { required: true, max: 254 })!.trim();
+    if (!EMAIL_RE.test(email0)) throw invalid('Enter a valid email address.', 'target_email');
+    const at = email0.lastIndexOf('@');
+    return email0.slice(0, at) + '@' + email0.slice(at + 1).toLowerCase();
+  }, '');
+  const first_name = field(() => strField(body.first_name, 'first_name', { max: 30 }) ?? '', '');
+  const level = field((): 1 | 8 | 15 => {
+    if (body.level === undefined) return 1;
     const v = body.level;
-    if (v !== 1 && v !== 8 && v !== 15) throw invalid(`"${String(v)}" is not a valid choice.`, 'level', 'invalid_choice');
-    level = v;
-  }
-  if (level > ctx.membership!.level) throw forbidden('You cannot invite a user with a higher permission level than your own.');
-  const message = strField(body.message, 'message', { nullable: true });
-  let ppa: ValidInvite['private_project_access'] = null;
-  if (body.private_project_access !== undefined && body.private_project_access !== null) {
-    if (!Array.isArray(body.private_project_access)) throw invalid('Expected a list of items but got type "' + typeof body.private_project_access + '".', 'private_project_access', 'not_a_list');
+    // a ChoiceField: 8 and "8" alike
+    if (!['1', '8', '15'].includes(String(v)) || (typeof v !== 'number' && typeof v !== 'string')) {
+      throw invalid(`"${String(v)}" is not a valid choice.`, 'level', 'invalid_choice');
+    }
+    const n = Number(v) as 1 | 8 | 15;
+    if (n > ctx.membership!.level) throw forbidden('You cannot invite a user with a higher permission level than your own.');
+    return n;
+  }, 1);
+  const message = field(() => strField(body.message, 'message', { nullable: true }), null);
+  const ppa = field((): ValidInvite['private_project_access'] => {
+    const raw = body.private_project_access;
+    if (raw === undefined || raw === null) return null;
+    if (!Array.isArray(raw)) throw invalid('Expected a list of items but got type "' + typeof raw + '".', 'private_project_access', 'not_a_list');
+    if (raw.length === 0) return null;
     const items: { id: number; level: 'none' | 'member' | 'admin' }[] = [];
-    for (const item of body.private_project_access as unknown[]) {
+    const teamError = 'Project does not exist on this organization, or it is private and you do not have access to it.';
+    for (const item of raw as unknown[]) {
       const it = (item ?? {}) as Record<string, unknown>;
       const id = typeof it.id === 'number' ? it.id : Number.NaN;
       const project = Number.isInteger(id) ? ctx.state.projects.get(id) : undefined;
-      const canSee = project && project.organization_id === ctx.org!.id &&
-        (ctx.membership!.level >= 8 || ctx.state.projectLevel(ctx.membership!, project) === 'admin');
-      if (!canSee) throw invalid('Project does not exist on this organization, or it is private and you do not have access to it.', 'private_project_access');
+      if (!project || project.organization_id !== ctx.org!.id) throw invalid(teamError, 'private_project_access');
+      // org admins may invite to any project; others only to open projects, or to private ones
+      // (default rule `none`) where they have an `admin` rule of their own
+      if (ctx.membership!.level < 8 && isPrivateProject(ctx, project)) {
+        const own = ctx.state.findAccessControl(project.id, 'project', String(project.id), ctx.membership!.id, null);
+        if (own?.access_level !== 'admin') throw invalid(teamError, 'private_project_access');
+      }
       if (typeof it.level !== 'string' || !(PROJECT_LEVELS as readonly string[]).includes(it.level)) {
         throw invalid(`Invalid access level. Must be one of: ${PROJECT_LEVELS.join(', ')}`, 'private_project_access');
       }
       items.push({ id, level: it.level as 'none' | 'member' | 'admin' });
     }
-    ppa = items.length ? items : null;
-  }
-  const send_email = body.send_email === undefined ? true : Boolean(boolField(body.send_email, 'send_email'));
-  const combine = body.combine_pending_invites === undefined ? false : Boolean(boolField(body.combine_pending_invites, 'combine_pending_invites'));
+    return items;
+  }, null);
+  const send_email = field(() => (body.send_email === undefined ? true : Boolean(boolField(body.send_email, 'send_email'))), true);
+  const combine = field(() => (body.combine_pending_invites === undefined ? false : Boolean(boolField(body.combine_pending_invites, 'combine_pending_invites'))), false);
+  if (firstError) throw firstError;
   return { target_email, first_name, level, message, private_project_access: ppa, send_email, combine_pending_invites: combine };
 }
 
@@ -395,9 +433,11 @@ function checkNotMember(ctx: Ctx, email: string): void {
   }
 }
 
+/** OrganizationInviteSerializer.create: the membership check happens here, after validation. */
 function createInvite(ctx: Ctx, v: ValidInvite): InviteRow {
   const s = ctx.state;
   const org = ctx.org!;
+  checkNotMember(ctx, v.target_email);
   const existing = s.invitesFor(org.id, v.target_email);
   if (v.combine_pending_invites) {
     for (const e of existing) {
@@ -439,7 +479,6 @@ function createInvite(ctx: Ctx, v: ValidInvite): InviteRow {
 function invitesCreate(ctx: Ctx): Result {
   checkCanInvite(ctx);
   const v = validateInvite(ctx, ctx.body);
-  checkNotMember(ctx, v.target_email);
   return ok(inviteJson(ctx.state, createInvite(ctx, v), ctx.now), 201);
 }
 
@@ -447,8 +486,10 @@ function invitesBulk(ctx: Ctx): Result {
   checkCanInvite(ctx);
   if (!Array.isArray(ctx.body)) throw invalid('This endpoint needs an array of data for bulk invite creation.');
   if (ctx.body.length > 20) throw invalid('A maximum of 20 invites can be sent in a single request.', null, 'max_length');
+  // every item is validated first (a 400 creates nothing); then they are created one by one, with
+  // no transaction: an item whose email is already a member fails the request (400) after the
+  // items before it were created
   const valid = ctx.body.map((item) => validateInvite(ctx, item));
-  for (const v of valid) checkNotMember(ctx, v.target_email);
   const created = valid.map((v) => inviteJson(ctx.state, createInvite(ctx, v), ctx.now));
   return ok(created, 201);
 }
@@ -457,7 +498,7 @@ function invitesDestroy(ctx: Ctx): Result {
   const s = ctx.state;
   const invite = s.invites.get(ctx.params.id!);
   if (!invite || invite.organization_id !== ctx.org!.id) throw notFound();
-  requireAdmin(ctx);
+  // no admin check: the invite viewset's destroy has only the default (membership) permissions
   s.removeInvite(invite);
   log(ctx, 'deleted', 'OrganizationInvite', invite.id, invite.target_email, null, {
     organization_id: ctx.org!.id, target_email: invite.target_email, level: levelLabel(invite.level),
@@ -500,9 +541,9 @@ function rolesRetrieve(ctx: Ctx): Result {
 }
 
 function rolesUpdate(ctx: Ctx): Result {
+  requireAdmin(ctx);
   const role = orgRole(ctx, ctx.params.id);
   if (!role) throw notFound();
-  requireAdmin(ctx);
   const body = obj(ctx.body);
   if (body.name !== undefined || ctx.method === 'PUT') {
     const name = strField(body.name, 'name', { required: true, max: 200 })!;
@@ -516,9 +557,9 @@ function rolesUpdate(ctx: Ctx): Result {
 }
 
 function rolesDestroy(ctx: Ctx): Result {
+  requireAdmin(ctx);
   const role = orgRole(ctx, ctx.params.id);
   if (!role) throw notFound();
-  requireAdmin(ctx);
   ctx.state.removeRole(role);
   log(ctx, 'deleted', 'Role', role.id, role.name);
   return noContent();
@@ -560,8 +601,8 @@ function roleMembershipsRetrieve(ctx: Ctx): Result {
 }
 
 function roleMembershipsDestroy(ctx: Ctx): Result {
-  const { role, rm } = roleMembershipFind(ctx);
   requireAdmin(ctx);
+  const { role, rm } = roleMembershipFind(ctx);
   const m = ctx.state.memberships.get(rm.membership_id);
   const u = m ? ctx.state.users.get(m.user_uuid) : undefined;
   ctx.state.removeRoleMembership(rm);
@@ -623,8 +664,22 @@ function projectRetrieve(ctx: Ctx): Result {
 
 // ---------- access control (REFERENCE §7)
 
+/**
+ * UserAccessControl.check_can_modify_access_levels_for_object(project): org admins; otherwise the
+ * project level must be `admin` *explicitly*: from the rules that apply to the requester (member,
+ * role, project default), never from the open-project fallback, and never without the
+ * `access_control` feature.
+ */
 function canEditProjectAccess(ctx: Ctx): boolean {
-  return ctx.state.projectLevel(ctx.membership!, ctx.project!) === 'admin';
+  const s = ctx.state;
+  const m = ctx.membership!;
+  const p = ctx.project!;
+  if (m.level >= 8) return true;
+  if (!s.hasFeature(p.organization_id, 'access_control')) return false;
+  const roles = s.hasFeature(p.organization_id, 'role_based_access') ? new Set(s.roleIdsOf(m.id)) : new Set<string>();
+  return s.projectRules(p.id).some((ac) =>
+    ac.access_level === 'admin' &&
+    ((!ac.organization_member && !ac.role) || ac.organization_member === m.id || (ac.role !== null && roles.has(ac.role))));
 }
 
 function accessControlsGet(ctx: Ctx): Result {
@@ -638,21 +693,23 @@ function accessControlsGet(ctx: Ctx): Result {
     maximum_access_level: 'admin',
     user_access_level: s.projectLevel(ctx.membership!, p),
     user_can_edit_access_levels: canEditProjectAccess(ctx),
+    // a project has nothing above it to inherit from: always null for projects
+    inherited_access: null,
   });
 }
 
 function resourceAccessControlsGet(ctx: Ctx): Result {
   const s = ctx.state;
   const p = ctx.project!;
-  const admin = canEditProjectAccess(ctx);
   return ok({
     access_controls: s.resourceRules(p.id).map((ac) => accessControlJson(s, ac)),
     available_access_levels: [...RESOURCE_LEVELS],
     default_access_level: 'editor',
     minimum_access_level: 'none',
     maximum_access_level: 'manager',
-    user_access_level: admin ? 'manager' : 'editor',
-    user_can_edit_access_levels: admin,
+    // the object of this action is the project itself: the requester's project level
+    user_access_level: s.projectLevel(ctx.membership!, p),
+    user_can_edit_access_levels: canEditProjectAccess(ctx),
   });
 }
 
@@ -670,35 +727,50 @@ function validateLevel(resource: string, level: unknown): string | null {
   return level;
 }
 
+const MEMBER_ID_HELP = "Invalid organization member id. Use the 'id' field from the /api/organizations/<organization_id>/members/ endpoint.";
+
+/**
+ * AccessControlSerializer + upsert_access_control (products/access_control/backend/presentation/access_control.py).
+ * Project mode forces resource `project` and resource_id = the project (a resource_id in the body
+ * is overwritten); resource mode takes `resource` (any non-internal API scope object) and an
+ * optional resource_id that must be the project's id.
+ */
 function putAccessControl(ctx: Ctx, mode: 'project' | 'resource'): Result {
   const s = ctx.state;
   const p = ctx.project!;
   const orgId = p.organization_id;
   const body = obj(ctx.body);
+  // field validation (first error wins): access_level, resource, organization_member, role
   let resource = 'project';
   if (mode === 'resource') {
     const r = strField(body.resource, 'resource', { required: true })!;
-    if (!(ACCESS_CONTROL_RESOURCES as readonly string[]).includes(r)) throw invalid(`"${r}" is not a valid choice.`, 'resource', 'invalid_choice');
+    if (!(API_SCOPE_OBJECTS as readonly string[]).includes(r)) {
+      throw invalid(`Invalid resource. Must be one of: (${API_SCOPE_OBJECTS.map((o) => `'${o}'`).join(', ')})`, 'resource');
+    }
     resource = r;
   }
   const level = validateLevel(resource, body.access_level);
   const member = body.organization_member === undefined || body.organization_member === null ? null : String(body.organization_member);
   const role = body.role === undefined || body.role === null ? null : String(body.role);
+  const m = member ? s.memberships.get(member) : undefined;
+  if (member && !UUID_RE.test(member)) throw invalid(MEMBER_ID_HELP, 'organization_member');
+  if (member && !m) throw invalid(`Invalid pk "${member}" - object does not exist.`, 'organization_member', 'does_not_exist');
+  const r = role ? s.roles.get(role) : undefined;
+  if (role && !r) throw invalid(`Invalid pk "${role}" - object does not exist.`, 'role', 'does_not_exist');
+  // validate()
   if (member && role) throw invalid('You can not scope an access control to both a member and a role.');
-  if (body.resource_id !== undefined && body.resource_id !== null && String(body.resource_id) !== String(p.id)) {
-    throw forbidden('Cannot modify access controls for a resource different from the URL target.');
-  }
-  if (!canEditProjectAccess(ctx)) throw forbidden('Must be an Organization admin to modify project-wide permissions.');
   if (role && !s.hasFeature(orgId, 'role_based_access')) throw forbidden('Role-based access controls require the Role-based access feature.');
-  if (member) {
-    const m = s.memberships.get(member);
-    if (!m || m.organization_id !== orgId) throw invalid(`Invalid pk "${member}" - object does not exist.`, 'organization_member', 'does_not_exist');
+  if (r && r.organization_id !== orgId) throw invalid('The role must belong to the same organization as this project.');
+  if (m && m.organization_id !== orgId) throw invalid('The member must belong to the same organization as this project.');
+  const rawResourceId = mode === 'project' ? String(p.id) : body.resource_id === undefined || body.resource_id === null || body.resource_id === '' ? null : String(body.resource_id);
+  if (rawResourceId !== null) {
+    if (rawResourceId !== String(p.id)) throw forbidden('Cannot modify access controls for a resource different from the URL target.');
+    const highest = resource === 'project' || resource === 'organization' ? 'admin' : resourceBounds(resource).maximum;
+    if (!canEditProjectAccess(ctx)) throw forbidden(`Must be ${highest} to modify ${resource} permissions.`);
+  } else if (!canEditProjectAccess(ctx)) {
+    throw forbidden('Must be an Organization admin to modify project-wide permissions.');
   }
-  if (role) {
-    const r = s.roles.get(role);
-    if (!r || r.organization_id !== orgId) throw invalid(`Invalid pk "${role}" - object does not exist.`, 'role', 'does_not_exist');
-  }
-  const resourceId = mode === 'project' ? String(p.id) : null;
+  const resourceId = rawResourceId;
   const existing = s.findAccessControl(p.id, resource, resourceId, member, role);
   const subject = member ? { organization_member: member } : role ? { role } : {};
   const name = mode === 'project' ? p.name : `${p.name}: ${resource}`;

@@ -179,6 +179,9 @@ export function keyJson(s: EmulatorState, k: PersonalApiKeyRow): Record<string, 
   return {
     id: k.id,
     label: k.label,
+    // PersonalAPIKeySerializer.value: the plain key only in the create and roll responses (which
+    // personal keys cannot reach), null everywhere else
+    value: null,
     mask_value: k.mask_value,
     created_at: k.created_at,
     last_used_at: k.last_used_at,

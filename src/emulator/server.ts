@@ -352,16 +352,34 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       state, now, method, path, query, body, route, params, key, user,
       baseUrl: `http://${req.headers.host ?? `${options.host ?? '127.0.0.1'}`}`,
     };
-    const scopedTeams = key.scoped_teams?.length ? key.scoped_teams : null;
-    const scopedOrgs = key.scoped_organizations?.length ? key.scoped_organizations : null;
+    // APIScopePermission (posthog/permissions.py), in its order: a legacy key without scopes skips
+    // every check below; an action without a scope refuses personal API keys; then
+    // check_team_and_org_permissions (the org's members_can_use_personal_api_keys, scoped_teams,
+    // scoped_organizations; all skipped for the `user` scope object); then the scope itself.
+    const legacy = key.scopes.length === 0;
+    const scopedTeams = !legacy && key.scoped_teams?.length ? key.scoped_teams : null;
+    const scopedOrgs = !legacy && key.scoped_organizations?.length ? key.scoped_organizations : null;
+    const checkNoScope = (): void => {
+      if (!legacy && route.scope === null) throw forbidden('This action does not support Personal API Key access');
+    };
     const checkScope = (): void => {
-      if (route.scope === null) throw forbidden('This action does not support personal API key access');
+      if (legacy || route.scope === null) return;
       const required = `${route.scope}:${method === 'GET' || method === 'HEAD' || method === 'OPTIONS' ? 'read' : 'write'}`;
       if (!hasScope(key, required)) throw forbidden(`API key missing required scope '${required}'`);
     };
+    /** _check_organization_personal_api_key_restrictions: only with organization_security_settings; admins exempt. */
+    const checkOrgAllowsKeys = (org: OrganizationRow): void => {
+      if (legacy || org.members_can_use_personal_api_keys || !state.hasFeature(org.id, 'organization_security_settings')) return;
+      const m = state.membership(org.id, user.uuid);
+      if (m && m.level < 8) {
+        throw forbidden(`Organization '${org.name}' does not allow using personal API keys. Contact an admin to enable personal API keys for this organization.`);
+      }
+    };
     if (route.kind === 'user') {
+      checkNoScope();
       checkScope();
     } else if (route.kind === 'root') {
+      checkNoScope();
       if (scopedTeams) throw forbidden('API keys with scoped projects are only supported on project-based endpoints.');
       checkScope();
     } else if (route.kind === 'org') {
@@ -369,6 +387,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       const orgId = raw === '@current' ? user.current_organization_id : raw;
       const org = orgId ? state.orgs.get(orgId) : undefined;
       if (!org) throw notFound();
+      checkNoScope();
+      checkOrgAllowsKeys(org);
       if (scopedTeams) throw forbidden('API keys with scoped projects are only supported on project-based endpoints.');
       if (scopedOrgs && !scopedOrgs.includes(org.id)) throw forbidden(`API key does not have access to the requested organization: ID ${org.id}.`);
       checkScope();
@@ -384,6 +404,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         project = orgId ? state.orgProjects.get(orgId)?.values().next().value : undefined;
       } else if (/^\d+$/.test(raw)) project = state.projects.get(Number(raw));
       if (!project) throw notFound();
+      checkNoScope();
+      const projectOrg = state.orgs.get(project.organization_id);
+      if (projectOrg) checkOrgAllowsKeys(projectOrg);
       if (scopedTeams && !scopedTeams.includes(project.id)) throw forbidden(`API key does not have access to the requested project: ID ${project.id}.`);
       if (scopedOrgs && !scopedOrgs.includes(project.organization_id)) {
         throw forbidden(`API key does not have access to the requested organization: ID ${project.organization_id}.`);
@@ -393,8 +416,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (!m || state.projectLevel(m, project) === 'none') throw forbidden("You don't have access to the project.");
       ctx.project = project;
       ctx.membership = m;
-      ctx.org = state.orgs.get(project.organization_id);
+      ctx.org = projectOrg;
     }
+    // 'pak' routes: the personal API key viewset decides itself (only retrieving the key in use)
     const wait = limiter.check(key.id, Date.now());
     if (wait > 0) throw throttled(wait);
     const handler = HANDLERS[op];

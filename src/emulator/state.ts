@@ -216,8 +216,21 @@ export class EmulatorState {
     }
   }
 
+  /** PostHog leaves inactive users and its bots (`…@posthogbot.user`) out of member lists and counts. */
+  isListedMember(m: MembershipRow): boolean {
+    const u = this.users.get(m.user_uuid);
+    return Boolean(u && u.is_active && !u.email.toLowerCase().endsWith('@posthogbot.user'));
+  }
+
+  /** Memberships of an organization as the members list shows them, ascending joined_at. */
+  listedMembers(orgId: string): MembershipRow[] {
+    const ordered = this.orgMembers.get(orgId)?.ordered ?? [];
+    for (const m of ordered) if (!this.isListedMember(m)) return ordered.filter((x) => this.isListedMember(x));
+    return ordered;
+  }
+
   memberCount(orgId: string): number {
-    return this.orgMembers.get(orgId)?.ordered.length ?? 0;
+    return this.listedMembers(orgId).length;
   }
 
   // ---- invites

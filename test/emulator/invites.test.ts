@@ -64,17 +64,79 @@ describe('invites', () => {
     const ok = await c.post(`${inv()}bulk/`, many.slice(0, 2));
     expect(ok.status).toBe(201);
     expect(ok.body).toHaveLength(2);
-    const allOrNothing = await c.post(`${inv()}bulk/`, [{ target_email: 'q1@example.com' }, { target_email: 'bob@example.com' }]);
-    expect(allOrNothing.status).toBe(400);
-    expect((await c.get(inv())).body.results.some((i: any) => i.target_email === 'q1@example.com')).toBe(false);
+    // validation is all-or-nothing: one bad item and nothing is created
+    const invalidItem = await c.post(`${inv()}bulk/`, [{ target_email: 'q0@example.com' }, { target_email: 'not-an-email' }]);
+    expect(err(invalidItem)).toMatchObject({ status: 400, code: 'invalid' });
+    expect((await c.get(inv())).body.results.some((i: any) => i.target_email === 'q0@example.com')).toBe(false);
+    // the "already a member" check runs while creating, item by item, with no transaction:
+    // the items before the member are created, then the request fails
+    const partial = await c.post(`${inv()}bulk/`, [{ target_email: 'q1@example.com' }, { target_email: 'bob@example.com' }, { target_email: 'q2@example.com' }]);
+    expect(err(partial)).toEqual({ status: 400, type: 'validation_error', code: 'invalid', attr: null, detail: 'A user with this email address already belongs to the organization.' });
+    const emails = (await c.get(inv())).body.results.map((i: any) => i.target_email);
+    expect(emails).toContain('q1@example.com');
+    expect(emails).not.toContain('q2@example.com');
   });
 
-  it('members cannot delete invites; admins delete (204)', async () => {
+  it('a level above your own is refused (403) even when an earlier field is invalid; levels may be strings', async () => {
+    const bob = await c.keyFor('bob@example.com');
+    const r = await c.as(bob).post(inv(), { target_email: 'not-an-email', level: 15 });
+    expect(err(r)).toMatchObject({ status: 403, code: 'permission_denied', detail: 'You cannot invite a user with a higher permission level than your own.' });
+    const s = await c.post(inv(), { target_email: 'stringlevel@example.com', level: '8' });
+    expect(s.status).toBe(201);
+    expect(s.body.level).toBe(8);
+    expect(err(await c.post(inv(), { target_email: 'badlevel@example.com', level: 9 }))).toMatchObject({ status: 400, code: 'invalid_choice', attr: 'level' });
+  });
+
+  it('members may invite to open projects; to private ones only with an admin rule of their own', async () => {
+    const e = await start({ now: () => now });
+    try {
+      const carol = e.as(await e.keyFor('carol@example.com'));
+      const I = `/api/organizations/${e.org}/invites/`;
+      // Staging (2) is open: fine for a member
+      expect((await carol.post(I, { target_email: 'm1@example.com', private_project_access: [{ id: 2, level: 'member' }] })).status).toBe(201);
+      // Sandbox (3) is private (default none), carol has no rule there
+      const priv = await carol.post(I, { target_email: 'm2@example.com', private_project_access: [{ id: 3, level: 'member' }] });
+      expect(err(priv)).toEqual({
+        status: 400, type: 'validation_error', code: 'invalid', attr: 'private_project_access',
+        detail: 'Project does not exist on this organization, or it is private and you do not have access to it.',
+      });
+      // with an admin rule of her own on Sandbox she may
+      const carolM = await e.member('carol@example.com');
+      expect((await e.put('/api/projects/3/access_controls/', { organization_member: carolM.id, access_level: 'admin' })).status).toBe(200);
+      expect((await carol.post(I, { target_email: 'm2@example.com', private_project_access: [{ id: 3, level: 'member' }] })).status).toBe(201);
+      // an empty list is stored as null
+      expect((await carol.post(I, { target_email: 'm3@example.com', private_project_access: [] })).body.private_project_access).toBeNull();
+    } finally {
+      await e.emulator.close();
+    }
+  });
+
+  it('without members_can_invite (and with organization_invite_settings) members get DRF\'s default 403', async () => {
+    const e = await start({ now: () => now });
+    try {
+      await e.patch(`/api/organizations/${e.org}/`, { members_can_invite: false });
+      const carol = e.as(await e.keyFor('carol@example.com'));
+      for (const r of [
+        await carol.post(`/api/organizations/${e.org}/invites/`, { target_email: 'x@example.com' }),
+        await carol.post(`/api/organizations/${e.org}/invites/bulk/`, [{ target_email: 'x@example.com' }]),
+      ]) {
+        expect(err(r)).toEqual({ status: 403, type: 'authentication_error', code: 'permission_denied', attr: null, detail: 'You do not have permission to perform this action.' });
+      }
+      // admins still may
+      expect((await e.post(`/api/organizations/${e.org}/invites/`, { target_email: 'x@example.com' })).status).toBe(201);
+      // without the feature the setting has no effect
+      await e.control('POST', '/_emulator/features', { features: ['access_control'] });
+      expect((await carol.post(`/api/organizations/${e.org}/invites/`, { target_email: 'y@example.com' })).status).toBe(201);
+    } finally {
+      await e.emulator.close();
+    }
+  });
+
+  it('any member may delete an invite (204; no admin check in PostHog), then 404', async () => {
     const carol = await c.keyFor('carol@example.com');
     const zoe = (await c.get(inv())).body.results.find((i: any) => i.target_email === 'zoe@example.com');
-    expect(err(await c.as(carol).del(`${inv()}${zoe.id}/`))).toMatchObject({ status: 403, detail: 'Your organization access level is insufficient.' });
-    expect((await c.del(`${inv()}${zoe.id}/`)).status).toBe(204);
-    expect((await c.del(`${inv()}${zoe.id}/`)).status).toBe(404);
+    expect((await c.as(carol).del(`${inv()}${zoe.id}/`)).status).toBe(204);
+    expect(err(await c.del(`${inv()}${zoe.id}/`))).toMatchObject({ status: 404, code: 'not_found' });
   });
 
   it('ages with the clock: 3-day validity', async () => {

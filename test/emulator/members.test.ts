@@ -50,6 +50,28 @@ describe('members list', () => {
   });
 });
 
+describe('members list: who is listed', () => {
+  it('inactive users and PostHog bots are left out of the list, the email filter and member_count', async () => {
+    const e = await start();
+    try {
+      const s = e.emulator.state;
+      const now = new Date('2026-01-01T00:00:00Z');
+      for (const email of ['gone@example.com', 'assistant@posthogbot.user']) {
+        const u = s.createUser(email, now, { is_active: email !== 'gone@example.com' });
+        s.addMembership({ id: crypto.randomUUID(), organization_id: e.org, user_uuid: u.uuid, level: 1, joined_at: now.toISOString(), updated_at: now.toISOString() });
+      }
+      const list = await e.get(path(e.org));
+      expect(list.body.count).toBe(6);
+      expect(list.body.results.map((m: any) => m.user.email)).not.toContain('gone@example.com');
+      expect((await e.get(`${path(e.org)}?email=gone@example.com`)).body.count).toBe(0);
+      expect((await e.get(`${path(e.org)}?order=joined_at`)).body.count).toBe(6);
+      expect((await e.get(`/api/organizations/${e.org}/`)).body.member_count).toBe(6);
+    } finally {
+      await e.emulator.close();
+    }
+  });
+});
+
 describe('level changes (validate_update)', () => {
   it("can't change your own level", async () => {
     const alice = await c.member('alice@example.com');

@@ -35,6 +35,21 @@ describe('roles', () => {
     expect(err(await c.as(carol).post(roles(), { name: 'X' }))).toMatchObject({ status: 403, detail: 'Your organization access level is insufficient.' });
   });
 
+  it('the admin check comes before the lookup: a member gets 403 even for an unknown role or membership', async () => {
+    const carol = c.as(await c.keyFor('carol@example.com'));
+    const nobody = '4d1b1c9e-0000-4000-8000-0000000000ff';
+    const eng = await c.role('Engineering');
+    for (const r of [
+      await carol.patch(`${roles()}${nobody}/`, { name: 'Y' }),
+      await carol.del(`${roles()}${nobody}/`),
+      await carol.del(`${roles()}${eng.id}/role_memberships/${nobody}/`),
+      await carol.post(`${roles()}${nobody}/role_memberships/`, { user_uuid: nobody }),
+    ]) {
+      expect(err(r)).toEqual({ status: 403, type: 'authentication_error', code: 'permission_denied', attr: null, detail: 'Your organization access level is insufficient.' });
+    }
+    expect(err(await c.del(`${roles()}${nobody}/`))).toMatchObject({ status: 404, code: 'not_found' });
+  });
+
   it('role memberships: list, create by user_uuid, errors, delete', async () => {
     const eng = await c.role('Engineering');
     const rm = `${roles()}${eng.id}/role_memberships/`;

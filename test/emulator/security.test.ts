@@ -25,7 +25,7 @@ describe('personal API keys: @current for any key', () => {
       id: r.body.id, label: 'old ci key', scopes: ['*'], created_at: created, last_rolled_at: rolled,
       last_used_at: NOW.toISOString(), scoped_teams: null, scoped_organizations: null, user_id: 2,
     });
-    expect(me.body).not.toHaveProperty('value');
+    expect(me.body.value).toBeNull();
     expect(me.body.mask_value).toBe(`phx_...${r.body.value.slice(-4)}`);
   });
 
@@ -75,8 +75,12 @@ describe('organization security settings and default role', () => {
     expect(logs[0].team_id).toBeNull();
     expect(err(await c.patch(O(), { enforce_2fa: 'sometimes' }))).toMatchObject({ status: 400, attr: 'enforce_2fa' });
     const carol = c.as(await c.keyFor('carol@example.com'));
-    expect(err(await carol.patch(O(), { enforce_2fa: false }))).toMatchObject({ status: 403, detail: 'Your organization access level is insufficient.' });
+    // members_can_use_personal_api_keys is now off: a member's key is refused outright
+    expect(err(await carol.patch(O(), { enforce_2fa: false }))).toMatchObject({
+      status: 403, detail: "Organization 'Example Co' does not allow using personal API keys. Contact an admin to enable personal API keys for this organization.",
+    });
     await c.patch(O(), { enforce_2fa: null, members_can_use_personal_api_keys: true, enforce_verified_domains: false, members_can_invite: true, allow_publicly_shared_resources: true });
+    expect(err(await carol.patch(O(), { enforce_2fa: false }))).toMatchObject({ status: 403, detail: 'Your organization access level is insufficient.' });
   });
 
   it('default_role_id must be a role of this organization', async () => {
