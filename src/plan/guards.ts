@@ -87,6 +87,12 @@ function serves(config: ActualIdentityProvider, domainId: string, provider: stri
   return covers && (provider !== 'saml' || config.hasSaml);
 }
 
+/** Emails of the people who administer the organization: owners, admins and the key's user. */
+function administrators(actual: ActualState): string[] {
+  const me = actual.me.email.toLowerCase();
+  return Object.values(actual.members).filter((m) => m.level >= ORG_LEVELS.admin || m.email === me).map((m) => m.email).sort();
+}
+
 /**
  * Turning SSO enforcement on for a domain makes everyone with an email there log in through that
  * provider. Without an identity provider configuration covering the domain that is refused, unless
@@ -95,20 +101,6 @@ function serves(config: ActualIdentityProvider, domainId: string, provider: stri
  * admin (or the key's user) has an email on that domain, they would be locked out of the
  * organization that could undo it, so that is refused even with the flag.
  */
-/**
- * `enforce_verified_domains` keeps out everyone whose email is not on a verified domain of the
- * organization: refused while that would include an owner, an admin or the key's user.
- */
-function verifiedDomainRefusals(changes: Change[], actual: ActualState): Refusal[] {
-  const turningOn = changes.filter((c) => c.kind === 'org_settings' && c.after?.enforce_verified_domains === true && c.before?.enforce_verified_domains !== true);
-  if (!turningOn.length) return [];
-  const verified = new Set(Object.values(actual.domains ?? {}).filter((d) => d.isVerified).map((d) => d.domain.toLowerCase()));
-  const administrators = Object.values(actual.members).filter((m) => m.level >= ORG_LEVELS.admin || m.email === actual.me.email.toLowerCase());
-  const outside = administrators.filter((m) => !verified.has(m.email.split('@')[1] ?? '')).map((m) => m.email);
-  if (!outside.length) return [];
-  return [refuse('verified_domains', `enforce_verified_domains would keep out ${outside.join(', ')} (owners, admins or the key's user whose email domain is not a verified domain of the organization): verify their domains first (organization.domains)`, turningOn)];
-}
-
 function ssoRefusals(changes: Change[], actual: ActualState, allowWithoutIdp: boolean): Refusal[] {
   const out: Refusal[] = [];
   for (const change of changes) {
@@ -119,11 +111,7 @@ function ssoRefusals(changes: Change[], actual: ActualState, allowWithoutIdp: bo
     if (!domain) continue; // not in PostHog yet: nothing about SSO is sent for it
     if ((actual.identityProviders ?? []).some((c) => serves(c, domain.id, provider))) continue;
 
-    const admins = Object.values(actual.members)
-      .filter((m) => m.level >= ORG_LEVELS.admin || m.email === actual.me.email)
-      .map((m) => m.email)
-      .filter((email) => email.split('@')[1] === domain.domain)
-      .sort();
+    const admins = administrators(actual).filter((email) => email.split('@')[1] === domain.domain);
     const lockout = !SOCIAL_PROVIDERS.has(provider) && admins.length > 0;
     if (lockout) {
       out.push(refuse('sso', `enforcing ${provider} login on ${domain.domain} without an identity provider configuration covering it would lock out ${admins.join(', ')} (owners and admins of this organization), --allow-sso-without-idp or not: set up the ${provider} configuration in PostHog (Settings → Organization → Authentication) and cover ${domain.domain} with it first`, [change]));
@@ -132,6 +120,19 @@ function ssoRefusals(changes: Change[], actual: ActualState, allowWithoutIdp: bo
     }
   }
   return out;
+}
+
+/**
+ * `enforce_verified_domains` keeps out everyone whose email is not on a verified domain of the
+ * organization: refused while that would include an owner, an admin or the key's user.
+ */
+function verifiedDomainRefusals(changes: Change[], actual: ActualState): Refusal[] {
+  const turningOn = changes.filter((c) => c.kind === 'org_settings' && c.after?.enforce_verified_domains === true && c.before?.enforce_verified_domains !== true);
+  if (!turningOn.length) return [];
+  const verified = new Set(Object.values(actual.domains ?? {}).filter((d) => d.isVerified).map((d) => d.domain.toLowerCase()));
+  const outside = administrators(actual).filter((email) => !verified.has(email.split('@')[1] ?? ''));
+  if (!outside.length) return [];
+  return [refuse('verified_domains', `enforce_verified_domains would keep out ${outside.join(', ')} (owners, admins or the key's user whose email domain is not a verified domain of the organization): verify their domains first (organization.domains)`, turningOn)];
 }
 
 /** The API scopes each kind's writes need (REFERENCE.md §0). */
