@@ -16,10 +16,6 @@ export interface DiffResult {
 
 const UNMANAGED_LISTED = 10;
 
-function sameValue(a: unknown, b: unknown): boolean {
-  return jsonpatch.compare(a as object, b as object).length === 0;
-}
-
 function diffKind(kind: Kind, ctx: DiffContext): Change[] {
   const desired = kind.desired(ctx);
   const actual = new Map<string, ActualItem>(kind.actual(ctx).map((a) => [a.key, a]));
@@ -38,13 +34,15 @@ function diffKind(kind: Kind, ctx: DiffContext): Change[] {
       const implicit = kind.implicit?.(want);
       const destructive = implicit !== undefined && (kind.lowers?.(implicit, want.value) ?? false);
       changes.push({ ...base(want), action: 'create', before: null, after: want.value, reason: want.reason ?? 'declared in the matrix', ...note, destructive, refs, dependsOn: want.needs ?? [] });
-    } else if (!sameValue(have.value, want.value)) {
-      changes.push({
-        ...base(want), action: 'update', before: have.value, after: want.value,
-        patch: jsonpatch.compare(have.value, want.value),
-        reason: want.reason ?? 'differs from the matrix', ...note,
-        destructive: kind.lowers?.(have.value, want.value) ?? false, refs, dependsOn: want.needs ?? [],
-      });
+    } else {
+      const patch = jsonpatch.compare(have.value, want.value); // empty: the same value, nothing to do
+      if (patch.length) {
+        changes.push({
+          ...base(want), action: 'update', before: have.value, after: want.value, patch,
+          reason: want.reason ?? 'differs from the matrix', ...note,
+          destructive: kind.lowers?.(have.value, want.value) ?? false, refs, dependsOn: want.needs ?? [],
+        });
+      }
     }
   }
 
