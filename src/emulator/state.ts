@@ -30,6 +30,8 @@ export interface OrgMemberIndex {
   byUser: Map<string, MembershipRow>;
   /** Ascending joined_at (insertion order); listed reversed for -joined_at. */
   ordered: MembershipRow[];
+  /** `ordered` without inactive users and bots, computed once per change (lists are hot paths). */
+  listed?: MembershipRow[];
 }
 
 export interface Change { type: string; action: string; field: string | null; before: unknown; after: unknown }
@@ -149,6 +151,7 @@ export class EmulatorState {
   addUser(u: UserRow): UserRow {
     this.users.set(u.uuid, u);
     this.usersByEmail.set(u.email.toLowerCase(), u);
+    for (const orgId of this.userOrgs.get(u.uuid)?.keys() ?? []) this.forgetListed(orgId);
     if (u.id >= this.nextUserId) this.nextUserId = u.id + 1;
     return u;
   }
@@ -184,6 +187,7 @@ export class EmulatorState {
     if (!idx) this.orgMembers.set(m.organization_id, (idx = { byUser: new Map(), ordered: [] }));
     idx.byUser.set(m.user_uuid, m);
     insertOrdered(idx.ordered, m);
+    idx.listed = undefined;
     pushMap(this.userOrgs, m.user_uuid, m.organization_id, m);
     const user = this.users.get(m.user_uuid);
     if (user && !user.current_organization_id) user.current_organization_id = m.organization_id;
@@ -202,6 +206,7 @@ export class EmulatorState {
       idx.byUser.delete(m.user_uuid);
       const at = idx.ordered.lastIndexOf(m);
       if (at >= 0) idx.ordered.splice(at, 1);
+      idx.listed = undefined;
     }
     this.userOrgs.get(m.user_uuid)?.delete(m.organization_id);
     for (const rm of [...(this.membershipRoles.get(m.id)?.values() ?? [])]) this.removeRoleMembership(rm);
@@ -222,11 +227,17 @@ export class EmulatorState {
     return Boolean(u && u.is_active && !u.email.toLowerCase().endsWith('@posthogbot.user'));
   }
 
-  /** Memberships of an organization as the members list shows them, ascending joined_at. */
+  /** Memberships of an organization as the members list shows them, ascending joined_at. Do not modify. */
   listedMembers(orgId: string): MembershipRow[] {
-    const ordered = this.orgMembers.get(orgId)?.ordered ?? [];
-    for (const m of ordered) if (!this.isListedMember(m)) return ordered.filter((x) => this.isListedMember(x));
-    return ordered;
+    const idx = this.orgMembers.get(orgId);
+    if (!idx) return [];
+    idx.listed ??= idx.ordered.filter((m) => this.isListedMember(m));
+    return idx.listed;
+  }
+
+  private forgetListed(orgId: string): void {
+    const idx = this.orgMembers.get(orgId);
+    if (idx) idx.listed = undefined;
   }
 
   memberCount(orgId: string): number {
