@@ -3,6 +3,7 @@
 // Targets from PRODUCT.md: plan of 2,000 members / 200 projects / 50 teams / 10,000 rules under
 // 10 s at 50 ms per call, peak memory under 200 MB, validate of a 5,000-line matrix under 1 s.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,12 +39,12 @@ async function control(emu: Running, path: string, body: unknown): Promise<any> 
 }
 
 /**
- * `posthog-access plan` as users run it: the published build (dist/, no type stripping) through
- * bin/posthog-access.js, in its own process, with its own key (rate limits are per key).
+ * `posthog-access plan` as users run it: the compiled build (no type stripping), in its own
+ * process, with its own key (rate limits are per key).
  */
 async function planInChild(emu: Running, matrix: string): Promise<{ code: number; seconds: number; maxRssMb: number }> {
   const { value: key } = await control(emu, '/_emulator/keys', { email: 'person0@example.com', scopes: ['*'], label: 'bench' });
-  const child = spawn(process.execPath, ['--import', './bench/report-usage.mjs', 'bin/posthog-access.js', 'plan', '--format', 'json', '-m', matrix], {
+  const child = spawn(process.execPath, ['--import', './bench/report-usage.mjs', `${BUILD}/cli/main.js`, 'plan', '--format', 'json', '-m', matrix], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, POSTHOG_HOST: emu.url, POSTHOG_PERSONAL_API_KEY: key },
   });
@@ -52,6 +53,8 @@ async function planInChild(emu: Running, matrix: string): Promise<{ code: number
   await new Promise((resolve) => child.once('exit', resolve));
   return JSON.parse(stderr.trim().split('\n').pop() ?? '{}');
 }
+
+const BUILD = '.bench-build';
 
 const rows: { benchmark: string; measured: string; target: string; ok: boolean }[] = [];
 const record = (benchmark: string, measured: string, target: string, ok: boolean) => {
@@ -162,8 +165,11 @@ async function emulatorThroughput(dir: string): Promise<void> {
 }
 
 const dir = await mkdtemp(join(tmpdir(), 'posthog-access-bench-'));
-// Measure the CLI as published: compiled to dist/ (npm run build), which bin/posthog-access.js prefers.
-execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+// Measure the CLI as published (compiled as `npm run build` does), built into a scratch folder
+// inside the project (for node_modules) and removed after: a leftover dist/ would be preferred by
+// bin/posthog-access.js over the sources being edited.
+execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--outDir', BUILD], { stdio: 'inherit' });
+process.on('exit', () => rmSync(BUILD, { recursive: true, force: true }));
 await validateLarge();
 await planLarge(dir);
 await applyMedium(dir);
