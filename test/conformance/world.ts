@@ -32,7 +32,12 @@ export interface Res {
 
 /** One credential talking to the emulator. */
 export class Client {
-  constructor(readonly url: string, readonly key: string | null) {}
+  readonly url: string;
+  readonly key: string | null;
+  constructor(url: string, key: string | null) {
+    this.url = url;
+    this.key = key;
+  }
 
   async req(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Res> {
     const h: Record<string, string> = { ...headers };
@@ -83,7 +88,18 @@ export class World {
   private nextUserId = 1000;
   private nextProjectId = 100;
 
-  private constructor(readonly emu: Emulator, readonly org: string, readonly project: number, readonly email: string) {}
+  readonly emu: Emulator;
+  /** `self.organization`, `self.team` (project id) and `self.user`'s email. */
+  readonly org: string;
+  readonly project: number;
+  readonly email: string;
+
+  private constructor(emu: Emulator, org: string, project: number, email: string) {
+    this.emu = emu;
+    this.org = org;
+    this.project = project;
+    this.email = email;
+  }
 
   static async create(options: WorldOptions = {}): Promise<World> {
     const now = iso();
