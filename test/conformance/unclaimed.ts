@@ -47,4 +47,22 @@ export const UNCLAIMED: Record<string, string> = {
     "only the domain of an invite address is lower-cased; PostHog lower-cases the whole address (issue 9)",
   "posthog/api/test/test_organization_invites.py::test_add_organization_invite_case_insensitive_duplicate_prevention":
     "case variants of an address are separate invites; PostHog treats them as one (issue 9)",
+  "posthog/api/test/test_organization.py::test_update_organization_if_admin":
+    "is_member_join_email_enabled is ignored on PATCH (read-only per docs/emulator.md); this PostHog test still writes it",
+  "posthog/api/test/test_organization.py::test_update_organization_if_owner":
+    "is_member_join_email_enabled is ignored on PATCH (read-only per docs/emulator.md); this PostHog test still writes it",
+  "posthog/api/test/test_organization.py::test_cannot_update_members_can_invite_without_feature":
+    "emulator lacks licensing of settings: members_can_invite without organization_invite_settings is stored instead of 400 payment_required (issue 9)",
+  "posthog/api/test/test_organization.py::test_cannot_update_enforce_2fa_without_feature":
+    "emulator lacks licensing of settings: enforce_2fa without 2fa_enforcement is stored instead of 400 payment_required (issue 9)",
+  "posthog/api/test/test_organization.py::test_cannot_update_allow_publicly_shared_resources_without_feature":
+    "emulator lacks licensing of settings: allow_publicly_shared_resources without organization_security_settings is stored instead of 400 payment_required (issue 9)",
+  "posthog/api/test/test_organization.py::test_cannot_update_members_can_use_personal_api_keys_without_feature":
+    "emulator lacks licensing of settings: members_can_use_personal_api_keys without organization_security_settings is stored instead of 400 payment_required (issue 9)",
+  "posthog/api/test/test_personal_api_keys.py::TestPersonalAPIKeysAPIAuthentication::test_cannot_edit_self":
+    "a POST on a key's own URL answers 405 (no such route) where PostHog refuses the key with 403 first",
+  "posthog/api/test/test_personal_api_keys.py::TestPersonalAPIKeysWithOrganizationScopeAPIAuthentication::test_denies_access_to_non_scoped_org_and_team":
+    "a key scoped to one organization gets 403 on another organization; PostHog answers 404 (issue 9)",
+  "posthog/api/test/test_personal_api_keys.py::TestPersonalAPIKeysWithTeamScopeAPIAuthentication::test_allows_access_to_team_resources":
+    "a key scoped to projects is refused on /api/organizations/{id}/projects/{its project}; PostHog lets it read its own project there",
 };
