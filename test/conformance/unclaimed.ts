@@ -65,4 +65,18 @@ export const UNCLAIMED: Record<string, string> = {
     "a key scoped to one organization gets 403 on another organization; PostHog answers 404 (issue 9)",
   "posthog/api/test/test_personal_api_keys.py::TestPersonalAPIKeysWithTeamScopeAPIAuthentication::test_allows_access_to_team_resources":
     "a key scoped to projects is refused on /api/organizations/{id}/projects/{its project}; PostHog lets it read its own project there",
+  "posthog/api/test/test_team.py::test_cant_retrieve_team_from_another_org":
+    "a project of an organization the user is not in answers 403; PostHog answers 404 not_found",
+  "posthog/api/test/test_project.py::test_projects_outside_personal_api_key_scoped_organizations_not_listed":
+    "GET /api/projects/ lists the user's current organization only, so a key scoped to another organization lists nothing; PostHog lists that organization's projects",
+  "posthog/api/test/test_project.py::test_project_creation_without_feature":
+    "emulator lacks POST /api/projects/ (issue 9)",
+  "posthog/api/test/test_project.py::test_project_creation_with_limited_feature":
+    "emulator lacks POST /api/projects/ (issue 9)",
+  "posthog/api/test/test_project.py::test_project_creation_with_unlimited_feature":
+    "emulator lacks POST /api/projects/ (issue 9)",
+  "posthog/api/test/test_project.py::test_hard_limit_projects":
+    "emulator lacks POST /api/projects/ (issue 9)",
+  "posthog/api/test/test_project.py::test_update_project_allowed_regardless_of_limits":
+    "emulator lacks project settings PATCH (/api/projects/{id}/)",
 };
