@@ -7,13 +7,14 @@
 // last_verification_retry (not in the API).
 import { describe, expect } from 'vitest';
 import { ADMIN, World, conformance, notFound, permissionDenied } from './world.ts';
+import type { Level } from './world.ts';
 
 const test = conformance('posthog/api/test/test_organization_domain.py');
 const CHALLENGE = /^[0-9A-Za-z_-]{32}$/;
 const insufficient = permissionDenied('Your organization access level is insufficient.');
 
 /** setUpTestData: myposthog.com in self.organization, org.posthog.net in another organization. */
-async function world(opts: { level?: 1 | 8; features?: string[]; verified?: boolean } = {}) {
+async function world(opts: { level?: Level; features?: string[]; verified?: boolean } = {}) {
   const w = await World.create({ level: opts.level ?? 1, features: opts.features ?? [] });
   const domain = await w.addDomain('myposthog.com', { verified_at: opts.verified ? new Date().toISOString() : null });
   const anotherOrg = await w.addOrganization('Another Org');
