@@ -4,7 +4,7 @@
 // through the emulator's control API (GET/PUT /_emulator/state), so nothing reaches into the
 // emulator's memory.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { afterEach, it } from 'vitest';
+import { afterAll, afterEach, it } from 'vitest';
 import { startEmulator } from '../../src/emulator/index.ts';
 import type { Emulator } from '../../src/emulator/index.ts';
 import { UNCLAIMED } from './unclaimed.ts';
@@ -352,8 +352,16 @@ function makeProject(id: number, org: string, name: string): Snap {
  * in the title (CONFORMANCE_ALL=1 runs those too, to see which have started passing).
  */
 export function conformance(file: string) {
+  const declared = new Set<string>();
+  // Every case unclaimed.ts lists for this file must exist here, so the list cannot go stale.
+  afterAll(() => {
+    const stale = Object.keys(UNCLAIMED).filter((id) => id.startsWith(`${file}::`) && !declared.has(id));
+    if (stale.length) throw new Error(`unclaimed.ts lists cases that do not exist: ${stale.join(', ')}`);
+  });
   return (name: string, fn: () => Promise<void>): void => {
     const id = `${file}::${name}`;
+    if (declared.has(id)) throw new Error(`case declared twice: ${id}`);
+    declared.add(id);
     const reason = UNCLAIMED[id];
     if (reason !== undefined && !process.env.CONFORMANCE_ALL) it.skip(`${id} (not claimed: ${reason})`, fn);
     else it(id, fn);
