@@ -19,7 +19,7 @@ describe('exportMatrix', () => {
   it('loads as a matrix', () => {
     const { desired } = parseMatrix(yaml, 'exported.yaml', {});
     expect(desired.members).toMatchObject({ 'carol@example.com': { level: 'member' }, 'erin@example.com': { level: 'admin' } });
-    expect(desired.projects.Prod).toMatchObject({ default: { level: 'none' }, teams: { Eng: { level: 'member' } }, members: { 'erin@example.com': { level: 'member' } } });
+    expect(desired.projects.Prod).toMatchObject({ default: { level: 'none' }, teams: { ENG: { level: 'admin' } }, members: { 'erin@example.com': { level: 'member' } } });
     expect(desired.projects.Prod?.resources.feature_flag?.members).toEqual({ 'carol@example.com': { level: 'viewer' } });
     expect(desired.organization.settings).toEqual({ enforce_2fa: false, allow_publicly_shared_resources: false });
     expect(desired.safety.protected).toEqual(['root@example.com']);
