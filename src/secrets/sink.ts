@@ -7,6 +7,7 @@ import { chmod, lstat, open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { SecretSink } from '../plan/kind.ts';
 import { maskKey } from '../posthog/errors.ts';
+import { isPostHogKey } from './credentials.ts';
 
 /** A sink that can be checked before apply starts, so a bad path fails before any key is made. */
 export interface PreparedSink extends SecretSink {
@@ -116,9 +117,6 @@ export interface CommandSinkOptions {
 
 const STDERR_TAIL = 500;
 
-/** PostHog credentials: personal (phx_), project secret (phs_) and OAuth (pha_) keys. */
-const CREDENTIAL = /^ph[xsa]_/;
-
 /**
  * The command's environment without PostHog credentials: the running key and any variable holding
  * a key (the audited service keys) stay with posthog-access. Returns the withheld values to scrub.
@@ -127,7 +125,7 @@ export function withoutCredentials(env: Record<string, string | undefined>): { e
   const kept: Record<string, string | undefined> = {};
   const withheld: string[] = [];
   for (const [name, value] of Object.entries(env)) {
-    if (name === 'POSTHOG_PERSONAL_API_KEY' || (value && CREDENTIAL.test(value.trim()))) {
+    if (name === 'POSTHOG_PERSONAL_API_KEY' || (value && isPostHogKey(value))) {
       if (value?.trim()) withheld.push(value.trim());
     } else {
       kept[name] = value;
