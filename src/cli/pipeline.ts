@@ -6,7 +6,7 @@ import { ConfigError, UnsafePlanError } from '../errors.ts';
 import type { ActualState } from '../model/actual.ts';
 import { loadMatrix, type LoadedMatrix } from '../matrix/load.ts';
 import { createApiFromEnv, type ClosablePostHogApi } from '../posthog/api.ts';
-import { DEFAULT_HOST } from '../posthog/client.ts';
+import { canonicalHost } from '../posthog/client.ts';
 import { maskKey } from '../posthog/errors.ts';
 import { fetchActual, scopeOf } from '../state/fetch.ts';
 import { auditApiKeys } from '../state/audit-keys.ts';
@@ -26,8 +26,9 @@ export interface Session {
   signal?: AbortSignal;
 }
 
+/** POSTHOG_HOST, canonical (see canonicalHost): what a plan records and a saved plan is checked against. */
 export function hostOf(env: Session['env']): string {
-  return env.POSTHOG_HOST?.trim() || DEFAULT_HOST;
+  return canonicalHost(env.POSTHOG_HOST);
 }
 
 export function connect(session: Session): ClosablePostHogApi {
@@ -124,7 +125,7 @@ export async function checkSavedPlan(
   if (plan.validUntil && Date.now() >= Date.parse(plan.validUntil)) {
     throw new UnsafePlanError(`the saved plan is stale: a grant in the matrix started or ended at ${plan.validUntil}, after the plan was made. Run plan again, review it, and apply the new one`);
   }
-  if (plan.host !== hostOf(session.env)) {
+  if (canonicalHost(plan.host) !== hostOf(session.env)) {
     throw new UnsafePlanError(`the plan was made against ${plan.host}, but POSTHOG_HOST is ${hostOf(session.env)}: run plan again against this host`);
   }
   const actual = await fetchActual(api, { ...plan.read, organization: plan.organization.id });
