@@ -17,7 +17,7 @@ import { checkGuards, preflight } from '../plan/guards.ts';
 import { buildPlan } from '../plan/plan.ts';
 import type { PlanOptions } from '../plan/kind.ts';
 import { PLAN_FORMAT_VERSION, type Change, type Plan } from '../plan/types.ts';
-import { applyPlan, type ApplyReport } from '../apply/apply.ts';
+import { applyPlan, makesSecret, type ApplyReport } from '../apply/apply.ts';
 import { fileJournal } from '../apply/journal.ts';
 
 export interface Session {
@@ -84,18 +84,22 @@ export function requireApiKeyVariables(apiKeys: DesiredState['apiKeys'], env: Se
 }
 
 /** The secret sink chosen on the command line, if any (checked before any call). */
-export function secretSinkOf(flags: { secretsFile?: string; secretsCommand?: string }, env: Session['env']): PreparedSink | undefined {
+export function secretSinkOf(
+  flags: { secretsFile?: string; secretsCommand?: string; secretsCommandTimeout?: number }, env: Session['env'], signal?: AbortSignal,
+): PreparedSink | undefined {
   if (flags.secretsFile !== undefined && flags.secretsCommand !== undefined) {
     throw new ConfigError('--secrets-file and --secrets-command both given: new secret key values go to one place; choose one');
   }
   if (flags.secretsFile !== undefined) return fileSink(flags.secretsFile);
-  if (flags.secretsCommand !== undefined) return commandSink(flags.secretsCommand, { env });
+  if (flags.secretsCommand !== undefined) {
+    return commandSink(flags.secretsCommand, { env, ...(flags.secretsCommandTimeout && { timeoutMs: flags.secretsCommandTimeout * 1000 }), ...(signal && { signal }) });
+  }
   return undefined;
 }
 
 /** Changes whose apply makes a new secret key value: creates and rolls. */
 export function secretMakingChanges(changes: Change[]): Change[] {
-  return changes.filter((c) => c.kind === 'secret_key' && (c.action === 'create' || (c.action === 'update' && c.after?.roll === true)));
+  return changes.filter(makesSecret);
 }
 
 export async function readPlanFile(path: string): Promise<Plan> {
@@ -164,8 +168,15 @@ export async function execute(
     }
   }
   const key = session.env.POSTHOG_PERSONAL_API_KEY ?? '';
-  const journal = options.journal
-    ? fileJournal(options.journal, { keyMask: maskKey(key), organization: actual.organization.id, commit: session.env.GITHUB_SHA })
-    : undefined;
-  return applyPlan({ api, plan, actual, logger: session.logger, journal, concurrency: options.concurrency, signal: session.signal, ...(secrets && { secrets }) });
+  let journal;
+  try {
+    journal = options.journal ? fileJournal(options.journal, { keyMask: maskKey(key), organization: actual.organization.id, commit: session.env.GITHUB_SHA }) : undefined;
+  } catch (e) {
+    throw new ConfigError(`nothing was applied: --journal ${options.journal} cannot be opened (${(e as Error).message}); give a writable path`);
+  }
+  try {
+    return await applyPlan({ api, plan, actual, logger: session.logger, journal, concurrency: options.concurrency, signal: session.signal, ...(secrets && { secrets }) });
+  } finally {
+    try { journal?.close?.(); } catch { /* what was written is on disk or reported */ }
+  }
 }

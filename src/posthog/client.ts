@@ -165,6 +165,9 @@ export class PostHogClient {
   private readonly userAgent: string;
   private readonly maxBodyBytes: number;
   private sent = 0;
+  /** Calls under way (`GET /api/…`), to name what was still waiting when the run is stopped. */
+  private readonly inFlight = new Map<number, string>();
+  private calls = 0;
   private closing: Promise<void> | undefined;
 
   constructor(options: PostHogClientOptions) {
@@ -266,6 +269,9 @@ export class PostHogClient {
     const idempotent = IDEMPOTENT.has(method);
     let failures = 0; // 5xx and connection errors
     let throttled = 0; // 429s
+    const call = `${method} ${target}`;
+    const callId = ++this.calls;
+    this.inFlight.set(callId, call);
     try {
       for (;;) {
         if (this.limiter) await this.limiter.acquire(this.signal);
@@ -336,9 +342,17 @@ export class PostHogClient {
     } catch (err) {
       if (this.signal?.aborted && !(err instanceof ApiError)) {
         const unsure = idempotent ? '' : ': it may or may not have been applied; run plan again before re-applying';
-        throw new ApiError(`interrupted: ${method} ${target} was cancelled${unsure}`, { status: 0, code: 'aborted', method, path: target });
+        const reason = this.signal.reason as { name?: string; message?: string } | undefined;
+        if (reason?.name === 'TimeoutError') {
+          const others = [...this.inFlight].filter(([id]) => id !== callId).map(([, c]) => c);
+          const also = others.length ? ` (also waiting: ${others.slice(0, 5).join(', ')}${others.length > 5 ? ` and ${others.length - 5} more` : ''})` : '';
+          throw new ApiError(`${reason.message}: ${call} was still waiting for PostHog${also}${unsure}`, { status: 0, code: 'timeout', method, path: target });
+        }
+        throw new ApiError(`interrupted: ${call} was cancelled${unsure}`, { status: 0, code: 'aborted', method, path: target });
       }
       throw err;
+    } finally {
+      this.inFlight.delete(callId);
     }
   }
 
