@@ -6,7 +6,7 @@ import type { Change } from '../plan/types.ts';
 
 export interface JournalEntry {
   time: string;
-  change: Pick<Change, 'id' | 'kind' | 'action' | 'key' | 'reason' | 'note' | 'before' | 'after'>;
+  change: Pick<Change, 'id' | 'kind' | 'action' | 'key' | 'reason' | 'note'> & { before: unknown; after: unknown };
   result: 'ok' | 'failed' | 'skipped';
   error?: string;
   ms?: number;
