@@ -8,6 +8,7 @@ import { RENDER_FORMATS } from '../plan/render/index.ts';
 import { TOOL_VERSION } from '../util/version.ts';
 import { applyCommand, planCommand, validateCommand, EXIT, type Io } from './commands.ts';
 import { demoCommand } from './demo.ts';
+import { exportCommand } from './export.ts';
 import type { Session } from './pipeline.ts';
 
 const DEFAULT_MATRIX = 'access-matrix.yaml';
@@ -89,6 +90,11 @@ Examples:
   planOptions(program.command('drift').description('plan for scheduled jobs: exit 2 when PostHog differs from the matrix'))
     .action(async (flags) => { exitCode = await planCommand(flags, session(global()), io, 'drift'); });
 
+  program.command('export').description('write the live organization as an access matrix (stdout, or --out FILE)')
+    .option('-o, --out <file>', 'write to this file instead of stdout (never overwritten without --force)')
+    .option('--force', 'overwrite --out if it exists')
+    .action(async (flags) => { exitCode = await exportCommand(flags, session(global()), io); });
+
   program.command('demo').description('start the embedded emulator, then plan and apply access-matrix.example.yaml against it')
     .addOption(matrixOption().default('access-matrix.example.yaml'))
     .action(async (flags) => { exitCode = await demoCommand(flags, session(global()), io); });
@@ -99,7 +105,7 @@ Examples:
     .option('-q, --quiet', 'no request log on stderr')
     .action(async (flags: { port: number; state?: string; quiet?: boolean }) => {
       const { runEmulatorCommand } = await import('../emulator/command.ts');
-      await runEmulatorCommand(flags);
+      exitCode = await runEmulatorCommand(flags);
     });
 
   try {

@@ -10,6 +10,7 @@ import { fingerprint, planChecksum } from './fingerprint.ts';
 import { kindOf } from './registry.ts';
 import { refusalsOf } from './safety.ts';
 import { missingScopes, requiredScopes } from './scopes.ts';
+import { identityProviderReport } from './identity-providers.ts';
 import { PLAN_FORMAT_VERSION, type Change, type Notice, type Plan } from './types.ts';
 
 export interface PlanInput {
@@ -45,6 +46,9 @@ export function buildPlan(input: PlanInput): Plan {
   const { desired, actual } = input;
   const result = diff(desired, actual, input.at, input.options);
   auditNotices({ desired, actual, now: input.at, changes: result.changes, notices: result.notices, manualSteps: result.manualSteps });
+  const idp = identityProviderReport(desired, actual);
+  result.notices.push(...idp.notices);
+  result.manualSteps.push(...idp.manualSteps);
   const notices = [...featureNotices(result.changes, actual.organization.features), ...result.notices];
   if (actual.key && result.changes.length) {
     const missing = missingScopes(actual.key.scopes, requiredScopes(result.changes));

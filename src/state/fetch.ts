@@ -13,6 +13,8 @@ export type FetchScope = ReadScope;
 export interface FetchOptions extends FetchScope {
   /** Parallel reads of project rules. */
   concurrency?: number;
+  /** Read the rules and secret keys of every project, not only `projects` (export, explain, who-can). */
+  allProjects?: boolean;
 }
 
 const email = (e: string) => e.toLowerCase();
@@ -70,12 +72,12 @@ export async function fetchActual(api: PostHogApi, options: FetchOptions): Promi
 
   const byMembership = new Map(members.map((m: MemberResponse) => [m.id, email(m.user.email)]));
   const byRole = new Map(roles.map((r: RoleResponse) => [r.id, r.name]));
-  const named = new Set(options.projects);
+  const named = new Set(options.allProjects ? projects.map((p) => p.name) : options.projects);
   const byName = uniqueProjects(projects, named);
   const projectNameById = new Map(projects.map((p) => [p.id, p.name]));
 
   const toRead = [...byName.values()].filter((p) => named.has(p.name));
-  const withKeys = new Set(options.secretKeys);
+  const withKeys = new Set(options.allProjects ? named : options.secretKeys);
   const [rules, domains, identityProviders] = await Promise.all([
     mapLimit(toRead, options.concurrency ?? 8, async (p) => {
       const [access, resources, keys] = await Promise.all([
@@ -121,6 +123,8 @@ export async function fetchActual(api: PostHogApi, options: FetchOptions): Promi
       id: org.id, name: org.name, membershipLevel: (org.membership_level ?? 1) as OrgLevel,
       features: org.available_product_features.map((f) => f.key),
       settings: settingsOf(org), defaultRoleId: org.default_role_id ?? null,
+      // PostHog treats an unset flag as legacy.
+      resolutionMode: org.uses_most_specific_access_resolution === true ? 'most_specific' : 'legacy',
     },
     me: { uuid: me.uuid, email: email(me.email) },
     key: actualKey,
@@ -150,6 +154,8 @@ export async function fetchActual(api: PostHogApi, options: FetchOptions): Promi
       identityProviders: identityProviders.map((c) => ({
         id: c.id, name: c.name, domainScope: c.domain_scope ?? null, hasSaml: c.has_saml, hasOidc: c.has_oidc,
         domainIds: [...new Set([...(c.organization_domain_ids ?? []), ...(c.saml_domain_ids ?? [])])],
+        samlEntityId: c.saml_entity_id ?? null, samlAcsUrl: c.saml_acs_url ?? null,
+        oidcIssuerUrl: c.oidc_issuer_url ?? null, oidcClientId: c.oidc_client_id ?? null, scimEnabled: c.scim_enabled ?? false,
       })),
     }),
   };

@@ -82,7 +82,8 @@ export const domainKind = defineKind({
   scope: 'organization:write',
   section: 'Organization',
   label: 'domain',
-  reads: (desired) => ({ domains: Object.keys(desired.organization.domains).length > 0 }),
+  // Identity providers are read with the domains: the matrix may declare those alone.
+  reads: (desired) => ({ domains: Object.keys(desired.organization.domains).length > 0 || Object.keys(desired.organization.identityProviders ?? {}).length > 0 }),
   fingerprint: (actual) => (actual.domains ? { domains: { domains: actual.domains, identityProviders: actual.identityProviders ?? [] } } : {}),
   desired(ctx) {
     const items: DesiredItem<'domain'>[] = [];
