@@ -6,7 +6,7 @@ import { ConfigError, UnsafePlanError } from '../errors.ts';
 import type { ActualState } from '../model/actual.ts';
 import { loadMatrix, type LoadedMatrix } from '../matrix/load.ts';
 import { createApiFromEnv, type ClosablePostHogApi } from '../posthog/api.ts';
-import { DEFAULT_HOST } from '../posthog/client.ts';
+import { canonicalHost } from '../posthog/client.ts';
 import { maskKey } from '../posthog/errors.ts';
 import { fetchActual } from '../state/fetch.ts';
 import { auditApiKeys } from '../state/audit-keys.ts';
@@ -27,8 +27,9 @@ export interface Session {
   signal?: AbortSignal;
 }
 
+/** POSTHOG_HOST, canonical (see canonicalHost): what a plan records and a saved plan is checked against. */
 export function hostOf(env: Session['env']): string {
-  return env.POSTHOG_HOST?.trim() || DEFAULT_HOST;
+  return canonicalHost(env.POSTHOG_HOST);
 }
 
 export function connect(session: Session): ClosablePostHogApi {
@@ -84,12 +85,16 @@ export function requireApiKeyVariables(apiKeys: DesiredState['apiKeys'], env: Se
 }
 
 /** The secret sink chosen on the command line, if any (checked before any call). */
-export function secretSinkOf(flags: { secretsFile?: string; secretsCommand?: string }, env: Session['env']): PreparedSink | undefined {
+export function secretSinkOf(
+  flags: { secretsFile?: string; secretsCommand?: string; secretsCommandTimeout?: number }, env: Session['env'], signal?: AbortSignal,
+): PreparedSink | undefined {
   if (flags.secretsFile !== undefined && flags.secretsCommand !== undefined) {
     throw new ConfigError('--secrets-file and --secrets-command both given: new secret key values go to one place; choose one');
   }
   if (flags.secretsFile !== undefined) return fileSink(flags.secretsFile);
-  if (flags.secretsCommand !== undefined) return commandSink(flags.secretsCommand, { env });
+  if (flags.secretsCommand !== undefined) {
+    return commandSink(flags.secretsCommand, { env, ...(flags.secretsCommandTimeout && { timeoutMs: flags.secretsCommandTimeout * 1000 }), ...(signal && { signal }) });
+  }
   return undefined;
 }
 
@@ -121,17 +126,19 @@ export async function checkSavedPlan(
   api: ClosablePostHogApi, plan: Plan, session: Session, allowDeletes?: number, options: PlanOptions = {},
 ): Promise<ActualState> {
   const apply = { now: new Date(), host: hostOf(session.env), saved: true, secretSink: true };
-  refuseIf(refusalsOf(plan, { apply }));
+  // One host written two ways (a trailing /, localhost) is one host.
+  const judged = { ...plan, host: canonicalHost(plan.host) };
+  refuseIf(refusalsOf(judged, { apply }));
   const actual = await fetchActual(api, { ...plan.read, organization: plan.organization.id });
   // Nothing of the flags is saved in the plan: the guards see those given to apply.
-  plan.refusals = refusalsOf(plan, { actual, allowDeletes, options, apply });
+  plan.refusals = refusalsOf(judged, { actual, allowDeletes, options, apply });
   refuseIf(plan.refusals.filter((r) => r.guard === 'stale'));
   return actual;
 }
 
 /** The safety gate before any write, with the state as read and what this apply was given. */
 export function refuseIfUnsafe(plan: Plan, actual: ActualState, context: Omit<GateContext, 'actual' | 'apply'> & { saved: boolean; secrets?: PreparedSink }, session: Session): void {
-  refuseIf(refusalsOf(plan, {
+  refuseIf(refusalsOf({ ...plan, host: canonicalHost(plan.host) }, {
     actual, allowDeletes: context.allowDeletes, options: context.options ?? {},
     apply: { now: new Date(), host: hostOf(session.env), saved: context.saved, secretSink: context.secrets !== undefined },
   }));
@@ -149,8 +156,15 @@ export async function execute(
     }
   }
   const key = session.env.POSTHOG_PERSONAL_API_KEY ?? '';
-  const journal = options.journal
-    ? fileJournal(options.journal, { keyMask: maskKey(key), organization: actual.organization.id, commit: session.env.GITHUB_SHA })
-    : undefined;
-  return applyPlan({ api, plan, actual, logger: session.logger, journal, concurrency: options.concurrency, signal: session.signal, ...(secrets && { secrets }) });
+  let journal;
+  try {
+    journal = options.journal ? fileJournal(options.journal, { keyMask: maskKey(key), organization: actual.organization.id, commit: session.env.GITHUB_SHA }) : undefined;
+  } catch (e) {
+    throw new ConfigError(`nothing was applied: --journal ${options.journal} cannot be opened (${(e as Error).message}); give a writable path`);
+  }
+  try {
+    return await applyPlan({ api, plan, actual, logger: session.logger, journal, concurrency: options.concurrency, signal: session.signal, ...(secrets && { secrets }) });
+  } finally {
+    try { journal?.close?.(); } catch { /* what was written is on disk or reported */ }
+  }
 }

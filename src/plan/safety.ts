@@ -155,7 +155,8 @@ export function secretMakingChanges(changes: readonly Change[]): Change[] {
   return changes.filter((c) => makesSecret(c));
 }
 
-function makesSecret(change: Change): boolean {
+/** Whether applying the change makes a new secret value (the journal records such a step before its call). */
+export function makesSecret(change: Change): boolean {
   return kindOf(change.kind).makesSecret?.(change) ?? false;
 }
 
