@@ -49,6 +49,9 @@ export function checkRules(data: unknown): PathProblem[] {
     if (name.length > MAX_TEAM_NAME_LENGTH) {
       problem(['teams', name], `team name is ${name.length} characters long; PostHog allows at most ${MAX_TEAM_NAME_LENGTH}, shorten it`, true);
     }
+    if (rec(team)?.managed_by === 'scim' && list(rec(team)?.members).length > 0) {
+      problem(['teams', name, 'members'], `team "${name}" is managed_by: scim, so its members come from your identity provider's group "${name}"; remove members here (or remove managed_by to manage them in the matrix)`, true);
+    }
     const seen = new Map<string, Path>();
     list(rec(team)?.members).forEach((m, i) => {
       const email = typeof m === 'string' ? m : rec(m)?.email;
