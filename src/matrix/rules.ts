@@ -2,6 +2,7 @@
 // email validity and uniqueness, expiry consistency, names. They read the raw (interpolated) data
 // defensively, so they run even when the shape has problems and every problem is reported at once.
 import { levelRank } from '../model/levels.ts';
+import { nameKey } from '../model/names.ts';
 import type { LevelContext } from '../model/levels.ts';
 import type { Path, PathProblem } from './positions.ts';
 import { showPath } from './messages.ts';
@@ -190,11 +191,6 @@ export const RELATED_LINE = '{related-line}';
 /** Placeholder for the `related` node's full location, `file:line:col` (filled in by the loader). */
 export const RELATED_AT = '{related-at}';
 
-/** How PostHog compares project and role names for uniqueness: case and surrounding spaces ignored. */
-export function sameNameKey(name: string): string {
-  return name.trim().toLowerCase();
-}
-
 /**
  * Names PostHog would take for the same project or role (it refuses the second with 409 / 400):
  * the second is reported with the first's location, so the user sees both.
@@ -202,7 +198,7 @@ export function sameNameKey(name: string): string {
 function uniqueNames(value: unknown, section: string, what: string, posthogWhat: string, problem: Report): void {
   const seen = new Map<string, string>();
   for (const [name] of entries(value)) {
-    const key = sameNameKey(name);
+    const key = nameKey(name);
     if (key === '') continue; // reported as an empty name
     const first = seen.get(key);
     if (first === undefined) {
