@@ -141,7 +141,7 @@ describe('organization settings: licences', () => {
     expect(result.changes).toEqual([]);
     expect(result.manualSteps).toEqual([{
       key: setting,
-      message: `${setting}: ${move} needs the "${feature}" licence, which this organization's plan lacks (PostHog refuses the change without it): upgrade the plan in PostHog (Settings → Billing), then the next plan sets it; the plan's other settings are applied without it`,
+      message: `${move} needs the "${feature}" licence, which this organization's plan lacks (PostHog refuses the change without it): upgrade the plan in PostHog (Settings → Billing), then the next plan sets it; the plan's other settings are applied without it`,
     }]);
     // With the licence it is an ordinary change.
     expect(run(withSettings({ [setting]: want }), org()).changes.map(brief)).toEqual(['update org_settings settings']);

@@ -55,7 +55,7 @@ function withoutUnlicensed(ctx: DiffContext, value: Record<string, unknown>): vo
     if (have !== value[setting]) {
       ctx.manualSteps.push({
         key: setting,
-        message: `${setting}: ${String(have)} → ${String(value[setting])} needs the "${feature}" licence, which this organization's plan lacks (PostHog refuses the change without it): upgrade the plan in PostHog (Settings → Billing), then the next plan sets it; the plan's other settings are applied without it`,
+        message: `${String(have)} → ${String(value[setting])} needs the "${feature}" licence, which this organization's plan lacks (PostHog refuses the change without it): upgrade the plan in PostHog (Settings → Billing), then the next plan sets it; the plan's other settings are applied without it`,
       });
     }
     value[setting] = have;
