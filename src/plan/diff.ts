@@ -49,17 +49,20 @@ function describeCascade(change: Extract<Change, { action: 'delete' }>, folded: 
 /**
  * A restriction (a lower default, a deleted rule or membership, a demotion) runs only once the
  * grants that keep the matrix's people at their declared access have succeeded: the grants in the
- * same project and resource type, and the grants of the person it restricts. When such a grant
+ * same project and resource type, and the grants of the person it restricts, that apply runs
+ * before it (the changes are in apply order here). When such a grant
  * fails, the restriction is skipped as its dependent, instead of taking access the matrix keeps
  * (a team's rule failing while the project default drops to none would lock the team out).
  * A person's removal needs nothing: they are leaving.
  */
 function protectGrants(changes: Change[]): void {
   const grants = changes.filter((c) => !c.destructive && c.action !== 'delete' && subjectOf(c).label === undefined);
+  const position = new Map(changes.map((c, i) => [c.id, i]));
   for (const c of changes) {
     if (!c.destructive || (c.kind === 'member' && c.action === 'delete')) continue;
     const { project, resource, email } = subjectOf(c);
-    for (const g of grants) {
+    // Only grants that run before it (apply order): those it can wait for.
+    for (const g of grants.filter((g) => (position.get(g.id) ?? Infinity) < (position.get(c.id) ?? 0))) {
       const of = subjectOf(g);
       const sameScope = project !== undefined && of.project === project && of.resource === resource && g.kind !== 'project';
       const samePerson = email !== undefined && of.email === email;
