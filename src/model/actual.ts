@@ -41,6 +41,8 @@ export interface ActualTeam {
   name: string;
   /** Lower-cased email → role membership id (the id DELETE takes). */
   members: Record<string, string>;
+  /** PostHog shows no creator for the role, as for the roles SCIM provisions from groups. */
+  noCreator?: boolean;
 }
 
 export interface ActualRule<L extends string> {
@@ -92,7 +94,10 @@ export interface ActualIdentityProvider {
 
 export interface ActualProject extends ActualSubjectRules<ProjectLevel> {
   id: number;
+  /** The name the plan knows it by: the matrix's spelling when PostHog's differs only in case or surrounding spaces. */
   name: string;
+  /** PostHog's own spelling, when it differs from `name` (the plan renames it). */
+  posthogName?: string;
   /** False for projects the matrix does not name: their rules were not read. */
   rulesLoaded: boolean;
   resources: Record<string, ActualSubjectRules<ResourceLevel>>;
