@@ -103,6 +103,11 @@ Examples:
     .action(async (flags) => { exitCode = await validateCommand(flags, session(global()), io); });
 
   planOptions(program.command('plan').description('read PostHog and show what apply would change'))
+    .addOption(new Option('--resolution <mode>', 'also show what switching the organization to this access resolution mode would change for people')
+      .choices(['most-specific', 'legacy']).argParser((v: string) => {
+        if (v !== 'most-specific' && v !== 'legacy') throw new InvalidArgumentError('use most-specific or legacy');
+        return v === 'most-specific' ? 'most_specific' : 'legacy';
+      }))
     .option('-o, --out <file>', 'save the plan (JSON, with the fingerprint of the state it was made from)')
     .option('--detailed-exitcode', 'exit 2 when there are changes')
     .action(async (flags) => { exitCode = await planCommand(flags, session(global(), flags.timeout), io); });
