@@ -89,8 +89,8 @@ Examples:
   planOptions(program.command('drift').description('plan for scheduled jobs: exit 2 when PostHog differs from the matrix'))
     .action(async (flags) => { exitCode = await planCommand(flags, session(global()), io, 'drift'); });
 
-  program.command('demo').description('start the embedded emulator, then plan and apply access-matrix.example.yaml against it')
-    .addOption(matrixOption().default('access-matrix.example.yaml'))
+  program.command('demo').description('start the embedded emulator, then plan and apply the example matrix against it')
+    .option('-m, --matrix <file>', 'the access matrix (default: the access-matrix.example.yaml shipped with posthog-access)')
     .action(async (flags) => { exitCode = await demoCommand(flags, session(global()), io); });
 
   program.command('emulator').description('run the embedded PostHog API emulator (first stdout line: {"url","key","organization"})')
@@ -129,6 +129,12 @@ function report(e: unknown, stderr: NodeJS.WritableStream): number {
 export async function main(): Promise<void> {
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
+  // `posthog-access plan | head`: the reader left; stop quietly instead of crashing on EPIPE.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    controller.abort();
+    process.exit(process.exitCode ?? 0);
+  });
   process.exitCode = await runCli(process.argv.slice(2), { signal: controller.signal });
 }
 
