@@ -2,8 +2,7 @@
 // throttling happen in server.ts before a handler runs; handlers apply permission levels,
 // validation, licensing and record activity.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { API_SCOPE_OBJECTS, API_SCOPES, PROJECT_SECRET_KEY_SCOPES } from '../matrix/scopes.ts';
-import { PROJECT_LEVELS, RESOURCE_LEVELS, resourceBounds } from '../model/levels.ts';
+import { isGrantableScope, kindBounds, MAX_SECRET_KEYS_PER_PROJECT, PROJECT_ACCESS_LEVELS as PROJECT_LEVELS, RESOURCE_ACCESS_LEVELS as RESOURCE_LEVELS, SCOPE_OBJECTS as API_SCOPE_OBJECTS, SECRET_KEY_SCOPES as PROJECT_SECRET_KEY_SCOPES } from './tables.ts';
 import { ApiError, forbidden, INSUFFICIENT_ORG_LEVEL, invalid, notFound, paymentRequired } from './errors.ts';
 import type { RouteDef } from './routes.ts';
 import {
@@ -720,7 +719,7 @@ function validateLevel(resource: string, level: unknown): string | null {
     throw invalid(`Invalid access level. Must be one of: ${levels.join(', ')}`, 'access_level');
   }
   if (resource !== 'project' && resource !== 'organization') {
-    const b = resourceBounds(resource);
+    const b = kindBounds(resource);
     if (levels.indexOf(level) < levels.indexOf(b.minimum)) throw invalid(`Access level cannot be set below the minimum '${b.minimum}' for ${resource}.`, 'access_level');
     if (levels.indexOf(level) > levels.indexOf(b.maximum)) throw invalid(`Access level cannot be set above the maximum '${b.maximum}' for ${resource}.`, 'access_level');
   }
@@ -765,7 +764,7 @@ function putAccessControl(ctx: Ctx, mode: 'project' | 'resource'): Result {
   const rawResourceId = mode === 'project' ? String(p.id) : body.resource_id === undefined || body.resource_id === null || body.resource_id === '' ? null : String(body.resource_id);
   if (rawResourceId !== null) {
     if (rawResourceId !== String(p.id)) throw forbidden('Cannot modify access controls for a resource different from the URL target.');
-    const highest = resource === 'project' || resource === 'organization' ? 'admin' : resourceBounds(resource).maximum;
+    const highest = resource === 'project' || resource === 'organization' ? 'admin' : kindBounds(resource).maximum;
     if (!canEditProjectAccess(ctx)) throw forbidden(`Must be ${highest} to modify ${resource} permissions.`);
   } else if (!canEditProjectAccess(ctx)) {
     throw forbidden('Must be an Organization admin to modify project-wide permissions.');
@@ -817,7 +816,7 @@ function personalApiKeys(ctx: Ctx): Result {
 
 // ---------- project secret API keys (REFERENCE §8; posthog/api/project_secret_api_key.py)
 
-export const MAX_PROJECT_SECRET_KEYS = 50;
+const MAX_PROJECT_SECRET_KEYS = MAX_SECRET_KEYS_PER_PROJECT;
 const SECRET_KEY_MAX_LABEL = 40;
 const INSUFFICIENT_PROJECT_LEVEL = "You don't have sufficient permissions in the project.";
 
@@ -851,7 +850,7 @@ function secretKeyScopes(v: unknown): string[] {
     if (typeof item !== 'string' && typeof item !== 'number') throw invalid('Not a valid string.', 'scopes');
     const scope = String(item);
     if (scope === '*') throw invalid("Wildcard scope '*' is not allowed for project API keys. Please specify explicit scopes.", 'scopes');
-    if (!API_SCOPES.includes(scope)) throw invalid(`Invalid scope: ${scope}`, 'scopes');
+    if (!isGrantableScope(scope)) throw invalid(`Invalid scope: ${scope}`, 'scopes');
     if (!(PROJECT_SECRET_KEY_SCOPES as readonly string[]).includes(scope)) {
       throw invalid(`Scope '${scope}' can not be assigned to a project secret API key. Allowed scopes: ${allowedSecretScopesText()}`, 'scopes');
     }

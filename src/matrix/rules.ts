@@ -43,6 +43,7 @@ export function checkRules(data: unknown): PathProblem[] {
 
   // Teams.
   const teams = new Set(Object.keys(rec(root.teams) ?? {}));
+  uniqueNames(root.teams, 'teams', 'team', 'role', problem);
   for (const [name, team] of entries(root.teams)) {
     checkName(name, ['teams', name], 'team', problem);
     if (name.length > MAX_TEAM_NAME_LENGTH) {
@@ -83,6 +84,7 @@ export function checkRules(data: unknown): PathProblem[] {
 
   // Projects.
   const projects = new Set<string>();
+  uniqueNames(root.projects, 'projects', 'project', 'project', problem);
   for (const [name, proj] of entries(root.projects)) {
     projects.add(name);
     checkName(name, ['projects', name], 'project', problem);
@@ -139,6 +141,31 @@ type Report = (path: Path, message: string, key?: boolean, related?: Path) => vo
 
 /** Placeholder in a message for the line of the problem's `related` node (filled in by the loader). */
 export const RELATED_LINE = '{related-line}';
+/** Placeholder for the `related` node's full location, `file:line:col` (filled in by the loader). */
+export const RELATED_AT = '{related-at}';
+
+/** How PostHog compares project and role names for uniqueness: case and surrounding spaces ignored. */
+export function sameNameKey(name: string): string {
+  return name.trim().toLowerCase();
+}
+
+/**
+ * Names PostHog would take for the same project or role (it refuses the second with 409 / 400):
+ * the second is reported with the first's location, so the user sees both.
+ */
+function uniqueNames(value: unknown, section: string, what: string, posthogWhat: string, problem: Report): void {
+  const seen = new Map<string, string>();
+  for (const [name] of entries(value)) {
+    const key = sameNameKey(name);
+    if (key === '') continue; // reported as an empty name
+    const first = seen.get(key);
+    if (first === undefined) {
+      seen.set(key, name);
+      continue;
+    }
+    problem([section, name], `${what} "${name}" is the same ${posthogWhat} name to PostHog as "${first}" at ${RELATED_AT} (PostHog ignores case and surrounding spaces in ${posthogWhat} names and allows one of each per organization); keep one, or rename one of them`, true, [section, first]);
+  }
+}
 
 function checkName(name: string, path: Path, what: string, problem: Report): void {
   if (name.trim() === '') problem(path, `a ${what} name must not be empty`, true);

@@ -85,6 +85,13 @@ const cases: Case[] = [
   ['team name too long', `${BASE}  ${T}: {}\n`, [['8:3', 'team name is 201 characters long; PostHog allows at most 200']]],
   ['empty project name', `${BASE}projects:\n  "": {}\n`, [['9:3', 'a project name must not be empty']]],
   ['project name with trailing space', `${BASE}projects:\n  "Prod ": {}\n`, [['9:3', 'project name "Prod " has leading or trailing spaces']]],
+  // names PostHog would take for the same project or role: both locations
+  ['two projects differing in case', `${BASE}projects:\n  Production: {}\n  Staging: {}\n  production: {}\n`, [['11:3', 'project "production" is the same project name to PostHog as "Production" at m.yaml:9:3 (PostHog ignores case and surrounding spaces']]],
+  ['two projects differing in surrounding spaces', `${BASE}projects:\n  Prod: {}\n  " prod": {}\n`, [
+    ['10:3', 'project " prod" is the same project name to PostHog as "Prod" at m.yaml:9:3'],
+    ['10:3', 'project name " prod" has leading or trailing spaces'],
+  ]],
+  ['two teams differing in case', `${BASE}  ENG: {}\n`, [['8:3', 'team "ENG" is the same role name to PostHog as "Eng" at m.yaml:6:3 (PostHog ignores case']]],
   // whole file
   ['empty file', '', [['1:1', 'the matrix is empty; start it with "version: 1"']]],
   ['a list at the root', '- version: 1\n', [['1:1', 'the matrix must be a mapping of sections']]],
