@@ -116,6 +116,8 @@ export interface ActualState {
     features: string[];
     settings: Record<string, unknown>;
     defaultRoleId: string | null;
+    /** How PostHog combines access rules here (`uses_most_specific_access_resolution`); absent = legacy. */
+    resolutionMode?: 'legacy' | 'most_specific';
   };
   /** The user behind the running key. */
   me: { uuid: string; email: string };

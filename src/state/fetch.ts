@@ -156,6 +156,8 @@ export async function fetchActual(api: PostHogApi, options: FetchOptions): Promi
       id: org.id, name: org.name, membershipLevel: (org.membership_level ?? 1) as OrgLevel,
       features: org.available_product_features.map((f) => f.key),
       settings: settingsOf(org), defaultRoleId: org.default_role_id ?? null,
+      // PostHog treats an unset flag as legacy.
+      resolutionMode: org.uses_most_specific_access_resolution === true ? 'most_specific' : 'legacy',
     },
     me: { uuid: me.uuid, email: email(me.email) },
     key: actualKey,
