@@ -1,7 +1,9 @@
 // Turn zod issues into the loader's problems: a path in the data and a message saying what is
 // wrong and what to do, worded for the context the path is in (organization level, resource level, …).
 import type { z } from 'zod';
-import { ACCESS_CONTROL_RESOURCES, allowedResourceLevels, resourceBounds } from '../model/levels.ts';
+import {
+  ACCESS_CONTROL_RESOURCES, RESOURCE_INHERITANCE, WITHOUT_RESOURCE_RULES, allowedResourceLevels, resourceBounds,
+} from '../model/levels.ts';
 import type { Path, PathProblem } from './positions.ts';
 import { READ_ONLY_ORG_FIELDS, SUPPORTED_VERSIONS, UNMANAGED_ORG_FIELDS } from './schema.ts';
 import { API_SCOPES, PROJECT_SECRET_KEY_SCOPES } from './scopes.ts';
@@ -116,6 +118,12 @@ function keysAt(schema: z.ZodType, path: Path): string[] {
   return d.type === 'object' ? Object.keys(d.shape as Record<string, unknown>) : [];
 }
 
+const NO_RESOURCE_RULES_HINT: Record<string, string> = {
+  project: 'set access to the project itself with `access`, `teams` and `members` of the project',
+  organization: 'organization access is the member\'s level under `members`',
+  plugin: 'PostHog does not control plugins with access rules; remove it',
+};
+
 function unknownKey(schema: z.ZodType, parent: Path, key: string): string {
   const p = parent.map(String);
   const where = parent.length ? ` in ${showPath(parent)}` : ' at the top level';
@@ -126,6 +134,13 @@ function unknownKey(schema: z.ZodType, parent: Path, key: string): string {
     if (UNMANAGED_ORG_FIELDS[key]) return `organization setting "${key}" is not managed by this tool: ${UNMANAGED_ORG_FIELDS[key]}`;
   }
   if (p.length === 3 && p[0] === 'projects' && p[2] === 'resources') {
+    const parent = RESOURCE_INHERITANCE[key];
+    if (parent) {
+      return `resource type "${key}" has no rules of its own in PostHog: its access follows ${parent}, and PostHog ignores a resource-wide rule on ${key}; set the access under ${showPath([...p, parent])} instead`;
+    }
+    if ((WITHOUT_RESOURCE_RULES as readonly string[]).includes(key)) {
+      return `"${key}" takes no resource-wide rules in PostHog: ${NO_RESOURCE_RULES_HINT[key] ?? 'remove it'}`;
+    }
     return `unknown resource type "${key}"${didYouMean(key, ACCESS_CONTROL_RESOURCES)}; resource types that accept access rules: ${ACCESS_CONTROL_RESOURCES.join(', ')}`;
   }
   const allowed = keysAt(schema, parent);
