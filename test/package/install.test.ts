@@ -72,11 +72,14 @@ describe('the packed package', () => {
     expect(links.filter((l) => !existsSync(join(pkg, l)))).toEqual([]);
   });
 
+  // Each of these starts Node processes; on a loaded machine that takes a while (no timing asserted).
+  const SLOW = 90_000;
+
   it('--help works from any directory', async () => {
     const r = await cli(['--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Usage: posthog-access');
-  });
+  }, SLOW);
 
   it('demo finds its own example matrix and runs plan and apply', async () => {
     const r = await cli(['demo']);
@@ -84,7 +87,7 @@ describe('the packed package', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('4. plan again');
     expect(r.stdout).toContain('Data Warehouse');
-  });
+  }, SLOW);
 
   it('validate, plan, apply and drift against the installed emulator', async () => {
     await copyFile(join(pkg, 'access-matrix.example.yaml'), join(elsewhere, 'access-matrix.yaml'));
@@ -106,7 +109,7 @@ describe('the packed package', () => {
     } finally {
       emulator.kill();
     }
-  });
+  }, SLOW);
 
   // This machine's system Node is older than the engines range (CI installs 22 beside it).
   const oldNode = ['/usr/bin/node', '/usr/local/bin/node'].find((n) => {
@@ -122,5 +125,5 @@ describe('the packed package', () => {
       expect(err.stdout).toBe('');
       expect(err.stderr).toMatch(/^posthog-access needs Node\.js 22\.20 or newer; this is Node\.js \d+\.\d+\.\d+\.\n$/);
     }
-  });
+  }, SLOW);
 });
