@@ -137,8 +137,8 @@ Examples:
     .option('--force', 'overwrite --out if it exists')
     .action(async (flags) => { exitCode = await exportCommand(flags, session(global()), io); });
 
-  program.command('demo').description('start the embedded emulator, then plan and apply access-matrix.example.yaml against it')
-    .addOption(matrixOption().default('access-matrix.example.yaml'))
+  program.command('demo').description('start the embedded emulator, then plan and apply the example matrix against it')
+    .option('-m, --matrix <file>', 'the access matrix (default: the access-matrix.example.yaml shipped with posthog-access)')
     .action(async (flags) => { exitCode = await demoCommand(flags, session(global()), io); });
 
   program.command('emulator').description('run the embedded PostHog API emulator (first stdout line: {"url","key","organization"})')
@@ -179,6 +179,12 @@ function report(e: unknown, stderr: NodeJS.WritableStream): number {
 export async function main(): Promise<void> {
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
+  // `posthog-access plan | head`: the reader left; stop quietly instead of crashing on EPIPE.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    controller.abort();
+    process.exit(process.exitCode ?? 0);
+  });
   process.exitCode = await runCli(process.argv.slice(2), { signal: controller.signal });
 }
 
