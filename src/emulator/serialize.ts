@@ -1,5 +1,5 @@
 // JSON shapes PostHog returns, built from emulator rows.
-import { orgLevelName } from '../model/levels.ts';
+import { orgLevelLabel } from './tables.ts';
 import type { EmulatorState } from './state.ts';
 import type {
   AccessControlRow, ActivityLogRow, DomainRow, IdentityProviderConfigRow, InviteRow, MembershipRow, OrganizationRow,
@@ -279,6 +279,5 @@ export function logJson(s: EmulatorState, l: ActivityLogRow): Record<string, unk
 }
 
 export function levelLabel(level: number): string {
-  const n = orgLevelName(level);
-  return n === 'admin' ? 'administrator' : n;
+  return orgLevelLabel(level);
 }

@@ -1,6 +1,6 @@
 // In-memory state of the emulator, indexed for large organizations (100k members, 1k projects).
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { orgLevelName } from '../model/levels.ts';
+import { orgLevelLabel } from './tables.ts';
 import type {
   AccessControlRow, ActivityLogRow, DomainRow, IdentityProviderConfigRow, InviteRow, MembershipRow, OrganizationRow,
   PersonalApiKeyRow, ProjectRow, ProjectSecretKeyRow, RoleMembershipRow, RoleRow, Snapshot, UserRow,
@@ -508,7 +508,7 @@ export class EmulatorState {
       user_id: u?.id ?? null,
       user_email: u?.email ?? null,
       user_name: u ? `${u.first_name} ${u.last_name}`.trim() : null,
-      level: orgLevelName(m.level) === 'admin' ? 'administrator' : orgLevelName(m.level),
+      level: orgLevelLabel(m.level),
     };
   }
 }

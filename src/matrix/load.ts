@@ -13,7 +13,7 @@ import { issueProblems } from './messages.ts';
 import { normalize } from './normalize.ts';
 import { Positions } from './positions.ts';
 import type { PathProblem } from './positions.ts';
-import { RELATED_LINE, checkRules } from './rules.ts';
+import { RELATED_AT, RELATED_LINE, checkRules } from './rules.ts';
 import { matrixSchema } from './schema.ts';
 import { withSuggestionBudget } from './suggest.ts';
 import type { MatrixInput } from './schema.ts';
@@ -120,20 +120,24 @@ function parse(source: string, file: string, env: Env): LoadedMatrix {
     // A matrix of another version is another format: say only that.
     const chosen = versionIssue ? [versionIssue] : issues;
     for (const issue of chosen) problems.push(...issueProblems(matrixSchema, issue));
-    if (versionIssue) fail(problems.map((p) => locate(p, positions)));
+    if (versionIssue) fail(problems.map((p) => locate(p, positions, file)));
   }
   problems.push(...checkRules(data));
-  if (problems.length > 0 || !result.success) fail(problems.map((p) => locate(p, positions)));
+  if (problems.length > 0 || !result.success) fail(problems.map((p) => locate(p, positions, file)));
 
   const desired = normalize(result.data as MatrixInput);
   return { desired, file, sha256: sha256(source) };
 }
 
-function locate(p: PathProblem, positions: Positions): Located {
+function locate(p: PathProblem, positions: Positions, file: string): Located {
   const pos = positions.at(p.path, p.key ?? false);
   let message = p.message;
   if (p.related && message.includes(RELATED_LINE)) {
     message = message.replace(RELATED_LINE, String(positions.at(p.related, true).line));
+  }
+  if (p.related && message.includes(RELATED_AT)) {
+    const at = positions.at(p.related, true);
+    message = message.replace(RELATED_AT, `${file}:${at.line}:${at.col}`);
   }
   return { ...pos, message };
 }

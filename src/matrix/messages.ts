@@ -1,7 +1,9 @@
 // Turn zod issues into the loader's problems: a path in the data and a message saying what is
 // wrong and what to do, worded for the context the path is in (organization level, resource level, …).
 import type { z } from 'zod';
-import { ACCESS_CONTROL_RESOURCES, allowedResourceLevels, resourceBounds } from '../model/levels.ts';
+import {
+  ACCESS_CONTROL_RESOURCES, RESOURCE_INHERITANCE, WITHOUT_RESOURCE_RULES, allowedResourceLevels, resourceBounds,
+} from '../model/levels.ts';
 import type { Path, PathProblem } from './positions.ts';
 import { READ_ONLY_ORG_FIELDS, SUPPORTED_VERSIONS, UNMANAGED_ORG_FIELDS } from './schema.ts';
 import { API_SCOPES, PROJECT_SECRET_KEY_SCOPES } from './scopes.ts';
@@ -116,6 +118,15 @@ function keysAt(schema: z.ZodType, path: Path): string[] {
   return d.type === 'object' ? Object.keys(d.shape as Record<string, unknown>) : [];
 }
 
+/** Keys of an identity-provider configuration that hold secrets or certificates (refused as such). */
+const SECRET_KEY = /cert|secret|token|password|private|key$/i;
+
+const NO_RESOURCE_RULES_HINT: Record<string, string> = {
+  project: 'set access to the project itself with `access`, `teams` and `members` of the project',
+  organization: 'organization access is the member\'s level under `members`',
+  plugin: 'PostHog does not control plugins with access rules; remove it',
+};
+
 function unknownKey(schema: z.ZodType, parent: Path, key: string): string {
   const p = parent.map(String);
   const where = parent.length ? ` in ${showPath(parent)}` : ' at the top level';
@@ -125,7 +136,17 @@ function unknownKey(schema: z.ZodType, parent: Path, key: string): string {
     }
     if (UNMANAGED_ORG_FIELDS[key]) return `organization setting "${key}" is not managed by this tool: ${UNMANAGED_ORG_FIELDS[key]}`;
   }
+  if (p[0] === 'organization' && p[1] === 'identity_providers' && p.length >= 3 && SECRET_KEY.test(key)) {
+    return `"${key}" is a secret or a certificate and never goes in the matrix: set it in PostHog (Settings → Organization → Authentication) and keep only non-secret settings here`;
+  }
   if (p.length === 3 && p[0] === 'projects' && p[2] === 'resources') {
+    const parent = RESOURCE_INHERITANCE[key];
+    if (parent) {
+      return `resource type "${key}" has no rules of its own in PostHog: its access follows ${parent}, and PostHog ignores a resource-wide rule on ${key}; set the access under ${showPath([...p, parent])} instead`;
+    }
+    if ((WITHOUT_RESOURCE_RULES as readonly string[]).includes(key)) {
+      return `"${key}" takes no resource-wide rules in PostHog: ${NO_RESOURCE_RULES_HINT[key] ?? 'remove it'}`;
+    }
     return `unknown resource type "${key}"${didYouMean(key, ACCESS_CONTROL_RESOURCES)}; resource types that accept access rules: ${ACCESS_CONTROL_RESOURCES.join(', ')}`;
   }
   const allowed = keysAt(schema, parent);
@@ -152,6 +173,9 @@ function invalidValue(path: Path, values: readonly unknown[], input: unknown): s
   }
   if (p[0] === 'api_keys' && p.includes('scopes')) {
     return `${at}: "${String(input)}" is not an API scope${didYouMean(String(input), API_SCOPES)}; write "<object>:read" or "<object>:write" with a PostHog scope object (e.g. insight:read), or "*"`;
+  }
+  if (p[1] === 'identity_providers' && p.length === 4 && p[3] === 'domains') {
+    return `${at}: ${kindOf(input)} is neither "all" nor a list of domains; write domains: all, or the domains it serves (e.g. domains: [example.com])`;
   }
   if (p[p.length - 1] === 'sso_enforcement') {
     return `${at}: "${String(input)}" is not an SSO provider; use "" (off) or one of: saml, google-oauth2, github, gitlab`;

@@ -12,7 +12,7 @@ export interface PathProblem {
   /** Point at the mapping key itself (unknown or duplicate keys, undeclared names). */
   key?: boolean;
   message: string;
-  /** Another node the message refers to (e.g. the first of two duplicates); its line fills `{related-line}`. */
+  /** Another node the message refers to (e.g. the first of two duplicates); its line fills `{related-line}`, its file:line:col `{related-at}`. */
   related?: Path | undefined;
 }
 

@@ -43,6 +43,7 @@ export function checkRules(data: unknown): PathProblem[] {
 
   // Teams.
   const teams = new Set(Object.keys(rec(root.teams) ?? {}));
+  uniqueNames(root.teams, 'teams', 'team', 'role', problem);
   for (const [name, team] of entries(root.teams)) {
     checkName(name, ['teams', name], 'team', problem);
     if (name.length > MAX_TEAM_NAME_LENGTH) {
@@ -79,10 +80,12 @@ export function checkRules(data: unknown): PathProblem[] {
       }
     }
     if (typeof org.default_team === 'string') checkTeam(org.default_team, ['organization', 'default_team'], teams, problem);
+    checkIdentityProviders(org, problem);
   }
 
   // Projects.
   const projects = new Set<string>();
+  uniqueNames(root.projects, 'projects', 'project', 'project', problem);
   for (const [name, proj] of entries(root.projects)) {
     projects.add(name);
     checkName(name, ['projects', name], 'project', problem);
@@ -137,8 +140,75 @@ export function checkRules(data: unknown): PathProblem[] {
 
 type Report = (path: Path, message: string, key?: boolean, related?: Path) => void;
 
+export const MAX_IDENTITY_PROVIDER_NAME_LENGTH = 255;
+
+/** Identity-provider configurations: names, the domains they serve (declared ones), one login protocol each. */
+function checkIdentityProviders(org: Rec, problem: Report): void {
+  const declared = new Set(Object.keys(rec(org.domains) ?? {}));
+  for (const [name, config] of entries(org.identity_providers)) {
+    const base: Path = ['organization', 'identity_providers', name];
+    checkName(name, base, 'identity provider', problem);
+    if (name.length > MAX_IDENTITY_PROVIDER_NAME_LENGTH) {
+      problem(base, `identity provider name is ${name.length} characters long; PostHog allows at most ${MAX_IDENTITY_PROVIDER_NAME_LENGTH}, shorten it`, true);
+    }
+    const c = rec(config);
+    if (!c) continue;
+    const seen = new Set<string>();
+    list(c.domains).forEach((host, i) => {
+      if (typeof host !== 'string') return;
+      const path: Path = [...base, 'domains', i];
+      if (seen.has(host)) problem(path, `domain "${host}" is listed twice for identity provider "${name}"; keep one`);
+      seen.add(host);
+      if (!declared.has(host)) {
+        problem(path, `domain "${host}" is not declared under organization.domains${didYouMean(host, declared)}; declare it there (an empty mapping {} is enough), or use domains: all`);
+      }
+    });
+    if (c.saml !== undefined && c.oidc !== undefined) {
+      problem([...base, 'oidc'], `identity provider "${name}" declares both saml and oidc; a PostHog configuration serves one login protocol: declare two configurations`, true);
+    }
+    const issuer = rec(c.oidc)?.issuer_url;
+    if (typeof issuer === 'string' && !isPlainHttpsUrl(issuer)) {
+      problem([...base, 'oidc', 'issuer_url'], `${showPath([...base, 'oidc', 'issuer_url'])}: "${issuer}" is not an https URL without credentials, query or fragment, which PostHog requires of an OIDC issuer`);
+    }
+  }
+}
+
+function isPlainHttpsUrl(s: string): boolean {
+  try {
+    const u = new URL(s);
+    return u.protocol === 'https:' && !u.username && !u.password && !u.search && !u.hash && s.indexOf('?') < 0 && s.indexOf('#') < 0;
+  } catch {
+    return false;
+  }
+}
+
 /** Placeholder in a message for the line of the problem's `related` node (filled in by the loader). */
 export const RELATED_LINE = '{related-line}';
+/** Placeholder for the `related` node's full location, `file:line:col` (filled in by the loader). */
+export const RELATED_AT = '{related-at}';
+
+/** How PostHog compares project and role names for uniqueness: case and surrounding spaces ignored. */
+export function sameNameKey(name: string): string {
+  return name.trim().toLowerCase();
+}
+
+/**
+ * Names PostHog would take for the same project or role (it refuses the second with 409 / 400):
+ * the second is reported with the first's location, so the user sees both.
+ */
+function uniqueNames(value: unknown, section: string, what: string, posthogWhat: string, problem: Report): void {
+  const seen = new Map<string, string>();
+  for (const [name] of entries(value)) {
+    const key = sameNameKey(name);
+    if (key === '') continue; // reported as an empty name
+    const first = seen.get(key);
+    if (first === undefined) {
+      seen.set(key, name);
+      continue;
+    }
+    problem([section, name], `${what} "${name}" is the same ${posthogWhat} name to PostHog as "${first}" at ${RELATED_AT} (PostHog ignores case and surrounding spaces in ${posthogWhat} names and allows one of each per organization); keep one, or rename one of them`, true, [section, first]);
+  }
+}
 
 function checkName(name: string, path: Path, what: string, problem: Report): void {
   if (name.trim() === '') problem(path, `a ${what} name must not be empty`, true);

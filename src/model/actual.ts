@@ -70,6 +70,12 @@ export interface ActualIdentityProvider {
   domainScope: string | null;
   hasSaml: boolean;
   hasOidc: boolean;
+  /** Non-secret settings, compared with the matrix's identity_providers (absent from older PostHog). */
+  samlEntityId?: string | null;
+  samlAcsUrl?: string | null;
+  oidcIssuerUrl?: string | null;
+  oidcClientId?: string | null;
+  scimEnabled?: boolean;
 }
 
 export interface ActualProject extends ActualSubjectRules<ProjectLevel> {
@@ -116,6 +122,8 @@ export interface ActualState {
     features: string[];
     settings: Record<string, unknown>;
     defaultRoleId: string | null;
+    /** How PostHog combines access rules here (`uses_most_specific_access_resolution`); absent = legacy. */
+    resolutionMode?: 'legacy' | 'most_specific';
   };
   /** The user behind the running key. */
   me: { uuid: string; email: string };

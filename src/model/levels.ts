@@ -29,6 +29,30 @@ export const ACCESS_CONTROL_RESOURCES = [
 ] as const;
 export type AccessControlResource = (typeof ACCESS_CONTROL_RESOURCES)[number];
 
+/**
+ * Kinds whose access follows a parent kind (PostHog's RESOURCE_INHERITANCE_MAP): PostHog ignores a
+ * resource-wide rule on the child, so the matrix sets the parent instead.
+ */
+export const RESOURCE_INHERITANCE: Readonly<Record<string, AccessControlResource>> = {
+  session_recording_playlist: 'session_recording',
+  warehouse_table: 'warehouse_objects',
+  warehouse_view: 'warehouse_objects',
+  dataset: 'llm_analytics',
+  llm_provider_key: 'llm_analytics',
+  llm_prompt: 'llm_analytics',
+  account: 'customer_analytics',
+  customer_journey: 'customer_analytics',
+  experiment_saved_metric: 'experiment',
+  experiment_holdout: 'experiment',
+  dashboard_template: 'dashboard',
+  marketing_analytics: 'web_analytics',
+  vision_action: 'replay_scanner',
+  vision_alert: 'replay_scanner',
+};
+
+/** Scope objects that take no resource-wide rules at all (access comes from membership or the project's own rules). */
+export const WITHOUT_RESOURCE_RULES = ['organization', 'project', 'plugin'] as const;
+
 interface Bounds { minimum: ResourceLevel; maximum: ResourceLevel; default: ResourceLevel }
 
 const RESOURCE_BOUNDS: Partial<Record<AccessControlResource, Bounds>> = {

@@ -28,6 +28,10 @@ const cases: Case[] = [
   ['resource level below the minimum', `${BASE}projects:\n  Prod:\n    resources:\n      action: { teams: { Eng: none } }\n`, [['11:31', '"none" is not a level for action (PostHog allows action from viewer up to manager); use one of: viewer, editor, manager']]],
   ['resource level unknown', `${BASE}projects:\n  Prod:\n    resources:\n      feature_flag: { default: admin }\n`, [['11:32', '"admin" is not a level for feature_flag; use one of: none, viewer, editor, manager']]],
   ['resource type typo', `${BASE}projects:\n  Prod:\n    resources:\n      feature_flg: { default: viewer }\n`, [['11:7', 'unknown resource type "feature_flg" (did you mean "feature_flag"?); resource types that accept access rules: action,']]],
+  ['resource type that follows a parent', `${BASE}projects:\n  Prod:\n    resources:\n      session_recording_playlist: { default: none }\n`, [['11:7', 'resource type "session_recording_playlist" has no rules of its own in PostHog: its access follows session_recording, and PostHog ignores a resource-wide rule on session_recording_playlist; set the access under projects.Prod.resources.session_recording instead']]],
+  ['warehouse tables follow warehouse_objects', `${BASE}projects:\n  Prod:\n    resources:\n      warehouse_table: { default: viewer }\n`, [['11:7', 'its access follows warehouse_objects']]],
+  ['project has no resource-wide rules', `${BASE}projects:\n  Prod:\n    resources:\n      project: { default: none }\n`, [['11:7', '"project" takes no resource-wide rules in PostHog: set access to the project itself with `access`, `teams` and `members` of the project']]],
+  ['organization has no resource-wide rules', `${BASE}projects:\n  Prod:\n    resources:\n      organization: { default: none }\n`, [['11:7', '"organization" takes no resource-wide rules in PostHog: organization access is the member\'s level under `members`']]],
   // emails
   ['invalid member email', 'version: 1\nmembers:\n  alice-at-example.com: member\n', [['3:3', '"alice-at-example.com" is not a valid email address']]],
   ['email without a dot in the domain', 'version: 1\nmembers:\n  alice@localhost: member\n', [['3:3', '"alice@localhost" is not a valid email address']]],
@@ -63,6 +67,14 @@ const cases: Case[] = [
   ['domain not a host', `${BASE}organization:\n  domains:\n    "https://example.com": {}\n`, [['10:5', 'is not a domain host name']]],
   ['sso provider unknown', `${BASE}organization:\n  domains:\n    example.com: { sso_enforcement: okta }\n`, [['10:37', '"okta" is not an SSO provider; use "" (off) or one of: saml, google-oauth2, github, gitlab']]],
   ['jit not boolean', `${BASE}organization:\n  domains:\n    example.com: { jit_provisioning: "yes" }\n`, [['10:38', 'expected true or false, got the text "yes"']]],
+  // identity providers
+  ['identity provider certificate', `${BASE}organization:\n  identity_providers:\n    Okta:\n      saml: { entity_id: e, acs_url: https://a, x509_cert: "-----BEGIN" }\n`, [['11:49', '"x509_cert" is a secret or a certificate and never goes in the matrix: set it in PostHog']]],
+  ['identity provider SCIM token', `${BASE}organization:\n  identity_providers:\n    Okta: { scim: true, scim_bearer_token: abc }\n`, [['10:25', '"scim_bearer_token" is a secret or a certificate and never goes in the matrix']]],
+  ['identity provider OIDC client secret', `${BASE}organization:\n  identity_providers:\n    G:\n      oidc: { issuer_url: "https://a.io", client_id: c, client_secret: s }\n`, [['11:57', '"client_secret" is a secret or a certificate']]],
+  ['identity provider on an undeclared domain', `${BASE}organization:\n  domains: { example.com: {} }\n  identity_providers:\n    Okta: { domains: [exampel.com] }\n`, [['11:23', 'domain "exampel.com" is not declared under organization.domains (did you mean "example.com"?); declare it there']]],
+  ['identity provider with both protocols', `${BASE}organization:\n  identity_providers:\n    Okta:\n      saml: { entity_id: e, acs_url: https://a }\n      oidc: { issuer_url: "https://a.io", client_id: c }\n`, [['12:7', 'identity provider "Okta" declares both saml and oidc; a PostHog configuration serves one login protocol: declare two configurations']]],
+  ['OIDC issuer not https', `${BASE}organization:\n  identity_providers:\n    G:\n      oidc: { issuer_url: "http://a.io", client_id: c }\n`, [['11:27', '"http://a.io" is not an https URL without credentials, query or fragment']]],
+  ['identity provider domains of the wrong kind', `${BASE}organization:\n  identity_providers:\n    Okta: { domains: everything }\n`, [['10:22', 'organization.identity_providers.Okta.domains: the text "everything" is neither "all" nor a list of domains; write domains: all, or the domains it serves']]],
   // project secret keys
   ['secret key without scopes', `${BASE}projects:\n  Prod:\n    secret_keys:\n      svc: { scopes: [] }\n`, [['11:22', 'projects.Prod.secret_keys.svc.scopes is an empty list']]],
   ['secret key scopes missing', `${BASE}projects:\n  Prod:\n    secret_keys:\n      svc: { rotate_after_days: 30 }\n`, [['11:7', 'projects.Prod.secret_keys.svc.scopes is required']]],
@@ -85,6 +97,13 @@ const cases: Case[] = [
   ['team name too long', `${BASE}  ${T}: {}\n`, [['8:3', 'team name is 201 characters long; PostHog allows at most 200']]],
   ['empty project name', `${BASE}projects:\n  "": {}\n`, [['9:3', 'a project name must not be empty']]],
   ['project name with trailing space', `${BASE}projects:\n  "Prod ": {}\n`, [['9:3', 'project name "Prod " has leading or trailing spaces']]],
+  // names PostHog would take for the same project or role: both locations
+  ['two projects differing in case', `${BASE}projects:\n  Production: {}\n  Staging: {}\n  production: {}\n`, [['11:3', 'project "production" is the same project name to PostHog as "Production" at m.yaml:9:3 (PostHog ignores case and surrounding spaces']]],
+  ['two projects differing in surrounding spaces', `${BASE}projects:\n  Prod: {}\n  " prod": {}\n`, [
+    ['10:3', 'project " prod" is the same project name to PostHog as "Prod" at m.yaml:9:3'],
+    ['10:3', 'project name " prod" has leading or trailing spaces'],
+  ]],
+  ['two teams differing in case', `${BASE}  ENG: {}\n`, [['8:3', 'team "ENG" is the same role name to PostHog as "Eng" at m.yaml:6:3 (PostHog ignores case']]],
   // whole file
   ['empty file', '', [['1:1', 'the matrix is empty; start it with "version: 1"']]],
   ['a list at the root', '- version: 1\n', [['1:1', 'the matrix must be a mapping of sections']]],

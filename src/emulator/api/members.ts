@@ -1,0 +1,100 @@
+// Organization members: list, level changes, removal.
+import { forbidden, invalid, notFound } from '../errors.ts';
+import { memberJson } from '../serialize.ts';
+import { log, noContent, noScopeAction, obj, ok, ORG, paginate, route } from './common.ts';
+import type { Ctx, Result, RouteSpec } from './common.ts';
+import type { MembershipRow } from '../snapshot.ts';
+
+function membersList(ctx: Ctx): Result {
+  const s = ctx.state;
+  const org = ctx.org!;
+  const idx = s.orgMembers.get(org.id);
+  const email = ctx.query.get('email');
+  const restricted = !org.members_can_see_org_members && ctx.membership!.level < 8;
+  if (email !== null || restricted) {
+    let list: MembershipRow[] = [];
+    if (email !== null) {
+      const u = s.userByEmail(email);
+      const m = u && u.email === email ? idx?.byUser.get(u.uuid) : undefined;
+      if (m && s.isListedMember(m)) list = [m];
+    } else list = [...s.listedMembers(org.id)].reverse();
+    if (restricted) list = list.filter((m) => m.id === ctx.membership!.id);
+    return ok(paginate(ctx, list.length, (i) => memberJson(s, list[i]!)));
+  }
+  // inactive users and PostHog's bots are not listed
+  const ordered = s.listedMembers(org.id);
+  const asc = ctx.query.get('order') === 'joined_at';
+  const n = ordered.length;
+  return ok(paginate(ctx, n, (i) => memberJson(s, ordered[asc ? i : n - 1 - i]!)));
+}
+
+function findTargetMember(ctx: Ctx): MembershipRow {
+  const key = ctx.params.user__uuid!;
+  const uuid = key === '@me' ? ctx.user.uuid : key;
+  const m = ctx.state.membership(ctx.org!.id, uuid);
+  if (!m) throw notFound();
+  return m;
+}
+
+/** OrganizationMembership.validate_update (posthog/models/organization.py). */
+function validateUpdate(me: MembershipRow, target: MembershipRow, newLevel: number | null): void {
+  if (newLevel !== null) {
+    if (target.id === me.id) throw forbidden("You can't change your own access level.");
+    if (newLevel === 15) {
+      if (me.level !== 15) throw forbidden("You can only make another member owner if you're this organization's owner.");
+    } else if (newLevel > me.level) {
+      throw forbidden('You can only change access level of others to lower or equal to your current one.');
+    }
+  }
+  if (target.id !== me.id) {
+    if (me.level < 8) throw forbidden('You can only edit others if you are an admin.');
+    if (target.level > me.level) throw forbidden('You can only edit others with level lower or equal to you.');
+  }
+}
+
+function membersUpdate(ctx: Ctx): Result {
+  const s = ctx.state;
+  const target = findTargetMember(ctx);
+  const body = obj(ctx.body);
+  let level: number | null = null;
+  if ('level' in body) {
+    const v = body.level;
+    if (v !== 1 && v !== 8 && v !== 15 && v !== '1' && v !== '8' && v !== '15') {
+      throw invalid(`"${String(v)}" is not a valid choice.`, 'level', 'invalid_choice');
+    }
+    level = Number(v);
+  } else if (ctx.method === 'PUT') {
+    throw invalid('This field is required.', 'level', 'required');
+  }
+  validateUpdate(ctx.membership!, target, level);
+  if (level !== null && level !== target.level) {
+    const before = target.level;
+    target.level = level as 1 | 8 | 15;
+    target.updated_at = ctx.now.toISOString();
+    const u = s.users.get(target.user_uuid);
+    log(ctx, 'updated', 'OrganizationMembership', target.id, u?.email ?? null,
+      [{ type: 'OrganizationMembership', action: 'changed', field: 'level', before, after: level }], s.membershipContext(target));
+  }
+  return ok(memberJson(s, target));
+}
+
+function membersDestroy(ctx: Ctx): Result {
+  const s = ctx.state;
+  const target = findTargetMember(ctx);
+  validateUpdate(ctx.membership!, target, null);
+  if (target.level >= 15) throw invalid('Cannot leave the organization as its owner!');
+  const u = s.users.get(target.user_uuid);
+  const context = s.membershipContext(target);
+  s.removeMembership(target);
+  log(ctx, 'deleted', 'OrganizationMembership', target.id, u?.email ?? null, null, context);
+  return noContent();
+}
+
+export const MEMBER_ROUTES: RouteSpec[] = [
+  route('GET', `${ORG}/members/`, 'members_list', 'organization_member', 'org', membersList),
+  route('PATCH', `${ORG}/members/{user__uuid}/`, 'members_partial_update', 'organization_member', 'org', membersUpdate),
+  route('PUT', `${ORG}/members/{user__uuid}/`, 'members_update', 'organization_member', 'org', membersUpdate),
+  route('DELETE', `${ORG}/members/{user__uuid}/`, 'members_destroy', 'organization_member', 'org', membersDestroy),
+  // declares no scope: refused for personal API keys before any handler runs
+  route('GET', `${ORG}/members/{user__uuid}/scoped_api_keys/`, 'members_scoped_api_keys_retrieve', null, 'org', noScopeAction),
+];
