@@ -11,7 +11,9 @@ import { checkGuards, missingScopes, requiredScopes } from './guards.ts';
 import { identityProviderReport } from './identity-providers.ts';
 import { PLAN_FORMAT_VERSION, type Change, type Notice, type Plan } from './types.ts';
 
-export const TOOL_VERSION = '0.1.0';
+import { TOOL_VERSION } from '../version.ts';
+
+export { TOOL_VERSION };
 
 export interface PlanInput {
   desired: DesiredState;
