@@ -101,6 +101,14 @@ Examples:
       exitCode = await planCommand(flags, session(global()), io, 'drift');
     });
 
+  program.command('export').description('write the live organization as an access matrix (stdout, or --out FILE)')
+    .option('-o, --out <file>', 'write to this file instead of stdout (never overwritten without --force)')
+    .option('--force', 'overwrite --out if it exists')
+    .action(async (flags) => {
+      const { exportCommand } = await import('./export.ts');
+      exitCode = await exportCommand(flags, session(global()), io);
+    });
+
   program.command('demo').description('start the embedded emulator, then plan and apply access-matrix.example.yaml against it')
     .addOption(matrixOption().default('access-matrix.example.yaml'))
     .action(async (flags) => {
