@@ -6,9 +6,10 @@ import { parseMatrix } from '../src/matrix/load.ts';
 import type { DesiredState } from '../src/model/desired.ts';
 import type { ActualState } from '../src/model/actual.ts';
 import type { AccessControlRule, MemberResponse, PostHogApi, ProjectResponse, RoleResponse } from '../src/posthog/types.ts';
-import { fetchActual, scopeOf } from '../src/state/fetch.ts';
+import { fetchActual } from '../src/state/fetch.ts';
+import { readScopeOf as scopeOf } from '../src/plan/reads.ts';
 import { diff } from '../src/plan/diff.ts';
-import { checkGuards } from '../src/plan/guards.ts';
+import { refusalsOf } from '../src/plan/safety.ts';
 import { fingerprint } from '../src/plan/fingerprint.ts';
 import { buildPlan } from '../src/plan/plan.ts';
 import { render } from '../src/plan/render/index.ts';
@@ -149,7 +150,7 @@ const STAGES: Record<string, Stage> = {
   load: (p) => parseMatrix(p.text, 'bench.yaml', {}),
   fetch: (p) => fetchActual(p.api, scopeOf(p.desired)),
   diff: (p) => diff(p.desired, p.actual, NOW),
-  guards: (p) => checkGuards({ changes: p.plan.changes, actual: p.actual, safety: p.plan.safety }),
+  guards: (p) => refusalsOf(p.plan, { actual: p.actual }),
   fingerprint: (p) => fingerprint(p.actual),
   'render text': (p) => render(p.plan, 'text'),
   'render markdown': (p) => render(p.plan, 'markdown'),

@@ -7,7 +7,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { isUserError, ConfigError } from '../errors.ts';
 import { createLogger, LOG_LEVELS, type LogLevel } from '../log.ts';
 import { RENDER_FORMATS } from '../plan/render/formats.ts';
-import { TOOL_VERSION } from '../version.ts';
+import { TOOL_VERSION } from '../util/version.ts';
 import type { Io } from './commands.ts';
 import { EXIT } from './exit.ts';
 import type { Session } from './pipeline.ts';
