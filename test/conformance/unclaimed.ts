@@ -99,4 +99,78 @@ export const UNCLAIMED: Record<string, string> = {
     "emulator lacks ID-JAG issuer URL validation",
   "posthog/api/test/test_identity_provider_config.py::test_cannot_delete_a_config_a_domain_still_uses":
     "deleting a config a domain is linked to succeeds; PostHog refuses with 400 linked_to_domain",
+  "products/access_control/backend/tests/test_access_control.py::TestAccessControlProjectLevelAPI::test_project_change_rejected_if_not_in_organization":
+    "a user who left the organization gets 403 on @current project rules; PostHog answers 404 (the project is not found for them)",
+  "products/access_control/backend/tests/test_access_control.py::TestAccessControlMinimumLevelValidation::test_activity_log_access_restricted_for_users_without_access":
+    "emulator does not enforce the activity_log resource rule on the activity log endpoint (a member with activity_log \"none\" still reads it)",
+  "products/access_control/backend/tests/test_access_control.py::TestAccessControlDefaultsEndpoint::test_response_structure":
+    "emulator lacks the effective-access endpoint access_control_defaults (issue 9, REFERENCE \u00a714)",
+  "products/access_control/backend/tests/test_access_control.py::TestAccessControlDefaultsEndpoint::test_no_overrides_returns_default_project_level":
+    "emulator lacks the effective-access endpoint access_control_defaults (issue 9, REFERENCE \u00a714)",
+  "products/access_control/backend/tests/test_access_control.py::TestAccessControlDefaultsEndpoint::test_all_resources_present":
+    "emulator lacks the effective-access endpoint access_control_defaults (issue 9, REFERENCE \u00a714)",
+  "products/access_control/backend/tests/test_access_control.py::TestAccessControlDefaultsEndpoint::test_only_returns_current_team_defaults":
+    "emulator lacks the effective-access endpoint access_control_defaults (issue 9, REFERENCE \u00a714)",
+  "products/access_control/backend/tests/test_access_control.py::TestAccessControlRolesEndpoint::test_response_structure":
+    "emulator lacks the effective-access endpoint access_control_roles (issue 9, REFERENCE \u00a714)",
+  "products/access_control/backend/tests/test_access_control.py::TestAccessControlRolesEndpoint::test_returns_all_roles":
+    "emulator lacks the effective-access endpoint access_control_roles (issue 9, REFERENCE \u00a714)",
+  "products/access_control/backend/tests/test_access_control.py::TestAccessControlRolesEndpoint::test_saved_overrides_returned":
+    "emulator lacks the effective-access endpoint access_control_roles (issue 9, REFERENCE \u00a714)",
+  "products/access_control/backend/tests/test_access_control.py::TestAccessControlRolesEndpoint::test_no_overrides_returns_nulls":
+    "emulator lacks the effective-access endpoint access_control_roles (issue 9, REFERENCE \u00a714)",
+  "products/access_control/backend/tests/test_access_control.py::TestAccessControlRolesEndpoint::test_project_admin_does_not_affect_resource_effective_level":
+    "emulator lacks the effective-access endpoint access_control_roles (issue 9, REFERENCE \u00a714)",
+  "products/access_control/backend/tests/test_access_control.py::TestAccessControlRolesEndpoint::test_project_defaults_populated_without_explicit_entries":
+    "emulator lacks the effective-access endpoint access_control_roles (issue 9, REFERENCE \u00a714)",
+  "products/access_control/backend/tests/test_access_control.py::TestAccessControlRolesEndpoint::test_only_returns_current_team_role_overrides":
+    "emulator lacks the effective-access endpoint access_control_roles (issue 9, REFERENCE \u00a714)",
+  "products/access_control/backend/tests/test_access_control.py::TestAccessControlRolesEndpoint::test_role_overrides_ignored_when_role_based_access_not_available":
+    "emulator lacks the effective-access endpoint access_control_roles (issue 9, REFERENCE \u00a714)",
+  "products/access_control/backend/tests/test_access_control.py::TestAccessControlMembersEndpoint::test_response_structure":
+    "emulator lacks the effective-access endpoint access_control_members (issue 9, REFERENCE \u00a714)",
+  "products/access_control/backend/tests/test_access_control.py::TestAccessControlMembersEndpoint::test_returns_all_active_members":
+    "emulator lacks the effective-access endpoint access_control_members (issue 9, REFERENCE \u00a714)",
+  "products/access_control/backend/tests/test_access_control.py::TestAccessControlMembersEndpoint::test_saved_overrides_returned":
+    "emulator lacks the effective-access endpoint access_control_members (issue 9, REFERENCE \u00a714)",
+  "products/access_control/backend/tests/test_access_control.py::TestAccessControlMembersEndpoint::test_no_overrides_returns_nulls":
+    "emulator lacks the effective-access endpoint access_control_members (issue 9, REFERENCE \u00a714)",
+  "products/access_control/backend/tests/test_access_control.py::TestAccessControlMembersEndpoint::test_member_roles_affect_effective_access":
+    "emulator lacks the effective-access endpoint access_control_members (issue 9, REFERENCE \u00a714)",
+  "products/access_control/backend/tests/test_access_control.py::TestAccessControlMembersEndpoint::test_project_admin_does_not_affect_resource_effective_level":
+    "emulator lacks the effective-access endpoint access_control_members (issue 9, REFERENCE \u00a714)",
+  "products/access_control/backend/tests/test_access_control.py::TestAccessControlMembersEndpoint::test_project_defaults_populated_without_explicit_entries":
+    "emulator lacks the effective-access endpoint access_control_members (issue 9, REFERENCE \u00a714)",
+  "products/access_control/backend/tests/test_access_control.py::TestAccessControlMembersEndpoint::test_role_overrides_ignored_when_role_based_access_not_available":
+    "emulator lacks the effective-access endpoint access_control_members (issue 9, REFERENCE \u00a714)",
+  "products/access_control/backend/tests/test_access_control.py::TestAccessControlMembersEndpoint::test_members_without_project_access_hidden_when_org_restricts_member_list_visibility":
+    "emulator lacks the effective-access endpoint access_control_members (issue 9, REFERENCE \u00a714)",
+  "products/access_control/backend/tests/test_access_control.py::TestAccessControlMembersEndpoint::test_only_returns_current_team_member_overrides":
+    "emulator lacks the effective-access endpoint access_control_members (issue 9, REFERENCE \u00a714)",
+  "products/access_control/backend/tests/test_access_control.py::TestAccessControlSubjectRulesEndpoints::test_subject_from_another_organization_is_404_0_member_objects":
+    "emulator lacks the per-subject effective-access endpoints (issue 9, REFERENCE \u00a714)",
+  "products/access_control/backend/tests/test_access_control.py::TestAccessControlSubjectRulesEndpoints::test_subject_from_another_organization_is_404_1_member_properties":
+    "emulator lacks the per-subject effective-access endpoints (issue 9, REFERENCE \u00a714)",
+  "products/access_control/backend/tests/test_access_control.py::TestAccessControlSubjectRulesEndpoints::test_subject_from_another_organization_is_404_2_role_objects":
+    "emulator lacks the per-subject effective-access endpoints (issue 9, REFERENCE \u00a714)",
+  "products/access_control/backend/tests/test_access_control.py::TestAccessControlSubjectRulesEndpoints::test_subject_from_another_organization_is_404_3_role_properties":
+    "emulator lacks the per-subject effective-access endpoints (issue 9, REFERENCE \u00a714)",
+  "products/access_control/backend/tests/test_access_control.py::TestAccessControlSubjectRulesEndpoints::test_subject_from_another_organization_is_404_4_members_list":
+    "emulator lacks the per-subject effective-access endpoints (issue 9, REFERENCE \u00a714)",
+  "products/access_control/backend/tests/test_access_control.py::TestAccessControlSubjectRulesEndpoints::test_subject_from_another_organization_is_404_5_roles_list":
+    "emulator lacks the per-subject effective-access endpoints (issue 9, REFERENCE \u00a714)",
+  "products/access_control/backend/tests/test_access_control.py::TestAccessControlSubjectRulesEndpoints::test_member_endpoints_denied_to_plain_members_when_org_restricts_member_list_visibility_0_member_objects":
+    "emulator lacks the per-subject effective-access endpoints (issue 9, REFERENCE \u00a714)",
+  "products/access_control/backend/tests/test_access_control.py::TestAccessControlSubjectRulesEndpoints::test_member_endpoints_denied_to_plain_members_when_org_restricts_member_list_visibility_1_member_properties":
+    "emulator lacks the per-subject effective-access endpoints (issue 9, REFERENCE \u00a714)",
+  "products/access_control/backend/tests/test_access_control.py::TestAccessControlSubjectRulesEndpoints::test_member_endpoints_denied_to_plain_members_when_org_restricts_member_list_visibility_2_members_list":
+    "emulator lacks the per-subject effective-access endpoints (issue 9, REFERENCE \u00a714)",
+  "products/access_control/backend/tests/test_access_control.py::TestAccessControlSubjectRulesEndpoints::test_member_filter_narrows_the_members_list_to_one_row":
+    "emulator lacks the effective-access endpoint access_control_members (issue 9, REFERENCE \u00a714)",
+  "products/access_control/backend/tests/test_access_control.py::TestAccessControlSubjectRulesEndpoints::test_role_filter_narrows_the_roles_list_to_one_row":
+    "emulator lacks the effective-access endpoint access_control_roles (issue 9, REFERENCE \u00a714)",
+  "products/access_control/backend/tests/test_access_control.py::TestAccessControlSubjectRulesEndpoints::test_default_objects_returns_only_rows_without_a_subject":
+    "emulator lacks the per-subject rule list access_control_default_objects (issue 9, REFERENCE \u00a714.5)",
+  "products/access_control/backend/tests/test_access_control.py::TestAccessControlSubjectRulesEndpoints::test_member_objects_excludes_the_project_access_row":
+    "emulator lacks the per-subject rule list access_control_member_objects (issue 9, REFERENCE \u00a714.5)",
 };
