@@ -173,4 +173,32 @@ export const UNCLAIMED: Record<string, string> = {
     "emulator lacks the per-subject rule list access_control_default_objects (issue 9, REFERENCE \u00a714.5)",
   "products/access_control/backend/tests/test_access_control.py::TestAccessControlSubjectRulesEndpoints::test_member_objects_excludes_the_project_access_row":
     "emulator lacks the per-subject rule list access_control_member_objects (issue 9, REFERENCE \u00a714.5)",
+  "posthog/test/activity_logging/test_organization_activity_logging.py::test_organization_update_activity_logging":
+    "organization changes are logged under field names (name, enforce_2fa, \u2026) instead of PostHog's labels (\"organization name\", \"two-factor authentication requirement\", \u2026) (issue 9: activity log field labels)",
+  "posthog/test/activity_logging/test_organization_activity_logging.py::test_organization_security_settings_activity_logging":
+    "organization changes are logged under field names (name, enforce_2fa, \u2026) instead of PostHog's labels (\"organization name\", \"two-factor authentication requirement\", \u2026) (issue 9: activity log field labels)",
+  "posthog/test/activity_logging/test_organization_activity_logging.py::test_organization_member_invite_permissions_activity_logging":
+    "organization changes are logged under field names (name, enforce_2fa, \u2026) instead of PostHog's labels (\"organization name\", \"two-factor authentication requirement\", \u2026) (issue 9: activity log field labels)",
+  "posthog/test/activity_logging/test_organization_activity_logging.py::test_organization_sharing_settings_activity_logging":
+    "organization changes are logged under field names (name, enforce_2fa, \u2026) instead of PostHog's labels (\"organization name\", \"two-factor authentication requirement\", \u2026) (issue 9: activity log field labels)",
+  "posthog/test/activity_logging/test_organization_activity_logging.py::test_organization_multiple_changes_activity_logging":
+    "organization changes are logged under field names (name, enforce_2fa, \u2026) instead of PostHog's labels (\"organization name\", \"two-factor authentication requirement\", \u2026) (issue 9: activity log field labels)",
+  "posthog/test/activity_logging/test_organization_activity_logging.py::test_organization_name_change_logging":
+    "organization changes are logged under field names (name, enforce_2fa, \u2026) instead of PostHog's labels (\"organization name\", \"two-factor authentication requirement\", \u2026) (issue 9: activity log field labels)",
+  "posthog/test/activity_logging/test_organization_activity_logging.py::test_organization_experiment_stats_method_logging":
+    "organization changes are logged under field names (name, enforce_2fa, \u2026) instead of PostHog's labels (\"organization name\", \"two-factor authentication requirement\", \u2026) (issue 9: activity log field labels)",
+  "posthog/test/activity_logging/test_organization_activity_logging.py::test_organization_member_join_email_logging":
+    "is_member_join_email_enabled is ignored on PATCH, and the change is logged under the field name instead of PostHog's label \"member join email notifications\" (issue 9)",
+  "posthog/test/activity_logging/test_organization_activity_logging.py::test_organization_2fa_enforcement_logging":
+    "organization changes are logged under field names (name, enforce_2fa, \u2026) instead of PostHog's labels (\"organization name\", \"two-factor authentication requirement\", \u2026) (issue 9: activity log field labels)",
+  "posthog/test/activity_logging/test_organization_activity_logging.py::test_organization_membership_creation_activity_logging":
+    "membership entries are named by the email alone; PostHog names them \"\u2026 joined \u2026\" (issue 9: activity log entry names)",
+  "posthog/test/activity_logging/test_organization_activity_logging.py::test_organization_membership_deletion_activity_logging":
+    "membership entries are named by the email alone; PostHog names them \"\u2026 left \u2026\" (issue 9: activity log entry names)",
+  "posthog/test/activity_logging/test_organization_activity_logging.py::test_organization_membership_level_update_activity_logging":
+    "membership entries are named by the email alone; PostHog names them \"\u2026 membership updated \u2026\" (issue 9: activity log entry names)",
+  "posthog/test/activity_logging/test_organization_activity_logging.py::test_organization_invite_creation_activity_logging":
+    "invite entries are named by the address alone; PostHog names them \"\u2026 invited user <email> \u2026 <organization>\" with inviter_user_email in the context (issue 9)",
+  "posthog/test/activity_logging/test_organization_activity_logging.py::test_organization_invite_deletion_activity_logging":
+    "invite entries are named by the address alone; PostHog names them \"\u2026 cancelled \u2026\" (issue 9: activity log entry names)",
 };
