@@ -118,6 +118,9 @@ function keysAt(schema: z.ZodType, path: Path): string[] {
   return d.type === 'object' ? Object.keys(d.shape as Record<string, unknown>) : [];
 }
 
+/** Keys of an identity-provider configuration that hold secrets or certificates (refused as such). */
+const SECRET_KEY = /cert|secret|token|password|private|key$/i;
+
 const NO_RESOURCE_RULES_HINT: Record<string, string> = {
   project: 'set access to the project itself with `access`, `teams` and `members` of the project',
   organization: 'organization access is the member\'s level under `members`',
@@ -132,6 +135,9 @@ function unknownKey(schema: z.ZodType, parent: Path, key: string): string {
       return `organization setting "${key}" is read-only in PostHog and cannot be managed; remove it`;
     }
     if (UNMANAGED_ORG_FIELDS[key]) return `organization setting "${key}" is not managed by this tool: ${UNMANAGED_ORG_FIELDS[key]}`;
+  }
+  if (p[0] === 'organization' && p[1] === 'identity_providers' && p.length >= 3 && SECRET_KEY.test(key)) {
+    return `"${key}" is a secret or a certificate and never goes in the matrix: set it in PostHog (Settings → Organization → Authentication) and keep only non-secret settings here`;
   }
   if (p.length === 3 && p[0] === 'projects' && p[2] === 'resources') {
     const parent = RESOURCE_INHERITANCE[key];
@@ -167,6 +173,9 @@ function invalidValue(path: Path, values: readonly unknown[], input: unknown): s
   }
   if (p[0] === 'api_keys' && p.includes('scopes')) {
     return `${at}: "${String(input)}" is not an API scope${didYouMean(String(input), API_SCOPES)}; write "<object>:read" or "<object>:write" with a PostHog scope object (e.g. insight:read), or "*"`;
+  }
+  if (p[1] === 'identity_providers' && p.length === 4 && p[3] === 'domains') {
+    return `${at}: ${kindOf(input)} is neither "all" nor a list of domains; write domains: all, or the domains it serves (e.g. domains: [example.com])`;
   }
   if (p[p.length - 1] === 'sso_enforcement') {
     return `${at}: "${String(input)}" is not an SSO provider; use "" (off) or one of: saml, google-oauth2, github, gitlab`;

@@ -1,7 +1,7 @@
 // From a valid matrix (shape and rules checked) to the DesiredState the differ works with:
 // shorthands expanded, emails lower-cased, defaults filled (prune all false, max_deletes 10).
 import { DEFAULT_MAX_DELETES } from '../model/desired.ts';
-import type { DesiredProject, DesiredState, Grant, SubjectGrants, TeamMembership } from '../model/desired.ts';
+import type { DesiredProject, DesiredState, Grant, IdentityProviderSpec, SubjectGrants, TeamMembership } from '../model/desired.ts';
 import type { OrgLevelName, ProjectLevel, ResourceLevel } from '../model/levels.ts';
 import type { MatrixInput } from './schema.ts';
 
@@ -58,6 +58,15 @@ export function normalize(m: MatrixInput): DesiredState {
     if (d.jit_provisioning !== undefined) spec.jitProvisioning = d.jit_provisioning;
     if (d.sso_enforcement !== undefined) spec.ssoEnforcement = d.sso_enforcement;
     desired.organization.domains[host] = spec;
+  }
+
+  for (const [name, c] of Object.entries(org.identity_providers ?? {})) {
+    const spec: IdentityProviderSpec = {};
+    if (c.domains !== undefined) spec.domains = c.domains === 'all' ? 'all' : [...c.domains];
+    if (c.saml) spec.saml = { entityId: c.saml.entity_id, acsUrl: c.saml.acs_url };
+    if (c.oidc) spec.oidc = { issuerUrl: c.oidc.issuer_url, clientId: c.oidc.client_id };
+    if (c.scim !== undefined) spec.scim = c.scim;
+    (desired.organization.identityProviders ??= {})[name] = spec;
   }
 
   for (const [email, g] of Object.entries(m.members ?? {})) desired.members[email.toLowerCase()] = grant<OrgLevelName>(g);

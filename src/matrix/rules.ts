@@ -80,6 +80,7 @@ export function checkRules(data: unknown): PathProblem[] {
       }
     }
     if (typeof org.default_team === 'string') checkTeam(org.default_team, ['organization', 'default_team'], teams, problem);
+    checkIdentityProviders(org, problem);
   }
 
   // Projects.
@@ -138,6 +139,48 @@ export function checkRules(data: unknown): PathProblem[] {
 }
 
 type Report = (path: Path, message: string, key?: boolean, related?: Path) => void;
+
+export const MAX_IDENTITY_PROVIDER_NAME_LENGTH = 255;
+
+/** Identity-provider configurations: names, the domains they serve (declared ones), one login protocol each. */
+function checkIdentityProviders(org: Rec, problem: Report): void {
+  const declared = new Set(Object.keys(rec(org.domains) ?? {}));
+  for (const [name, config] of entries(org.identity_providers)) {
+    const base: Path = ['organization', 'identity_providers', name];
+    checkName(name, base, 'identity provider', problem);
+    if (name.length > MAX_IDENTITY_PROVIDER_NAME_LENGTH) {
+      problem(base, `identity provider name is ${name.length} characters long; PostHog allows at most ${MAX_IDENTITY_PROVIDER_NAME_LENGTH}, shorten it`, true);
+    }
+    const c = rec(config);
+    if (!c) continue;
+    const seen = new Set<string>();
+    list(c.domains).forEach((host, i) => {
+      if (typeof host !== 'string') return;
+      const path: Path = [...base, 'domains', i];
+      if (seen.has(host)) problem(path, `domain "${host}" is listed twice for identity provider "${name}"; keep one`);
+      seen.add(host);
+      if (!declared.has(host)) {
+        problem(path, `domain "${host}" is not declared under organization.domains${didYouMean(host, declared)}; declare it there (an empty mapping {} is enough), or use domains: all`);
+      }
+    });
+    if (c.saml !== undefined && c.oidc !== undefined) {
+      problem([...base, 'oidc'], `identity provider "${name}" declares both saml and oidc; a PostHog configuration serves one login protocol: declare two configurations`, true);
+    }
+    const issuer = rec(c.oidc)?.issuer_url;
+    if (typeof issuer === 'string' && !isPlainHttpsUrl(issuer)) {
+      problem([...base, 'oidc', 'issuer_url'], `${showPath([...base, 'oidc', 'issuer_url'])}: "${issuer}" is not an https URL without credentials, query or fragment, which PostHog requires of an OIDC issuer`);
+    }
+  }
+}
+
+function isPlainHttpsUrl(s: string): boolean {
+  try {
+    const u = new URL(s);
+    return u.protocol === 'https:' && !u.username && !u.password && !u.search && !u.hash && s.indexOf('?') < 0 && s.indexOf('#') < 0;
+  } catch {
+    return false;
+  }
+}
 
 /** Placeholder in a message for the line of the problem's `related` node (filled in by the loader). */
 export const RELATED_LINE = '{related-line}';

@@ -134,10 +134,31 @@ const domain = z.strictObject({
     .describe('"" (off) or a provider: saml, google-oauth2, github, gitlab.'),
 });
 
+/**
+ * An identity-provider configuration (PostHog's IdentityProviderConfig): its non-secret settings
+ * only. Certificates, client secrets and SCIM tokens are set in PostHog, never in the matrix.
+ */
+const identityProvider = z.strictObject({
+  domains: z.union([
+    z.literal('all').describe('Every domain of the organization (domain_scope "all").'),
+    z.array(z.string()).describe('Domains declared under organization.domains (domain_scope "selected").'),
+  ]).optional().describe('The domains this configuration serves: "all", or a list of domains.'),
+  saml: z.strictObject({
+    entity_id: z.string().min(1).max(512).describe('The identity provider\'s SAML entity id (issuer).'),
+    acs_url: z.string().min(1).max(512).describe('The identity provider\'s single sign-on URL (PostHog\'s saml_acs_url).'),
+  }).optional().describe('SAML login. The X.509 certificate is uploaded in PostHog, never written here.'),
+  oidc: z.strictObject({
+    issuer_url: z.string().min(1).describe('https issuer URL, without credentials, query or fragment.'),
+    client_id: z.string().min(1).describe('The OAuth client id. The client secret is set in PostHog, never written here.'),
+  }).optional().describe('OpenID Connect login.'),
+  scim: z.boolean().optional().describe('SCIM provisioning on or off. The bearer token is shown once by PostHog, never written here.'),
+}).describe('An identity provider configuration by its name in PostHog.');
+
 const organization = z.strictObject({
   id: z.string().optional().describe('Organization UUID or "@current" (the key\'s organization); ${VAR} reads the environment.'),
   settings: settings.optional(),
   domains: nameRecord(domain, 'Verified domain (lower-case host name) → SSO settings.').optional(),
+  identity_providers: nameRecord(identityProvider, 'Identity provider configurations (SAML, OIDC, SCIM) by name, and the domains they serve.').optional(),
   default_team: z.string().optional().describe('The team (role) new members get when they join.'),
 });
 

@@ -70,6 +70,12 @@ export interface ActualIdentityProvider {
   domainScope: string | null;
   hasSaml: boolean;
   hasOidc: boolean;
+  /** Non-secret settings, compared with the matrix's identity_providers (absent from older PostHog). */
+  samlEntityId?: string | null;
+  samlAcsUrl?: string | null;
+  oidcIssuerUrl?: string | null;
+  oidcClientId?: string | null;
+  scimEnabled?: boolean;
 }
 
 export interface ActualProject extends ActualSubjectRules<ProjectLevel> {

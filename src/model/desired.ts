@@ -43,6 +43,15 @@ export interface DomainSpec {
   ssoEnforcement?: string;
 }
 
+/** An identity-provider configuration's non-secret settings; absent fields are not managed. */
+export interface IdentityProviderSpec {
+  /** "all" (domain_scope all) or domain names (domain_scope selected); absent: not managed. */
+  domains?: 'all' | string[];
+  saml?: { entityId: string; acsUrl: string };
+  oidc?: { issuerUrl: string; clientId: string };
+  scim?: boolean;
+}
+
 export interface ApiKeySpec {
   env: string;
   scopes: string[];
@@ -67,6 +76,8 @@ export interface DesiredState {
     id: string;
     settings: Record<string, boolean | string | null>;
     domains: Record<string, DomainSpec>;
+    /** Identity-provider configurations by name (absent: none declared). */
+    identityProviders?: Record<string, IdentityProviderSpec>;
     defaultTeam?: string;
   };
   /** Lower-cased email → organization grant. */

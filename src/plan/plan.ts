@@ -8,6 +8,7 @@ import { nextBoundary } from './expiry.ts';
 import type { PlanOptions } from './kind.ts';
 import { fingerprint, planChecksum } from './fingerprint.ts';
 import { checkGuards, missingScopes, requiredScopes } from './guards.ts';
+import { identityProviderReport } from './identity-providers.ts';
 import { PLAN_FORMAT_VERSION, type Change, type Notice, type Plan } from './types.ts';
 
 export const TOOL_VERSION = '0.1.0';
@@ -45,6 +46,9 @@ export function buildPlan(input: PlanInput): Plan {
   const { desired, actual } = input;
   const result = diff(desired, actual, input.at, input.options);
   auditNotices({ desired, actual, now: input.at, changes: result.changes, notices: result.notices, manualSteps: result.manualSteps });
+  const idp = identityProviderReport(desired, actual);
+  result.notices.push(...idp.notices);
+  result.manualSteps.push(...idp.manualSteps);
   const notices = [...featureNotices(result.changes, actual.organization.features), ...result.notices];
   if (actual.key && result.changes.length) {
     const missing = missingScopes(actual.key.scopes, requiredScopes(result.changes));

@@ -176,6 +176,11 @@ export interface IdentityProviderConfigResponse {
   saml_domain_ids?: string[];
   has_saml: boolean;
   has_oidc: boolean;
+  saml_entity_id?: string | null;
+  saml_acs_url?: string | null;
+  oidc_issuer_url?: string | null;
+  oidc_client_id?: string | null;
+  scim_enabled?: boolean;
   created_at?: string;
   updated_at?: string;
 }

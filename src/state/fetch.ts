@@ -31,8 +31,9 @@ export function scopeOf(desired: DesiredState): FetchScope {
     organization: desired.organization.id,
     projects,
     secretKeys: projects.filter((p) => desired.prune.secretKeys || Object.keys(desired.projects[p]?.secretKeys ?? {}).length > 0),
-    // Domains are read when the matrix names some, or to check enforce_verified_domains against them.
-    domains: Object.keys(desired.organization.domains).length > 0 || desired.organization.settings.enforce_verified_domains === true,
+    // Domains (and identity providers) are read when the matrix names some, or to check enforce_verified_domains against them.
+    domains: Object.keys(desired.organization.domains).length > 0 || Object.keys(desired.organization.identityProviders ?? {}).length > 0
+      || desired.organization.settings.enforce_verified_domains === true,
   };
 }
 
@@ -187,6 +188,8 @@ export async function fetchActual(api: PostHogApi, options: FetchOptions): Promi
       identityProviders: identityProviders.map((c) => ({
         id: c.id, name: c.name, domainScope: c.domain_scope ?? null, hasSaml: c.has_saml, hasOidc: c.has_oidc,
         domainIds: [...new Set([...(c.organization_domain_ids ?? []), ...(c.saml_domain_ids ?? [])])],
+        samlEntityId: c.saml_entity_id ?? null, samlAcsUrl: c.saml_acs_url ?? null,
+        oidcIssuerUrl: c.oidc_issuer_url ?? null, oidcClientId: c.oidc_client_id ?? null, scimEnabled: c.scim_enabled ?? false,
       })),
     }),
   };

@@ -2,7 +2,8 @@
 // applied then converged; example.org (unverified) as a manual step with its TXT value, and
 // drift until it is verified; example.com (verified, covered by a SAML identity provider) gets
 // JIT and SSO enforcement; the sso guard refuses, and yields to --allow-sso-without-idp only
-// where nobody who administers the organization would be locked out.
+// where nobody who administers the organization would be locked out. Identity-provider
+// configurations declared in the matrix are compared with the sample's Okta: manual steps, no writes.
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -177,5 +178,37 @@ describe('the sso guard', () => {
     expect(run.stdout).toMatch(/✗ sso: enforcing saml login on example\.com .*would lock out alice@example\.com, bob@example\.com, dave@example\.com, grace@example\.com/);
     expect(writes()).toEqual([]);
     expect((await domain('example.com')).sso_enforcement).toBe('');
+  });
+});
+
+describe('identity providers', () => {
+  const okta = (acsUrl: string) => `  domains:
+    example.com: {}
+  identity_providers:
+    Okta:
+      domains: [example.com]
+      saml:
+        entity_id: "http://www.okta.com/exkexampleco"
+        acs_url: "${acsUrl}"`;
+
+  it('the sample\'s Okta as declared: nothing to do, no drift', async () => {
+    const file = await matrix(okta('https://example-co.okta.com/app/posthog/sso/saml'));
+    const drift = await cli(emu, ['drift', '-m', file]);
+    expect(drift.stdout).not.toContain('identity_provider:');
+    expect(drift.code).toBe(0);
+  });
+
+  it('differences and missing configurations are manual steps, never writes', async () => {
+    const file = await matrix(`${okta('https://example-co.okta.com/app/posthog/sso/saml2')}
+    Google:
+      domains: all
+      oidc: { issuer_url: "https://accounts.google.com", client_id: "c-1" }`);
+    const plan = await cli(emu, ['plan', '-m', file]);
+    expect(plan.stdout).toContain('change the identity provider configuration "Okta" in PostHog → Settings → Organization → Authentication: SAML ACS URL: https://example-co.okta.com/app/posthog/sso/saml → https://example-co.okta.com/app/posthog/sso/saml2');
+    expect(plan.stdout).toContain('create the identity provider configuration "Google" in PostHog → Settings → Organization → Authentication with domains: all; OIDC issuer URL: https://accounts.google.com; OIDC client id: c-1, then set the OIDC client secret');
+    expect((await cli(emu, ['drift', '-m', file])).code).toBe(2);
+    emu.requests.length = 0;
+    expect((await cli(emu, ['apply', '-m', file, '--yes', ...journal()])).code).toBe(0);
+    expect(writes()).toEqual([]);
   });
 });

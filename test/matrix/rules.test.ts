@@ -67,6 +67,14 @@ const cases: Case[] = [
   ['domain not a host', `${BASE}organization:\n  domains:\n    "https://example.com": {}\n`, [['10:5', 'is not a domain host name']]],
   ['sso provider unknown', `${BASE}organization:\n  domains:\n    example.com: { sso_enforcement: okta }\n`, [['10:37', '"okta" is not an SSO provider; use "" (off) or one of: saml, google-oauth2, github, gitlab']]],
   ['jit not boolean', `${BASE}organization:\n  domains:\n    example.com: { jit_provisioning: "yes" }\n`, [['10:38', 'expected true or false, got the text "yes"']]],
+  // identity providers
+  ['identity provider certificate', `${BASE}organization:\n  identity_providers:\n    Okta:\n      saml: { entity_id: e, acs_url: https://a, x509_cert: "-----BEGIN" }\n`, [['11:49', '"x509_cert" is a secret or a certificate and never goes in the matrix: set it in PostHog']]],
+  ['identity provider SCIM token', `${BASE}organization:\n  identity_providers:\n    Okta: { scim: true, scim_bearer_token: abc }\n`, [['10:25', '"scim_bearer_token" is a secret or a certificate and never goes in the matrix']]],
+  ['identity provider OIDC client secret', `${BASE}organization:\n  identity_providers:\n    G:\n      oidc: { issuer_url: "https://a.io", client_id: c, client_secret: s }\n`, [['11:57', '"client_secret" is a secret or a certificate']]],
+  ['identity provider on an undeclared domain', `${BASE}organization:\n  domains: { example.com: {} }\n  identity_providers:\n    Okta: { domains: [exampel.com] }\n`, [['11:23', 'domain "exampel.com" is not declared under organization.domains (did you mean "example.com"?); declare it there']]],
+  ['identity provider with both protocols', `${BASE}organization:\n  identity_providers:\n    Okta:\n      saml: { entity_id: e, acs_url: https://a }\n      oidc: { issuer_url: "https://a.io", client_id: c }\n`, [['12:7', 'identity provider "Okta" declares both saml and oidc; a PostHog configuration serves one login protocol: declare two configurations']]],
+  ['OIDC issuer not https', `${BASE}organization:\n  identity_providers:\n    G:\n      oidc: { issuer_url: "http://a.io", client_id: c }\n`, [['11:27', '"http://a.io" is not an https URL without credentials, query or fragment']]],
+  ['identity provider domains of the wrong kind', `${BASE}organization:\n  identity_providers:\n    Okta: { domains: everything }\n`, [['10:22', 'organization.identity_providers.Okta.domains: the text "everything" is neither "all" nor a list of domains; write domains: all, or the domains it serves']]],
   // project secret keys
   ['secret key without scopes', `${BASE}projects:\n  Prod:\n    secret_keys:\n      svc: { scopes: [] }\n`, [['11:22', 'projects.Prod.secret_keys.svc.scopes is an empty list']]],
   ['secret key scopes missing', `${BASE}projects:\n  Prod:\n    secret_keys:\n      svc: { rotate_after_days: 30 }\n`, [['11:7', 'projects.Prod.secret_keys.svc.scopes is required']]],
