@@ -1,4 +1,4 @@
-// The tests of access resolution (docs: REFERENCE §13): the preview endpoint's API cases from
+// The tests of access resolution (legacy and most-specific modes): the preview endpoint's API cases from
 // products/access_control/backend/tests/test_resolution_preview.py (copy at commit 3274beb0, the
 // newest of 25 indexed), and the resolver cases of posthog/rbac/test/test_most_specific_resolution.py
 // (copy at b3ee2984; the products/ copy at 3501fb98 has the same cases) that can be observed over

@@ -10,59 +10,59 @@ export const UNCLAIMED: Record<string, string> = {
   "posthog/api/test/test_organization_members.py::test_change_organization_member_level_requires_admin":
     "a member raising someone gets \"You can only change access level of others to lower or equal to your current one.\" instead of PostHog's \"You can only edit others if you are an admin.\" (the admin check comes first in PostHog)",
   "posthog/api/test/test_organization_members.py::test_list_organization_members_filter_by_search_0_first_name_match":
-    "emulator lacks the member ?search= filter (issue 9)",
+    "emulator lacks the member ?search= filter",
   "posthog/api/test/test_organization_members.py::test_list_organization_members_filter_by_search_1_typo_transposition_still_matches":
-    "emulator lacks the member ?search= filter (issue 9)",
+    "emulator lacks the member ?search= filter",
   "posthog/api/test/test_organization_members.py::test_list_organization_members_filter_by_search_2_prefix_as_you_type_on_first_name":
-    "emulator lacks the member ?search= filter (issue 9)",
+    "emulator lacks the member ?search= filter",
   "posthog/api/test/test_organization_members.py::test_list_organization_members_filter_by_search_3_case_insensitive":
-    "emulator lacks the member ?search= filter (issue 9)",
+    "emulator lacks the member ?search= filter",
   "posthog/api/test/test_organization_members.py::test_list_organization_members_filter_by_search_4_email_match":
-    "emulator lacks the member ?search= filter (issue 9)",
+    "emulator lacks the member ?search= filter",
   "posthog/api/test/test_organization_members.py::test_list_organization_members_filter_by_search_5_last_name_match":
-    "emulator lacks the member ?search= filter (issue 9)",
+    "emulator lacks the member ?search= filter",
   "posthog/api/test/test_organization_members.py::test_list_organization_members_search_enforces_length_cap_1_just_over_cap_201_":
-    "emulator lacks the member ?search= filter and its 200-character cap (issue 9)",
+    "emulator lacks the member ?search= filter and its 200-character cap",
   "posthog/api/test/test_organization_members.py::test_list_organization_members_search_enforces_length_cap_2_very_long_10k_":
-    "emulator lacks the member ?search= filter and its 200-character cap (issue 9)",
+    "emulator lacks the member ?search= filter and its 200-character cap",
   "posthog/api/test/test_organization_invites.py::test_cant_list_invites_for_an_alien_organization":
     "a GET on one invite of another organization answers 405 (invites have no retrieve route) before PostHog's organization check would answer 403",
   "posthog/api/test/test_organization_invites.py::test_add_organization_invite_with_email":
-    "private_project_access is null instead of [] when the invite names no project (issue 9)",
+    "private_project_access is null instead of [] when the invite names no project",
   "posthog/api/test/test_organization_invites.py::test_combine_pending_invites_with_no_existing_invites":
-    "private_project_access is null instead of [] when the invite names no project (issue 9)",
+    "private_project_access is null instead of [] when the invite names no project",
   "posthog/api/test/test_organization_invites.py::test_combine_pending_invites_with_expired_invites":
-    "private_project_access is null instead of [] when the invite names no project (issue 9)",
+    "private_project_access is null instead of [] when the invite names no project",
   "posthog/api/test/test_organization_invites.py::test_invite_fails_if_team_in_private_project_access_not_in_org":
-    "error code \"invalid\" instead of PostHog's \"invalid_input\" (issue 9)",
+    "error code \"invalid\" instead of PostHog's \"invalid_input\"",
   "posthog/api/test/test_organization_invites.py::test_invite_fails_if_inviter_does_not_have_access_to_team":
-    "error code \"invalid\" instead of PostHog's \"invalid_input\" (issue 9)",
+    "error code \"invalid\" instead of PostHog's \"invalid_input\"",
   "posthog/api/test/test_organization_invites.py::test_invite_fails_if_inviter_level_is_lower_than_requested_level":
     "a member with a member rule on a private project gets \"Project does not exist\u2026\" instead of \"You cannot invite to a private project with a higher level than your own.\" (code invalid_input)",
   "posthog/api/test/test_organization_invites.py::test_delete_organization_invite_if_plain_member":
-    "invite delete is allowed to any member; PostHog needs an admin (issue 9)",
+    "invite delete is allowed to any member; PostHog needs an admin",
   "posthog/api/test/test_organization_invites.py::test_member_cannot_delete_invite_when_members_can_invite_false":
-    "invite delete is allowed to any member; PostHog needs an admin (issue 9)",
+    "invite delete is allowed to any member; PostHog needs an admin",
   "posthog/api/test/test_organization_invites.py::test_add_organization_invite_case_insensitive_email_normalization":
-    "only the domain of an invite address is lower-cased; PostHog lower-cases the whole address (issue 9)",
+    "only the domain of an invite address is lower-cased; PostHog lower-cases the whole address",
   "posthog/api/test/test_organization_invites.py::test_add_organization_invite_case_insensitive_duplicate_prevention":
-    "case variants of an address are separate invites; PostHog treats them as one (issue 9)",
+    "case variants of an address are separate invites; PostHog treats them as one",
   "posthog/api/test/test_organization.py::test_update_organization_if_admin":
     "is_member_join_email_enabled is ignored on PATCH (read-only per docs/emulator.md); this PostHog test still writes it",
   "posthog/api/test/test_organization.py::test_update_organization_if_owner":
     "is_member_join_email_enabled is ignored on PATCH (read-only per docs/emulator.md); this PostHog test still writes it",
   "posthog/api/test/test_organization.py::test_cannot_update_members_can_invite_without_feature":
-    "emulator lacks licensing of settings: members_can_invite without organization_invite_settings is stored instead of 400 payment_required (issue 9)",
+    "emulator lacks licensing of settings: members_can_invite without organization_invite_settings is stored instead of 400 payment_required",
   "posthog/api/test/test_organization.py::test_cannot_update_enforce_2fa_without_feature":
-    "emulator lacks licensing of settings: enforce_2fa without 2fa_enforcement is stored instead of 400 payment_required (issue 9)",
+    "emulator lacks licensing of settings: enforce_2fa without 2fa_enforcement is stored instead of 400 payment_required",
   "posthog/api/test/test_organization.py::test_cannot_update_allow_publicly_shared_resources_without_feature":
-    "emulator lacks licensing of settings: allow_publicly_shared_resources without organization_security_settings is stored instead of 400 payment_required (issue 9)",
+    "emulator lacks licensing of settings: allow_publicly_shared_resources without organization_security_settings is stored instead of 400 payment_required",
   "posthog/api/test/test_organization.py::test_cannot_update_members_can_use_personal_api_keys_without_feature":
-    "emulator lacks licensing of settings: members_can_use_personal_api_keys without organization_security_settings is stored instead of 400 payment_required (issue 9)",
+    "emulator lacks licensing of settings: members_can_use_personal_api_keys without organization_security_settings is stored instead of 400 payment_required",
   "posthog/api/test/test_personal_api_keys.py::TestPersonalAPIKeysAPIAuthentication::test_cannot_edit_self":
     "a POST on a key's own URL answers 405 (no such route) where PostHog refuses the key with 403 first",
   "posthog/api/test/test_personal_api_keys.py::TestPersonalAPIKeysWithOrganizationScopeAPIAuthentication::test_denies_access_to_non_scoped_org_and_team":
-    "a key scoped to one organization gets 403 on another organization; PostHog answers 404 (issue 9)",
+    "a key scoped to one organization gets 403 on another organization; PostHog answers 404",
   "posthog/api/test/test_personal_api_keys.py::TestPersonalAPIKeysWithTeamScopeAPIAuthentication::test_allows_access_to_team_resources":
     "a key scoped to projects is refused on /api/organizations/{id}/projects/{its project}; PostHog lets it read its own project there",
   "posthog/api/test/test_team.py::test_cant_retrieve_team_from_another_org":
@@ -70,27 +70,27 @@ export const UNCLAIMED: Record<string, string> = {
   "posthog/api/test/test_project.py::test_projects_outside_personal_api_key_scoped_organizations_not_listed":
     "GET /api/projects/ lists the user's current organization only, so a key scoped to another organization lists nothing; PostHog lists that organization's projects",
   "posthog/api/test/test_project.py::test_project_creation_without_feature":
-    "emulator lacks POST /api/projects/ (issue 9)",
+    "emulator lacks POST /api/projects/",
   "posthog/api/test/test_project.py::test_project_creation_with_limited_feature":
-    "emulator lacks POST /api/projects/ (issue 9)",
+    "emulator lacks POST /api/projects/",
   "posthog/api/test/test_project.py::test_project_creation_with_unlimited_feature":
-    "emulator lacks POST /api/projects/ (issue 9)",
+    "emulator lacks POST /api/projects/",
   "posthog/api/test/test_project.py::test_hard_limit_projects":
-    "emulator lacks POST /api/projects/ (issue 9)",
+    "emulator lacks POST /api/projects/",
   "posthog/api/test/test_project.py::test_update_project_allowed_regardless_of_limits":
     "emulator lacks project settings PATCH (/api/projects/{id}/)",
   "posthog/api/test/test_organization_domain.py::test_cannot_create_duplicate_domain":
-    "duplicate domain detail is \"organization domain with this domain already exists.\" instead of PostHog's \"domain with this domain already exists.\" (issue 9)",
+    "duplicate domain detail is \"organization domain with this domain already exists.\" instead of PostHog's \"domain with this domain already exists.\"",
   "posthog/api/test/test_organization_domain.py::test_cannot_create_invalid_domain":
-    "invalid domain error code is \"invalid\" instead of PostHog's \"invalid_input\" (issue 9)",
+    "invalid domain error code is \"invalid\" instead of PostHog's \"invalid_input\"",
   "posthog/api/test/test_identity_provider_config.py::test_admin_can_create_config_with_selected_domains":
-    "identity provider configs have no saml_relay_state (issue 9: identity provider configs)",
+    "identity provider configs have no saml_relay_state",
   "posthog/api/test/test_identity_provider_config.py::test_cannot_map_config_to_another_organizations_domain":
     "a config without a name is refused on attr \"name\" before the foreign domain is checked; PostHog's name is optional",
   "posthog/api/test/test_identity_provider_config.py::test_enable_scim_returns_token_once":
-    "emulator lacks SCIM on identity provider configs (scim_enabled, token shown once) (issue 9)",
+    "emulator lacks SCIM on identity provider configs (scim_enabled, token shown once)",
   "posthog/api/test/test_identity_provider_config.py::test_cannot_enable_scim_without_feature":
-    "emulator lacks the scim feature check on identity provider configs (issue 9)",
+    "emulator lacks the scim feature check on identity provider configs",
   "posthog/api/test/test_identity_provider_config.py::test_can_configure_id_jag":
     "emulator lacks ID-JAG fields on identity provider configs (feature key assumed \"xaa_authentication\", unconfirmed)",
   "posthog/api/test/test_identity_provider_config.py::test_cannot_configure_id_jag_without_feature":
@@ -174,33 +174,33 @@ export const UNCLAIMED: Record<string, string> = {
   "products/access_control/backend/tests/test_access_control.py::TestAccessControlSubjectRulesEndpoints::test_member_objects_excludes_the_project_access_row":
     "emulator lacks the per-subject rule list access_control_member_objects (issue 9, REFERENCE \u00a714.5)",
   "posthog/test/activity_logging/test_organization_activity_logging.py::test_organization_update_activity_logging":
-    "organization changes are logged under field names (name, enforce_2fa, \u2026) instead of PostHog's labels (\"organization name\", \"two-factor authentication requirement\", \u2026) (issue 9: activity log field labels)",
+    "organization changes are logged under field names (name, enforce_2fa, \u2026) instead of PostHog's labels (\"organization name\", \"two-factor authentication requirement\", \u2026)",
   "posthog/test/activity_logging/test_organization_activity_logging.py::test_organization_security_settings_activity_logging":
-    "organization changes are logged under field names (name, enforce_2fa, \u2026) instead of PostHog's labels (\"organization name\", \"two-factor authentication requirement\", \u2026) (issue 9: activity log field labels)",
+    "organization changes are logged under field names (name, enforce_2fa, \u2026) instead of PostHog's labels (\"organization name\", \"two-factor authentication requirement\", \u2026)",
   "posthog/test/activity_logging/test_organization_activity_logging.py::test_organization_member_invite_permissions_activity_logging":
-    "organization changes are logged under field names (name, enforce_2fa, \u2026) instead of PostHog's labels (\"organization name\", \"two-factor authentication requirement\", \u2026) (issue 9: activity log field labels)",
+    "organization changes are logged under field names (name, enforce_2fa, \u2026) instead of PostHog's labels (\"organization name\", \"two-factor authentication requirement\", \u2026)",
   "posthog/test/activity_logging/test_organization_activity_logging.py::test_organization_sharing_settings_activity_logging":
-    "organization changes are logged under field names (name, enforce_2fa, \u2026) instead of PostHog's labels (\"organization name\", \"two-factor authentication requirement\", \u2026) (issue 9: activity log field labels)",
+    "organization changes are logged under field names (name, enforce_2fa, \u2026) instead of PostHog's labels (\"organization name\", \"two-factor authentication requirement\", \u2026)",
   "posthog/test/activity_logging/test_organization_activity_logging.py::test_organization_multiple_changes_activity_logging":
-    "organization changes are logged under field names (name, enforce_2fa, \u2026) instead of PostHog's labels (\"organization name\", \"two-factor authentication requirement\", \u2026) (issue 9: activity log field labels)",
+    "organization changes are logged under field names (name, enforce_2fa, \u2026) instead of PostHog's labels (\"organization name\", \"two-factor authentication requirement\", \u2026)",
   "posthog/test/activity_logging/test_organization_activity_logging.py::test_organization_name_change_logging":
-    "organization changes are logged under field names (name, enforce_2fa, \u2026) instead of PostHog's labels (\"organization name\", \"two-factor authentication requirement\", \u2026) (issue 9: activity log field labels)",
+    "organization changes are logged under field names (name, enforce_2fa, \u2026) instead of PostHog's labels (\"organization name\", \"two-factor authentication requirement\", \u2026)",
   "posthog/test/activity_logging/test_organization_activity_logging.py::test_organization_experiment_stats_method_logging":
-    "organization changes are logged under field names (name, enforce_2fa, \u2026) instead of PostHog's labels (\"organization name\", \"two-factor authentication requirement\", \u2026) (issue 9: activity log field labels)",
+    "organization changes are logged under field names (name, enforce_2fa, \u2026) instead of PostHog's labels (\"organization name\", \"two-factor authentication requirement\", \u2026)",
   "posthog/test/activity_logging/test_organization_activity_logging.py::test_organization_member_join_email_logging":
-    "is_member_join_email_enabled is ignored on PATCH, and the change is logged under the field name instead of PostHog's label \"member join email notifications\" (issue 9)",
+    "is_member_join_email_enabled is ignored on PATCH, and the change is logged under the field name instead of PostHog's label \"member join email notifications\"",
   "posthog/test/activity_logging/test_organization_activity_logging.py::test_organization_2fa_enforcement_logging":
-    "organization changes are logged under field names (name, enforce_2fa, \u2026) instead of PostHog's labels (\"organization name\", \"two-factor authentication requirement\", \u2026) (issue 9: activity log field labels)",
+    "organization changes are logged under field names (name, enforce_2fa, \u2026) instead of PostHog's labels (\"organization name\", \"two-factor authentication requirement\", \u2026)",
   "posthog/test/activity_logging/test_organization_activity_logging.py::test_organization_membership_creation_activity_logging":
-    "membership entries are named by the email alone; PostHog names them \"\u2026 joined \u2026\" (issue 9: activity log entry names)",
+    "membership entries are named by the email alone; PostHog names them \"\u2026 joined \u2026\"",
   "posthog/test/activity_logging/test_organization_activity_logging.py::test_organization_membership_deletion_activity_logging":
-    "membership entries are named by the email alone; PostHog names them \"\u2026 left \u2026\" (issue 9: activity log entry names)",
+    "membership entries are named by the email alone; PostHog names them \"\u2026 left \u2026\"",
   "posthog/test/activity_logging/test_organization_activity_logging.py::test_organization_membership_level_update_activity_logging":
-    "membership entries are named by the email alone; PostHog names them \"\u2026 membership updated \u2026\" (issue 9: activity log entry names)",
+    "membership entries are named by the email alone; PostHog names them \"\u2026 membership updated \u2026\"",
   "posthog/test/activity_logging/test_organization_activity_logging.py::test_organization_invite_creation_activity_logging":
-    "invite entries are named by the address alone; PostHog names them \"\u2026 invited user <email> \u2026 <organization>\" with inviter_user_email in the context (issue 9)",
+    "invite entries are named by the address alone; PostHog names them \"\u2026 invited user <email> \u2026 <organization>\" with inviter_user_email in the context",
   "posthog/test/activity_logging/test_organization_activity_logging.py::test_organization_invite_deletion_activity_logging":
-    "invite entries are named by the address alone; PostHog names them \"\u2026 cancelled \u2026\" (issue 9: activity log entry names)",
+    "invite entries are named by the address alone; PostHog names them \"\u2026 cancelled \u2026\"",
   "products/access_control/backend/tests/test_resolution_preview.py::TestResolutionPreviewAPI::test_requires_admin":
     "emulator lacks the resolution preview endpoint (issue 9, REFERENCE \u00a713.6)",
   "products/access_control/backend/tests/test_resolution_preview.py::TestResolutionPreviewAPI::test_hidden_member_list_requires_org_admin":
