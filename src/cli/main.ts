@@ -99,7 +99,7 @@ Examples:
     .option('-q, --quiet', 'no request log on stderr')
     .action(async (flags: { port: number; state?: string; quiet?: boolean }) => {
       const { runEmulatorCommand } = await import('../emulator/command.ts');
-      await runEmulatorCommand(flags);
+      exitCode = await runEmulatorCommand(flags);
     });
 
   try {

@@ -1,5 +1,6 @@
 // `posthog-access emulator [--port N] [--state F]`: run the emulator until SIGINT/SIGTERM.
-import { startEmulator } from './server.ts';
+import { EmulatorStartError, startEmulator } from './server.ts';
+import type { Emulator } from './server.ts';
 
 export interface EmulatorCommandOptions {
   port?: number;
@@ -9,17 +10,29 @@ export interface EmulatorCommandOptions {
   quiet?: boolean;
 }
 
-/** Starts the emulator, prints `{"url","key","organization"}` as the first stdout line, resolves on exit. */
-export async function runEmulatorCommand(opts: EmulatorCommandOptions = {}): Promise<void> {
-  const emulator = await startEmulator({
-    port: opts.port ?? 0,
-    host: opts.host ?? '127.0.0.1',
-    quiet: opts.quiet ?? false,
-    ...(opts.state ? { statePath: opts.state } : {}),
-  });
+/**
+ * Starts the emulator, prints `{"url","key","organization"}` as the first stdout line, resolves with
+ * the exit code on exit: 0, or 1 after a one-line `error: …` on stderr when it cannot start (port in
+ * use, an unreadable or invalid --state, a state folder it cannot write to).
+ */
+export async function runEmulatorCommand(opts: EmulatorCommandOptions = {}): Promise<number> {
+  let emulator: Emulator;
+  try {
+    emulator = await startEmulator({
+      port: opts.port ?? 0,
+      host: opts.host ?? '127.0.0.1',
+      quiet: opts.quiet ?? false,
+      ...(opts.state ? { statePath: opts.state } : {}),
+    });
+  } catch (e) {
+    const message = e instanceof EmulatorStartError ? e.message : `could not start the emulator: ${(e as Error).message}`;
+    process.stderr.write(`error: ${message.split('\n')[0]}\n`);
+    return 1;
+  }
   process.stdout.write(JSON.stringify({ url: emulator.url, key: emulator.key, organization: emulator.organization }) + '\n');
-  await new Promise<void>((resolve) => {
+  return await new Promise<number>((resolve) => {
     let stopping = false;
+    let code = 0;
     const stop = (): void => {
       if (stopping) return;
       stopping = true;
@@ -27,12 +40,13 @@ export async function runEmulatorCommand(opts: EmulatorCommandOptions = {}): Pro
         try {
           await emulator.save();
         } catch (e) {
-          process.stderr.write(`[emulator] could not save state: ${(e as Error).message}\n`);
+          process.stderr.write(`error: could not save the state to ${opts.state}: ${(e as Error).message}\n`);
+          code = 1;
         }
         await emulator.close();
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
-        resolve();
+        resolve(code);
       })();
     };
     process.on('SIGINT', stop);

@@ -14,6 +14,12 @@ import type { MembershipRow, OrganizationRow, Snapshot } from './snapshot.ts';
 import type { EmulatorState } from './state.ts';
 import type { RequestLogEntry } from './server.ts';
 
+/** Bounds of the control API's clock and rate limit. */
+export const CLOCK_MAX_ADVANCE_DAYS = 36_500;
+const CLOCK_MIN_MS = 0;
+const CLOCK_MAX_MS = Date.UTC(9999, 11, 31, 23, 59, 59);
+const RATE_LIMIT_MAX = 1_000_000;
+
 export interface ControlDeps {
   state: EmulatorState;
   clock: Clock;
@@ -154,13 +160,25 @@ export function createControl(deps: ControlDeps): (method: string, path: string,
         return { status: 200, body: { domain: d.domain, verifiable: d.verifiable, verified_at: d.verified_at, is_verified: d.verified_at !== null } };
       }
       case 'POST /_emulator/clock': {
-        if (typeof b.now === 'string') {
-          const t = new Date(b.now);
-          if (Number.isNaN(t.getTime())) throw new ApiError(400, 'validation_error', 'invalid', 'now must be an ISO date-time', 'now');
-          clock.set(t);
+        // computed first, applied only when the result is in bounds (nothing moves on a 400)
+        let target = clock.now().getTime();
+        if (b.now !== undefined) {
+          const t = typeof b.now === 'string' ? new Date(b.now).getTime() : Number.NaN;
+          if (Number.isNaN(t)) throw new ApiError(400, 'validation_error', 'invalid', 'now must be an ISO date-time', 'now');
+          target = t;
         }
-        if (typeof b.advance_days === 'number') clock.offsetMs += b.advance_days * 86_400_000;
-        if (typeof b.advance_seconds === 'number') clock.offsetMs += b.advance_seconds * 1000;
+        for (const [field, unitMs, max] of [['advance_days', 86_400_000, CLOCK_MAX_ADVANCE_DAYS], ['advance_seconds', 1000, CLOCK_MAX_ADVANCE_DAYS * 86_400]] as const) {
+          const v = b[field];
+          if (v === undefined) continue;
+          if (typeof v !== 'number' || !Number.isFinite(v) || Math.abs(v) > max) {
+            throw new ApiError(400, 'validation_error', 'invalid', `${field} must be a number from -${max} to ${max}`, field);
+          }
+          target += v * unitMs;
+        }
+        if (target < CLOCK_MIN_MS || target > CLOCK_MAX_MS) {
+          throw new ApiError(400, 'validation_error', 'invalid', 'The emulator clock stays between 1970-01-01 and 9999-12-31.', null);
+        }
+        clock.set(new Date(target));
         return { status: 200, body: { now: clock.now().toISOString() } };
       }
       case 'GET /_emulator/clock':
@@ -178,9 +196,17 @@ export function createControl(deps: ControlDeps): (method: string, path: string,
         requests.length = 0;
         return { status: 204 };
       case 'POST /_emulator/rate_limit':
-        limiter.config = b.enabled === false || body === false ? false : {
-          perMinute: Number(b.perMinute ?? DEFAULT_RATE_LIMIT.perMinute), perHour: Number(b.perHour ?? DEFAULT_RATE_LIMIT.perHour),
-        };
+        if (b.enabled === false || body === false) limiter.config = false;
+        else {
+          const limit = (field: 'perMinute' | 'perHour'): number => {
+            const v = b[field] ?? DEFAULT_RATE_LIMIT[field];
+            if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > RATE_LIMIT_MAX) {
+              throw new ApiError(400, 'validation_error', 'invalid', `${field} must be an integer from 1 to ${RATE_LIMIT_MAX}`, field);
+            }
+            return v;
+          };
+          limiter.config = { perMinute: limit('perMinute'), perHour: limit('perHour') };
+        }
         limiter.reset();
         return { status: 200, body: { rate_limit: limiter.config } };
       default:

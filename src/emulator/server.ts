@@ -1,6 +1,7 @@
 // The embedded PostHog API emulator: a node:http server (docs/emulator.md).
-import { existsSync, readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { chmod, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, resolve as resolvePath } from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleApi } from './auth.ts';
@@ -8,7 +9,7 @@ import { Clock } from './clock.ts';
 import { createControl } from './control.ts';
 import { ApiError, serverError, throttled } from './errors.ts';
 import { Faults } from './faults.ts';
-import { parseJson, readBody, send } from './http.ts';
+import { BodyTooLarge, isJsonContentType, isLoopbackHost, isLoopbackOrigin, parseJson, readBody, refuseTooLarge, send } from './http.ts';
 import { DEFAULT_RATE_LIMIT, RateLimiter } from './ratelimit.ts';
 import type { RateLimitConfig } from './ratelimit.ts';
 import { sampleSnapshot } from './sample.ts';
@@ -30,7 +31,19 @@ export interface EmulatorOptions {
   rateLimit?: RateLimitConfig | false;
   /** No request log lines on stderr. */
   quiet?: boolean;
+  /** Largest request body accepted on /api (larger → 413). Default 10 MiB. */
+  maxBodyBytes?: number;
+  /** Largest snapshot `PUT /_emulator/state` accepts. Default 256 MiB. */
+  maxStateBytes?: number;
 }
+
+/** A problem that stops the emulator from starting; its message is one line for the user. */
+export class EmulatorStartError extends Error {}
+
+export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+export const DEFAULT_MAX_STATE_BYTES = 256 * 1024 * 1024;
+/** Bodies of control routes other than `PUT /_emulator/state`. */
+const MAX_CONTROL_BODY_BYTES = 1024 * 1024;
 
 export interface RequestLogEntry {
   method: string;
@@ -55,11 +68,65 @@ export interface Emulator {
 
 const MAX_LOG = 50_000;
 
+/** The snapshot at `statePath`, or null when there is no file yet; one-line errors otherwise. */
+function readStateFile(statePath: string): Snapshot | null {
+  const dir = dirname(resolvePath(statePath));
+  try {
+    if (!statSync(dir).isDirectory()) throw new Error('not a directory');
+    accessSync(dir, constants.W_OK);
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'is not a writable directory';
+    throw new EmulatorStartError(`--state ${statePath}: the folder ${dir} ${reason}, so the state could not be saved there`);
+  }
+  if (!existsSync(statePath)) return null;
+  let text: string;
+  try {
+    if (!statSync(statePath).isFile()) throw new Error('not a regular file');
+    text = readFileSync(statePath, 'utf8');
+  } catch (e) {
+    throw new EmulatorStartError(`--state ${statePath}: cannot be read (${(e as Error).message})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new EmulatorStartError(`--state ${statePath}: not a JSON snapshot (${(e as Error).message.split('\n')[0]})`);
+  }
+  try {
+    return parseSnapshot(json);
+  } catch (e) {
+    throw new EmulatorStartError(`--state ${statePath}: ${(e as Error).message}`);
+  }
+}
+
+/** Writes the snapshot readable by its owner only (it holds key values): a temporary file, then a rename. */
+async function writeStateFile(statePath: string, snap: Snapshot): Promise<void> {
+  const tmp = `${statePath}.${process.pid}.tmp`;
+  try {
+    await writeFile(tmp, JSON.stringify(snap, null, 2) + '\n', { mode: 0o600 });
+    await chmod(tmp, 0o600);
+    await rename(tmp, statePath);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+function listenError(e: NodeJS.ErrnoException, port: number, host: string): Error {
+  if (e.code === 'EADDRINUSE') return new EmulatorStartError(`port ${port} on ${host} is already in use: choose another with --port (0 picks a free one)`);
+  if (e.code === 'EACCES') return new EmulatorStartError(`port ${port} on ${host} needs privileges: choose a port above 1023 with --port`);
+  if (e.code === 'EADDRNOTAVAIL') return new EmulatorStartError(`cannot listen on ${host}: no such address on this machine`);
+  return new EmulatorStartError(`cannot listen on ${host}:${port}: ${e.message}`);
+}
+
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   let initial: Snapshot;
+  const fromFile = !options.state && options.statePath ? readStateFile(options.statePath) : null;
   if (options.state) initial = parseSnapshot(options.state);
-  else if (options.statePath && existsSync(options.statePath)) initial = parseSnapshot(JSON.parse(readFileSync(options.statePath, 'utf8')));
+  else if (fromFile) initial = fromFile;
   else initial = sampleSnapshot(options.now ? options.now() : new Date());
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const maxState = options.maxStateBytes ?? DEFAULT_MAX_STATE_BYTES;
   const state = new EmulatorState(initial);
   const clock = new Clock(options.now ?? (() => new Date()));
   if (state.clockIso) clock.set(new Date(state.clockIso));
@@ -124,15 +191,44 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const server = createServer((req, res) => {
     void (async () => {
       const method = (req.method ?? 'GET').toUpperCase();
-      const url = new URL(req.url ?? '/', 'http://emulator');
-      const path = url.pathname;
-      let rawBody = '';
+      let url: URL;
       try {
-        rawBody = await readBody(req);
+        url = new URL(req.url ?? '/', 'http://emulator');
       } catch {
+        send(res, 400, { type: 'invalid_request', code: 'invalid', detail: 'Malformed request URL.', attr: null });
         return;
       }
-      if (path.startsWith('/_emulator')) {
+      const path = url.pathname;
+      const isControl = path.startsWith('/_emulator');
+      if (isControl) {
+        // only this machine's own requests: a foreign Host (DNS rebinding) or Origin is refused
+        // before the body is read
+        if (!isLoopbackHost(req.headers.host) || !isLoopbackOrigin(req.headers.origin)) {
+          send(res, 403, { type: 'authentication_error', code: 'permission_denied', detail: 'The control API answers only requests addressed to 127.0.0.1, localhost or [::1].', attr: null }, { Connection: 'close' });
+          req.resume();
+          return;
+        }
+        // a JSON body or none: a browser's cross-site text/plain or form POST is refused
+        const hasBody = method !== 'GET' && method !== 'HEAD' && method !== 'DELETE';
+        if ((hasBody || req.headers['content-length'] || req.headers['transfer-encoding']) && !isJsonContentType(req.headers['content-type'])) {
+          const type = req.headers['content-type'] ?? '';
+          send(res, 415, { type: 'invalid_request', code: 'unsupported_media_type', detail: `Unsupported media type "${type}" in request.`, attr: null }, { Connection: 'close' });
+          req.resume();
+          return;
+        }
+      }
+      const limit = isControl ? (method === 'PUT' && path.replace(/\/+$/, '') === '/_emulator/state' ? maxState : MAX_CONTROL_BODY_BYTES) : maxBody;
+      let rawBody = '';
+      try {
+        rawBody = await readBody(req, limit);
+      } catch (e) {
+        if (e instanceof BodyTooLarge) {
+          if (!quiet) process.stderr.write(`[emulator] ${method} ${path} 413 (body over ${limit} bytes)\n`);
+          refuseTooLarge(req, res, limit);
+        }
+        return;
+      }
+      if (isControl) {
         try {
           const r = control(method, path, parseJson(rawBody));
           send(res, r.status, r.body, r.headers);
@@ -185,9 +281,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
   server.keepAliveTimeout = 60_000;
 
+  const listenHost = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+    server.once('error', (e: NodeJS.ErrnoException) => reject(listenError(e, options.port ?? 0, listenHost)));
+    server.listen(options.port ?? 0, listenHost, () => resolve());
   });
   const addr = server.address() as AddressInfo;
   const hostForUrl = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
@@ -204,7 +301,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       }),
     save: async () => {
       if (!options.statePath) return;
-      await writeFile(options.statePath, JSON.stringify(snapshot(), null, 2) + '\n');
+      await writeStateFile(options.statePath, snapshot());
     },
   };
   return handle;
