@@ -8,6 +8,7 @@ import { RENDER_FORMATS } from '../plan/render/index.ts';
 import { TOOL_VERSION } from '../plan/plan.ts';
 import { applyCommand, planCommand, validateCommand, EXIT, type Io } from './commands.ts';
 import { demoCommand } from './demo.ts';
+import { exportCommand } from './export.ts';
 import type { Session } from './pipeline.ts';
 
 const DEFAULT_MATRIX = 'access-matrix.yaml';
@@ -88,6 +89,11 @@ Examples:
 
   planOptions(program.command('drift').description('plan for scheduled jobs: exit 2 when PostHog differs from the matrix'))
     .action(async (flags) => { exitCode = await planCommand(flags, session(global()), io, 'drift'); });
+
+  program.command('export').description('write the live organization as an access matrix (stdout, or --out FILE)')
+    .option('-o, --out <file>', 'write to this file instead of stdout (never overwritten without --force)')
+    .option('--force', 'overwrite --out if it exists')
+    .action(async (flags) => { exitCode = await exportCommand(flags, session(global()), io); });
 
   program.command('demo').description('start the embedded emulator, then plan and apply access-matrix.example.yaml against it')
     .addOption(matrixOption().default('access-matrix.example.yaml'))

@@ -22,6 +22,8 @@ export interface FetchScope {
 export interface FetchOptions extends FetchScope {
   /** Parallel reads of project rules. */
   concurrency?: number;
+  /** Read the rules and secret keys of every project, not only `projects` (export, explain, who-can). */
+  allProjects?: boolean;
 }
 
 /** The reads a matrix needs: the minimum, so a matrix without domains or keys costs no call for them. */
@@ -106,12 +108,12 @@ export async function fetchActual(api: PostHogApi, options: FetchOptions): Promi
 
   const byMembership = new Map(members.map((m: MemberResponse) => [m.id, email(m.user.email)]));
   const byRole = new Map(roles.map((r: RoleResponse) => [r.id, r.name]));
-  const named = new Set(options.projects);
+  const named = new Set(options.allProjects ? projects.map((p) => p.name) : options.projects);
   const byName = uniqueProjects(projects, named);
   const projectNameById = new Map(projects.map((p) => [p.id, p.name]));
 
   const toRead = [...byName.values()].filter((p) => named.has(p.name));
-  const withKeys = new Set(options.secretKeys);
+  const withKeys = new Set(options.allProjects ? named : options.secretKeys);
   const [rules, domains, identityProviders] = await Promise.all([
     mapLimit(toRead, options.concurrency ?? 8, async (p) => {
       const [access, resources, keys] = await Promise.all([

@@ -1,0 +1,27 @@
+// `export`: write the live organization as an access matrix (docs/adopt.md). Never overwrites a
+// file unless asked.
+import { writeFile } from 'node:fs/promises';
+import { ConfigError } from '../errors.ts';
+import { exportMatrix } from '../export/matrix.ts';
+import { EXIT, type Io } from './commands.ts';
+import { readLive } from './live.ts';
+import type { Session } from './pipeline.ts';
+
+export async function exportCommand(flags: { out?: string; force?: boolean }, session: Session, io: Io): Promise<number> {
+  const actual = await readLive(session, { domains: true });
+  const { yaml, unexpressed } = exportMatrix(actual);
+  if (!flags.out) {
+    io.stdout.write(yaml);
+    return EXIT.ok;
+  }
+  try {
+    await writeFile(flags.out, yaml, { flag: flags.force ? 'w' : 'wx' });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new ConfigError(`${flags.out} exists: export never overwrites a file; pass --force to replace it, or choose another --out`);
+    throw new ConfigError(`cannot write ${flags.out}: ${(e as Error).message}`);
+  }
+  const count = (o: object) => Object.keys(o).length;
+  session.logger.info({ stage: 'export', out: flags.out }, `wrote ${flags.out}`);
+  io.stdout.write(`Wrote ${flags.out}: ${count(actual.members)} members, ${count(actual.teams)} teams, ${count(actual.projects)} projects${unexpressed.length ? `; ${unexpressed.length} thing(s) the matrix cannot express are comments in it` : ''}.\n`);
+  return EXIT.ok;
+}

@@ -1,0 +1,18 @@
+// Reading an organization for the commands that show access (export, explain, who-can): the live
+// organization named by the environment (POSTHOG_HOST, POSTHOG_PERSONAL_API_KEY, POSTHOG_ORG_ID),
+// every project's rules and secret keys, and its domains. Read-only.
+import type { ActualState } from '../model/actual.ts';
+import { fetchActual } from '../state/fetch.ts';
+import { connect, type Session } from './pipeline.ts';
+
+export async function readLive(session: Session, options: { domains?: boolean } = {}): Promise<ActualState> {
+  const api = connect(session);
+  try {
+    const organization = session.env.POSTHOG_ORG_ID?.trim() || '@current';
+    const actual = await fetchActual(api, { organization, projects: [], secretKeys: [], domains: options.domains ?? false, allProjects: true });
+    session.logger.info({ stage: 'fetch', calls: api.requestCount }, `read ${actual.organization.name} in ${api.requestCount} calls`);
+    return actual;
+  } finally {
+    await api.close();
+  }
+}
