@@ -2,6 +2,7 @@
 // §12) into ApiErrors whose message says what went wrong and what to do. Messages never contain the
 // API key: we build them ourselves, and scrub() anything that comes from elsewhere.
 import { ApiError } from '../errors.ts';
+import { SETTING_LICENCES } from '../model/licences.ts';
 
 export interface PostHogErrorBody {
   type?: string;
@@ -95,6 +96,15 @@ export function responseError(
       withDetail(`PostHog refused ${where} (402): the organization's plan lacks ${what}`),
       info,
     );
+  }
+  if (status === 400 && body.code === 'payment_required') {
+    // An organization setting whose licence the organization lacks: PostHog keeps the old value.
+    const feature = body.attr ? SETTING_LICENCES[body.attr] : undefined;
+    const what = body.attr
+      ? `${body.attr} needs ${feature ? `the "${feature}" licence` : 'a licence'}, which the organization's plan lacks`
+      : 'a field of this request needs a licence the organization\'s plan lacks';
+    const todo = body.attr ? `remove ${body.attr} from organization.settings, or upgrade the plan` : 'upgrade the plan, or remove the setting from the matrix';
+    return new ApiError(`PostHog refused ${where} (400 payment_required): ${what}${detail ? ` (${detail})` : ''}; nothing was changed: ${todo}`, info);
   }
   if (status === 400) {
     const field = body.attr ? `field ${body.attr}: ` : '';

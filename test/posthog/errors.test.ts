@@ -44,6 +44,19 @@ describe('PostHog error responses → ApiError messages', () => {
     expect(e.message).toBe('PostHog rejected GET /api/x/ (400): Cannot leave the organization as its owner!');
   });
 
+  it('400 payment_required: names the setting and its licence, and says nothing changed', async () => {
+    const e = await errorFor('patch', '/api/organizations/o/', 400, {
+      type: 'validation_error', code: 'payment_required', detail: 'You need to upgrade your plan to enforce 2FA.', attr: 'enforce_2fa',
+    });
+    expect(e.message).toBe('PostHog refused PATCH /api/organizations/o/ (400 payment_required): enforce_2fa needs the "2fa_enforcement" licence, which the organization\'s plan lacks (You need to upgrade your plan to enforce 2FA.); nothing was changed: remove enforce_2fa from organization.settings, or upgrade the plan');
+    expect(e.code).toBe('payment_required');
+  });
+
+  it('400 payment_required without attr: still a named licence error, never a plain 400', async () => {
+    const e = await errorFor('patch', '/api/organizations/o/', 400, { type: 'validation_error', code: 'payment_required', detail: 'Upgrade required.', attr: null });
+    expect(e.message).toBe('PostHog refused PATCH /api/organizations/o/ (400 payment_required): a field of this request needs a licence the organization\'s plan lacks (Upgrade required.); nothing was changed: upgrade the plan, or remove the setting from the matrix');
+  });
+
   it('401: the key was rejected, check POSTHOG_PERSONAL_API_KEY', async () => {
     const e = await errorFor('get', '/api/users/@me/', 401, {
       type: 'authentication_error', code: 'authentication_failed', detail: 'Personal API key found in request Authorization header is invalid.', attr: null,
