@@ -26,6 +26,8 @@ export interface ApplyReport {
   ok: number;
   failed: number;
   skipped: number;
+  /** Why apply stopped before the end (the journal could not be written), if it did. */
+  stopped?: string;
 }
 
 export interface ApplyOptions {
@@ -41,6 +43,17 @@ export interface ApplyOptions {
   secrets?: SecretSink;
 }
 
+/** Changes whose step makes a new secret key value (creates and rolls): the journal records them before the call. */
+export function makesSecret(change: Change): boolean {
+  return change.kind === 'secret_key' && (change.action === 'create' || (change.action === 'update' && change.after?.roll === true));
+}
+
+/** Why steps were not started once the run's signal fired: Ctrl-C, or --timeout (its reason names it). */
+function notStarted(signal: AbortSignal): string {
+  const reason = signal.reason as { name?: string; message?: string } | undefined;
+  return reason?.name === 'TimeoutError' && reason.message ? `not started: ${reason.message}` : 'interrupted';
+}
+
 function groupByPhase(changes: Change[]): Change[][] {
   const phases = new Map<number, Change[]>();
   for (const c of changes) phases.set(phaseOf(c), [...(phases.get(phaseOf(c)) ?? []), c]);
@@ -52,15 +65,34 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyReport> {
   const env: ApplyEnv = { api, orgId: actual.organization.id, actual, created: { projects: new Map(), teams: new Map() }, ...(options.secrets && { secrets: options.secrets }) };
   const status = new Map<string, StepResult['status']>();
   const results: StepResult[] = [];
+  let stopped: string | undefined;
+  const journalChange = (change: Change) => ({ id: change.id, kind: change.kind, action: change.action, key: change.key, reason: change.reason, note: change.note, before: change.before, after: change.after });
+  /** A journal that cannot be written stops the apply: nothing more runs unrecorded. */
+  const record = (entry: Parameters<Journal['write']>[0], flush = false): boolean => {
+    if (!journal || stopped) return !stopped;
+    try {
+      journal.write(entry, { flush });
+      return true;
+    } catch (e) {
+      stopped = `the journal could not be written (${e instanceof Error ? e.message : String(e)}): apply stopped, and no further step was started. Free the space or fix the path (--journal), then run plan again to see where PostHog is`;
+      logger?.error({ stage: 'apply', change: entry.change.id }, stopped);
+      return false;
+    }
+  };
 
   const run = async (change: Change): Promise<void> => {
     const started = Date.now();
     const blocked = change.dependsOn.find((id) => status.get(id) !== 'ok');
     let result: StepResult;
     if (signal?.aborted) {
-      result = { id: change.id, kind: change.kind, action: change.action, key: change.key, status: 'skipped', error: 'interrupted', ms: 0 };
+      result = { id: change.id, kind: change.kind, action: change.action, key: change.key, status: 'skipped', error: notStarted(signal), ms: 0 };
+    } else if (stopped) {
+      result = { id: change.id, kind: change.kind, action: change.action, key: change.key, status: 'skipped', error: 'not started: the journal could not be written', ms: 0 };
     } else if (blocked) {
       result = { id: change.id, kind: change.kind, action: change.action, key: change.key, status: 'skipped', error: `needs ${blocked}, which did not succeed`, ms: 0 };
+    } else if (makesSecret(change) && !record({ time: new Date().toISOString(), change: journalChange(change), result: 'started' }, true)) {
+      // Not even started: without the line, a lost answer would leave no trace of a key made.
+      result = { id: change.id, kind: change.kind, action: change.action, key: change.key, status: 'skipped', error: 'not started: the journal could not be written', ms: 0 };
     } else {
       try {
         const step = kindOf(change.kind)[change.action];
@@ -76,11 +108,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyReport> {
     const line = { stage: 'apply', change: change.id, action: change.action, result: result.status, ms: result.ms };
     if (result.status === 'ok') logger?.info(line, `${change.action} ${change.kind} ${change.key}`);
     else logger?.warn({ ...line, error: result.error }, `${result.status}: ${change.action} ${change.kind} ${change.key}`);
-    journal?.write({
-      time: new Date().toISOString(),
-      change: { id: change.id, kind: change.kind, action: change.action, key: change.key, reason: change.reason, note: change.note, before: change.before, after: change.after },
-      result: result.status, error: result.error, ms: result.ms,
-    });
+    record({ time: new Date().toISOString(), change: journalChange(change), result: result.status, error: result.error, ms: result.ms }, makesSecret(change));
   };
 
   for (const phase of groupByPhase(plan.changes)) await mapLimit(phase, options.concurrency ?? 4, run);
@@ -89,5 +117,5 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyReport> {
   const order = new Map(plan.changes.map((c, i) => [c.id, i]));
   results.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
   const count = (s: StepResult['status']) => results.filter((r) => r.status === s).length;
-  return { results, ok: count('ok'), failed: count('failed'), skipped: count('skipped') };
+  return { results, ok: count('ok'), failed: count('failed'), skipped: count('skipped'), ...(stopped && { stopped }) };
 }

@@ -13,7 +13,8 @@ export function renderReport(report: ApplyReport, color: boolean): string {
   });
   const summary = `Apply: ${report.ok} done, ${report.failed} failed, ${report.skipped} skipped.`;
   lines.push('', paint(report.failed ? 'red' : 'bold', summary));
-  if (report.failed) lines.push('Fix the cause and run apply again: it plans from where PostHog is now.');
+  if (report.stopped) lines.push(paint('red', `Apply stopped: ${report.stopped}.`));
+  else if (report.failed) lines.push('Fix the cause and run apply again: it plans from where PostHog is now.');
   return `${lines.join('\n')}\n`;
 }
 

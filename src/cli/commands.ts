@@ -30,6 +30,8 @@ export interface PlanFlags {
   allowSsoWithoutIdp?: boolean;
   /** `--strict`: a declared API key whose variable is unset is an error, not a warning. */
   strict?: boolean;
+  /** `--timeout`: seconds the whole run may take. */
+  timeout?: number;
 }
 
 export interface ApplyFlags extends PlanFlags {
@@ -39,6 +41,8 @@ export interface ApplyFlags extends PlanFlags {
   /** Where new secret key values go: a JSON file written with mode 0600, or a command fed on stdin. */
   secretsFile?: string;
   secretsCommand?: string;
+  /** Seconds one run of --secrets-command may take (default 60). */
+  secretsCommandTimeout?: number;
 }
 
 export const EXIT = { ok: 0, error: 1, changes: 2 } as const;
@@ -95,7 +99,7 @@ async function confirm(io: Io, plan: Plan): Promise<boolean> {
 }
 
 export async function applyCommand(planFile: string | undefined, flags: ApplyFlags, session: Session, io: Io): Promise<number> {
-  const secrets = secretSinkOf(flags, session.env);
+  const secrets = secretSinkOf(flags, session.env, session.signal);
   const api = connect(session);
   try {
     let plan: Plan;
@@ -120,7 +124,8 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
     }
     const report = await execute(api, plan, actual, session, { ...flags, ...(secrets && { secrets }) });
     io.stdout.write(`\n${renderReport(report, io.color)}`);
-    return report.failed || report.skipped ? EXIT.error : EXIT.ok;
+    if (report.stopped) session.logger.error({ stage: 'apply' }, `apply stopped: ${report.stopped}`);
+    return report.failed || report.skipped || report.stopped ? EXIT.error : EXIT.ok;
   } finally {
     await api.close();
   }

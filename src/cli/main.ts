@@ -19,6 +19,35 @@ function count(value: string): number {
   return n;
 }
 
+/** `--concurrency`: 0 would apply nothing and report success; more than 32 only meets the rate limit sooner. */
+export const MAX_CONCURRENCY = 32;
+function concurrency(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_CONCURRENCY) throw new InvalidArgumentError(`expected a whole number from 1 to ${MAX_CONCURRENCY}`);
+  return n;
+}
+
+/** `--timeout`: seconds, or a number with s, m or h (90, 90s, 15m, 1h). */
+export function duration(value: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(s|m|h)?\s*$/.exec(value);
+  const seconds = m ? Number(m[1]) * ({ s: 1, m: 60, h: 3600 }[m[2] as 's' | 'm' | 'h'] ?? 1) : NaN;
+  if (!(seconds > 0) || seconds > 7 * 24 * 3600) throw new InvalidArgumentError('expected a duration such as 90, 90s, 15m or 1h (at most a week)');
+  return seconds;
+}
+
+/**
+ * The run's signal: Ctrl-C (the caller's signal) or `--timeout` elapsed, whichever first. The
+ * timeout's reason is a TimeoutError whose message names the limit, so whatever was still waiting
+ * can say so (the client names its requests in flight).
+ */
+function runSignal(signal: AbortSignal | undefined, timeout: number | undefined): { signal?: AbortSignal; done(): void } {
+  if (timeout === undefined) return { ...(signal && { signal }), done: () => {} };
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException(`--timeout ${timeout} s reached`, 'TimeoutError')), timeout * 1000);
+  timer.unref();
+  return { signal: signal ? AbortSignal.any([signal, controller.signal]) : controller.signal, done: () => clearTimeout(timer) };
+}
+
 export async function runCli(
   argv: string[],
   options: { env?: Record<string, string | undefined>; io?: Partial<Io> & { stderr?: NodeJS.WritableStream }; signal?: AbortSignal } = {},
@@ -32,7 +61,12 @@ export async function runCli(
     color: options.io?.color ?? (Boolean(stdout.isTTY) && !env.NO_COLOR),
   };
   let exitCode: number = EXIT.ok;
-  const session = (opts: { logLevel: LogLevel }): Session => ({ env, logger: createLogger(opts.logLevel, stderr), ...(options.signal && { signal: options.signal }) });
+  let finish = () => {};
+  const session = (opts: { logLevel: LogLevel }, timeout?: number): Session => {
+    const run = runSignal(options.signal, timeout);
+    finish = run.done;
+    return { env, logger: createLogger(opts.logLevel, stderr), ...(run.signal && { signal: run.signal }) };
+  };
 
   const program = new Command('posthog-access')
     .description('Declarative access-as-code for PostHog: a YAML access matrix, planned and applied.')
@@ -60,7 +94,8 @@ Examples:
       .option('--allow-deletes <n>', 'allow up to N removals and demotions this run (over safety.max_deletes)', count)
       .option('--roll-secret-keys [labels...]', 'roll project secret keys now (all declared ones, or these labels)')
       .option('--allow-sso-without-idp', 'enforce SSO on a domain even where no identity provider is configured')
-      .option('--strict', 'a declared API key whose environment variable is unset is an error');
+      .option('--strict', 'a declared API key whose environment variable is unset is an error')
+      .option('--timeout <duration>', 'stop the whole run after this long (90, 90s, 15m, 1h), naming what was still waiting', duration);
   const global = () => program.opts<{ logLevel: LogLevel }>();
 
   program.command('validate').description('check the matrix offline; every error with file:line:column')
@@ -70,25 +105,26 @@ Examples:
   planOptions(program.command('plan').description('read PostHog and show what apply would change'))
     .option('-o, --out <file>', 'save the plan (JSON, with the fingerprint of the state it was made from)')
     .option('--detailed-exitcode', 'exit 2 when there are changes')
-    .action(async (flags) => { exitCode = await planCommand(flags, session(global()), io); });
+    .action(async (flags) => { exitCode = await planCommand(flags, session(global(), flags.timeout), io); });
 
   planOptions(program.command('apply [plan-file]').description('apply a saved plan (refused if PostHog moved since), or plan and apply'), false)
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--journal <file>', 'append each step to this JSON-lines journal', '.posthog-access/journal.jsonl')
-    .option('--concurrency <n>', 'steps run in parallel', count, 4)
+    .option('--concurrency <n>', `steps run in parallel (1 to ${MAX_CONCURRENCY})`, concurrency, 4)
     .option('--secrets-file <file>', 'write new and rolled secret key values to this JSON file (mode 0600)')
     .option('--secrets-command <cmd>', 'run this command once per new or rolled secret key, the value on stdin')
+    .option('--secrets-command-timeout <duration>', 'kill --secrets-command after this long (default 60s); the key then counts as not delivered', duration)
     .action(async (planFile: string | undefined, flags, cmd: Command) => {
       // A saved plan is applied as reviewed: options that would change it are refused, not ignored.
       const changing = ['matrix', 'rollSecretKeys', 'strict'].filter((o) => cmd.getOptionValueSource(o) === 'cli');
       if (planFile && changing.length) {
         throw new ConfigError(`${changing.map((o) => `--${o.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} cannot change a saved plan: pass ${changing.length === 1 ? 'it' : 'them'} to \`plan --out\`, review, then apply that plan`);
       }
-      exitCode = await applyCommand(planFile, flags, session(global()), io);
+      exitCode = await applyCommand(planFile, flags, session(global(), flags.timeout), io);
     });
 
   planOptions(program.command('drift').description('plan for scheduled jobs: exit 2 when PostHog differs from the matrix'))
-    .action(async (flags) => { exitCode = await planCommand(flags, session(global()), io, 'drift'); });
+    .action(async (flags) => { exitCode = await planCommand(flags, session(global(), flags.timeout), io, 'drift'); });
 
   program.command('export').description('write the live organization as an access matrix (stdout, or --out FILE)')
     .option('-o, --out <file>', 'write to this file instead of stdout (never overwritten without --force)')
@@ -113,6 +149,8 @@ Examples:
     return exitCode;
   } catch (e) {
     return report(e, stderr);
+  } finally {
+    finish();
   }
 }
 

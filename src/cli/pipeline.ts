@@ -6,7 +6,7 @@ import { ConfigError, UnsafePlanError } from '../errors.ts';
 import type { ActualState } from '../model/actual.ts';
 import { loadMatrix, type LoadedMatrix } from '../matrix/load.ts';
 import { createApiFromEnv, type ClosablePostHogApi } from '../posthog/api.ts';
-import { DEFAULT_HOST } from '../posthog/client.ts';
+import { canonicalHost } from '../posthog/client.ts';
 import { maskKey } from '../posthog/errors.ts';
 import { fetchActual, scopeOf } from '../state/fetch.ts';
 import { auditApiKeys } from '../state/audit-keys.ts';
@@ -17,7 +17,7 @@ import { checkGuards, preflight } from '../plan/guards.ts';
 import { buildPlan } from '../plan/plan.ts';
 import type { PlanOptions } from '../plan/kind.ts';
 import { PLAN_FORMAT_VERSION, type Change, type Plan } from '../plan/types.ts';
-import { applyPlan, type ApplyReport } from '../apply/apply.ts';
+import { applyPlan, makesSecret, type ApplyReport } from '../apply/apply.ts';
 import { fileJournal } from '../apply/journal.ts';
 
 export interface Session {
@@ -26,8 +26,9 @@ export interface Session {
   signal?: AbortSignal;
 }
 
+/** POSTHOG_HOST, canonical (see canonicalHost): what a plan records and a saved plan is checked against. */
 export function hostOf(env: Session['env']): string {
-  return env.POSTHOG_HOST?.trim() || DEFAULT_HOST;
+  return canonicalHost(env.POSTHOG_HOST);
 }
 
 export function connect(session: Session): ClosablePostHogApi {
@@ -83,18 +84,22 @@ export function requireApiKeyVariables(apiKeys: DesiredState['apiKeys'], env: Se
 }
 
 /** The secret sink chosen on the command line, if any (checked before any call). */
-export function secretSinkOf(flags: { secretsFile?: string; secretsCommand?: string }, env: Session['env']): PreparedSink | undefined {
+export function secretSinkOf(
+  flags: { secretsFile?: string; secretsCommand?: string; secretsCommandTimeout?: number }, env: Session['env'], signal?: AbortSignal,
+): PreparedSink | undefined {
   if (flags.secretsFile !== undefined && flags.secretsCommand !== undefined) {
     throw new ConfigError('--secrets-file and --secrets-command both given: new secret key values go to one place; choose one');
   }
   if (flags.secretsFile !== undefined) return fileSink(flags.secretsFile);
-  if (flags.secretsCommand !== undefined) return commandSink(flags.secretsCommand, { env });
+  if (flags.secretsCommand !== undefined) {
+    return commandSink(flags.secretsCommand, { env, ...(flags.secretsCommandTimeout && { timeoutMs: flags.secretsCommandTimeout * 1000 }), ...(signal && { signal }) });
+  }
   return undefined;
 }
 
 /** Changes whose apply makes a new secret key value: creates and rolls. */
 export function secretMakingChanges(changes: Change[]): Change[] {
-  return changes.filter((c) => c.kind === 'secret_key' && (c.action === 'create' || (c.action === 'update' && c.after?.roll === true)));
+  return changes.filter(makesSecret);
 }
 
 export async function readPlanFile(path: string): Promise<Plan> {
@@ -124,7 +129,7 @@ export async function checkSavedPlan(
   if (plan.validUntil && Date.now() >= Date.parse(plan.validUntil)) {
     throw new UnsafePlanError(`the saved plan is stale: a grant in the matrix started or ended at ${plan.validUntil}, after the plan was made. Run plan again, review it, and apply the new one`);
   }
-  if (plan.host !== hostOf(session.env)) {
+  if (canonicalHost(plan.host) !== hostOf(session.env)) {
     throw new UnsafePlanError(`the plan was made against ${plan.host}, but POSTHOG_HOST is ${hostOf(session.env)}: run plan again against this host`);
   }
   const actual = await fetchActual(api, { ...plan.read, organization: plan.organization.id });
@@ -163,8 +168,15 @@ export async function execute(
     }
   }
   const key = session.env.POSTHOG_PERSONAL_API_KEY ?? '';
-  const journal = options.journal
-    ? fileJournal(options.journal, { keyMask: maskKey(key), organization: actual.organization.id, commit: session.env.GITHUB_SHA })
-    : undefined;
-  return applyPlan({ api, plan, actual, logger: session.logger, journal, concurrency: options.concurrency, signal: session.signal, ...(secrets && { secrets }) });
+  let journal;
+  try {
+    journal = options.journal ? fileJournal(options.journal, { keyMask: maskKey(key), organization: actual.organization.id, commit: session.env.GITHUB_SHA }) : undefined;
+  } catch (e) {
+    throw new ConfigError(`nothing was applied: --journal ${options.journal} cannot be opened (${(e as Error).message}); give a writable path`);
+  }
+  try {
+    return await applyPlan({ api, plan, actual, logger: session.logger, journal, concurrency: options.concurrency, signal: session.signal, ...(secrets && { secrets }) });
+  } finally {
+    try { journal?.close?.(); } catch { /* what was written is on disk or reported */ }
+  }
 }

@@ -1,8 +1,10 @@
 // Environment interpolation in scalar values: `${VAR}`, `${VAR:-default}`; `$${` writes a literal `${`.
 // Applied to the yaml Document before conversion, so problems keep their positions.
 // Only values are interpolated, never mapping keys (names and emails stay literal).
-import { Scalar, visit } from 'yaml';
+import { Scalar, isPair, isScalar, isSeq, visit } from 'yaml';
 import type { Document } from 'yaml';
+import { containsPostHogKey } from '../secrets/credentials.ts';
+import { showPath } from './messages.ts';
 
 export type Env = Record<string, string | undefined>;
 
@@ -15,7 +17,7 @@ const EXPR = /^([A-Za-z_][A-Za-z0-9_]*)(?::-(.*))?$/s;
  * Interpolate one string. Returns the value, or the problems (each with its offset within `text`).
  * An unset variable without a default is an error; `${VAR:-d}` uses `d` when VAR is unset or empty.
  */
-export function interpolateString(text: string, env: Env): { value: string; problems: { index: number; message: string }[]; changed: boolean } {
+export function interpolateString(text: string, env: Env, field = 'this value'): { value: string; problems: { index: number; message: string }[]; changed: boolean } {
   const problems: { index: number; message: string }[] = [];
   let changed = false;
   const value = text.replace(TOKEN, (match: string, expr: string | undefined, index: number) => {
@@ -44,6 +46,16 @@ export function interpolateString(text: string, env: Env): { value: string; prob
       });
       return match;
     }
+    if (containsPostHogKey(set)) {
+      // The matrix's text reaches plans, journals and pull-request comments: a key must never ride along.
+      problems.push({
+        index,
+        message: `${field}: \${${name}} holds what looks like a PostHog key (phx_, phs_, phc_, pha_ or phr_ followed by a token); ` +
+          'key values never go into the matrix, where plans, journals and pull-request comments would show them: use another variable ' +
+          '(api_keys take the variable\'s name in env:, never its value)',
+      });
+      return match;
+    }
     return set;
   });
   return { value, problems, changed };
@@ -60,9 +72,9 @@ const PLAIN_INT = /^-?(?:0|[1-9]\d*)$/;
 export function interpolateDocument(doc: Document, env: Env): InterpolationProblem[] {
   const problems: InterpolationProblem[] = [];
   visit(doc, {
-    Scalar(key, node) {
+    Scalar(key, node, path) {
       if (key === 'key' || typeof node.value !== 'string' || !node.value.includes('${')) return;
-      const r = interpolateString(node.value, env);
+      const r = interpolateString(node.value, env, fieldOf(path, node));
       if (r.problems.length > 0) {
         const start = node.range?.[0] ?? 0;
         // Point inside the scalar when the source is written verbatim (plain or single-line quoted).
@@ -81,4 +93,14 @@ export function interpolateDocument(doc: Document, env: Env): InterpolationProbl
     },
   });
   return problems;
+}
+
+/** The data path of a scalar (`projects.Production.members."a@example.com".note`), for messages. */
+function fieldOf(ancestors: readonly unknown[], node: unknown): string {
+  const path: PropertyKey[] = [];
+  ancestors.forEach((a, i) => {
+    if (isPair(a)) path.push(isScalar(a.key) ? String(a.key.value) : String(a.key));
+    else if (isSeq(a)) path.push(a.items.indexOf((ancestors[i + 1] ?? node) as never));
+  });
+  return showPath(path);
 }

@@ -2,7 +2,8 @@
 // environment, check the shape (zod) and the cross-field rules, and normalise to DesiredState.
 // Every problem is collected and thrown at once as one ConfigError, each as `file:line:col: message`.
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, open, realpath } from 'node:fs/promises';
 import { LineCounter, isMap, isScalar, parseDocument, visit } from 'yaml';
 import type { Document, Node, YAMLError } from 'yaml';
 import { ConfigError } from '../errors.ts';
@@ -36,18 +37,71 @@ export const MAX_ALIAS_COUNT = 100;
 
 interface Located { line: number; col: number; message: string }
 
+/** The largest matrix read (10 MB: a matrix for 100,000 people is a tenth of that). */
+export const MAX_MATRIX_BYTES = 10 * 1024 * 1024;
+
 /** Read and validate the matrix file. Throws ConfigError listing every problem. Never uses the network. */
 export async function loadMatrix(file: string, options: LoadOptions = {}): Promise<LoadedMatrix> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message;
-    throw new ConfigError(`${file}: cannot read the access matrix (${why}); pass the right path, or start from access-matrix.example.yaml`);
-  }
+  const bytes = await readMatrixFile(file);
   const loaded = parseMatrix(bytes.toString('utf8'), file, options.env ?? process.env);
   return { ...loaded, sha256: sha256(bytes) };
+}
+
+const cannotRead = (file: string, why: string) =>
+  new ConfigError(`${file}: cannot read the access matrix (${why}); pass the right path, or start from access-matrix.example.yaml`);
+
+function kindOfFile(st: { isDirectory(): boolean; isFIFO(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSocket(): boolean }): string {
+  if (st.isDirectory()) return 'a directory';
+  if (st.isFIFO()) return 'a named pipe (FIFO)';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  if (st.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+/**
+ * The matrix's bytes, only from a regular file of at most MAX_MATRIX_BYTES, checked before reading:
+ * a FIFO would wait forever, /dev/zero never ends, and /proc files (the environment!) would be
+ * quoted back in error messages. Opened without blocking, then checked on the open file itself.
+ */
+async function readMatrixFile(file: string): Promise<Buffer> {
+  let link = '';
+  try {
+    if ((await lstat(file)).isSymbolicLink()) link = ` (a symbolic link to ${await realpath(file)})`;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw cannotRead(file, code === 'ENOENT' ? 'no such file' : code === 'ELOOP' ? 'a loop of symbolic links' : code ?? 'unknown error');
+  }
+  const real = await realpath(file).catch(() => file);
+  if (/^\/(proc|sys|dev)(\/|$)/.test(real)) throw cannotRead(file, `it is ${real}${link ? ', through a symbolic link' : ''}, a system file, not an access matrix`);
+  let handle;
+  try {
+    handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw cannotRead(file, code === 'ENOENT' ? `no such file${link}` : code === 'EACCES' ? 'permission denied' : code ?? 'unknown error');
+  }
+  try {
+    const st = await handle.stat();
+    if (!st.isFile()) throw cannotRead(file, `it is ${kindOfFile(st)}${link}; the matrix must be a regular file`);
+    if (st.size > MAX_MATRIX_BYTES) throw cannotRead(file, `it is ${st.size} bytes, over the limit of ${MAX_MATRIX_BYTES} (10 MB)`);
+    // Read at most one byte past the limit: the size stat reports can be wrong (files that grow).
+    const chunks: Buffer[] = [];
+    let length = 0;
+    for (;;) {
+      const chunk = Buffer.alloc(Math.min(1024 * 1024, MAX_MATRIX_BYTES + 1 - length));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
+      length += bytesRead;
+      if (length > MAX_MATRIX_BYTES) throw cannotRead(file, `it holds more than ${MAX_MATRIX_BYTES} bytes (10 MB), the limit`);
+    }
+    const bytes = Buffer.concat(chunks, length);
+    // A NUL byte: not text. Said without quoting any of it.
+    if (bytes.includes(0)) throw cannotRead(file, 'it holds binary data (NUL bytes), not YAML text');
+    return bytes;
+  } finally {
+    await handle.close();
+  }
 }
 
 export function sha256(data: string | Uint8Array): string {
@@ -72,7 +126,7 @@ function parse(source: string, file: string, env: Env): LoadedMatrix {
     const seen = new Set<string>();
     const lines: string[] = [];
     for (const p of sorted) {
-      const s = `${file}:${p.line}:${p.col}: ${p.message}`;
+      const s = `${file}:${p.line}:${p.col}: ${bounded(p.message)}`;
       if (!seen.has(s)) {
         seen.add(s);
         lines.push(s);
@@ -127,6 +181,13 @@ function parse(source: string, file: string, env: Env): LoadedMatrix {
 
   const desired = normalize(result.data as MatrixInput);
   return { desired, file, sha256: sha256(source) };
+}
+
+/** The last line of defence for messages quoting input: no control characters, no screenfuls. */
+const MAX_MESSAGE = 1000;
+function bounded(message: string): string {
+  const clean = message.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '?');
+  return clean.length > MAX_MESSAGE ? `${clean.slice(0, MAX_MESSAGE)}… (cut)` : clean;
 }
 
 function locate(p: PathProblem, positions: Positions, file: string): Located {

@@ -13,11 +13,22 @@ type Issue = z.core.$ZodIssue;
 
 const GRANT_FIELDS = new Set(['level', 'then']);
 
+/** Input quoted in a message: a short excerpt at most, control characters escaped (input may be anything). */
+export const EXCERPT_LENGTH = 60;
+
+/** `"text"` — the input as a quoted, escaped excerpt of at most EXCERPT_LENGTH characters. */
+export function excerpt(value: unknown): string {
+  const text = String(value);
+  const cut = text.length > EXCERPT_LENGTH;
+  const quoted = JSON.stringify(cut ? text.slice(0, EXCERPT_LENGTH) : text).replace(/[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return cut ? `${quoted.slice(0, -1)}…" (${text.length} characters)` : quoted;
+}
+
 /** `members."bob@example.com".level` — how a path is shown in messages. */
 export function showPath(path: Path): string {
   if (path.length === 0) return 'the matrix';
   return path
-    .map((s, i) => (typeof s === 'number' ? `[${s}]` : /^[A-Za-z_][A-Za-z0-9_]*$/.test(String(s)) ? `${i ? '.' : ''}${String(s)}` : `${i ? '.' : ''}"${String(s)}"`))
+    .map((s, i) => (typeof s === 'number' ? `[${s}]` : /^[A-Za-z_][A-Za-z0-9_]{0,59}$/.test(String(s)) ? `${i ? '.' : ''}${String(s)}` : `${i ? '.' : ''}${excerpt(String(s))}`))
     .join('');
 }
 
@@ -47,7 +58,7 @@ function kindOf(v: unknown): string {
   if (v === null || v === undefined) return 'nothing';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
-  if (typeof v === 'string') return `the text "${v}"`;
+  if (typeof v === 'string') return `the text ${excerpt(v)}`;
   return `${typeof v} ${String(v)}`;
 }
 
@@ -163,22 +174,22 @@ function invalidValue(path: Path, values: readonly unknown[], input: unknown): s
   }
   const lc = levelContext(path);
   if (lc) {
-    return `${at}: "${String(input)}" is not ${lc.noun}${lc.extra}; use one of: ${values.join(', ')}`;
+    return `${at}: ${excerpt(input)} is not ${lc.noun}${lc.extra}; use one of: ${values.join(', ')}`;
   }
   if (p.includes('secret_keys') && p.includes('scopes')) {
     if (input === '*') {
       return `${at}: PostHog rejects the wildcard scope "*" for project secret keys; list explicit scopes from: ${PROJECT_SECRET_KEY_SCOPES.join(', ')}`;
     }
-    return `${at}: "${String(input)}" cannot be given to a project secret key${didYouMean(String(input), PROJECT_SECRET_KEY_SCOPES)}; allowed scopes: ${PROJECT_SECRET_KEY_SCOPES.join(', ')}`;
+    return `${at}: ${excerpt(input)} cannot be given to a project secret key${didYouMean(String(input), PROJECT_SECRET_KEY_SCOPES)}; allowed scopes: ${PROJECT_SECRET_KEY_SCOPES.join(', ')}`;
   }
   if (p[0] === 'api_keys' && p.includes('scopes')) {
-    return `${at}: "${String(input)}" is not an API scope${didYouMean(String(input), API_SCOPES)}; write "<object>:read" or "<object>:write" with a PostHog scope object (e.g. insight:read), or "*"`;
+    return `${at}: ${excerpt(input)} is not an API scope${didYouMean(String(input), API_SCOPES)}; write "<object>:read" or "<object>:write" with a PostHog scope object (e.g. insight:read), or "*"`;
   }
   if (p[1] === 'identity_providers' && p.length === 4 && p[3] === 'domains') {
     return `${at}: ${kindOf(input)} is neither "all" nor a list of domains; write domains: all, or the domains it serves (e.g. domains: [example.com])`;
   }
   if (p[p.length - 1] === 'sso_enforcement') {
-    return `${at}: "${String(input)}" is not an SSO provider; use "" (off) or one of: saml, google-oauth2, github, gitlab`;
+    return `${at}: ${excerpt(input)} is not an SSO provider; use "" (off) or one of: saml, google-oauth2, github, gitlab`;
   }
   const hint = typeof input === 'string' ? didYouMean(input, values.map(String)) : '';
   return `${at}: ${kindOf(input)} is not allowed${hint}; use one of: ${values.map((v) => JSON.stringify(v)).join(', ')}`;
@@ -223,7 +234,7 @@ export function issueProblems(schema: z.ZodType, issue: Issue, base: Path = []):
           path,
           message: shaped
             ? `${at}: ${String(input)} is not a real calendar date; use an existing day, written YYYY-MM-DD`
-            : `${at}: "${String(input)}" is not a date; write it as YYYY-MM-DD (e.g. 2026-12-31)`,
+            : `${at}: ${excerpt(input)} is not a date; write it as YYYY-MM-DD (e.g. 2026-12-31)`,
         }];
       }
       return [{ path, message: `${at}: invalid ${issue.format}` }];

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { ConfigError } from '../errors.ts';
 import type { OrgLevel } from '../model/levels.ts';
 import { PostHogClient } from './client.ts';
+import { checked, textFields } from './shape.ts';
 import type { PostHogClientOptions } from './client.ts';
 import type {
   AccessControlPut,
@@ -43,16 +44,21 @@ export function createPostHogApi(client: PostHogClient): PostHogApi {
     currentKey: () => client.get<PersonalApiKeyResponse>('/api/personal_api_keys/@current/'),
     organization: (orgId) => client.get<OrganizationResponse>(`${org(orgId)}/`),
 
-    listMembers: (orgId) => list<MemberResponse>(`${org(orgId)}/members/`),
+    listMembers: async (orgId) => checked(await list<MemberResponse>(`${org(orgId)}/members/`), 'member', `${org(orgId)}/members/`, textFields('id', 'user.uuid', 'user.email')),
     updateMemberLevel: (orgId, userUuid, level: OrgLevel) =>
       client.patch<MemberResponse>(`${org(orgId)}/members/${seg(userUuid)}/`, { level }),
     removeMember: (orgId, userUuid) => client.delete(`${org(orgId)}/members/${seg(userUuid)}/`),
 
-    listInvites: (orgId) => list<InviteResponse>(`${org(orgId)}/invites/`),
+    listInvites: async (orgId) => checked(await list<InviteResponse>(`${org(orgId)}/invites/`), 'invite', `${org(orgId)}/invites/`, textFields('id', 'target_email')),
     createInvite: (orgId, invite: InviteRequest) => client.post<InviteResponse>(`${org(orgId)}/invites/`, invite),
     deleteInvite: (orgId, inviteId) => client.delete(`${org(orgId)}/invites/${seg(inviteId)}/`),
 
-    listRoles: (orgId) => list<RoleResponse>(`${org(orgId)}/roles/`),
+    listRoles: async (orgId) => {
+      const path = `${org(orgId)}/roles/`;
+      const roles = checked(await list<RoleResponse>(path), 'role', path, textFields('id', 'name'));
+      for (const role of roles) checked(role.members ?? [], `member of role "${role.name.slice(0, 64)}"`, path, textFields('id', 'user.email'));
+      return roles;
+    },
     createRole: (orgId, name) => client.post<RoleResponse>(`${org(orgId)}/roles/`, { name }),
     renameRole: (orgId, roleId, name) => client.patch<RoleResponse>(`${org(orgId)}/roles/${seg(roleId)}/`, { name }),
     deleteRole: (orgId, roleId) => client.delete(`${org(orgId)}/roles/${seg(roleId)}/`),
@@ -61,7 +67,7 @@ export function createPostHogApi(client: PostHogClient): PostHogApi {
     removeRoleMember: (orgId, roleId, roleMembershipId) =>
       client.delete(`${org(orgId)}/roles/${seg(roleId)}/role_memberships/${seg(roleMembershipId)}/`),
 
-    listProjects: (orgId) => list<ProjectResponse>(`${org(orgId)}/projects/`),
+    listProjects: async (orgId) => checked(await list<ProjectResponse>(`${org(orgId)}/projects/`), 'project', `${org(orgId)}/projects/`, (p) => (typeof p.id !== 'number' ? 'numeric id' : typeof p.name !== 'string' ? 'name' : undefined)),
     createProject: (orgId, name) => client.post<ProjectResponse>(`${org(orgId)}/projects/`, { name }),
 
     projectAccessControls: (projectId) => client.get<AccessControlsResponse>(`${project(projectId)}/access_controls/`),
@@ -117,7 +123,7 @@ export function createApiFromEnv(options: ApiFromEnvOptions = {}): ClosablePostH
         'user:read, organization:write, organization_member:write, access_control:write and project:write (to create projects), and export it',
     );
   }
-  const host = options.host ?? (process.env.POSTHOG_HOST?.trim() || undefined);
+  const host = options.host ?? process.env.POSTHOG_HOST;
   const client = new PostHogClient({
     ...options.client,
     key,

@@ -8,7 +8,7 @@ import { ApiError, ConfigError } from '../errors.ts';
 import type { Paginated } from './types.ts';
 import { RateLimiter, defaultSleep } from './rate-limiter.ts';
 import type { Sleep } from './rate-limiter.ts';
-import { maskKey, parseErrorBody, responseError, scrub, unknownOutcomeError } from './errors.ts';
+import { maskKey, parseErrorBody, parsePostHogJson, responseError, scrub, unknownOutcomeError } from './errors.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 export type Query = Record<string, string | number | boolean | undefined>;
@@ -49,6 +49,8 @@ export interface PostHogClientOptions {
   now?: () => number;
   random?: () => number;
   userAgent?: string;
+  /** The largest response body read (default 64 MB): past it the call fails instead of filling memory. */
+  maxBodyBytes?: number;
 }
 
 interface RawResponse {
@@ -58,6 +60,7 @@ interface RawResponse {
 }
 
 const RETRYABLE_STATUS = new Set([500, 502, 503, 504]);
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
 const IDEMPOTENT = new Set<HttpMethod>(['GET', 'PUT', 'DELETE']);
 /** Transient network failures worth another attempt (for idempotent methods). */
 const RETRYABLE_CODES = new Set([
@@ -91,6 +94,21 @@ export function parseHost(host: string): URL {
     throw new ConfigError(`POSTHOG_HOST '${host}' must be just the scheme and host, e.g. https://us.posthog.com`);
   }
   return url;
+}
+
+/**
+ * POSTHOG_HOST as one canonical origin (no trailing slash, lower case, `localhost` as 127.0.0.1),
+ * so the same host written two ways is the same host to a saved plan. Unset means the US cloud;
+ * set but blank is a mistake, not a choice of the US cloud.
+ */
+export function canonicalHost(host: string | undefined): string {
+  if (host === undefined) return DEFAULT_HOST;
+  if (host.trim() === '') {
+    throw new ConfigError(`POSTHOG_HOST is set but empty: set it to your PostHog (e.g. https://eu.posthog.com), or unset it for ${DEFAULT_HOST}`);
+  }
+  const url = parseHost(host);
+  if (url.hostname === 'localhost') url.hostname = '127.0.0.1';
+  return url.origin;
 }
 
 function withQuery(path: string, query?: Query): string {
@@ -145,7 +163,11 @@ export class PostHogClient {
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
   private readonly userAgent: string;
+  private readonly maxBodyBytes: number;
   private sent = 0;
+  /** Calls under way (`GET /api/…`), to name what was still waiting when the run is stopped. */
+  private readonly inFlight = new Map<number, string>();
+  private calls = 0;
   private closing: Promise<void> | undefined;
 
   constructor(options: PostHogClientOptions) {
@@ -154,7 +176,7 @@ export class PostHogClient {
     if (/[\s\0]/.test(key)) throw new ConfigError('POSTHOG_PERSONAL_API_KEY contains whitespace or control characters: copy the key again');
     this.key = key;
     this.keyMask = maskKey(key);
-    this.baseUrl = parseHost(options.host ?? DEFAULT_HOST);
+    this.baseUrl = parseHost(canonicalHost(options.host));
     this.logger = options.logger;
     this.signal = options.signal;
     this.sleep = options.sleep ?? defaultSleep;
@@ -169,6 +191,7 @@ export class PostHogClient {
     this.baseDelayMs = options.baseDelayMs ?? 500;
     this.maxDelayMs = options.maxDelayMs ?? 10_000;
     this.userAgent = options.userAgent ?? 'posthog-access';
+    this.maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
     // undici's timeouts default to 300 s: set them all; keep-alive reuses the few sockets we allow.
     this.agent = new Agent({
       connections: options.connections ?? 8,
@@ -246,6 +269,9 @@ export class PostHogClient {
     const idempotent = IDEMPOTENT.has(method);
     let failures = 0; // 5xx and connection errors
     let throttled = 0; // 429s
+    const call = `${method} ${target}`;
+    const callId = ++this.calls;
+    this.inFlight.set(callId, call);
     try {
       for (;;) {
         if (this.limiter) await this.limiter.acquire(this.signal);
@@ -256,7 +282,7 @@ export class PostHogClient {
         try {
           res = await this.send(method, target, payload);
         } catch (err) {
-          if (this.signal?.aborted) throw err;
+          if (this.signal?.aborted || err instanceof ApiError) throw err;
           const code = errorCode(err);
           const why = this.describe(err, code);
           this.logger?.debug({ method, path: target, error: code, ms: Math.round(performance.now() - started) }, 'posthog request failed');
@@ -316,9 +342,17 @@ export class PostHogClient {
     } catch (err) {
       if (this.signal?.aborted && !(err instanceof ApiError)) {
         const unsure = idempotent ? '' : ': it may or may not have been applied; run plan again before re-applying';
-        throw new ApiError(`interrupted: ${method} ${target} was cancelled${unsure}`, { status: 0, code: 'aborted', method, path: target });
+        const reason = this.signal.reason as { name?: string; message?: string } | undefined;
+        if (reason?.name === 'TimeoutError') {
+          const others = [...this.inFlight].filter(([id]) => id !== callId).map(([, c]) => c);
+          const also = others.length ? ` (also waiting: ${others.slice(0, 5).join(', ')}${others.length > 5 ? ` and ${others.length - 5} more` : ''})` : '';
+          throw new ApiError(`${reason.message}: ${call} was still waiting for PostHog${also}${unsure}`, { status: 0, code: 'timeout', method, path: target });
+        }
+        throw new ApiError(`interrupted: ${call} was cancelled${unsure}`, { status: 0, code: 'aborted', method, path: target });
       }
       throw err;
+    } finally {
+      this.inFlight.delete(callId);
     }
   }
 
@@ -340,15 +374,29 @@ export class PostHogClient {
       body: payload,
       signal,
     });
-    // Always read the body to the end, so the socket goes back to the pool.
-    const text = await res.body.text();
-    return { status: res.statusCode, headers: res.headers, text };
+    // Read the body to the end, so the socket goes back to the pool; past the cap, drop the socket.
+    const tooLarge = () => {
+      res.body.destroy();
+      return new ApiError(
+        `PostHog's answer to ${method} ${path} is larger than ${Math.round(this.maxBodyBytes / 1024 / 1024)} MB: refusing to read it (is POSTHOG_HOST a PostHog?)`,
+        { status: res.statusCode, code: 'too_large', method, path },
+      );
+    };
+    if (Number(header(res.headers, 'content-length') ?? 0) > this.maxBodyBytes) throw tooLarge();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of res.body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > this.maxBodyBytes) throw tooLarge();
+      chunks.push(chunk);
+    }
+    return { status: res.statusCode, headers: res.headers, text: Buffer.concat(chunks, size).toString('utf8') };
   }
 
   private parse<T>(res: RawResponse, method: HttpMethod, path: string): T {
     if (res.status === 204 || res.text.trim() === '') return undefined as T;
     try {
-      return JSON.parse(res.text) as T;
+      return parsePostHogJson(res.text) as T;
     } catch {
       throw this.protocolError(method, path, `PostHog answered ${res.status} with a body that is not JSON`);
     }

@@ -25,11 +25,31 @@ export function scrub(text: string, key: string | undefined): string {
   return text.split(key).join(maskKey(key));
 }
 
+/**
+ * Characters that move the cursor, clear the screen, recolour or reorder text (C0 and C1 controls,
+ * DEL, bidirectional overrides): text from PostHog is printed, so none of these survive reading it.
+ */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+/** The same characters as JSON may carry them (escaped, or raw for C1 and bidi). */
+const CONTROL_IN_JSON = /\\u00[01][0-9a-fA-F]|\\u007[fF]|\\u00[89][0-9a-fA-F]|\\[nrtbf]|\\u20(?:2[a-eA-E]|6[6-9])|[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+/** Text from PostHog, safe to print: control characters dropped, line breaks and tabs as spaces. */
+export function stripControl(text: string): string {
+  return text.replace(CONTROL, (c) => (c === '\n' || c === '\r' || c === '\t' ? ' ' : ''));
+}
+
+/** Parse a PostHog response; every string in it is stripped of control characters (see stripControl). */
+export function parsePostHogJson(text: string): unknown {
+  // The reviver costs time on large lists: only when the text holds such a character at all.
+  if (!CONTROL_IN_JSON.test(text)) return JSON.parse(text);
+  return JSON.parse(text, (_key, value: unknown) => (typeof value === 'string' ? stripControl(value) : value));
+}
+
 /** Parse an error body; PostHog sends JSON, proxies in front of it may send HTML or nothing. */
 export function parseErrorBody(text: string): PostHogErrorBody {
   if (!text) return {};
   try {
-    const v: unknown = JSON.parse(text);
+    const v: unknown = parsePostHogJson(text);
     if (v && typeof v === 'object' && !Array.isArray(v)) {
       const o = v as Record<string, unknown>;
       const body: PostHogErrorBody = {};
@@ -52,7 +72,7 @@ export function parseErrorBody(text: string): PostHogErrorBody {
     // not JSON: fall through
   }
   // Keep a short, single-line excerpt of non-JSON bodies (an HTML error page is not useful in full).
-  const line = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  const line = stripControl(text.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim();
   return line ? { detail: line.length > 200 ? `${line.slice(0, 200)}…` : line } : {};
 }
 

@@ -7,6 +7,7 @@ import { chmod, lstat, open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { SecretSink } from '../plan/kind.ts';
 import { maskKey } from '../posthog/errors.ts';
+import { isPostHogKey } from './credentials.ts';
 
 /** A sink that can be checked before apply starts, so a bad path fails before any key is made. */
 export interface PreparedSink extends SecretSink {
@@ -112,12 +113,15 @@ export function fileSink(path: string): PreparedSink {
 export interface CommandSinkOptions {
   /** The command's environment, before the two variables the sink adds (default: this process's). */
   env?: Record<string, string | undefined>;
+  /** How long one run of the command may take before it is killed (default 60 s). */
+  timeoutMs?: number;
+  /** Stops a running command (Ctrl-C, --timeout). */
+  signal?: AbortSignal;
 }
 
-const STDERR_TAIL = 500;
+export const DEFAULT_SECRETS_COMMAND_TIMEOUT_MS = 60_000;
 
-/** PostHog credentials: personal (phx_), project secret (phs_) and OAuth (pha_) keys. */
-const CREDENTIAL = /^ph[xsa]_/;
+const STDERR_TAIL = 500;
 
 /**
  * The command's environment without PostHog credentials: the running key and any variable holding
@@ -127,7 +131,7 @@ export function withoutCredentials(env: Record<string, string | undefined>): { e
   const kept: Record<string, string | undefined> = {};
   const withheld: string[] = [];
   for (const [name, value] of Object.entries(env)) {
-    if (name === 'POSTHOG_PERSONAL_API_KEY' || (value && CREDENTIAL.test(value.trim()))) {
+    if (name === 'POSTHOG_PERSONAL_API_KEY' || (value && isPostHogKey(value))) {
       if (value?.trim()) withheld.push(value.trim());
     } else {
       kept[name] = value;
@@ -137,21 +141,45 @@ export function withoutCredentials(env: Record<string, string | undefined>): { e
 }
 
 /**
+ * The shell around the user's command: it runs the command in a subshell sharing its stdin, then,
+ * if it exited 0, checks that nothing is left unread on stdin and says so on fd 3. A command that
+ * exits 0 without reading the value has stored nothing, and must not count as a delivery.
+ */
+const WRAPPER = '( eval "$1" ) 3>&-; status=$?; [ "$status" -eq 0 ] || exit "$status"; ' +
+  'if [ "$(head -c 1 | wc -c)" -ne 0 ]; then echo unread >&3; fi; exit 0';
+
+/**
  * `--secrets-command`: runs `/bin/sh -c COMMAND` once per key, the value on stdin (no newline
  * after it), `POSTHOG_PROJECT` and `POSTHOG_SECRET_KEY_LABEL` in its environment, PostHog
  * credentials withheld from it. What the command prints is not passed on: it may echo the value.
+ * It counts as delivered only when it read all of its stdin and exited 0 within the time allowed.
  */
 export function commandSink(command: string, options: CommandSinkOptions = {}): PreparedSink {
   const { env, withheld } = withoutCredentials(options.env ?? process.env);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_SECRETS_COMMAND_TIMEOUT_MS;
   const scrub = (text: string, value: string) => withheld.reduce((t, secret) => scrubValue(t, secret), scrubValue(text, value));
   const run = (project: string, label: string, value: string) =>
     new Promise<void>((resolve, reject) => {
-      const child = spawn('/bin/sh', ['-c', command], {
+      if (options.signal?.aborted) return reject(new Error(`--secrets-command was not run for ${project}/${label}: the run was stopped`));
+      const child = spawn('/bin/sh', ['-c', WRAPPER, 'posthog-access-sink', command], {
         env: { ...env, POSTHOG_PROJECT: project, POSTHOG_SECRET_KEY_LABEL: label },
-        stdio: ['pipe', 'pipe', 'pipe'],
+        stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+        detached: true, // its own process group: a timeout kills the command and whatever it started
       });
       let stderr = '';
+      let unread = false;
+      let stoppedBy: string | undefined;
+      const kill = (why: string) => {
+        stoppedBy ??= why;
+        try {
+          if (child.pid) process.kill(-child.pid, 'SIGKILL');
+        } catch { /* already gone */ }
+      };
+      const timer = setTimeout(() => kill(`did not finish within ${Math.round(timeoutMs / 100) / 10} s and was killed`), timeoutMs);
+      const onAbort = () => kill('was killed: the run was stopped');
+      options.signal?.addEventListener('abort', onAbort, { once: true });
       child.stdout.resume(); // drained and dropped
+      (child.stdio[3] as NodeJS.ReadableStream).on('data', () => { unread = true; });
       child.stderr.setEncoding('utf8');
       child.stderr.on('data', (chunk: string) => {
         stderr = (stderr + chunk).slice(-STDERR_TAIL * 4);
@@ -159,9 +187,11 @@ export function commandSink(command: string, options: CommandSinkOptions = {}): 
       child.stdin.on('error', () => {}); // a command that exits without reading: its exit code tells
       child.on('error', (e) => reject(new Error(`--secrets-command could not be started: ${scrub(e.message, value)}`)));
       child.on('close', (code, signal) => {
-        if (code === 0) return resolve();
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
+        if (code === 0 && !unread && !stoppedBy) return resolve();
         const tail = scrub(stderr, value).trim().slice(-STDERR_TAIL);
-        const how = code === null ? `was killed by ${signal}` : `exited with code ${code}`;
+        const how = stoppedBy ?? (code === 0 ? 'exited 0 without reading all of its stdin (the value), so it stored nothing' : code === null ? `was killed by ${signal}` : `exited with code ${code}`);
         reject(new Error(`--secrets-command ${how} for ${project}/${label}${tail ? `: ${tail}` : ' (no stderr)'}`));
       });
       child.stdin.end(value);

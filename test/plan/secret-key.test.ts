@@ -197,7 +197,7 @@ describe('secret keys: apply', () => {
     const { env } = fakeEnv(state, { failSink: true });
     const roll = run(keys({ svc: { scopes: ['feature_flag:read'] } }), state, { rollSecretKeys: true }).changes[0]!;
     const error = await secretKeyKind.update!(roll, env).catch((e: Error) => e);
-    expect((error as Error).message).toMatch(/secret sink failed \(store unavailable\).*--roll-secret-keys "Production\/svc"/);
+    expect((error as Error).message).toMatch(/secret sink failed 3 times \(last: store unavailable\); the new value was kept only in memory and is lost with this run\. The old value no longer works\..*--roll-secret-keys "Production\/svc"/);
     expect((error as Error).message).not.toContain('phs_value');
   });
 });

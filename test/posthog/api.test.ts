@@ -23,6 +23,13 @@ function api() {
   return createPostHogApi(client);
 }
 
+// The fields the tool relies on (src/posthog/shape.ts checks them).
+const M1 = { id: 'm1', user: { uuid: 'u1', email: 'a@x.com' } };
+const M2 = { id: 'm2', user: { uuid: 'u2', email: 'b@x.com' } };
+const I1 = { id: 'i1', target_email: 'c@x.com' };
+const R1 = { id: 'r1', name: 'Eng', members: [{ id: 'rm1', user: { uuid: 'u1', email: 'a@x.com' } }] };
+const P1 = { id: 1, name: 'Default' };
+
 const page = (results: unknown[], next: string | null = null) => ({ count: results.length, next, previous: null, results });
 
 describe('createPostHogApi', () => {
@@ -40,16 +47,16 @@ describe('createPostHogApi', () => {
   it('lists collections with large pages, following next', async () => {
     const limit = String(LIST_PAGE_SIZE);
     nock(HOST)
-      .get(`${O}/members/`).query({ limit }).reply(200, page([{ id: 'm1' }], `${HOST}${O}/members/?limit=${limit}&offset=${limit}`))
-      .get(`${O}/members/`).query({ limit, offset: limit }).reply(200, page([{ id: 'm2' }]))
-      .get(`${O}/invites/`).query({ limit }).reply(200, page([{ id: 'i1' }]))
-      .get(`${O}/roles/`).query({ limit }).reply(200, page([{ id: 'r1' }]))
-      .get(`${O}/projects/`).query({ limit }).reply(200, page([{ id: 1 }]));
+      .get(`${O}/members/`).query({ limit }).reply(200, page([M1], `${HOST}${O}/members/?limit=${limit}&offset=${limit}`))
+      .get(`${O}/members/`).query({ limit, offset: limit }).reply(200, page([M2]))
+      .get(`${O}/invites/`).query({ limit }).reply(200, page([I1]))
+      .get(`${O}/roles/`).query({ limit }).reply(200, page([R1]))
+      .get(`${O}/projects/`).query({ limit }).reply(200, page([P1]));
     const a = api();
-    expect(await a.listMembers(ORG)).toEqual([{ id: 'm1' }, { id: 'm2' }]);
-    expect(await a.listInvites(ORG)).toEqual([{ id: 'i1' }]);
-    expect(await a.listRoles(ORG)).toEqual([{ id: 'r1' }]);
-    expect(await a.listProjects(ORG)).toEqual([{ id: 1 }]);
+    expect(await a.listMembers(ORG)).toEqual([M1, M2]);
+    expect(await a.listInvites(ORG)).toEqual([I1]);
+    expect(await a.listRoles(ORG)).toEqual([R1]);
+    expect(await a.listProjects(ORG)).toEqual([P1]);
   });
 
   it('writes members, invites, roles, role memberships and projects', async () => {

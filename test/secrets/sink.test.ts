@@ -92,7 +92,7 @@ describe('commandSink', () => {
 
   it('uses the given environment as the base', async () => {
     const out = join(dir, 'env');
-    await commandSink(`echo "$BASE_VAR" > "${out}"`, { env: { PATH: process.env.PATH, BASE_VAR: 'from-session' } })
+    await commandSink(`cat >/dev/null; echo "$BASE_VAR" > "${out}"`, { env: { PATH: process.env.PATH, BASE_VAR: 'from-session' } })
       .deliver({ project: 'P', label: 'l', value: VALUE });
     expect((await readFile(out, 'utf8')).trim()).toBe('from-session');
   });
@@ -103,7 +103,7 @@ describe('commandSink', () => {
       PATH: process.env.PATH, CI_TOKEN: 'kept',
       POSTHOG_PERSONAL_API_KEY: 'phx_fakeRunningKey000000000001', POSTHOG_KEY_BI: 'phx_fakeServiceKey0000000000002',
     };
-    await commandSink(`echo "$CI_TOKEN|$POSTHOG_PERSONAL_API_KEY|$POSTHOG_KEY_BI" > "${out}"`, { env }).deliver({ project: 'P', label: 'l', value: VALUE });
+    await commandSink(`cat >/dev/null; echo "$CI_TOKEN|$POSTHOG_PERSONAL_API_KEY|$POSTHOG_KEY_BI" > "${out}"`, { env }).deliver({ project: 'P', label: 'l', value: VALUE });
     expect((await readFile(out, 'utf8')).trim()).toBe('kept||');
 
     // Even a command given the values some other way cannot echo them into our errors.
@@ -127,6 +127,34 @@ describe('commandSink', () => {
 
   it('fails cleanly when the command does not read its stdin', async () => {
     await expect(commandSink('exit 7').deliver({ project: 'P', label: 'l', value: 'x'.repeat(1 << 20) })).rejects.toThrow(/exited with code 7 for P\/l \(no stderr\)/);
+  });
+
+  it.each([
+    ['exits 0 without reading', 'exit 0'],
+    ['reads only part of the value', 'head -c 3 >/dev/null'],
+    ['exits 0 from inside', 'echo stored; exit 0'],
+  ])('a command that %s has not delivered it', async (_what, command) => {
+    const error = await commandSink(command).deliver({ project: 'P', label: 'l', value: VALUE }).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toBe('--secrets-command exited 0 without reading all of its stdin (the value), so it stored nothing for P/l (no stderr)');
+  });
+
+  it('a command that reads it all in pieces has delivered it', async () => {
+    const out = join(dir, 'pieces');
+    await commandSink(`head -c 5 > "${out}"; cat >> "${out}"`).deliver({ project: 'P', label: 'l', value: VALUE });
+    expect(await readFile(out, 'utf8')).toBe(VALUE);
+  });
+
+  it('a command that hangs is killed at its timeout, with whatever it started', async () => {
+    const error = await commandSink('cat >/dev/null; sleep 30 & sleep 30', { timeoutMs: 300 }).deliver({ project: 'P', label: 'l', value: VALUE }).catch((e: Error) => e);
+    expect((error as Error).message).toBe('--secrets-command did not finish within 0.3 s and was killed for P/l (no stderr)');
+  });
+
+  it('a stopped run kills the command', async () => {
+    const controller = new AbortController();
+    const pending = commandSink('sleep 30', { signal: controller.signal }).deliver({ project: 'P', label: 'l', value: VALUE }).catch((e: Error) => e);
+    setTimeout(() => controller.abort(), 100);
+    expect(((await pending) as Error).message).toContain('--secrets-command was killed: the run was stopped for P/l');
   });
 
   it('refuses an empty command before apply starts', async () => {

@@ -2,6 +2,7 @@
 // than rotate_after_days or when the user asks (--roll-secret-keys), and with prune.secret_keys
 // unlisted ones deleted. A new or rolled value exists once, in PostHog's response: it goes to the
 // secret sink and nowhere else (not the plan, not the journal, not the logs, not an error).
+import { ApiError } from '../../errors.ts';
 import type { ActualSecretKey } from '../../model/actual.ts';
 import type { SecretKeyResponse } from '../../posthog/types.ts';
 import type { ActualItem, ApplyEnv, DesiredItem, DiffContext, Kind, SecretSink } from '../kind.ts';
@@ -127,15 +128,46 @@ function sinkOf(env: ApplyEnv, change: Change): SecretSink {
   return env.secrets;
 }
 
-async function deliver(sink: SecretSink, t: Target, response: SecretKeyResponse, what: 'created' | 'rolled'): Promise<void> {
+/** Deliveries tried per value: it exists only in this run's memory, so a passing sink failure gets more chances. */
+export const DELIVERY_ATTEMPTS = 3;
+const DELIVERY_PAUSE_MS = 250;
+
+async function deliver(sink: SecretSink, t: Target, response: SecretKeyResponse, what: 'created' | 'rolled', pauseMs = DELIVERY_PAUSE_MS): Promise<void> {
   const value = response.value;
-  if (!value) throw new Error(`${secretKeyId(t.project, t.label)}: PostHog ${what} the key but returned no value: roll it (apply --roll-secret-keys "${t.project}/${t.label}")`);
+  const again = `apply --roll-secret-keys "${t.project}/${t.label}"`;
+  if (!value) throw new Error(`${secretKeyId(t.project, t.label)}: PostHog ${what} the key but returned no value: roll it (${again})`);
+  let why = '';
+  for (let attempt = 1; attempt <= DELIVERY_ATTEMPTS; attempt++) {
+    try {
+      await sink.deliver({ project: t.project, label: t.label, value });
+      return;
+    } catch (e) {
+      why = e instanceof Error ? e.message : String(e);
+      if (attempt < DELIVERY_ATTEMPTS) await new Promise((r) => setTimeout(r, pauseMs * attempt));
+    }
+  }
+  // The value is gone once this run ends: the way out is another roll.
+  const dead = what === 'rolled' ? ' The old value no longer works.' : '';
+  throw new Error(`${secretKeyId(t.project, t.label)}: PostHog ${what} the key, but the secret sink failed ${DELIVERY_ATTEMPTS} times (last: ${why}); the new value was kept only in memory and is lost with this run.${dead} Fix the sink, then roll the key (${again})`);
+}
+
+/** Codes of failures after which PostHog may have made the value (see src/posthog/client.ts). */
+const OUTCOME_UNSEEN = new Set(['unknown_outcome', 'aborted', 'timeout', 'too_large', 'protocol']);
+
+/**
+ * The call that makes a value: when its answer never arrives (a dropped connection, a timeout,
+ * Ctrl-C), PostHog may have made it, and nobody holds it. Say so, naming the key and what to do.
+ */
+async function makeValue(t: Target, what: 'create' | 'roll', call: () => Promise<SecretKeyResponse>): Promise<SecretKeyResponse> {
   try {
-    await sink.deliver({ project: t.project, label: t.label, value });
+    return await call();
   } catch (e) {
-    // The value is gone once this response is dropped: the way out is another roll.
-    const why = e instanceof Error ? e.message : String(e);
-    throw new Error(`${secretKeyId(t.project, t.label)}: PostHog ${what} the key, but the secret sink failed (${why}); fix the sink, then roll the key (apply --roll-secret-keys "${t.project}/${t.label}")`);
+    if (!(e instanceof ApiError) || !OUTCOME_UNSEEN.has(e.code ?? '')) throw e;
+    const id = secretKeyId(t.project, t.label);
+    const may = what === 'roll'
+      ? 'PostHog may have rolled it: then the old value no longer works and the new one reached no sink'
+      : 'PostHog may have created it: then its value reached no sink';
+    throw new Error(`${id}: the answer to the ${what} never arrived (${e.message}). ${may}. Roll it now so a value reaches the sink: posthog-access apply --roll-secret-keys "${t.project}/${t.label}" (plan shows whether the key exists)`);
   }
 }
 
@@ -148,7 +180,7 @@ export const secretKeyKind: Kind = {
   async create(change, env) {
     const sink = sinkOf(env, change);
     const t = targetOf(change, env);
-    const created = await env.api.createSecretKey(t.projectId, { label: t.label, scopes: change.after?.scopes as string[] });
+    const created = await makeValue(t, 'create', () => env.api.createSecretKey(t.projectId, { label: t.label, scopes: change.after?.scopes as string[] }));
     await deliver(sink, t, created, 'created');
   },
   async update(change, env) {
@@ -160,7 +192,7 @@ export const secretKeyKind: Kind = {
     if (sorted(change.before?.scopes as string[]).join(' ') !== sorted(scopes).join(' ')) {
       await env.api.updateSecretKey(t.projectId, keyId, { scopes });
     }
-    if (roll && sink) await deliver(sink, t, await env.api.rollSecretKey(t.projectId, keyId), 'rolled');
+    if (roll && sink) await deliver(sink, t, await makeValue(t, 'roll', () => env.api.rollSecretKey(t.projectId, keyId)), 'rolled');
   },
   async delete(change, env) {
     const t = targetOf(change, env);

@@ -1,0 +1,171 @@
+// Trust under failure and attack (issue 8), against the emulator: a journal that cannot be
+// written, a run past --timeout, a dropped answer to a roll, a sink command that stores nothing,
+// and the flags and hosts that used to slip through.
+import { createServer, type Server } from 'node:http';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { api, cli, control, emulator, type Emulator } from './harness.ts';
+
+let emu: Emulator;
+let dir: string;
+const servers: Server[] = [];
+
+beforeEach(async () => {
+  emu = await emulator();
+  dir = await mkdtemp(join(tmpdir(), 'posthog-access-trust-'));
+});
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+  await emu.close();
+});
+
+const journalFile = () => join(dir, 'journal.jsonl');
+const journal = () => ['--journal', journalFile()];
+
+async function matrix(text: string): Promise<string> {
+  const file = join(dir, 'access-matrix.yaml');
+  await writeFile(file, text);
+  return file;
+}
+
+const TEAMS = `version: 1
+organization:
+  id: \${POSTHOG_ORG_ID}
+teams:
+  Design: {}
+  Data: {}
+  Support: {}
+`;
+
+const KEYS = `version: 1
+organization:
+  id: \${POSTHOG_ORG_ID}
+projects:
+  Production:
+    secret_keys:
+      new-service:
+        scopes: [feature_flag:read]
+`;
+
+async function productionId(): Promise<number> {
+  const projects = (await api(emu, 'GET', `/api/organizations/${emu.organization}/projects/`)).json.results as { id: number; name: string }[];
+  return projects.find((p) => p.name === 'Production')!.id;
+}
+
+/**
+ * A proxy in front of the emulator that passes everything on, except that for requests matching
+ * `drop` it lets the emulator carry the request out, then cuts the connection before the answer.
+ */
+async function droppingProxy(drop: (method: string, path: string) => boolean): Promise<string> {
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => k !== 'host' && k !== 'content-length')) as Record<string, string>;
+    const upstream = await fetch(`${emu.url}${req.url}`, { method: req.method, headers, ...(chunks.length && { body: Buffer.concat(chunks) }) });
+    const body = await upstream.text();
+    if (drop(req.method ?? '', req.url ?? '')) {
+      req.socket.destroy();
+      return;
+    }
+    res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
+    res.end(body);
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+}
+
+describe('a journal write failure stops the apply cleanly', () => {
+  it('disk full (/dev/full): a report of what ran, a clear message, exit 1, no stack trace', async () => {
+    const file = await matrix(TEAMS);
+    const run = await cli(emu, ['apply', '-m', file, '--yes', '--concurrency', '1', '--journal', '/dev/full']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('Apply: 1 done, 0 failed, 2 skipped.');
+    expect(run.stdout).toContain('not started: the journal could not be written');
+    expect(run.stdout).toContain('Apply stopped: the journal could not be written (ENOSPC');
+    expect(run.stderr).toContain('apply stopped: the journal could not be written');
+    expect(run.stderr).not.toContain('internal error');
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    const roles = (await api(emu, 'GET', `/api/organizations/${emu.organization}/roles/`)).json.results as { name: string }[];
+    expect(roles.filter((r) => ['Design', 'Data', 'Support'].includes(r.name))).toHaveLength(1);
+  });
+
+  it('a journal that cannot be opened stops before any write', async () => {
+    const file = await matrix(TEAMS);
+    const notADirectory = join(dir, 'a-file');
+    await writeFile(notADirectory, '');
+    const run = await cli(emu, ['apply', '-m', file, '--yes', '--journal', join(notADirectory, 'journal.jsonl')]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`error: nothing was applied: --journal ${join(notADirectory, 'journal.jsonl')} cannot be opened (`);
+    expect(emu.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+  });
+});
+
+describe('flags and environment in bounds', () => {
+  it.each(['0', '33', '-1', 'two'])('--concurrency %s is refused', async (n) => {
+    const run = await cli(emu, ['apply', '--yes', '--concurrency', n]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("option '--concurrency <n>' argument");
+    expect(run.stderr).toContain('expected a whole number from 1 to 32');
+  });
+
+  it('a blank POSTHOG_HOST is an error, not the US cloud', async () => {
+    const file = await matrix(TEAMS);
+    const run = await cli(emu, ['plan', '-m', file], { POSTHOG_HOST: ' ' });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe('error: POSTHOG_HOST is set but empty: set it to your PostHog (e.g. https://eu.posthog.com), or unset it for https://us.posthog.com\n');
+  });
+
+  it('a plan saved against http://localhost:PORT/ applies against http://127.0.0.1:PORT', async () => {
+    const file = await matrix(TEAMS);
+    const saved = join(dir, 'plan.json');
+    const port = new URL(emu.url).port;
+    expect((await cli(emu, ['plan', '-m', file, '--out', saved], { POSTHOG_HOST: `http://localhost:${port}/` })).code).toBe(0);
+    expect(JSON.parse(await readFile(saved, 'utf8')).host).toBe(`http://127.0.0.1:${port}`);
+    const run = await cli(emu, ['apply', saved, ...journal()], { POSTHOG_HOST: `http://127.0.0.1:${port}` });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+  });
+
+  it('--timeout bounds the whole run and names what was still waiting', async () => {
+    const file = await matrix(TEAMS);
+    await control(emu, 'POST', '/_emulator/faults', { path: '/api/organizations/*/roles/', method: 'GET', latency_ms: 20_000 });
+    const run = await cli(emu, ['plan', '-m', file, '--timeout', '1']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^error: --timeout 1 s reached: GET \/api\/organizations\/[^/]+\/roles\/\?limit=1000 was still waiting for PostHog\n$/);
+    await control(emu, 'DELETE', '/_emulator/faults');
+  });
+});
+
+describe('unknown outcomes of calls that make secrets are never silent', () => {
+  it('a dropped answer to a roll: the journal recorded the start first, and the step names the key and what to do', async () => {
+    const file = await matrix(KEYS);
+    const secrets = join(dir, 'secrets.json');
+    expect((await cli(emu, ['apply', '-m', file, '--yes', '--secrets-file', secrets, ...journal()])).code).toBe(0);
+    const first = JSON.parse(await readFile(secrets, 'utf8')).Production['new-service'] as string;
+
+    const proxy = await droppingProxy((method, path) => method === 'POST' && path.endsWith('/roll/'));
+    const run = await cli(emu, ['apply', '-m', file, '--yes', '--roll-secret-keys', 'Production/new-service', '--secrets-file', secrets, ...journal()], { POSTHOG_HOST: proxy });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('✗ update secret_key Production / new-service: Production / new-service: the answer to the roll never arrived');
+    expect(run.stdout).toContain('PostHog may have rolled it: then the old value no longer works and the new one reached no sink');
+    expect(run.stdout).toContain('posthog-access apply --roll-secret-keys "Production/new-service"');
+
+    // PostHog did roll it: the value the sink holds is dead, and the journal says a roll started.
+    const pid = await productionId();
+    expect((await api(emu, 'GET', `/api/projects/${pid}/feature_flags/local_evaluation/`, undefined, first)).status).toBe(401);
+    const lines = (await readFile(journalFile(), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { result: string; change: { id: string } });
+    const roll = lines.slice(-2);
+    expect(roll.map((l) => [l.change.id, l.result])).toEqual([['secret_key:Production / new-service', 'started'], ['secret_key:Production / new-service', 'failed']]);
+  });
+
+  it('a --secrets-command that exits 0 without reading the value fails the step loudly', async () => {
+    const file = await matrix(KEYS);
+    const run = await cli(emu, ['apply', '-m', file, '--yes', '--secrets-command', 'echo stored', ...journal()]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('Production / new-service: PostHog created the key, but the secret sink failed 3 times (last: --secrets-command exited 0 without reading all of its stdin (the value), so it stored nothing');
+    expect(run.stdout).toContain('the new value was kept only in memory and is lost with this run');
+  });
+});
