@@ -22,6 +22,7 @@ import type {
   PersonalApiKeyResponse,
   PostHogApi,
   ProjectResponse,
+  ResolutionPreviewResponse,
   RoleMembershipResponse,
   RoleResponse,
 } from './types.ts';
@@ -78,6 +79,8 @@ export function createPostHogApi(client: PostHogClient): PostHogApi {
       client.get<AccessControlsResponse>(`${project(projectId)}/resource_access_controls/`),
     putResourceAccessControl: async (projectId, body: AccessControlPut) =>
       (await client.put<AccessControlRule | undefined>(`${project(projectId)}/resource_access_controls/`, body)) ?? null,
+
+    resolutionPreview: (projectId) => client.get<ResolutionPreviewResponse>(`${project(projectId)}/access_control_resolution_preview/`),
 
     updateOrganization: (orgId, patch) => client.patch<OrganizationResponse>(`${org(orgId)}/`, patch),
     listDomains: (orgId) => list<DomainResponse>(`${org(orgId)}/domains/`),

@@ -214,6 +214,36 @@ export interface ActivityLogEntry {
 }
 
 /** What posthog-access calls. Implemented over HTTP by src/posthog/api.ts. */
+/** A resolved level with where it comes from (PostHog's resolved-access object). */
+export interface ResolvedAccessResponse {
+  access_level: string | null;
+  source?: string;
+  source_subject?: string | null;
+  source_resource?: string;
+  source_resource_id?: string | null;
+  subject_name?: string | null;
+}
+
+/** One change the switch to most-specific resolution would make, per rule subject (not per member). */
+export interface ResolutionPreviewChange {
+  subject: { type: 'default' | 'role' | 'member'; id: string | null; name: string };
+  scope: 'object' | 'resource';
+  resource: string;
+  object_id?: string | null;
+  object_name?: string | null;
+  current: ResolvedAccessResponse;
+  proposed: ResolvedAccessResponse;
+  direction: 'gains' | 'loses';
+  project_id: number;
+  project_name: string;
+}
+
+/** GET /api/projects/{id}/access_control_resolution_preview/ (covers the whole organization). */
+export interface ResolutionPreviewResponse {
+  changes: ResolutionPreviewChange[];
+  summary?: { total: number; gains: number; loses: number; resources?: number; objects?: number };
+}
+
 export interface PostHogApi {
   me(): Promise<MeResponse>;
   currentKey(): Promise<PersonalApiKeyResponse>;
@@ -241,6 +271,9 @@ export interface PostHogApi {
   putProjectAccessControl(projectId: number, body: AccessControlPut): Promise<AccessControlRule | null>;
   resourceAccessControls(projectId: number): Promise<AccessControlsResponse>;
   putResourceAccessControl(projectId: number, body: AccessControlPut): Promise<AccessControlRule | null>;
+
+  /** What switching the organization to most-specific resolution would change (any project of it selects the organization). */
+  resolutionPreview(projectId: number): Promise<ResolutionPreviewResponse>;
 
   updateOrganization(orgId: string, patch: Record<string, unknown>): Promise<OrganizationResponse>;
   listDomains(orgId: string): Promise<DomainResponse[]>;
