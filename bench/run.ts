@@ -15,7 +15,8 @@ import { parseMatrix } from '../src/matrix/load.ts';
 import { bigMatrix, problemsOf } from '../test/matrix/helpers.ts';
 import { createApiFromEnv } from '../src/posthog/api.ts';
 import { LIST_PAGE_SIZE } from '../src/posthog/api.ts';
-import { fetchActual, scopeOf } from '../src/state/fetch.ts';
+import { fetchActual } from '../src/state/fetch.ts';
+import { readScopeOf } from '../src/plan/reads.ts';
 import { buildPlan } from '../src/plan/plan.ts';
 import { applyPlan } from '../src/apply/apply.ts';
 
@@ -74,7 +75,7 @@ async function planLarge(dir: string): Promise<void> {
     const api = createApiFromEnv({ key: emu.key, host: emu.url });
     try {
       const started = performance.now();
-      const read = scopeOf(desired);
+      const read = readScopeOf(desired);
       const actual = await fetchActual(api, read);
       const plan = buildPlan({ desired, actual, at: new Date(), createdAt: new Date(), host: emu.url, matrix: { file: 'generated.yaml', sha256: '' }, read });
       const seconds = (performance.now() - started) / 1000;
@@ -104,7 +105,7 @@ async function applyMedium(dir: string): Promise<void> {
     const { desired } = parseMatrix(generateMatrix(size, 13), 'generated.yaml', {});
     const api = createApiFromEnv({ key: emu.key, host: emu.url });
     try {
-      const read = scopeOf(desired);
+      const read = readScopeOf(desired);
       const actual = await fetchActual(api, read);
       const plan = buildPlan({ desired, actual, at: new Date(), createdAt: new Date(), host: emu.url, matrix: { file: 'generated.yaml', sha256: '' }, read });
       const started = performance.now();

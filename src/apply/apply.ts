@@ -4,12 +4,13 @@
 import type { Logger } from 'pino';
 import type { ActualState } from '../model/actual.ts';
 import type { PostHogApi } from '../posthog/types.ts';
-import { phaseOf } from '../plan/diff.ts';
-import type { ApplyEnv, SecretSink } from '../plan/kind.ts';
-import { kindOf } from '../plan/registry.ts';
-import type { Change, Plan } from '../plan/types.ts';
-import { mapLimit } from '../state/fetch.ts';
+import { phaseOf } from '../plan/registry.ts';
+import { makesSecret } from '../plan/safety.ts';
+import type { Change, ChangeKind, ChangeOf, Plan } from '../plan/types.ts';
+import type { SecretSink } from '../secrets/sink.ts';
+import { mapLimit } from '../util/concurrency.ts';
 import type { Journal } from './journal.ts';
+import { WRITERS, type ApplyEnv, type Writer } from './writers/index.ts';
 
 export interface StepResult {
   id: string;
@@ -43,11 +44,6 @@ export interface ApplyOptions {
   secrets?: SecretSink;
 }
 
-/** Changes whose step makes a new secret key value (creates and rolls): the journal records them before the call. */
-export function makesSecret(change: Change): boolean {
-  return change.kind === 'secret_key' && (change.action === 'create' || (change.action === 'update' && change.after?.roll === true));
-}
-
 /** Why steps were not started once the run's signal fired: Ctrl-C, or --timeout (its reason names it). */
 function notStarted(signal: AbortSignal): string {
   const reason = signal.reason as { name?: string; message?: string } | undefined;
@@ -60,13 +56,39 @@ function groupByPhase(changes: Change[]): Change[][] {
   return [...phases.entries()].sort(([a], [b]) => a - b).map(([, list]) => list);
 }
 
+/** One change, by its kind's writer; a create's new id goes to `env.created` for later steps. */
+async function write<K extends ChangeKind>(writer: Writer<K>, change: ChangeOf<K>, env: ApplyEnv): Promise<void> {
+  const missing = () => new Error(`${change.kind} has no ${change.action} step`);
+  switch (change.action) {
+    case 'create': {
+      if (!writer.create) throw missing();
+      const id = await writer.create(change, env);
+      if (id !== undefined) env.created.set(change.id, id);
+      return;
+    }
+    case 'update':
+      if (!writer.update) throw missing();
+      return writer.update(change, env);
+    case 'delete':
+      if (!writer.delete) throw missing();
+      return writer.delete(change, env);
+  }
+}
+
+/** Carry out one change (the applier's step, without journal or ordering). */
+export function applyChange(change: Change, env: ApplyEnv): Promise<void> {
+  return write(WRITERS[change.kind], change, env);
+}
+
+const sides = (c: Change) => ({ before: c.action === 'create' ? null : c.before, after: c.action === 'delete' ? null : c.after });
+
 export async function applyPlan(options: ApplyOptions): Promise<ApplyReport> {
   const { api, plan, actual, logger, journal, signal } = options;
-  const env: ApplyEnv = { api, orgId: actual.organization.id, actual, created: { projects: new Map(), teams: new Map() }, ...(options.secrets && { secrets: options.secrets }) };
+  const env: ApplyEnv = { api, orgId: actual.organization.id, actual, created: new Map(), ...(options.secrets && { secrets: options.secrets }) };
   const status = new Map<string, StepResult['status']>();
   const results: StepResult[] = [];
   let stopped: string | undefined;
-  const journalChange = (change: Change) => ({ id: change.id, kind: change.kind, action: change.action, key: change.key, reason: change.reason, note: change.note, before: change.before, after: change.after });
+  const journalChange = (change: Change) => ({ id: change.id, kind: change.kind, action: change.action, key: change.key, reason: change.reason, note: change.note, ...sides(change) });
   /** A journal that cannot be written stops the apply: nothing more runs unrecorded. */
   const record = (entry: Parameters<Journal['write']>[0], flush = false): boolean => {
     if (!journal || stopped) return !stopped;
@@ -95,9 +117,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyReport> {
       result = { id: change.id, kind: change.kind, action: change.action, key: change.key, status: 'skipped', error: 'not started: the journal could not be written', ms: 0 };
     } else {
       try {
-        const step = kindOf(change.kind)[change.action];
-        if (!step) throw new Error(`${change.kind} has no ${change.action} step`);
-        await step(change, env);
+        await applyChange(change, env);
         result = { id: change.id, kind: change.kind, action: change.action, key: change.key, status: 'ok', ms: Date.now() - started };
       } catch (e) {
         result = { id: change.id, kind: change.kind, action: change.action, key: change.key, status: 'failed', error: e instanceof Error ? e.message : String(e), ms: Date.now() - started };

@@ -9,7 +9,7 @@ import type { Change } from '../plan/types.ts';
 
 export interface JournalEntry {
   time: string;
-  change: Pick<Change, 'id' | 'kind' | 'action' | 'key' | 'reason' | 'note' | 'before' | 'after'>;
+  change: Pick<Change, 'id' | 'kind' | 'action' | 'key' | 'reason' | 'note'> & { before: unknown; after: unknown };
   /** `started`: the step's call is about to be sent (written only before calls that make secrets). */
   result: 'started' | 'ok' | 'failed' | 'skipped';
   error?: string;

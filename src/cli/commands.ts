@@ -7,7 +7,7 @@ import { render, type RenderFormat } from '../plan/render/index.ts';
 import type { Plan } from '../plan/types.ts';
 import { renderReport } from '../apply/report.ts';
 import { renderJson } from '../plan/render/json.ts';
-import { attribute } from '../plan/attribution.ts';
+import { ATTRIBUTED_SCOPES, attribute } from '../plan/attribution.ts';
 import { readActivity } from '../state/activity.ts';
 import { checkSavedPlan, connect, execute, load, makePlan, readPlanFile, refuseIfUnsafe, secretSinkOf, type Session } from './pipeline.ts';
 
@@ -66,7 +66,7 @@ export async function planCommand(flags: PlanFlags, session: Session, io: Io, mo
     const { plan, actual } = await makePlan(api, matrix, session, flags);
     if (mode === 'drift' && plan.changes.length) {
       // Who made PostHog drift: one read of the activity log, when the organization has one.
-      const activity = await readActivity(api, actual);
+      const activity = await readActivity(api, actual, ATTRIBUTED_SCOPES);
       if (activity) plan.notices.push(...attribute(plan.changes, actual, activity));
     }
     print(io, plan, flags.format);
@@ -117,7 +117,7 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
       }
     }
     if (!plan.changes.length) return EXIT.ok;
-    refuseIfUnsafe(plan, actual, secrets);
+    refuseIfUnsafe(plan, actual, { saved: planFile !== undefined, allowDeletes: flags.allowDeletes, options: { allowSsoWithoutIdp: flags.allowSsoWithoutIdp }, ...(secrets && { secrets }) }, session);
     if (!planFile && !flags.yes && !(await confirm(io, plan))) {
       io.stdout.write('Apply cancelled: nothing was changed.\n');
       return EXIT.error;

@@ -5,7 +5,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { isUserError, ConfigError } from '../errors.ts';
 import { createLogger, LOG_LEVELS, type LogLevel } from '../log.ts';
 import { RENDER_FORMATS } from '../plan/render/index.ts';
-import { TOOL_VERSION } from '../plan/plan.ts';
+import { TOOL_VERSION } from '../util/version.ts';
 import { applyCommand, planCommand, validateCommand, EXIT, type Io } from './commands.ts';
 import { demoCommand } from './demo.ts';
 import { exportCommand } from './export.ts';

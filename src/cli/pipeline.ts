@@ -8,16 +8,17 @@ import { loadMatrix, type LoadedMatrix } from '../matrix/load.ts';
 import { createApiFromEnv, type ClosablePostHogApi } from '../posthog/api.ts';
 import { canonicalHost } from '../posthog/client.ts';
 import { maskKey } from '../posthog/errors.ts';
-import { fetchActual, scopeOf } from '../state/fetch.ts';
+import { fetchActual } from '../state/fetch.ts';
 import { auditApiKeys } from '../state/audit-keys.ts';
 import { commandSink, fileSink, type PreparedSink } from '../secrets/sink.ts';
 import type { DesiredState } from '../model/desired.ts';
-import { fingerprint, moved, planChecksum } from '../plan/fingerprint.ts';
-import { checkGuards, preflight } from '../plan/guards.ts';
 import { buildPlan } from '../plan/plan.ts';
 import type { PlanOptions } from '../plan/kind.ts';
-import { PLAN_FORMAT_VERSION, type Change, type Plan } from '../plan/types.ts';
-import { applyPlan, makesSecret, type ApplyReport } from '../apply/apply.ts';
+import { parsePlan, PlanFormatError } from '../plan/read.ts';
+import { readScopeOf } from '../plan/reads.ts';
+import { refusalsOf, secretMakingChanges, type GateContext } from '../plan/safety.ts';
+import type { Plan, Refusal } from '../plan/types.ts';
+import { applyPlan, type ApplyReport } from '../apply/apply.ts';
 import { fileJournal } from '../apply/journal.ts';
 
 export interface Session {
@@ -61,7 +62,7 @@ export async function makePlan(
   const now = new Date();
   const at = parseAt(options.at, now);
   if (options.strict) requireApiKeyVariables(matrix.desired.apiKeys, session.env);
-  const read = scopeOf(matrix.desired);
+  const read = readScopeOf(matrix.desired);
   const actual = await fetchActual(api, read);
   session.logger.info({ stage: 'fetch', calls: api.requestCount }, `read ${actual.organization.name} in ${api.requestCount} calls`);
   if (Object.keys(matrix.desired.apiKeys).length) {
@@ -97,63 +98,50 @@ export function secretSinkOf(
   return undefined;
 }
 
-/** Changes whose apply makes a new secret key value: creates and rolls. */
-export function secretMakingChanges(changes: Change[]): Change[] {
-  return changes.filter(makesSecret);
-}
-
 export async function readPlanFile(path: string): Promise<Plan> {
-  let plan: Plan;
+  let data: unknown;
   try {
-    plan = JSON.parse(await readFile(path, 'utf8')) as Plan;
+    data = JSON.parse(await readFile(path, 'utf8'));
   } catch (e) {
     throw new ConfigError(`${path}: cannot read the saved plan (${(e as Error).message}); save one with \`posthog-access plan --out ${path}\``);
   }
-  if (plan?.formatVersion !== PLAN_FORMAT_VERSION || !Array.isArray(plan.changes) || !plan.fingerprint || !plan.read) {
-    throw new ConfigError(`${path}: not a posthog-access plan of format version ${PLAN_FORMAT_VERSION}; save one with \`posthog-access plan --out ${path}\``);
+  try {
+    return parsePlan(data);
+  } catch (e) {
+    if (!(e instanceof PlanFormatError)) throw e;
+    if (e.message.startsWith('it was changed')) throw new UnsafePlanError(`${path} was changed after it was made (its checksum does not match): plan again, review it, and apply that plan`);
+    throw new ConfigError(`${path}: ${e.message}; save one with \`posthog-access plan --out ${path}\``);
   }
-  const { checksum, ...content } = plan;
-  if (checksum !== planChecksum(content)) {
-    throw new UnsafePlanError(`${path} was changed after it was made (its checksum does not match): plan again, review it, and apply that plan`);
-  }
-  return plan;
 }
 
-/** Re-read PostHog for a saved plan and refuse it when the state moved since it was computed. */
+function refuseIf(refusals: Refusal[]): void {
+  if (refusals.length) throw new UnsafePlanError(`nothing was applied; the plan is refused:\n${refusals.map((r) => `- ${r.guard}: ${r.message}`).join('\n')}`);
+}
+
+/**
+ * Re-read PostHog for a saved plan, refusing it first when it is not for now or this host (before
+ * any call), then judging it again against the state as read: stale, guards with this run's flags.
+ */
 export async function checkSavedPlan(
   api: ClosablePostHogApi, plan: Plan, session: Session, allowDeletes?: number, options: PlanOptions = {},
 ): Promise<ActualState> {
-  if (plan.at !== plan.createdAt) {
-    throw new UnsafePlanError(`the plan was computed as of ${plan.at} (--at), for review only: apply evaluates expiry as of now; plan again without --at`);
-  }
-  if (plan.validUntil && Date.now() >= Date.parse(plan.validUntil)) {
-    throw new UnsafePlanError(`the saved plan is stale: a grant in the matrix started or ended at ${plan.validUntil}, after the plan was made. Run plan again, review it, and apply the new one`);
-  }
-  if (canonicalHost(plan.host) !== hostOf(session.env)) {
-    throw new UnsafePlanError(`the plan was made against ${plan.host}, but POSTHOG_HOST is ${hostOf(session.env)}: run plan again against this host`);
-  }
+  const apply = { now: new Date(), host: hostOf(session.env), saved: true, secretSink: true };
+  // One host written two ways (a trailing /, localhost) is one host.
+  const judged = { ...plan, host: canonicalHost(plan.host) };
+  refuseIf(refusalsOf(judged, { apply }));
   const actual = await fetchActual(api, { ...plan.read, organization: plan.organization.id });
-  const movedSections = moved(plan.fingerprint, fingerprint(actual));
-  if (movedSections.length) {
-    throw new UnsafePlanError(`the saved plan is stale: PostHog changed since it was made (${movedSections.join(', ')}). Run plan again, review it, and apply the new one`);
-  }
   // Nothing of the flags is saved in the plan: the guards see those given to apply.
-  plan.refusals = checkGuards({ changes: plan.changes, actual, safety: plan.safety, allowDeletes, options });
+  plan.refusals = refusalsOf(judged, { actual, allowDeletes, options, apply });
+  refuseIf(plan.refusals.filter((r) => r.guard === 'stale'));
   return actual;
 }
 
-export function refuseIfUnsafe(plan: Plan, actual: ActualState, secrets?: PreparedSink): void {
-  const refusals = [...plan.refusals, ...preflight(actual, plan.changes)];
-  const making = secretMakingChanges(plan.changes);
-  if (making.length && !secrets) {
-    refusals.push({
-      guard: 'secrets', changeIds: making.map((c) => c.id),
-      message: `the plan creates or rolls ${making.length} project secret key${making.length === 1 ? '' : 's'} (${making.map((c) => c.key).join(', ')}), and PostHog shows a new value only once: pass --secrets-file FILE (a JSON file written with mode 0600) or --secrets-command CMD (gets each value on stdin) so it is kept`,
-    });
-  }
-  if (refusals.length) {
-    throw new UnsafePlanError(`nothing was applied; the plan is refused:\n${refusals.map((r) => `- ${r.guard}: ${r.message}`).join('\n')}`);
-  }
+/** The safety gate before any write, with the state as read and what this apply was given. */
+export function refuseIfUnsafe(plan: Plan, actual: ActualState, context: Omit<GateContext, 'actual' | 'apply'> & { saved: boolean; secrets?: PreparedSink }, session: Session): void {
+  refuseIf(refusalsOf({ ...plan, host: canonicalHost(plan.host) }, {
+    actual, allowDeletes: context.allowDeletes, options: context.options ?? {},
+    apply: { now: new Date(), host: hostOf(session.env), saved: context.saved, secretSink: context.secrets !== undefined },
+  }));
 }
 
 export async function execute(

@@ -2,6 +2,18 @@
 // project name) like the desired state. Server ids ride along for the applier only.
 import type { OrgLevel, ProjectLevel, ResourceLevel } from './levels.ts';
 
+/** What to read beyond the organization's lists (the kinds say, src/plan/kind.ts `reads`); recorded in a plan so apply re-reads the same. */
+export interface ReadScope {
+  /** Organization UUID or "@current". */
+  organization: string;
+  /** Projects whose access rules are read (those the matrix names). */
+  projects: string[];
+  /** Projects whose secret keys are read (declared there, or pruned). */
+  secretKeys: string[];
+  /** Whether SSO domains and identity providers are read. */
+  domains: boolean;
+}
+
 export interface ActualMember {
   /** OrganizationMembership id: the `organization_member` of access rules. */
   membershipId: string;

@@ -1,33 +1,17 @@
 // Who changed what: drift explained from PostHog's activity log. Pure: given the plan's changes,
-// the actual state and recent activity entries, it says who last touched each drifted item.
-import { findTeam, type ActualState } from '../model/actual.ts';
+// the actual state and recent activity entries, it says who last touched each drifted item, as
+// each kind's `attribution` recognises its entries.
+import type { ActualState } from '../model/actual.ts';
 import type { ActivityLogEntry } from '../posthog/types.ts';
-import type { Change, Notice } from './types.ts';
+import type { Kind } from './kind.ts';
+import { KINDS, kindOf } from './registry.ts';
+import type { Change, ChangeKind, ChangeOf, Notice } from './types.ts';
 
 /** Activity scopes that name the things the plan manages. */
-export const ATTRIBUTED_SCOPES = ['Organization', 'OrganizationMembership', 'OrganizationInvite', 'Role', 'RoleMembership'];
+export const ATTRIBUTED_SCOPES: readonly string[] = [...new Set(KINDS.flatMap((k) => k.attribution?.scopes ?? []))];
 
-const lower = (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : undefined);
-
-/** Does this entry describe the item a change is about? */
-function about(change: Change, entry: ActivityLogEntry, actual: ActualState): boolean {
-  const email = lower(change.refs.email);
-  const context = entry.detail.context ?? {};
-  switch (change.kind) {
-    case 'member':
-      return entry.scope === 'OrganizationMembership' && entry.item_id === actual.members[change.key]?.membershipId;
-    case 'invite':
-      return entry.scope === 'OrganizationInvite' && (lower(entry.detail.name) === email || lower(context.target_email) === email);
-    case 'team':
-      return entry.scope === 'Role' && entry.item_id === findTeam(actual, change.key)?.id;
-    case 'team_member':
-      return (entry.scope === 'RoleMembership' || entry.scope === 'Role') &&
-        lower(context.role_name) === lower(change.refs.team) && lower(context.user_email) === email;
-    case 'org_settings':
-      return entry.scope === 'Organization' && entry.item_id === actual.organization.id;
-    default:
-      return false;
-  }
+function about<K extends ChangeKind>(kind: Kind<K>, change: ChangeOf<K>, entry: ActivityLogEntry, actual: ActualState): boolean {
+  return kind.attribution?.about(change, entry, actual) ?? false;
 }
 
 function describe(entry: ActivityLogEntry): string {
@@ -40,7 +24,7 @@ function describe(entry: ActivityLogEntry): string {
 export function attribute(changes: Change[], actual: ActualState, entries: ActivityLogEntry[]): Notice[] {
   const notices: Notice[] = [];
   for (const change of changes) {
-    const entry = entries.find((e) => about(change, e, actual));
+    const entry = entries.find((e) => about(kindOf(change.kind), change, e, actual));
     if (entry) notices.push({ level: 'info', code: 'changed_by', key: change.key, message: `${change.key}: last changed in PostHog — ${describe(entry)}` });
   }
   return notices;

@@ -6,10 +6,10 @@
 import type { ActualApiKeyAudit, ActualKey, ActualState } from '../model/actual.ts';
 import type { ApiKeySpec } from '../model/desired.ts';
 import type { DiffContext } from './kind.ts';
-import { requiredScopes, TOOL_SCOPES } from './guards.ts';
+import { requiredScopes, TOOL_SCOPES } from './scopes.ts';
+import { DAY_MS, daysSince } from '../util/days.ts';
 import type { Change } from './types.ts';
 
-const DAY_MS = 86_400_000;
 /** A key nobody used for this long is probably not needed any more. */
 export const UNUSED_DAYS = 90;
 
@@ -17,7 +17,6 @@ export type AuditContext = Pick<DiffContext, 'desired' | 'actual' | 'now' | 'not
 
 const UI = 'PostHog → Settings → Personal API keys';
 const list = (items: readonly string[]) => items.join(', ');
-const daysSince = (iso: string, now: Date) => Math.floor((now.getTime() - Date.parse(iso)) / DAY_MS);
 const day = (iso: string) => iso.slice(0, 10);
 
 /** Adds the audit's notices and manual steps to the plan being built. */

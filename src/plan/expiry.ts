@@ -1,13 +1,11 @@
 // When a grant is in force. `expires` names the last day of the grant (inclusive, UTC).
 import type { DesiredState, Grant } from '../model/desired.ts';
-
-const DAY_MS = 86_400_000;
+import { DAY_MS, endOfDay } from '../util/days.ts';
 export const EXPIRING_SOON_DAYS = 14;
 
 /** The instant a grant stops: the start of the day after `expires`, UTC. */
 export function endOf(expires: string): number {
-  const [y, m, d] = expires.split('-').map(Number) as [number, number, number];
-  return Date.UTC(y, m - 1, d + 1);
+  return endOfDay(expires);
 }
 
 export interface Effective<L extends string> {

@@ -1,12 +1,18 @@
-// The one small interface every resource kind implements (STYLE.md principle 5). A kind says what
-// should exist and what does, keyed by natural key; the shared differ (diff.ts) does the rest.
-// Its apply functions run one change against PostHog (used by the applier only).
+// The one interface every resource kind implements. A kind says what should exist and what does,
+// keyed by the natural key it builds from a typed subject, and declares next to that every fact
+// the rest of the tool needs about it: its value and subject shapes, write scope, section, what
+// it reads from PostHog and fingerprints, what its removal takes with it, whether it makes a
+// secret, its warnings, refusals and activity-log attribution. The differ (diff.ts), the safety
+// gate (safety.ts), the fetcher's scope, the fingerprint, renderers and the applier iterate the
+// kinds (registry.ts) and name none of them. Kinds do no I/O: their writers live in src/apply/writers/.
+import jsonpatch from 'fast-json-patch';
+import type { z } from 'zod';
+import type { ActualState, ReadScope } from '../model/actual.ts';
 import type { DesiredState } from '../model/desired.ts';
-import type { ActualState } from '../model/actual.ts';
-import type { PostHogApi } from '../posthog/types.ts';
-import type { Change, ChangeKind, ManualStep, Notice, Value } from './types.ts';
-
-export type Refs = Record<string, string | number | null>;
+import type { ActivityLogEntry } from '../posthog/types.ts';
+import type { Effect } from './effects.ts';
+import { standing } from './lookup.ts';
+import type { ChangeKind, ChangeOf, DeleteChange, ManualStep, Notice, Refusal, Subject, SubjectOf, ValueOf } from './types.ts';
 
 /** Choices the user makes per run that change what the plan does (CLI flags). */
 export interface PlanOptions {
@@ -14,11 +20,6 @@ export interface PlanOptions {
   rollSecretKeys?: true | string[];
   /** `--allow-sso-without-idp`: enforce SSO on a domain even where no identity provider is configured. */
   allowSsoWithoutIdp?: boolean;
-}
-
-/** Where apply hands a new or rolled secret key value: the only place it goes. */
-export interface SecretSink {
-  deliver(secret: { project: string; label: string; value: string }): Promise<void>;
 }
 
 export interface DiffContext {
@@ -31,21 +32,19 @@ export interface DiffContext {
   manualSteps: ManualStep[];
 }
 
-export interface DesiredItem {
-  key: string;
+export interface DesiredItem<K extends ChangeKind> {
+  subject: SubjectOf<K>;
   /** null: must not exist (a grant that has ended), removed even without prune. */
-  value: Value | null;
+  value: ValueOf<K> | null;
   reason?: string;
   note?: string;
-  refs?: Refs;
   /** Ids of changes this one needs first, when they are in the plan (e.g. `team:Engineering`). */
   needs?: string[];
 }
 
-export interface ActualItem {
-  key: string;
-  value: Value;
-  refs?: Refs;
+export interface ActualItem<K extends ChangeKind> {
+  subject: SubjectOf<K>;
+  value: ValueOf<K>;
 }
 
 export interface PruneRule {
@@ -55,28 +54,126 @@ export interface PruneRule {
   flag: string;
 }
 
-/** What the applier hands a kind: the API, the organization and ids known so far. */
-export interface ApplyEnv {
-  api: PostHogApi;
-  orgId: string;
-  actual: ActualState;
-  /** Ids of things created earlier in this apply. */
-  created: { projects: Map<string, number>; teams: Map<string, string> };
-  /** Where new secret key values go; apply refuses a plan that creates or rolls keys without one. */
-  secrets?: SecretSink;
+/** A feature a change needs; changes needing the same one share one warning. */
+export interface FeatureNeed {
+  id: string;
+  /** Any of these is enough. */
+  features: string[];
+  /** The warning, given how many changes need it. */
+  message(count: number): string;
 }
 
-export interface Kind {
-  kind: ChangeKind;
-  desired(ctx: DiffContext): DesiredItem[];
-  actual(ctx: DiffContext): ActualItem[];
+/** What a kind's refusals see: the state as read, the matrix's safety settings and the run's flags. */
+export interface GuardContext {
+  actual: ActualState;
+  options: PlanOptions;
+}
+
+export interface KindSpec<K extends ChangeKind> {
+  kind: K;
+  /** The zod shapes of its value and subject: a saved plan is checked against them when read. */
+  shape: { value: z.ZodType<ValueOf<K>>; subject: z.ZodType<SubjectOf<K>> };
+  /** The natural key, built from the subject: the one place it is made. */
+  key(subject: SubjectOf<K>): string;
+  /** The API scope its writes need. */
+  scope: string;
+  /** The section of a rendered plan it is shown in, and its name in a section shared with other kinds. */
+  section: string;
+  label: string;
+  /** What it needs read from PostHog beyond the organization's lists. */
+  reads?(desired: DesiredState): Partial<Omit<ReadScope, 'organization'>>;
+  /** The parts of the state its plan depends on, by fingerprint section (kinds may share one). */
+  fingerprint(actual: ActualState): Record<string, unknown>;
+  desired(ctx: DiffContext): DesiredItem<K>[];
+  actual(ctx: DiffContext): ActualItem<K>[];
   /** How unlisted existing items are treated; absent: never removed, only reported. */
   prune?(ctx: DiffContext): PruneRule;
   /** Whether an update lowers access (a demotion counts against safety.max_deletes). */
-  lowers?(before: Value, after: Value): boolean;
+  lowers?(before: ValueOf<K>, after: ValueOf<K>): boolean;
   /** What is in force while the item does not exist (PostHog's default), to tell whether creating it lowers access. */
-  implicit?(item: DesiredItem): Value | undefined;
-  create?(change: Change, env: ApplyEnv): Promise<void>;
-  update?(change: Change, env: ApplyEnv): Promise<void>;
-  delete?(change: Change, env: ApplyEnv): Promise<void>;
+  implicit?(item: DesiredItem<K>): ValueOf<K> | undefined;
+  /** Ids of the changes whose removal takes this item with it in PostHog (its member, its team). */
+  goesWith?(subject: SubjectOf<K>): string[];
+  /** What its removal takes with it: `folded` removals of the plan it absorbed, plus what PostHog removes beyond them. */
+  cascade?(change: DeleteChange<K>, folded: number, actual: ActualState): { count: number; reason: string };
+  /** Whether applying the change makes a new secret value (apply needs a secret sink). */
+  makesSecret?(change: ChangeOf<K>): boolean;
+  /** What the change means for the person its subject names (rendered plans' "who gains or loses what"). */
+  effect?(change: ChangeOf<K>): Effect;
+  /** Paid features a change needs to work (warned about when the organization lacks them). */
+  features?(change: ChangeOf<K>): FeatureNeed[];
+  /** What PostHog or safety forbids among its changes (see safety.ts). */
+  refusals?(changes: ChangeOf<K>[], ctx: GuardContext): Refusal[];
+  /** Which activity-log entries describe a change of it (drift attribution). */
+  attribution?: { scopes: string[]; about(change: ChangeOf<K>, entry: ActivityLogEntry, actual: ActualState): boolean };
+}
+
+export interface Kind<K extends ChangeKind = ChangeKind> extends KindSpec<K> {
+  /** This kind's changes: what should exist against what does. */
+  diff(ctx: DiffContext): ChangeOf<K>[];
+}
+
+export function defineKind<K extends ChangeKind>(spec: KindSpec<K>): Kind<K> {
+  return { ...spec, diff: (ctx) => diffItems(spec, ctx) };
+}
+
+const UNMANAGED_LISTED = 10;
+
+/** The shared differ of one kind: create / update (with an RFC 6902 patch) / delete, prune or report. */
+function diffItems<K extends ChangeKind>(kind: KindSpec<K>, ctx: DiffContext): ChangeOf<K>[] {
+  const actual = new Map(kind.actual(ctx).map((a) => [kind.key(a.subject), a]));
+  const changes: ChangeOf<K>[] = [];
+  const base = (subject: SubjectOf<K>) => {
+    const key = kind.key(subject);
+    return { id: `${kind.kind}:${key}`, kind: kind.kind, key, subject };
+  };
+  const seen = new Set<string>();
+
+  for (const want of kind.desired(ctx)) {
+    const key = kind.key(want.subject);
+    seen.add(key);
+    const have = actual.get(key);
+    const note = want.note ? { note: want.note } : {};
+    const dependsOn = want.needs ?? [];
+    if (want.value === null) {
+      if (have) changes.push({ ...base(want.subject), action: 'delete', before: have.value, reason: want.reason ?? 'ended', ...note, destructive: true, dependsOn: [] });
+    } else if (!have) {
+      const implicit = kind.implicit?.(want);
+      const destructive = implicit !== undefined && (kind.lowers?.(implicit, want.value) ?? false);
+      changes.push({ ...base(want.subject), action: 'create', after: want.value, reason: want.reason ?? 'declared in the matrix', ...note, destructive, dependsOn });
+    } else {
+      const patch = jsonpatch.compare(have.value as object, want.value as object); // empty: the same value, nothing to do
+      if (patch.length) {
+        changes.push({
+          ...base(want.subject), action: 'update', before: have.value, after: want.value, patch,
+          reason: want.reason ?? 'differs from the matrix', ...note,
+          destructive: kind.lowers?.(have.value, want.value) ?? false, dependsOn,
+        });
+      }
+    }
+  }
+
+  const prune = kind.prune?.(ctx);
+  const unmanaged: string[] = [];
+  for (const [key, have] of actual) {
+    if (seen.has(key)) continue;
+    const email = emailOf(have.subject);
+    if (prune?.enabled) {
+      changes.push({ ...base(have.subject), action: 'delete', before: have.value, reason: `not in the matrix (${prune.flag})`, destructive: true, dependsOn: [] });
+    } else if (!(email !== undefined && standing(ctx, email) === 'leaving')) {
+      unmanaged.push(key); // (a leaving person's memberships and rules go with their removal)
+    }
+  }
+  if (unmanaged.length > 0) {
+    const shown = unmanaged.slice(0, UNMANAGED_LISTED).join(', ');
+    const more = unmanaged.length > UNMANAGED_LISTED ? ` and ${unmanaged.length - UNMANAGED_LISTED} more` : '';
+    const why = prune ? `${prune.flag} is off` : 'the tool never deletes these';
+    ctx.notices.push({ level: 'info', code: 'unmanaged', message: `${unmanaged.length} ${kind.kind} not in the matrix, left alone (${why}): ${shown}${more}` });
+  }
+  return changes;
+}
+
+/** The person a subject names, if any. */
+function emailOf(subject: Subject): string | undefined {
+  return subject.email;
 }

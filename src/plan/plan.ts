@@ -1,17 +1,17 @@
-// Assemble a plan: diff, then guards, feature warnings and the fingerprint. Pure.
-import type { ActualState } from '../model/actual.ts';
+// Assemble a plan: diff, then the safety gate, feature warnings and the fingerprint. Pure.
+import type { ActualState, ReadScope } from '../model/actual.ts';
 import type { DesiredState } from '../model/desired.ts';
-import type { FetchScope } from '../state/fetch.ts';
+import { TOOL_VERSION } from '../util/version.ts';
 import { auditNotices } from './audit.ts';
 import { diff } from './diff.ts';
 import { nextBoundary } from './expiry.ts';
-import type { PlanOptions } from './kind.ts';
+import type { FeatureNeed, PlanOptions } from './kind.ts';
 import { fingerprint, planChecksum } from './fingerprint.ts';
-import { checkGuards, missingScopes, requiredScopes } from './guards.ts';
+import { kindOf } from './registry.ts';
+import { refusalsOf } from './safety.ts';
+import { missingScopes, requiredScopes } from './scopes.ts';
 import { identityProviderReport } from './identity-providers.ts';
 import { PLAN_FORMAT_VERSION, type Change, type Notice, type Plan } from './types.ts';
-
-export const TOOL_VERSION = '0.1.0';
 
 export interface PlanInput {
   desired: DesiredState;
@@ -22,24 +22,24 @@ export interface PlanInput {
   host: string;
   matrix: { file: string; sha256: string };
   /** What the fetcher read. */
-  read: FetchScope;
+  read: ReadScope;
   allowDeletes?: number;
   options?: PlanOptions;
 }
 
-/** Warnings for changes that need a paid feature the organization lacks (REFERENCE.md §12). */
+/** Warnings for changes that need a paid feature the organization lacks (the kinds say which). */
 export function featureNotices(changes: Change[], features: string[]): Notice[] {
   const has = new Set(features);
-  const notices: Notice[] = [];
-  const rules = changes.filter((c) => (c.kind === 'project_access' || c.kind === 'resource_access') && c.action !== 'delete');
-  const roleRules = rules.filter((c) => c.refs.team);
-  if (roleRules.length && !has.has('role_based_access')) {
-    notices.push({ level: 'warning', code: 'feature_missing', message: `${roleRules.length} team rule(s) need the "role_based_access" feature, which this organization lacks: PostHog will refuse them (403). Upgrade, or drop team grants from the matrix` });
+  const needed = new Map<string, { need: FeatureNeed; count: number }>();
+  for (const change of changes) {
+    for (const need of kindOf(change.kind).features?.(change) ?? []) {
+      if (need.features.some((f) => has.has(f))) continue;
+      const seen = needed.get(need.id) ?? { need, count: 0 };
+      seen.count += 1;
+      needed.set(need.id, seen);
+    }
   }
-  if (rules.length && !has.has('access_control') && !has.has('advanced_permissions')) {
-    notices.push({ level: 'warning', code: 'feature_missing', message: 'this organization lacks the "access_control" feature: PostHog stores the access rules but does not enforce them until it is enabled' });
-  }
-  return notices;
+  return [...needed.values()].map(({ need, count }) => ({ level: 'warning', code: 'feature_missing', message: need.message(count) }));
 }
 
 export function buildPlan(input: PlanInput): Plan {
@@ -54,7 +54,6 @@ export function buildPlan(input: PlanInput): Plan {
     const missing = missingScopes(actual.key.scopes, requiredScopes(result.changes));
     if (missing.length) notices.unshift({ level: 'warning', code: 'scope', message: `applying this plan needs scopes the running key lacks: ${missing.join(', ')}` });
   }
-  const safety = { maxDeletes: desired.safety.maxDeletes, protected: desired.safety.protected };
   const count = (action: Change['action']) => result.changes.filter((c) => c.action === action).length;
   const plan: Omit<Plan, 'checksum'> = {
     formatVersion: PLAN_FORMAT_VERSION,
@@ -67,11 +66,11 @@ export function buildPlan(input: PlanInput): Plan {
     matrix: input.matrix,
     fingerprint: fingerprint(actual),
     read: input.read,
-    safety,
+    safety: { maxDeletes: desired.safety.maxDeletes, protected: desired.safety.protected },
     changes: result.changes,
     notices,
     manualSteps: result.manualSteps,
-    refusals: checkGuards({ changes: result.changes, actual, safety, allowDeletes: input.allowDeletes, options: input.options }),
+    refusals: [],
     summary: {
       create: count('create'),
       update: count('update'),
@@ -79,5 +78,6 @@ export function buildPlan(input: PlanInput): Plan {
       destructive: result.changes.filter((c) => c.destructive).length,
     },
   };
+  plan.refusals = refusalsOf(plan, { actual, allowDeletes: input.allowDeletes, options: input.options ?? {} });
   return { ...plan, checksum: planChecksum(plan) };
 }

@@ -10,23 +10,46 @@ import { memberKind } from './kinds/member.ts';
 import { teamMemberKind } from './kinds/team-member.ts';
 import { projectAccessKind, resourceAccessKind } from './kinds/access.ts';
 import { secretKeyKind } from './kinds/secret-key.ts';
-import type { ChangeKind } from './types.ts';
+import type { Change, ChangeKind, Subject } from './types.ts';
 
-export const KINDS: readonly Kind[] = [
-  projectKind,
-  teamKind,
-  orgSettingsKind,
-  domainKind,
-  inviteKind,
-  memberKind,
-  teamMemberKind,
-  projectAccessKind,
-  resourceAccessKind,
-  secretKeyKind,
-];
+/** By name, in apply order (a kind missing here is a type error). */
+const BY_KIND: { [K in ChangeKind]: Kind<K> } = {
+  project: projectKind,
+  team: teamKind,
+  org_settings: orgSettingsKind,
+  domain: domainKind,
+  invite: inviteKind,
+  member: memberKind,
+  team_member: teamMemberKind,
+  project_access: projectAccessKind,
+  resource_access: resourceAccessKind,
+  secret_key: secretKeyKind,
+};
 
-export function kindOf(kind: ChangeKind): Kind {
-  const found = KINDS.find((k) => k.kind === kind);
-  if (!found) throw new Error(`no kind "${kind}" in the registry`);
-  return found;
+export type AnyKind = (typeof BY_KIND)[ChangeKind];
+
+export const KINDS: readonly AnyKind[] = Object.values(BY_KIND);
+
+export function kindOf<K extends ChangeKind>(kind: K): Kind<K> {
+  return BY_KIND[kind];
+}
+
+const PHASE = new Map<string, number>(KINDS.map((k, i) => [k.kind, i]));
+
+/** Apply order: creates and updates by kind; removals last, in reverse. */
+export function phaseOf(c: Pick<Change, 'kind' | 'action'>): number {
+  const p = PHASE.get(c.kind) ?? 0;
+  return c.action === 'delete' ? 2 * KINDS.length - p : p;
+}
+
+/** Within a phase, grants before restrictions, then by key. */
+export function orderChanges(changes: Change[]): Change[] {
+  return [...changes].sort(
+    (a, b) => phaseOf(a) - phaseOf(b) || Number(a.destructive) - Number(b.destructive) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+  );
+}
+
+/** A change's subject with every field a subject may have (absent where its kind has none). */
+export function subjectOf(change: Change): Subject {
+  return change.subject;
 }

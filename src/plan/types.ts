@@ -1,39 +1,70 @@
 // A plan is plain, versioned, serialisable data (docs/plan-json.md). Renderers and the applier
-// are functions of it; nothing here does I/O.
+// are functions of it; nothing here does I/O. Each change is typed by its kind: its value and its
+// subject are declared next to the kind's diff (src/plan/kinds/), and checked by zod when a saved
+// plan is read (src/plan/read.ts).
 import type { Operation } from 'fast-json-patch';
+import type { z } from 'zod';
+import type { ReadScope } from '../model/actual.ts';
+import type { projectShape } from './kinds/project.ts';
+import type { teamShape } from './kinds/team.ts';
+import type { orgSettingsShape } from './kinds/org-settings.ts';
+import type { domainShape } from './kinds/domain.ts';
+import type { inviteShape } from './kinds/invite.ts';
+import type { memberShape } from './kinds/member.ts';
+import type { teamMemberShape } from './kinds/team-member.ts';
+import type { projectAccessShape, resourceAccessShape } from './kinds/access.ts';
+import type { secretKeyShape } from './kinds/secret-key.ts';
 
-export const PLAN_FORMAT_VERSION = 1;
+export const PLAN_FORMAT_VERSION = 2;
 
 export type Action = 'create' | 'update' | 'delete';
 
-/** Every kind of change, in apply order (see src/plan/registry.ts). */
-export type ChangeKind =
-  | 'project'
-  | 'team'
-  | 'org_settings'
-  | 'domain'
-  | 'invite'
-  | 'member'
-  | 'team_member'
-  | 'project_access'
-  | 'resource_access'
-  | 'secret_key';
+/**
+ * What a change is about, as typed fields: the person, team, project, resource type, key label or
+ * domain. Each kind's subject has the fields it needs (see KindTypes); none is parsed from a key.
+ */
+export interface Subject {
+  email?: string;
+  team?: string;
+  project?: string;
+  resource?: string;
+  label?: string;
+  domain?: string;
+}
 
-export type Value = Record<string, unknown>;
+/** A kind's zod shapes: the value a change holds and its subject. */
+export interface KindShape {
+  value: z.ZodType;
+  subject: z.ZodType<Subject>;
+}
 
-export interface Change {
+type Typed<S extends KindShape> = { value: z.output<S['value']>; subject: z.output<S['subject']> };
+
+/** Every kind's value and subject types, in apply order (see src/plan/registry.ts). */
+export interface KindTypes {
+  project: Typed<typeof projectShape>;
+  team: Typed<typeof teamShape>;
+  org_settings: Typed<typeof orgSettingsShape>;
+  domain: Typed<typeof domainShape>;
+  invite: Typed<typeof inviteShape>;
+  member: Typed<typeof memberShape>;
+  team_member: Typed<typeof teamMemberShape>;
+  project_access: Typed<typeof projectAccessShape>;
+  resource_access: Typed<typeof resourceAccessShape>;
+  secret_key: Typed<typeof secretKeyShape>;
+}
+
+export type ChangeKind = keyof KindTypes;
+export type ValueOf<K extends ChangeKind> = KindTypes[K]['value'];
+export type SubjectOf<K extends ChangeKind> = KindTypes[K]['subject'];
+
+interface ChangeBase<K extends ChangeKind> {
   /** Stable id within the plan: `<kind>:<key>`. */
   id: string;
-  kind: ChangeKind;
-  action: Action;
-  /** Natural key, human readable (email, team name, "Production / team:Engineering", …). */
+  kind: K;
+  /** Natural key, human readable, made by the kind's `key` from the subject (email, team name, "Production / team:Engineering", …). */
   key: string;
-  /** Existing value (update, delete); null for create. */
-  before: Value | null;
-  /** Desired value (create, update); null for delete. */
-  after: Value | null;
-  /** RFC 6902 operations turning `before` into `after` (updates only). */
-  patch?: Operation[];
+  subject: SubjectOf<K>;
   /** Why: "declared in the matrix", "expired 2026-03-16", "not in the matrix (prune.members)", … */
   reason: string;
   /** The matrix's `note` on the grant, carried into the journal. */
@@ -42,9 +73,34 @@ export interface Change {
   destructive: boolean;
   /** Ids of changes that must succeed first. */
   dependsOn: string[];
-  /** Server ids and names the applier needs; never secrets. */
-  refs: Record<string, string | number | null>;
 }
+
+/** Something to make: holds what will exist. */
+export interface CreateChange<K extends ChangeKind = ChangeKind> extends ChangeBase<K> {
+  action: 'create';
+  after: ValueOf<K>;
+}
+
+/** Something to change: what exists, what will, and the RFC 6902 operations between them. */
+export interface UpdateChange<K extends ChangeKind = ChangeKind> extends ChangeBase<K> {
+  action: 'update';
+  before: ValueOf<K>;
+  after: ValueOf<K>;
+  patch: Operation[];
+}
+
+/** Something to remove: holds what exists. */
+export interface DeleteChange<K extends ChangeKind = ChangeKind> extends ChangeBase<K> {
+  action: 'delete';
+  before: ValueOf<K>;
+  /** How many things PostHog removes with it (memberships, rules): counted against safety.max_deletes. */
+  cascade?: number;
+}
+
+export type ChangeOf<K extends ChangeKind> = CreateChange<K> | UpdateChange<K> | DeleteChange<K>;
+
+/** A change of any kind: narrow on `kind` for its value and subject, on `action` for what it holds. */
+export type Change = { [K in ChangeKind]: ChangeOf<K> }[ChangeKind];
 
 export type NoticeLevel = 'info' | 'warning';
 
@@ -63,7 +119,7 @@ export interface ManualStep {
 }
 
 export interface Refusal {
-  /** guard name: self, protected, last_owner, max_deletes, permission, scope */
+  /** The rule that refuses (src/plan/safety.ts): self, protected, last_owner, permission, sso, verified_domains, max_deletes, scope, secrets, at, valid_until, host, stale. */
   guard: string;
   message: string;
   changeIds: string[];
@@ -74,6 +130,13 @@ export interface Fingerprint {
   digest: string;
   /** sha256 per section (organization, members, invites, teams, project:<name>) to name what moved. */
   sections: Record<string, string>;
+}
+
+export interface Summary {
+  create: number;
+  update: number;
+  delete: number;
+  destructive: number;
 }
 
 export interface Plan {
@@ -89,7 +152,7 @@ export interface Plan {
   matrix: { file: string; sha256: string };
   fingerprint: Fingerprint;
   /** What was read from PostHog; applying a saved plan re-reads the same to compare fingerprints. */
-  read: { organization: string; projects: string[]; secretKeys: string[]; domains: boolean };
+  read: ReadScope;
   /** The matrix's safety settings, so a saved plan is guarded the same way when applied. */
   safety: { maxDeletes: number; protected: string[] };
   changes: Change[];
@@ -97,7 +160,7 @@ export interface Plan {
   manualSteps: ManualStep[];
   /** Non-empty when a guard refuses the plan; the plan is still shown. */
   refusals: Refusal[];
-  summary: { create: number; update: number; delete: number; destructive: number };
+  summary: Summary;
   /** sha256 over what apply acts on (see planChecksum): a plan file edited after it was made is refused. */
   checksum: string;
 }

@@ -106,6 +106,13 @@ export function responseError(
         info,
       );
     }
+    if (/terraform/i.test(detail)) {
+      // A project whose access rules another tool manages: only that tool's account may change them.
+      return new ApiError(
+        `PostHog refused ${where} (403): Terraform manages these access rules (${detail}): change them in the Terraform configuration that manages the project, or leave them out of the matrix; an organization admin can hand the project back to the UI in PostHog's project settings`,
+        info,
+      );
+    }
     return new ApiError(`PostHog refused ${where} (403)${detail ? `: ${detail}` : ''}`, info);
   }
   if (status === 402) {

@@ -5,9 +5,13 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, lstat, open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { SecretSink } from '../plan/kind.ts';
 import { maskKey } from '../posthog/errors.ts';
 import { isPostHogKey } from './credentials.ts';
+
+/** Where apply hands a new or rolled secret key value: the only place it goes. */
+export interface SecretSink {
+  deliver(secret: { project: string; label: string; value: string }): Promise<void>;
+}
 
 /** A sink that can be checked before apply starts, so a bad path fails before any key is made. */
 export interface PreparedSink extends SecretSink {

@@ -2,22 +2,13 @@
 // the key, the organization, one paged list each of members, invites, roles (which embed their
 // memberships) and projects, then two reads per project the matrix names. Read-only.
 import { ApiError, ConfigError } from '../errors.ts';
-import type { ActualDomain, ActualKey, ActualProject, ActualState, ActualSubjectRules } from '../model/actual.ts';
-import type { DesiredState } from '../model/desired.ts';
+import type { ActualDomain, ActualKey, ActualProject, ActualState, ActualSubjectRules, ReadScope } from '../model/actual.ts';
+import { mapLimit } from '../util/concurrency.ts';
 import type { OrgLevel, ProjectLevel, ResourceLevel } from '../model/levels.ts';
 import type { AccessControlRule, MemberResponse, PostHogApi, ProjectResponse, RoleResponse } from '../posthog/types.ts';
 
-/** What to read beyond the organization's lists; recorded in a plan so apply re-reads the same. */
-export interface FetchScope {
-  /** Organization UUID or "@current". */
-  organization: string;
-  /** Projects whose access rules are read (those the matrix names). */
-  projects: string[];
-  /** Projects whose secret keys are read (declared there, or pruned). */
-  secretKeys: string[];
-  /** Whether SSO domains and identity providers are read (the matrix declares domains). */
-  domains: boolean;
-}
+/** What to read beyond the organization's lists (src/plan/reads.ts says what a matrix needs). */
+export type FetchScope = ReadScope;
 
 export interface FetchOptions extends FetchScope {
   /** Parallel reads of project rules. */
@@ -26,34 +17,7 @@ export interface FetchOptions extends FetchScope {
   allProjects?: boolean;
 }
 
-/** The reads a matrix needs: the minimum, so a matrix without domains or keys costs no call for them. */
-export function scopeOf(desired: DesiredState): FetchScope {
-  const projects = Object.keys(desired.projects);
-  return {
-    organization: desired.organization.id,
-    projects,
-    secretKeys: projects.filter((p) => desired.prune.secretKeys || Object.keys(desired.projects[p]?.secretKeys ?? {}).length > 0),
-    // Domains (and identity providers) are read when the matrix names some, or to check enforce_verified_domains against them.
-    domains: Object.keys(desired.organization.domains).length > 0 || Object.keys(desired.organization.identityProviders ?? {}).length > 0
-      || desired.organization.settings.enforce_verified_domains === true,
-  };
-}
-
 const email = (e: string) => e.toLowerCase();
-
-/** Run `fn` over `items` with at most `limit` in flight. */
-export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
 
 function subjectRules<L extends string>(
   rules: AccessControlRule[], byMembership: Map<string, string>, byRole: Map<string, string>,

@@ -136,7 +136,7 @@ describe('api key audit', () => {
 
 describe('running key', () => {
   it('flags * as broader than what the plan needs, listing what it needs', () => {
-    const change = { id: 'secret_key:P / s', kind: 'secret_key', action: 'create', key: 'P / s', before: null, after: {}, reason: '', destructive: false, dependsOn: [], refs: {} } as Change;
+    const change: Change = { id: 'secret_key:P / s', kind: 'secret_key', action: 'create', key: 'P / s', subject: { project: 'P', label: 's' }, after: { scopes: [], roll: false }, reason: '', destructive: false, dependsOn: [] };
     const r = audit({}, { scopes: SPEC.scopes, lastUsedAt: '2026-11-01T00:00:00Z' }, { changes: [change], runningScopes: ['*'] });
     const notice = r.notices.find((n) => n.code === 'running_key');
     expect(notice?.message).toContain('has every scope (*), broader than needed');

@@ -3,6 +3,10 @@ import type { ActualIdentityProvider, ActualState, ActualProject } from '../../s
 import type { ActualKey, ActualSecretKey } from '../../src/model/actual.ts';
 import { emptyDesired, type DesiredState, type DesiredProject } from '../../src/model/desired.ts';
 import { ORG_LEVELS, type OrgLevelName } from '../../src/model/levels.ts';
+import { fingerprint } from '../../src/plan/fingerprint.ts';
+import type { PlanOptions } from '../../src/plan/kind.ts';
+import { refusalsOf } from '../../src/plan/safety.ts';
+import type { Change, Refusal } from '../../src/plan/types.ts';
 
 let seq = 0;
 const id = (prefix: string) => `${prefix}-${++seq}`;
@@ -131,3 +135,19 @@ export function secretKey(label: string, scopes: string[], options: { createdAt?
 export function personalKey(patch: Partial<ActualKey> = {}): ActualKey {
   return { id: id('pak'), label: 'service', scopes: [], scopedTeams: [], scopedOrganizations: [], createdAt: '2026-11-01T00:00:00Z', lastUsedAt: '2026-11-21T00:00:00Z', lastRolledAt: null, ...patch };
 }
+
+/** The safety gate over some changes, as `plan` runs it (guards), or as `apply` does before writing (also the key's scopes). */
+export function gate(
+  input: { changes: Change[]; actual: ActualState; safety?: DesiredState['safety']; allowDeletes?: number; options?: PlanOptions },
+  applying = false,
+): Refusal[] {
+  const at = '2026-11-22T12:00:00.000Z';
+  const plan = { changes: input.changes, safety: input.safety ?? { maxDeletes: 10, protected: [] }, at, createdAt: at, validUntil: null, host: 'https://us.posthog.com', fingerprint: fingerprint(input.actual) };
+  const apply = { now: new Date(at), host: plan.host, saved: false, secretSink: true };
+  return refusalsOf(plan, { actual: input.actual, allowDeletes: input.allowDeletes, options: input.options ?? {}, ...(applying && { apply }) });
+}
+
+/** What a change holds, whatever its action (undefined where it holds none). */
+export const patchOf = (c: Change | undefined) => (c?.action === 'update' ? c.patch : undefined);
+export const afterOf = (c: Change | undefined) => (c && c.action !== 'delete' ? c.after : undefined);
+export const beforeOf = (c: Change | undefined) => (c && c.action !== 'create' ? c.before : undefined);

@@ -24,7 +24,7 @@ describe('differ: organization members', () => {
     const down = plan(desired({ members: { 'bob@x.io': { level: 'member' } } }), actual((a) => a.member('bob@x.io', 'admin')));
     const up = plan(desired({ members: { 'bob@x.io': { level: 'admin' } } }), actual((a) => a.member('bob@x.io', 'member')));
     expect(down.changes[0]?.destructive).toBe(true);
-    expect(down.changes[0]?.patch).toEqual([{ op: 'replace', path: '/level', value: 'member' }]);
+    expect(down.changes[0]).toMatchObject({ action: 'update', patch: [{ op: 'replace', path: '/level', value: 'member' }] });
     expect(up.changes[0]?.destructive).toBe(false);
   });
 
@@ -171,7 +171,7 @@ describe('differ: project and resource access', () => {
     const result = plan(d, a);
     expect(result.changes.map(brief)).toEqual(['delete member gone@x.io']);
     expect(result.changes[0]?.reason).toContain('go with them (2 in the projects the matrix names)');
-    expect(result.changes[0]?.refs.cascade).toBe(2);
+    expect(result.changes[0]).toMatchObject({ action: 'delete', cascade: 2 });
   });
 
   it('creates a missing project before its rules, which depend on it', () => {

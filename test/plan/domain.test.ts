@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { ActualState } from '../../src/model/actual.ts';
 import type { DesiredState, DomainSpec } from '../../src/model/desired.ts';
 import { diff } from '../../src/plan/diff.ts';
-import type { ApplyEnv } from '../../src/plan/kind.ts';
+import { applyChange } from '../../src/apply/apply.ts';
+import { WRITERS, type ApplyEnv } from '../../src/apply/writers/index.ts';
 import { domainKind } from '../../src/plan/kinds/domain.ts';
 import type { Change } from '../../src/plan/types.ts';
 import type { PostHogApi } from '../../src/posthog/types.ts';
-import { actual, desired, type ActualStateBuilder } from './builders.ts';
+import { actual, afterOf, desired, patchOf, type ActualStateBuilder } from './builders.ts';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
 const SSO_FEATURES = ['access_control', 'role_based_access', 'automatic_provisioning', 'sso_enforcement', 'saml'];
@@ -30,7 +31,7 @@ describe('domains: plan', () => {
 
   it('updates carry only the changed fields in the patch and are not destructive', () => {
     const [change] = run(domains({ 'example.com': { jitProvisioning: true, ssoEnforcement: '' } }), org((a) => a.domain('example.com'))).changes;
-    expect(change?.patch).toEqual([{ op: 'replace', path: '/jit_provisioning', value: true }]);
+    expect(patchOf(change)).toEqual([{ op: 'replace', path: '/jit_provisioning', value: true }]);
     expect(change?.destructive).toBe(false);
   });
 
@@ -64,7 +65,7 @@ describe('domains: plan', () => {
   it('without automatic_provisioning JIT is not turned on (PostHog would refuse it), with a warning', () => {
     const result = run(domains({ 'example.com': { jitProvisioning: true, ssoEnforcement: 'google-oauth2' } }), org((a) => a.domain('example.com'), ['sso_enforcement']));
     expect(result.changes).toHaveLength(1);
-    expect(result.changes[0]?.after).toEqual({ jit_provisioning: false, sso_enforcement: 'google-oauth2' });
+    expect(afterOf(result.changes[0])).toEqual({ jit_provisioning: false, sso_enforcement: 'google-oauth2' });
     expect(result.notices).toContainEqual(expect.objectContaining({ level: 'warning', code: 'feature_missing', message: expect.stringContaining('jit_provisioning needs the "automatic_provisioning" feature') }));
   });
 
@@ -96,14 +97,14 @@ describe('domains: apply', () => {
       createDomain: async (...args: unknown[]) => { calls.push(['create', ...args]); return {}; },
       updateDomain: async (...args: unknown[]) => { calls.push(['update', ...args]); return {}; },
     } as unknown as PostHogApi;
-    const env: ApplyEnv = { api, orgId: 'org-1', actual: state, created: { projects: new Map(), teams: new Map() } };
+    const env: ApplyEnv = { api, orgId: 'org-1', actual: state, created: new Map() };
     return { env, calls };
   }
 
   it('POSTs a missing domain by name only', async () => {
     const state = org();
     const { env, calls } = fakeEnv(state);
-    await domainKind.create!(run(domains({ 'example.net': { jitProvisioning: true } }), state).changes[0]!, env);
+    await applyChange(run(domains({ 'example.net': { jitProvisioning: true } }), state).changes[0]!, env);
     expect(calls).toEqual([['create', 'org-1', 'example.net']]);
   });
 
@@ -111,12 +112,12 @@ describe('domains: apply', () => {
     const state = org((a) => a.domain('example.com', { jit: true }));
     const { env, calls } = fakeEnv(state);
     const [change] = run(domains({ 'example.com': { jitProvisioning: true, ssoEnforcement: 'saml' } }), state).changes;
-    await domainKind.update!(change!, env);
+    await applyChange(change!, env);
     expect(calls).toEqual([['update', 'org-1', state.domains!['example.com']!.id, { sso_enforcement: 'saml' }]]);
   });
 
   it('has no delete', () => {
-    expect(domainKind.delete).toBeUndefined();
+    expect(WRITERS.domain.delete).toBeUndefined();
     expect(domainKind.prune).toBeUndefined();
   });
 });

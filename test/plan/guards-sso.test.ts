@@ -2,10 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { ActualState } from '../../src/model/actual.ts';
 import type { DomainSpec } from '../../src/model/desired.ts';
 import { diff } from '../../src/plan/diff.ts';
-import { checkGuards } from '../../src/plan/guards.ts';
 import type { PlanOptions } from '../../src/plan/kind.ts';
 import { buildPlan } from '../../src/plan/plan.ts';
-import { actual, desired, type ActualStateBuilder } from './builders.ts';
+import { actual, desired, gate, type ActualStateBuilder } from './builders.ts';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
 const FEATURES = ['access_control', 'role_based_access', 'automatic_provisioning', 'sso_enforcement', 'saml'];
@@ -15,7 +14,7 @@ const SAFETY = { maxDeletes: 10, protected: [] };
 function guards(specs: Record<string, DomainSpec>, build: (a: ActualStateBuilder) => void, options: PlanOptions = {}) {
   const state: ActualState = actual((a) => { a.features(FEATURES).noDomains(); build(a); });
   const { changes } = diff(desired({ organization: { id: '@current', settings: {}, domains: specs } }), state, NOW, options);
-  return checkGuards({ changes, actual: state, safety: SAFETY, options }).filter((r) => r.guard === 'sso');
+  return gate({ changes, actual: state, safety: SAFETY, options }).filter((r) => r.guard === 'sso');
 }
 
 describe('sso guard', () => {

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { diff } from '../../src/plan/diff.ts';
-import { checkGuards, missingScopes, preflight, requiredScopes } from '../../src/plan/guards.ts';
-import { ME, actual, desired } from './builders.ts';
+import { missingScopes, requiredScopes } from '../../src/plan/scopes.ts';
+import type { Change } from '../../src/plan/types.ts';
+import { ME, actual, desired, gate } from './builders.ts';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
 const guards = (d: ReturnType<typeof desired>, a: ReturnType<typeof actual>, allowDeletes?: number) =>
-  checkGuards({ changes: diff(d, a, NOW).changes, actual: a, safety: d.safety, allowDeletes });
+  gate({ changes: diff(d, a, NOW).changes, actual: a, safety: d.safety, allowDeletes });
+const preflight = (a: ReturnType<typeof actual>, changes: Change[]) => gate({ changes, actual: a, safety: { maxDeletes: 1000, protected: [] } }, true).filter((r) => r.guard === 'scope');
 
 describe('guards', () => {
   it('refuses to remove or demote the key\'s own user', () => {
@@ -71,9 +73,11 @@ describe('preflight: the running key', () => {
   });
 
   it('refuses a project-scoped key', () => {
-    const a = actual();
+    const a = actual((b) => b.member('bob@x.io', 'member'));
     a.key!.scopedTeams = [12];
-    expect(preflight(a, [])[0]?.message).toContain('limited to projects');
+    // (checked before writing: a plan with something to write)
+    const changes = diff(desired({ members: { 'bob@x.io': { level: 'admin' } } }), a, NOW).changes;
+    expect(preflight(a, changes)[0]?.message).toContain('limited to projects');
   });
 
   it('write covers read and * covers everything', () => {

@@ -2,14 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { ActualState } from '../../src/model/actual.ts';
 import type { DesiredState } from '../../src/model/desired.ts';
 import { diff } from '../../src/plan/diff.ts';
-import type { ApplyEnv } from '../../src/plan/kind.ts';
+import { applyChange } from '../../src/apply/apply.ts';
+import { WRITERS, type ApplyEnv } from '../../src/apply/writers/index.ts';
 import { orgSettingsKind } from '../../src/plan/kinds/org-settings.ts';
 import { buildPlan } from '../../src/plan/plan.ts';
 import type { Change } from '../../src/plan/types.ts';
 import type { PostHogApi } from '../../src/posthog/types.ts';
 import { renderText } from '../../src/plan/render/text.ts';
 import { renderMarkdown } from '../../src/plan/render/markdown.ts';
-import { actual, desired } from './builders.ts';
+import { actual, afterOf, beforeOf, desired, patchOf } from './builders.ts';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
 const brief = (c: Change) => `${c.action} ${c.kind} ${c.key}`;
@@ -37,9 +38,9 @@ describe('organization settings: plan', () => {
 
   it('holds only the listed keys, so unlisted settings are left alone', () => {
     const [change] = run(withSettings({ members_can_invite: false }), org()).changes;
-    expect(change?.before).toEqual({ members_can_invite: true });
-    expect(change?.after).toEqual({ members_can_invite: false });
-    expect(change?.patch).toEqual([{ op: 'replace', path: '/members_can_invite', value: false }]);
+    expect(beforeOf(change)).toEqual({ members_can_invite: true });
+    expect(afterOf(change)).toEqual({ members_can_invite: false });
+    expect(patchOf(change)).toEqual([{ op: 'replace', path: '/members_can_invite', value: false }]);
     expect(change?.destructive).toBe(false);
   });
 
@@ -65,7 +66,7 @@ describe('organization settings: default_team', () => {
   ])('%s', (_name, team, build, patch) => {
     const result = run(withSettings({}, team, teams), org(build));
     if (patch === null) expect(result.changes.filter((c) => c.kind === 'org_settings')).toEqual([]);
-    else expect(result.changes.find((c) => c.kind === 'org_settings')?.patch).toEqual(patch);
+    else expect(patchOf(result.changes.find((c) => c.kind === 'org_settings'))).toEqual(patch);
   });
 
   it('waits for a team created in the same plan', () => {
@@ -133,7 +134,7 @@ describe('organization settings: apply', () => {
   function fakeEnv(state: ActualState) {
     const calls: unknown[][] = [];
     const api = { updateOrganization: async (...args: unknown[]) => { calls.push(args); return {}; } } as unknown as PostHogApi;
-    const env: ApplyEnv = { api, orgId: 'org-1', actual: state, created: { projects: new Map(), teams: new Map() } };
+    const env: ApplyEnv = { api, orgId: 'org-1', actual: state, created: new Map() };
     return { env, calls };
   }
 
@@ -141,7 +142,7 @@ describe('organization settings: apply', () => {
     const a = org();
     const [change] = run(withSettings({ enforce_2fa: true, members_can_invite: true, members_can_see_org_members: false }), a).changes;
     const { env, calls } = fakeEnv(a);
-    await orgSettingsKind.update!(change!, env);
+    await applyChange(change!, env);
     expect(calls).toEqual([['org-1', { enforce_2fa: true, members_can_see_org_members: false }]]);
   });
 
@@ -150,13 +151,13 @@ describe('organization settings: apply', () => {
     const a = org();
     const change = run(withSettings({}, 'Product', teams), a).changes.find((c) => c.kind === 'org_settings')!;
     const { env, calls } = fakeEnv(a);
-    env.created.teams.set('Product', 'role-new');
-    await orgSettingsKind.update!(change, env);
+    env.created.set('team:Product', 'role-new');
+    await applyChange(change, env);
     expect(calls).toEqual([['org-1', { default_role_id: 'role-new' }]]);
 
     const existing = org((b) => b.team('Product'));
     const again = fakeEnv(existing);
-    await orgSettingsKind.update!(run(withSettings({}, 'Product', teams), existing).changes[0]!, again.env);
+    await applyChange(run(withSettings({}, 'Product', teams), existing).changes[0]!, again.env);
     expect(again.calls).toEqual([['org-1', { default_role_id: existing.teams.Product!.id }]]);
   });
 });

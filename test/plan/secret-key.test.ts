@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { diff } from '../../src/plan/diff.ts';
-import type { ApplyEnv, PlanOptions, SecretSink } from '../../src/plan/kind.ts';
+import { applyChange } from '../../src/apply/apply.ts';
+import type { ApplyEnv } from '../../src/apply/writers/index.ts';
+import type { PlanOptions } from '../../src/plan/kind.ts';
+import type { SecretSink } from '../../src/secrets/sink.ts';
 import { secretKeyKind } from '../../src/plan/kinds/secret-key.ts';
 import type { Change } from '../../src/plan/types.ts';
 import type { PostHogApi } from '../../src/posthog/types.ts';
 import type { ActualState } from '../../src/model/actual.ts';
 import type { SecretKeySpec } from '../../src/model/desired.ts';
-import { actual, desired, project, secretKey } from './builders.ts';
+import { actual, desired, patchOf, project, secretKey } from './builders.ts';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
 const brief = (c: Change) => `${c.action} ${c.kind} ${c.key}`;
@@ -35,7 +38,7 @@ describe('secret keys: plan', () => {
     const create = result.changes.find((c) => c.kind === 'secret_key');
     expect(create).toMatchObject({
       action: 'create', key: 'New / svc', after: { scopes: ['feature_flag:read', 'query:read'], roll: false },
-      refs: { project: 'New', label: 'svc' }, dependsOn: ['project:New'], destructive: false,
+      subject: { project: 'New', label: 'svc' }, dependsOn: ['project:New'], destructive: false,
     });
   });
 
@@ -43,9 +46,9 @@ describe('secret keys: plan', () => {
     const [roll] = run(keys({ svc: { scopes: ['feature_flag:read'], rotateAfterDays: 90 } }), withKeys(secretKey('svc', ['feature_flag:read'], { createdAt: '2026-07-01T00:00:00Z' }))).changes;
     expect(roll).toMatchObject({
       action: 'update', before: { scopes: ['feature_flag:read'], roll: false }, after: { scopes: ['feature_flag:read'], roll: true },
-      reason: 'older than rotate_after_days (90 days)', refs: { project: 'Production', label: 'svc' }, destructive: false,
+      reason: 'older than rotate_after_days (90 days)', subject: { project: 'Production', label: 'svc' }, destructive: false,
     });
-    expect(roll?.patch).toEqual([{ op: 'replace', path: '/roll', value: true }]);
+    expect(patchOf(roll)).toEqual([{ op: 'replace', path: '/roll', value: true }]);
   });
 
   it('a roll and a scope change are one update', () => {
@@ -92,7 +95,7 @@ describe('secret keys: plan', () => {
   it('deletes unlisted keys in listed projects with prune.secret_keys (destructive, last)', () => {
     const result = run(keys({ svc: { scopes: ['query:read'] } }, true), withKeys(secretKey('svc', ['query:read']), secretKey('old', ['query:read'])));
     expect(result.changes.map(brief)).toEqual(['delete secret_key Production / old']);
-    expect(result.changes[0]).toMatchObject({ destructive: true, reason: 'not in the matrix (prune.secret_keys)', refs: { project: 'Production', label: 'old' } });
+    expect(result.changes[0]).toMatchObject({ destructive: true, reason: 'not in the matrix (prune.secret_keys)', subject: { project: 'Production', label: 'old' } });
   });
 
   it('never touches keys of projects the matrix does not list', () => {
@@ -127,12 +130,12 @@ function fakeEnv(state: ActualState, options: { sink?: boolean; failSink?: boole
       delivered.push(secret);
     },
   };
-  const env: ApplyEnv = { api, orgId: 'org-1', actual: state, created: { projects: new Map(), teams: new Map() }, ...(options.sink !== false && { secrets: sink }) };
+  const env: ApplyEnv = { api, orgId: 'org-1', actual: state, created: new Map(), ...(options.sink !== false && { secrets: sink }) };
   return { env, calls, delivered };
 }
 
 async function applyAll(changes: Change[], env: ApplyEnv): Promise<void> {
-  for (const c of changes) await secretKeyKind[c.action]!(c, env);
+  for (const c of changes) await applyChange(c, env);
 }
 
 describe('secret keys: apply', () => {
@@ -152,7 +155,7 @@ describe('secret keys: apply', () => {
 
   it('creates in a project created earlier in the same apply', async () => {
     const { env, calls, delivered } = fakeEnv(actual());
-    env.created.projects.set('New', 77);
+    env.created.set('project:New', 77);
     const { changes } = run(desired({ projects: { New: project({ secretKeys: { svc: { scopes: ['query:read'] } } }) } }), actual());
     await applyAll(changes.filter((c) => c.kind === 'secret_key'), env);
     expect(calls[0]?.args[0]).toBe(77);
@@ -181,9 +184,9 @@ describe('secret keys: apply', () => {
   it('without a sink, a create or roll fails before calling PostHog, saying which flag to pass', async () => {
     const { env, calls } = fakeEnv(state, { sink: false });
     const roll = run(keys({ svc: { scopes: ['query:read'] } }), state, { rollSecretKeys: true }).changes[0]!;
-    await expect(secretKeyKind.update!(roll, env)).rejects.toThrow(/--secrets-file FILE or --secrets-command CMD/);
+    await expect(applyChange(roll, env)).rejects.toThrow(/--secrets-file FILE or --secrets-command CMD/);
     const create = run(keys({ other: { scopes: ['query:read'] } }), state).changes[0]!;
-    await expect(secretKeyKind.create!(create, env)).rejects.toThrow(/--secrets-file/);
+    await expect(applyChange(create, env)).rejects.toThrow(/--secrets-file/);
     expect(calls).toEqual([]);
   });
 
@@ -196,7 +199,7 @@ describe('secret keys: apply', () => {
   it('a failing sink fails the step, says to roll again, and does not leak the value', async () => {
     const { env } = fakeEnv(state, { failSink: true });
     const roll = run(keys({ svc: { scopes: ['feature_flag:read'] } }), state, { rollSecretKeys: true }).changes[0]!;
-    const error = await secretKeyKind.update!(roll, env).catch((e: Error) => e);
+    const error = await applyChange(roll, env).catch((e: Error) => e);
     expect((error as Error).message).toMatch(/secret sink failed 3 times \(last: store unavailable\); the new value was kept only in memory and is lost with this run\. The old value no longer works\..*--roll-secret-keys "Production\/svc"/);
     expect((error as Error).message).not.toContain('phs_value');
   });

@@ -57,6 +57,14 @@ describe('PostHog error responses → ApiError messages', () => {
     expect(e.message).toBe('PostHog refused PATCH /api/organizations/o/ (400 payment_required): a field of this request needs a licence the organization\'s plan lacks (Upgrade required.); nothing was changed: upgrade the plan, or remove the setting from the matrix');
   });
 
+  it('403 from a Terraform-managed project: names the manager and what to do', async () => {
+    const e = await errorFor('patch', '/api/projects/1/access_controls/', 403, {
+      type: 'authentication_error', code: 'permission_denied',
+      detail: 'Terraform manages this access control rule. Change it in your Terraform configuration, or turn off the Terraform lock in project settings.', attr: null,
+    });
+    expect(e.message).toBe('PostHog refused PATCH /api/projects/1/access_controls/ (403): Terraform manages these access rules (Terraform manages this access control rule. Change it in your Terraform configuration, or turn off the Terraform lock in project settings.): change them in the Terraform configuration that manages the project, or leave them out of the matrix; an organization admin can hand the project back to the UI in PostHog\'s project settings');
+  });
+
   it('401: the key was rejected, check POSTHOG_PERSONAL_API_KEY', async () => {
     const e = await errorFor('get', '/api/users/@me/', 401, {
       type: 'authentication_error', code: 'authentication_failed', detail: 'Personal API key found in request Authorization header is invalid.', attr: null,

@@ -1,29 +1,69 @@
 // Small builders for plans: defaults for everything, override what the test is about.
-import type { Change, Plan } from '../../src/plan/types.ts';
+import jsonpatch, { type Operation } from 'fast-json-patch';
+import { parseChange } from '../../src/plan/read.ts';
+import type { Change, Plan, Subject } from '../../src/plan/types.ts';
 
-export function change(overrides: Partial<Change> = {}): Change {
-  const kind = overrides.kind ?? 'member';
-  const key = overrides.key ?? 'bob@example.com';
-  const action = overrides.action ?? 'update';
-  return {
-    id: `${kind}:${key}`,
-    kind,
-    action,
-    key,
-    before: action === 'create' ? null : { level: 'admin' },
-    after: action === 'delete' ? null : { level: 'member' },
-    reason: 'declared in the matrix',
-    destructive: action === 'delete',
-    dependsOn: [],
-    refs: kind === 'member' || kind === 'invite' ? { email: key } : {},
-    ...overrides,
-  };
+type Fields = {
+  kind?: Change['kind'];
+  action?: Change['action'];
+  key?: string;
+  subject?: Subject;
+  before?: object;
+  after?: object;
+  patch?: Operation[];
+  reason?: string;
+  note?: string;
+  destructive?: boolean;
+  dependsOn?: string[];
+  cascade?: number;
+};
+
+/** The subject a simple kind's key names (composite keys need their subject given). */
+function subjectFor(kind: Change['kind'], key: string): Subject {
+  switch (kind) {
+    case 'project': return { project: key };
+    case 'team': return { team: key };
+    case 'domain': return { domain: key };
+    case 'member': case 'invite': return { email: key };
+    default: return {};
+  }
+}
+
+/** A value of the kind (for the side the test does not care about). */
+function valueFor(kind: Change['kind'], key: string, level: 'admin' | 'member'): object {
+  switch (kind) {
+    case 'project': case 'team': return { name: key };
+    case 'invite': return { level, projects: {}, expired: false };
+    case 'team_member': case 'org_settings': return {};
+    case 'domain': return { domain: key, verified: false };
+    case 'secret_key': return { scopes: [], roll: false };
+    default: return { level };
+  }
+}
+
+/** A change as its kind makes them (checked like a saved plan's): defaults for all but what the test is about. */
+export function change(fields: Fields = {}): Change {
+  const kind = fields.kind ?? 'member';
+  const action = fields.action ?? 'update';
+  const key = fields.key ?? 'bob@example.com';
+  const before = fields.before ?? valueFor(kind, key, 'admin');
+  const after = fields.after ?? valueFor(kind, key, 'member');
+  return parseChange({
+    id: `${kind}:${key}`, kind, action, key, subject: fields.subject ?? subjectFor(kind, key),
+    ...(action !== 'create' && { before }), ...(action !== 'delete' && { after }),
+    ...(action === 'update' && { patch: fields.patch ?? jsonpatch.compare(before, after) }),
+    reason: fields.reason ?? 'declared in the matrix',
+    ...(fields.note !== undefined && { note: fields.note }),
+    destructive: fields.destructive ?? action === 'delete',
+    dependsOn: fields.dependsOn ?? [],
+    ...(fields.cascade !== undefined && { cascade: fields.cascade }),
+  });
 }
 
 export function plan(overrides: Partial<Plan> = {}): Plan {
   const changes = overrides.changes ?? [];
   return {
-    formatVersion: 1,
+    formatVersion: 2,
     tool: { name: 'posthog-access', version: '0.1.0' },
     createdAt: '2026-03-20T09:30:00.000Z',
     at: '2026-03-20',
@@ -53,14 +93,14 @@ export function plan(overrides: Partial<Plan> = {}): Plan {
 export function samplePlan(overrides: Partial<Plan> = {}): Plan {
   return plan({
     changes: [
-      change({ kind: 'project', action: 'create', key: 'Data Warehouse', after: { name: 'Data Warehouse' }, refs: {} }),
-      change({ kind: 'team', action: 'create', key: 'Product', after: { name: 'Product' }, refs: {} }),
+      change({ kind: 'project', action: 'create', key: 'Data Warehouse', after: { name: 'Data Warehouse' }, }),
+      change({ kind: 'team', action: 'create', key: 'Product', after: { name: 'Product' }, }),
       change({
         kind: 'invite',
         action: 'create',
         key: 'erin@example.com',
-        after: { level: 'member', projects: { 'Data Warehouse': 'member' } },
-        refs: { email: 'erin@example.com' },
+        after: { level: 'member', projects: { 'Data Warehouse': 'member' }, expired: false },
+        subject: { email: 'erin@example.com' },
       }),
       change({
         kind: 'member',
@@ -76,9 +116,9 @@ export function samplePlan(overrides: Partial<Plan> = {}): Plan {
         kind: 'team_member',
         action: 'delete',
         key: 'Engineering / frank@example.com',
-        before: { level: 'member' },
+        before: {},
         reason: 'not in the matrix (prune.teams)',
-        refs: { email: 'frank@example.com', team: 'Engineering' },
+        subject: { email: 'frank@example.com', team: 'Engineering' },
       }),
       change({
         kind: 'project_access',
@@ -87,14 +127,14 @@ export function samplePlan(overrides: Partial<Plan> = {}): Plan {
         before: { level: 'admin' },
         reason: 'expired 2026-03-16',
         note: 'incident follow-up',
-        refs: { email: 'carol@example.com', project: 'Production' },
+        subject: { email: 'carol@example.com', project: 'Production' },
       }),
       change({
         kind: 'project_access',
         action: 'create',
         key: 'Data Warehouse / team:Engineering',
         after: { level: 'member' },
-        refs: { project: 'Data Warehouse', team: 'Engineering' },
+        subject: { project: 'Data Warehouse', team: 'Engineering' },
       }),
     ],
     ...overrides,

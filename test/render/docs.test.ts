@@ -2,11 +2,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renderJson, renderMarkdown, renderText } from '../../src/plan/render/index.ts';
+import { parseChange } from '../../src/plan/read.ts';
 import type { Plan } from '../../src/plan/types.ts';
 
 const doc = readFileSync(new URL('../../docs/plan-json.md', import.meta.url), 'utf8');
 const blocks = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1]!);
-const REQUIRED = ['id', 'kind', 'action', 'key', 'before', 'after', 'reason', 'destructive', 'dependsOn', 'refs'];
+const REQUIRED = ['id', 'kind', 'action', 'key', 'subject', 'reason', 'destructive', 'dependsOn'];
 const KINDS = [
   'project', 'team', 'org_settings', 'domain', 'invite', 'member',
   'team_member', 'project_access', 'resource_access', 'secret_key',
@@ -20,17 +21,18 @@ describe('docs/plan-json.md', () => {
 
   const example = blocks.map((b) => JSON.parse(b) as Plan).find((p) => 'formatVersion' in p);
 
-  it('has a full example of format version 1 whose changes have every required field', () => {
+  it('has a full example of format version 2 whose changes have every required field', () => {
     expect(example).toBeDefined();
-    expect(example!.formatVersion).toBe(1);
+    expect(example!.formatVersion).toBe(2);
     expect(example!.changes.length).toBeGreaterThan(0);
     for (const change of example!.changes) {
       for (const field of REQUIRED) expect(change, `${change.id} lacks ${field}`).toHaveProperty(field);
       expect(KINDS).toContain(change.kind);
       expect(['create', 'update', 'delete']).toContain(change.action);
       expect(change.id).toBe(`${change.kind}:${change.key}`);
-      if (change.action === 'create') expect(change.before).toBeNull();
-      if (change.action === 'delete') expect(change.after).toBeNull();
+      if (change.action === 'create') expect(change).not.toHaveProperty('before');
+      if (change.action === 'delete') expect(change).not.toHaveProperty('after');
+      expect(parseChange(change)).toEqual(change); // a change its kind can make
     }
   });
 

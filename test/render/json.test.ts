@@ -11,12 +11,12 @@ describe('renderJson', () => {
       refusals: [{ guard: 'max_deletes', message: 'too many', changeIds: ['member:dave@example.com'] }],
     });
     expect(JSON.parse(renderJson(p))).toEqual(p);
-    expect(JSON.parse(renderJson(p)).formatVersion).toBe(1);
+    expect(JSON.parse(renderJson(p)).formatVersion).toBe(2);
   });
 
   it('is pretty-printed with two spaces and ends with a newline', () => {
     const json = renderJson(plan());
-    expect(json.startsWith('{\n  "formatVersion": 1,\n  "tool": {\n    "name": "posthog-access",')).toBe(true);
+    expect(json.startsWith('{\n  "formatVersion": 2,\n  "tool": {\n    "name": "posthog-access",')).toBe(true);
     expect(json.endsWith('}\n')).toBe(true);
   });
 
@@ -50,6 +50,7 @@ describe('renderJson', () => {
       'kind',
       'action',
       'key',
+      'subject',
       'before',
       'after',
       'patch',
@@ -57,22 +58,22 @@ describe('renderJson', () => {
       'note',
       'destructive',
       'dependsOn',
-      'refs',
     ]);
   });
 
   it('sorts the keys of free-form values and keeps unknown fields, after the known ones', () => {
-    const c = change({ after: { projects: { b: 'member', a: 'admin' }, level: 'member' }, refs: { team: 'T', email: 'e' } });
-    const p = { ...plan({ changes: [c] }), futureField: true } as Plan;
+    const c = change({ kind: 'invite', action: 'create', key: 'e', after: { projects: { b: 'member', a: 'admin' }, level: 'member', expired: false } });
+    const m = change({ kind: 'team_member', action: 'create', key: 'T / e', subject: { team: 'T', email: 'e' }, after: {} });
+    const p = { ...plan({ changes: [c, m] }), futureField: true } as Plan;
     const out = JSON.parse(renderJson(p));
-    expect(Object.keys(out.changes[0].after)).toEqual(['level', 'projects']);
+    expect(Object.keys(out.changes[0].after)).toEqual(['expired', 'level', 'projects']);
     expect(Object.keys(out.changes[0].after.projects)).toEqual(['a', 'b']);
-    expect(Object.keys(out.changes[0].refs)).toEqual(['email', 'team']);
+    expect(Object.keys(out.changes[1].subject)).toEqual(['email', 'team']);
     expect(Object.keys(out).at(-1)).toBe('futureField');
   });
 
   it('leaves out absent optional fields rather than writing null', () => {
-    const out = JSON.parse(renderJson(plan({ changes: [change()] })));
+    const out = JSON.parse(renderJson(plan({ changes: [change({ action: 'create' })] })));
     expect('note' in out.changes[0]).toBe(false);
     expect('patch' in out.changes[0]).toBe(false);
   });

@@ -11,8 +11,8 @@ function words(changes: Parameters<typeof personChanges>[0]) {
 }
 
 describe('personChanges', () => {
-  it('keeps to changes naming a person in refs.email', () => {
-    expect(words([change({ kind: 'team', action: 'create', key: 'Engineering', refs: {} })])).toEqual([]);
+  it('keeps to changes naming a person in their subject', () => {
+    expect(words([change({ kind: 'team', action: 'create', key: 'Engineering', after: { name: 'Engineering' } })])).toEqual([]);
   });
 
   it('reads member levels up and down', () => {
@@ -33,16 +33,16 @@ describe('personChanges', () => {
     const email = 'carol@example.com';
     expect(
       words([
-        change({ kind: 'invite', action: 'create', key: email, after: { level: 'member', projects: { Production: 'member' } } }),
-        change({ kind: 'invite', action: 'delete', key: email, before: { level: 'admin' } }),
-        change({ kind: 'team_member', action: 'create', key: `Engineering / ${email}`, after: { level: 'admin' }, refs: { email, team: 'Engineering' } }),
-        change({ kind: 'project_access', action: 'create', key: `Production / member:${email}`, after: { level: 'viewer' }, refs: { email, project: 'Production' } }),
-        change({ kind: 'resource_access', action: 'delete', key: `Production / feature_flag / member:${email}`, before: { level: 'editor' }, refs: { email } }),
+        change({ kind: 'invite', action: 'create', key: email, after: { level: 'member', projects: { Production: 'member' }, expired: false } }),
+        change({ kind: 'invite', action: 'delete', key: email, before: { level: 'admin', projects: {}, expired: false } }),
+        change({ kind: 'team_member', action: 'create', key: `Engineering / ${email}`, after: {}, subject: { email, team: 'Engineering' } }),
+        change({ kind: 'project_access', action: 'create', key: `Production / member:${email}`, after: { level: 'member' }, subject: { email, project: 'Production' } }),
+        change({ kind: 'resource_access', action: 'delete', key: `Production / feature_flag / member:${email}`, before: { level: 'editor' }, subject: { email, project: 'Production', resource: 'feature_flag' } }),
       ]),
     ).toEqual([
       {
         email,
-        gains: ['an invitation as member (with member on Production)', 'membership of Engineering (as admin)', 'viewer on Production'],
+        gains: ['an invitation as member (with member on Production)', 'membership of Engineering', 'member on Production'],
         loses: ['a pending invitation as admin', 'editor on Production / feature_flag'],
       },
     ]);

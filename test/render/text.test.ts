@@ -22,7 +22,7 @@ describe('renderText', () => {
         changes: [
           change({ kind: 'member', action: 'update', key: 'bob@example.com' }),
           change({ kind: 'member', action: 'delete', key: 'dave@example.com' }),
-          change({ kind: 'invite', action: 'create', key: 'erin@example.com', after: { level: 'member' } }),
+          change({ kind: 'invite', action: 'create', key: 'erin@example.com', after: { level: 'member', projects: {}, expired: false } }),
         ],
       }),
       { color: false },
@@ -36,12 +36,12 @@ describe('renderText', () => {
     const text = renderText(
       plan({
         changes: [
-          change({ kind: 'secret_key', action: 'delete', key: 'ci-key' }),
+          change({ kind: 'secret_key', action: 'delete', key: 'Production / ci-key', subject: { project: 'Production', label: 'ci-key' }, before: { scopes: ['query:read'], roll: false } }),
           change({ kind: 'member', key: 'zed@example.com' }),
           change({ kind: 'project', action: 'create', key: 'Data Warehouse' }),
           change({ kind: 'member', key: 'amy@example.com' }),
-          change({ kind: 'domain', action: 'create', key: 'example.com' }),
-          change({ kind: 'team_member', action: 'create', key: 'Engineering / carol@example.com' }),
+          change({ kind: 'domain', action: 'create', key: 'example.com', after: { domain: 'example.com', verified: false } }),
+          change({ kind: 'team_member', action: 'create', key: 'Engineering / carol@example.com', subject: { team: 'Engineering', email: 'carol@example.com' }, after: {} }),
           change({ kind: 'team', action: 'create', key: 'Engineering' }),
         ],
       }),
@@ -62,7 +62,7 @@ describe('renderText', () => {
         changes: [
           change({
             kind: 'org_settings',
-            key: 'organization',
+            key: 'settings',
             before: { enforce_2fa: false, domains: ['a.com'] },
             after: { enforce_2fa: true, domains: ['a.com', 'b.com'] },
             patch: [
@@ -79,7 +79,7 @@ describe('renderText', () => {
 
   it('falls back to comparing before and after when there is no patch', () => {
     const text = renderText(
-      plan({ changes: [change({ before: { level: 'member', x: 1 }, after: { level: 'admin', x: 1 } })] }),
+      plan({ changes: [change({ before: { level: 'member' }, after: { level: 'admin' }, patch: [] })] }),
       { color: false },
     );
     expect(text).toContain('~ bob@example.com  level: member → admin\n');
@@ -205,7 +205,7 @@ describe('renderText: manual steps left', () => {
 
 describe('renderText: a create that lowers access', () => {
   it('says so, as for a demotion', () => {
-    const text = renderText(plan({ changes: [change({ kind: 'project_access', action: 'create', key: 'Staging / default', after: { level: 'none' }, destructive: true })] }), { color: false });
+    const text = renderText(plan({ changes: [change({ kind: 'project_access', action: 'create', key: 'Staging / default', subject: { project: 'Staging' }, after: { level: 'none' }, destructive: true })] }), { color: false });
     expect(text).toContain('+ Staging / default  level: none (lowers access)');
   });
 });

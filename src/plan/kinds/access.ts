@@ -1,112 +1,157 @@
 // Access rules: project access (project_access) and resource-type access inside a project
 // (resource_access). Both are PostHog AccessControl rows with the same subjects: the default for
 // everyone, a team (role) or a member; PUT upserts one, `access_level: null` deletes it.
-import type { ActualSubjectRules } from '../../model/actual.ts';
-import type { Grant, SubjectGrants } from '../../model/desired.ts';
-import { PROJECT_DEFAULT_LEVEL, levelRank, resourceBounds } from '../../model/levels.ts';
-import type { AccessControlPut } from '../../posthog/types.ts';
+import { z } from 'zod';
+import type { ActualState, ActualSubjectRules } from '../../model/actual.ts';
+import type { DesiredState, Grant, SubjectGrants } from '../../model/desired.ts';
+import { PROJECT_DEFAULT_LEVEL, PROJECT_LEVELS, RESOURCE_LEVELS, levelRank, resourceBounds } from '../../model/levels.ts';
 import { effectiveGrant } from '../expiry.ts';
-import type { ActualItem, ApplyEnv, DesiredItem, DiffContext, Kind } from '../kind.ts';
-import { memberOf, projectIdOf, standing, teamIdOf, teamName } from '../lookup.ts';
-import type { Change, ChangeKind } from '../types.ts';
+import { defineKind, type DiffContext, type FeatureNeed } from '../kind.ts';
+import { standing, teamName } from '../lookup.ts';
+import { accessEffect } from '../effects.ts';
 
-interface Scope {
+export const projectAccessShape = {
+  value: z.object({ level: z.enum(PROJECT_LEVELS) }),
+  subject: z.object({ project: z.string(), team: z.string().optional(), email: z.string().optional() }),
+};
+
+export const resourceAccessShape = {
+  value: z.object({ level: z.enum(RESOURCE_LEVELS) }),
+  subject: z.object({ project: z.string(), resource: z.string(), team: z.string().optional(), email: z.string().optional() }),
+};
+
+interface RuleSubject {
   project: string;
-  /** Resource type; absent for project access. */
   resource?: string;
+  team?: string;
+  email?: string;
 }
 
-const prefix = (s: Scope) => (s.resource ? `${s.project} / ${s.resource}` : s.project);
+/** "Production / team:Engineering", "Production / feature_flag / default", "Production / member:a@x.io". */
+export function ruleKey(s: RuleSubject): string {
+  const who = s.team !== undefined ? `team:${s.team}` : s.email !== undefined ? `member:${s.email}` : 'default';
+  return [s.project, ...(s.resource !== undefined ? [s.resource] : []), who].join(' / ');
+}
 
-function desiredRules(ctx: DiffContext, scope: Scope, grants: SubjectGrants<string>, kind: ChangeKind): DesiredItem[] {
-  const items: DesiredItem[] = [];
-  const base = { project: scope.project, ...(scope.resource ? { resource: scope.resource } : {}) };
-  const needs = [`project:${scope.project}`];
-  const rule = (key: string, grant: Grant<string>, refs: Record<string, string>, extraNeeds: string[] = []) => {
+interface Rule<S, L> {
+  subject: S;
+  value: { level: L } | null;
+  reason?: string;
+  note?: string;
+  needs: string[];
+}
+
+/** The rules a project or resource type should have, with notices for grants ending soon or waiting for an invite. */
+function desiredRules<S extends RuleSubject, L extends string>(ctx: DiffContext, scope: S, grants: SubjectGrants<L>, waitNotice: boolean): Rule<S, L>[] {
+  const items: Rule<S, L>[] = [];
+  const rule = (subject: S, grant: Grant<L>, extraNeeds: string[] = []) => {
+    const key = ruleKey(subject);
     const effective = effectiveGrant(grant, ctx.now);
     if (effective.endsSoon) {
       ctx.notices.push({ level: 'info', code: 'expiring', key, message: `${key}: ${grant.level} ends after ${effective.endsSoon}${grant.then ? `, then ${grant.then}` : ''}` });
     }
     items.push({
-      key, value: effective.level ? { level: effective.level } : null,
-      reason: effective.expiredReason, note: grant.note, refs: { ...base, ...refs }, needs: [...needs, ...extraNeeds],
+      subject, value: effective.level ? { level: effective.level } : null,
+      reason: effective.expiredReason, note: grant.note, needs: [`project:${scope.project}`, ...extraNeeds],
     });
   };
-  if (grants.default) rule(`${prefix(scope)} / default`, grants.default, {});
-  for (const [team, grant] of Object.entries(grants.teams)) rule(`${prefix(scope)} / team:${team}`, grant, { team }, [`team:${team}`]);
+  if (grants.default) rule(scope, grants.default);
+  for (const [team, grant] of Object.entries(grants.teams)) rule({ ...scope, team }, grant, [`team:${team}`]);
   for (const [email, grant] of Object.entries(grants.members)) {
     const who = standing(ctx, email);
-    if (who === 'member') rule(`${prefix(scope)} / member:${email}`, grant, { email });
-    else if (who === 'invitee' && kind === 'resource_access') {
-      ctx.notices.push({ level: 'info', code: 'pending_invite', key: email, message: `${prefix(scope)}: access for ${email} waits for the invite to be accepted` });
+    if (who === 'member') rule({ ...scope, email }, grant);
+    else if (who === 'invitee' && waitNotice) {
+      ctx.notices.push({ level: 'info', code: 'pending_invite', key: email, message: `${ruleKey(scope).replace(/ \/ default$/, '')}: access for ${email} waits for the invite to be accepted` });
     }
     // Invitees' project grants travel with the invite (private_project_access).
   }
   return items;
 }
 
-function actualRules(ctx: DiffContext, scope: Scope, rules: ActualSubjectRules<string>): ActualItem[] {
-  const items: ActualItem[] = [];
-  const base = { project: scope.project, ...(scope.resource ? { resource: scope.resource } : {}) };
-  if (rules.default) items.push({ key: `${prefix(scope)} / default`, value: { level: rules.default.level }, refs: base });
-  for (const [role, rule] of Object.entries(rules.teams)) {
-    const team = teamName(ctx, role);
-    items.push({ key: `${prefix(scope)} / team:${team}`, value: { level: rule.level }, refs: { ...base, team } });
-  }
-  for (const [email, rule] of Object.entries(rules.members)) {
-    items.push({ key: `${prefix(scope)} / member:${email}`, value: { level: rule.level }, refs: { ...base, email } });
-  }
+function actualRules<S extends RuleSubject, L extends string>(ctx: DiffContext, scope: S, rules: ActualSubjectRules<L>) {
+  const items: { subject: S; value: { level: L } }[] = [];
+  if (rules.default) items.push({ subject: scope, value: { level: rules.default.level } });
+  for (const [role, rule] of Object.entries(rules.teams)) items.push({ subject: { ...scope, team: teamName(ctx, role) }, value: { level: rule.level } });
+  for (const [email, rule] of Object.entries(rules.members)) items.push({ subject: { ...scope, email }, value: { level: rule.level } });
   return items;
 }
 
-function body(change: Change, env: ApplyEnv, level: string | null): AccessControlPut {
-  const put: AccessControlPut = { access_level: level };
-  if (change.refs.resource) put.resource = String(change.refs.resource);
-  if (change.refs.team) put.role = teamIdOf(env, String(change.refs.team));
-  if (change.refs.email) put.organization_member = memberOf(env, String(change.refs.email)).membershipId;
-  return put;
+/** Projects the matrix names, as read (rules of other projects are never read, nor touched). */
+function namedProjects(ctx: DiffContext) {
+  return Object.keys(ctx.desired.projects).flatMap((name) => {
+    const project = ctx.actual.projects[name];
+    return project?.rulesLoaded ? [project] : [];
+  });
 }
 
-function accessKind(kind: 'project_access' | 'resource_access'): Kind {
-  const context = kind === 'project_access' ? 'project' : 'resource';
-  const put = (change: Change, env: ApplyEnv, level: string | null) => {
-    const projectId = projectIdOf(env, String(change.refs.project));
-    return kind === 'project_access'
-      ? env.api.putProjectAccessControl(projectId, body(change, env, level))
-      : env.api.putResourceAccessControl(projectId, body(change, env, level));
-  };
-  return {
-    kind,
-    desired(ctx) {
-      return Object.entries(ctx.desired.projects).flatMap(([project, p]) =>
-        kind === 'project_access'
-          ? desiredRules(ctx, { project }, p, kind)
-          : Object.entries(p.resources).flatMap(([resource, g]) => desiredRules(ctx, { project, resource }, g, kind)),
-      );
-    },
-    actual(ctx) {
-      return Object.keys(ctx.desired.projects).flatMap((name) => {
-        const project = ctx.actual.projects[name];
-        if (!project?.rulesLoaded) return [];
-        return kind === 'project_access'
-          ? actualRules(ctx, { project: name }, project)
-          : Object.entries(project.resources).flatMap(([resource, r]) => actualRules(ctx, { project: name, resource }, r));
-      });
-    },
-    prune: (ctx) => ({ enabled: ctx.desired.prune.projectAccess, flag: 'prune.project_access' }),
-    lowers: (before, after) => levelRank(context, String(after.level)) < levelRank(context, String(before.level)),
-    // A default rule replaces PostHog's own default (admin on a project, editor or the resource's
-    // default on a resource): below that, it takes access away from everyone. A member or team
-    // rule only adds (the highest level among the rules that match wins).
-    implicit: (item) => {
-      if (item.refs?.team || item.refs?.email) return undefined;
-      return { level: kind === 'project_access' ? PROJECT_DEFAULT_LEVEL : resourceBounds(String(item.refs?.resource)).default };
-    },
-    async create(change, env) { await put(change, env, String(change.after?.level)); },
-    async update(change, env) { await put(change, env, String(change.after?.level)); },
-    async delete(change, env) { await put(change, env, null); },
-  };
+const reads = (desired: DesiredState) => ({ projects: Object.keys(desired.projects) });
+
+/** Each project the matrix names, with its rules and secret keys (last use left out: it changes no plan). */
+export function projectSections(actual: ActualState): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const p of Object.values(actual.projects)) {
+    if (!p.rulesLoaded) continue;
+    const secretKeys = p.secretKeys && Object.fromEntries(Object.entries(p.secretKeys).map(([label, { lastUsedAt: _used, ...key }]) => [label, key]));
+    out[`project:${p.name}`] = { ...p, secretKeys };
+  }
+  return out;
 }
 
-export const projectAccessKind = accessKind('project_access');
-export const resourceAccessKind = accessKind('resource_access');
+// Rules are removed with the member or team they name (PostHog cascades).
+const goesWith = (s: RuleSubject) => [...(s.email !== undefined ? [`member:${s.email}`] : []), ...(s.team !== undefined ? [`team:${s.team}`] : [])];
+
+/** Team rules need role_based_access; no rule is enforced without access_control (REFERENCE.md §12). */
+const TEAM_RULES: FeatureNeed = {
+  id: 'role_based_access',
+  features: ['role_based_access'],
+  message: (n) => `${n} team rule(s) need the "role_based_access" feature, which this organization lacks: PostHog will refuse them (403). Upgrade, or drop team grants from the matrix`,
+};
+const RULES: FeatureNeed = {
+  id: 'access_control',
+  features: ['access_control', 'advanced_permissions'],
+  message: () => 'this organization lacks the "access_control" feature: PostHog stores the access rules but does not enforce them until it is enabled',
+};
+const features = (c: { action: string; subject: RuleSubject }) => (c.action === 'delete' ? [] : c.subject.team !== undefined ? [TEAM_RULES, RULES] : [RULES]);
+
+export const projectAccessKind = defineKind({
+  kind: 'project_access',
+  shape: projectAccessShape,
+  key: ruleKey,
+  scope: 'access_control:write',
+  section: 'Project access',
+  label: 'project access',
+  reads,
+  fingerprint: projectSections,
+  desired: (ctx) => Object.entries(ctx.desired.projects).flatMap(([project, p]) => desiredRules(ctx, { project }, p, false)),
+  actual: (ctx) => namedProjects(ctx).flatMap((p) => actualRules(ctx, { project: p.name }, p)),
+  prune: (ctx) => ({ enabled: ctx.desired.prune.projectAccess, flag: 'prune.project_access' }),
+  lowers: (before, after) => levelRank('project', after.level) < levelRank('project', before.level),
+  // A default rule replaces PostHog's own default (admin on a project): below that, it takes access
+  // away from everyone. A member or team rule only adds (the highest level among the rules that match wins).
+  implicit: (item) => (item.subject.team !== undefined || item.subject.email !== undefined ? undefined : { level: PROJECT_DEFAULT_LEVEL }),
+  goesWith,
+  effect: (change) => accessEffect(change, (level) => `${level ?? 'access'} on ${change.subject.project}`),
+  features,
+});
+
+export const resourceAccessKind = defineKind({
+  kind: 'resource_access',
+  shape: resourceAccessShape,
+  key: ruleKey,
+  scope: 'access_control:write',
+  section: 'Resource access',
+  label: 'resource access',
+  reads,
+  fingerprint: projectSections,
+  desired: (ctx) =>
+    Object.entries(ctx.desired.projects).flatMap(([project, p]) =>
+      Object.entries(p.resources).flatMap(([resource, g]) => desiredRules(ctx, { project, resource }, g, true))),
+  actual: (ctx) => namedProjects(ctx).flatMap((p) => Object.entries(p.resources).flatMap(([resource, r]) => actualRules(ctx, { project: p.name, resource }, r))),
+  prune: (ctx) => ({ enabled: ctx.desired.prune.projectAccess, flag: 'prune.project_access' }),
+  lowers: (before, after) => levelRank('resource', after.level) < levelRank('resource', before.level),
+  // A default rule replaces the resource type's own default (editor, or its bound): see project access.
+  implicit: (item) => (item.subject.team !== undefined || item.subject.email !== undefined ? undefined : { level: resourceBounds(item.subject.resource).default }),
+  goesWith,
+  effect: (change) => accessEffect(change, (level) => `${level ?? 'access'} on ${change.subject.project} / ${change.subject.resource}`),
+  features,
+});

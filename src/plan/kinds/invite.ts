@@ -2,12 +2,17 @@
 // and their direct project grants (private_project_access). PostHog has no invite update: sending
 // a new invite replaces the earlier ones for that email, which is how an update (or an expired
 // invite's renewal) is applied.
-import { ORG_LEVELS, orgLevelName, type OrgLevelName, type ProjectLevel } from '../../model/levels.ts';
+import { z } from 'zod';
+import { ORG_LEVELS, ORG_LEVEL_NAMES, PROJECT_LEVELS, orgLevelName, type ProjectLevel } from '../../model/levels.ts';
 import type { DesiredState } from '../../model/desired.ts';
 import { effectiveGrant } from '../expiry.ts';
-import type { ApplyEnv, DesiredItem, Kind } from '../kind.ts';
-import { projectIdOf } from '../lookup.ts';
-import type { Change } from '../types.ts';
+import { defineKind, type DesiredItem } from '../kind.ts';
+import { ownersOnly } from './member.ts';
+
+export const inviteShape = {
+  value: z.object({ level: z.enum(ORG_LEVEL_NAMES), projects: z.record(z.string(), z.enum(PROJECT_LEVELS)), expired: z.boolean() }),
+  subject: z.object({ email: z.string() }),
+};
 
 /** The direct project grants in force for a person, by project name (none-level grants omitted). */
 function projectGrants(desired: DesiredState, email: string, now: Date): Record<string, ProjectLevel> {
@@ -20,25 +25,29 @@ function projectGrants(desired: DesiredState, email: string, now: Date): Record<
   return grants;
 }
 
-async function send(change: Change, env: ApplyEnv): Promise<void> {
-  const after = change.after as { level: OrgLevelName; projects: Record<string, ProjectLevel> };
-  await env.api.createInvite(env.orgId, {
-    target_email: change.key,
-    level: ORG_LEVELS[after.level],
-    private_project_access: Object.entries(after.projects).map(([name, level]) => ({ id: projectIdOf(env, name), level })),
-  });
+function invitation(value: { level: string; projects: Record<string, string> }): string {
+  const grants = Object.entries(value.projects).map(([project, level]) => `${level} on ${project}`);
+  return `invitation as ${value.level}${grants.length ? ` (with ${grants.join(', ')})` : ''}`;
 }
 
-export const inviteKind: Kind = {
+const lower = (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : undefined);
+
+export const inviteKind = defineKind({
   kind: 'invite',
+  shape: inviteShape,
+  key: (s) => s.email,
+  scope: 'organization_member:write',
+  section: 'Invites',
+  label: 'invite',
+  fingerprint: (actual) => ({ invites: actual.invites }),
   desired(ctx) {
-    const items: DesiredItem[] = [];
+    const items: DesiredItem<'invite'>[] = [];
     for (const [email, grant] of Object.entries(ctx.desired.members)) {
       if (ctx.actual.members[email]) continue;
       const effective = effectiveGrant(grant, ctx.now);
       const existing = ctx.actual.invites[email];
       if (!effective.level) {
-        if (existing) items.push({ key: email, value: null, reason: effective.expiredReason, refs: { email } });
+        if (existing) items.push({ subject: { email }, value: null, reason: effective.expiredReason });
         continue;
       }
       const projects = projectGrants(ctx.desired, email, ctx.now);
@@ -46,11 +55,10 @@ export const inviteKind: Kind = {
         ctx.notices.push({ level: 'info', code: 'pending_invite', key: email, message: `${email} is invited (since ${existing.createdAt.slice(0, 10)}); team memberships and resource access follow once the invite is accepted` });
       }
       items.push({
-        key: email,
+        subject: { email },
         value: { level: effective.level, projects, expired: false },
         reason: existing?.isExpired ? 'the invite expired unanswered: sent again' : existing ? 'the invite differs from the matrix: sent again (PostHog replaces it)' : undefined,
         note: grant.note,
-        refs: { email },
         needs: Object.keys(projects).map((name) => `project:${name}`),
       });
     }
@@ -58,15 +66,23 @@ export const inviteKind: Kind = {
   },
   actual: (ctx) =>
     Object.values(ctx.actual.invites).map((i) => ({
-      key: i.email,
+      subject: { email: i.email },
       value: { level: orgLevelName(i.level), projects: i.projects, expired: i.isExpired },
-      refs: { email: i.email },
     })),
   prune: (ctx) => ({ enabled: ctx.desired.prune.invites, flag: 'prune.invites' }),
-  create: send,
-  update: send,
-  async delete(change, env) {
-    const invite = env.actual.invites[change.key];
-    if (invite) await env.api.deleteInvite(env.orgId, invite.id);
+  // PostHog has no invite update: a changed invite is a new one, gained.
+  effect: (change) => (change.action === 'delete'
+    ? { side: 'loses', what: `a pending ${invitation(change.before)}` }
+    : { side: 'gains', what: `an ${invitation(change.after)}` }),
+  refusals(changes, { actual }) {
+    const owners = changes.filter((c) => c.action !== 'delete' && c.after.level === 'owner');
+    return actual.organization.membershipLevel < ORG_LEVELS.owner && owners.length ? [ownersOnly(actual.me.email, owners)] : [];
   },
-};
+  attribution: {
+    scopes: ['OrganizationInvite'],
+    about: (change, entry) => {
+      const email = change.subject.email.toLowerCase();
+      return entry.scope === 'OrganizationInvite' && (lower(entry.detail.name) === email || lower(entry.detail.context?.target_email) === email);
+    },
+  },
+});

@@ -1,14 +1,31 @@
 // Organization members and their level. Members join through invites (invite.ts); this kind
-// changes levels and removes people.
-import { ORG_LEVELS, levelRank, orgLevelName, type OrgLevelName } from '../../model/levels.ts';
+// changes levels and removes people. Its refusals keep the key's own user and the last owner, and
+// leave owner changes to owners.
+import { z } from 'zod';
+import { ORG_LEVELS, ORG_LEVEL_NAMES, levelRank, orgLevelName } from '../../model/levels.ts';
 import { effectiveGrant } from '../expiry.ts';
-import type { DesiredItem, Kind } from '../kind.ts';
-import { memberOf } from '../lookup.ts';
+import { defineKind, type DesiredItem } from '../kind.ts';
+import { refuse } from '../refuse.ts';
+import { accessEffect } from '../effects.ts';
 
-export const memberKind: Kind = {
+export const memberShape = {
+  value: z.object({ level: z.enum(ORG_LEVEL_NAMES) }),
+  subject: z.object({ email: z.string() }),
+};
+
+export const memberKind = defineKind({
   kind: 'member',
+  shape: memberShape,
+  key: (s) => s.email,
+  scope: 'organization_member:write',
+  section: 'Members',
+  label: 'member',
+  // Keyed by email, not listed in API order; last login and 2FA are left out (they change no plan).
+  fingerprint: (actual) => ({
+    members: Object.fromEntries(Object.values(actual.members).map(({ membershipId, userUuid, email, level }) => [email, { membershipId, userUuid, level }])),
+  }),
   desired(ctx) {
-    const items: DesiredItem[] = [];
+    const items: DesiredItem<'member'>[] = [];
     for (const [email, grant] of Object.entries(ctx.desired.members)) {
       if (!ctx.actual.members[email]) continue; // not in the organization yet: invite.ts
       const effective = effectiveGrant(grant, ctx.now);
@@ -18,28 +35,43 @@ export const memberKind: Kind = {
           message: `${email}: ${grant.level} ends after ${effective.endsSoon}${grant.then ? `, then ${grant.then}` : ', then removed from the organization'}`,
         });
       }
-      items.push({
-        key: email,
-        value: effective.level ? { level: effective.level } : null,
-        reason: effective.expiredReason,
-        note: grant.note,
-        refs: { email },
-      });
+      items.push({ subject: { email }, value: effective.level ? { level: effective.level } : null, reason: effective.expiredReason, note: grant.note });
     }
     return items;
   },
-  actual: (ctx) =>
-    Object.values(ctx.actual.members).map((m) => ({ key: m.email, value: { level: orgLevelName(m.level) }, refs: { email: m.email } })),
+  actual: (ctx) => Object.values(ctx.actual.members).map((m) => ({ subject: { email: m.email }, value: { level: orgLevelName(m.level) } })),
   prune: (ctx) => ({ enabled: ctx.desired.prune.members, flag: 'prune.members' }),
-  lowers: (before, after) => levelRank('organization', String(after.level)) < levelRank('organization', String(before.level)),
-  async update(change, env) {
-    const level = ORG_LEVELS[change.after?.level as OrgLevelName];
-    await env.api.updateMemberLevel(env.orgId, memberOf(env, change.key).userUuid, level);
+  lowers: (before, after) => levelRank('organization', after.level) < levelRank('organization', before.level),
+  // Their team memberships and access rules go with them (PostHog cascades).
+  cascade: (_change, rules) => ({
+    count: rules,
+    reason: `their team memberships and access rules go with them${rules ? ` (${rules} in the projects the matrix names)` : ''}`,
+  }),
+  effect: (change) => accessEffect(change, (level) => (level ? `organization ${level}` : 'organization membership')),
+  refusals(changes, { actual }) {
+    const out = [];
+    const me = actual.me.email.toLowerCase();
+    const self = changes.filter((c) => c.subject.email === me && c.destructive);
+    if (self.length) out.push(refuse('self', `the plan would remove or demote ${me}, the user behind the running API key: change them from PostHog's settings, or run the tool with another admin's key`, self));
+
+    const isOwner = (email: string) => actual.members[email]?.level === ORG_LEVELS.owner;
+    const ownersLost = changes.filter((c) => isOwner(c.subject.email) && (c.action === 'delete' || c.after.level !== 'owner'));
+    const ownersGained = changes.filter((c) => c.action === 'update' && c.after.level === 'owner' && !isOwner(c.subject.email));
+    const owners = Object.values(actual.members).filter((m) => m.level === ORG_LEVELS.owner).length;
+    if (ownersLost.length && owners - ownersLost.length + ownersGained.length < 1) {
+      out.push(refuse('last_owner', 'the plan would leave the organization without an owner: keep at least one owner in the matrix', ownersLost));
+    }
+    const ownerWork = [...ownersLost, ...ownersGained];
+    if (actual.organization.membershipLevel < ORG_LEVELS.owner && ownerWork.length) out.push(ownersOnly(actual.me.email, ownerWork));
+    return out;
   },
-  async delete(change, env) {
-    const member = memberOf(env, change.key);
-    // PostHog refuses to remove an owner ("Cannot leave the organization as its owner!"): demote first.
-    if (member.level === ORG_LEVELS.owner) await env.api.updateMemberLevel(env.orgId, member.userUuid, ORG_LEVELS.member);
-    await env.api.removeMember(env.orgId, member.userUuid);
+  attribution: {
+    scopes: ['OrganizationMembership'],
+    about: (change, entry, actual) => entry.scope === 'OrganizationMembership' && entry.item_id === actual.members[change.subject.email]?.membershipId,
   },
-};
+});
+
+/** Only an owner can make, demote or remove owners (PostHog's rule), also by invitation. */
+export function ownersOnly(who: string, changes: { id: string }[]) {
+  return refuse('permission', `only an owner can make, demote or remove owners, and ${who} (the key's user) is an admin: use an owner's key for these changes`, changes);
+}

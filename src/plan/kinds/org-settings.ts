@@ -2,13 +2,22 @@
 // `organization.settings` (other settings are left alone) and `default_team` (PostHog's
 // default_role_id, by team name). PostHog has no create or delete here: only a PATCH of the
 // organization with the fields that changed.
+import { z } from 'zod';
 import type { ActualState } from '../../model/actual.ts';
-import type { DiffContext, Kind } from '../kind.ts';
-import { teamIdOf, teamName } from '../lookup.ts';
+import { defineKind, type DiffContext } from '../kind.ts';
+import { administrators, teamName } from '../lookup.ts';
+import { refuse } from '../refuse.ts';
 import type { Notice } from '../types.ts';
 
+export const orgSettingsShape = {
+  /** The listed settings as PostHog names them, and `default_team` (a team name, or null). */
+  value: z.record(z.string(), z.unknown()),
+  /** The organization itself. */
+  subject: z.object({}),
+};
+
 export const SETTINGS_KEY = 'settings';
-const DEFAULT_TEAM = 'default_team';
+export const DEFAULT_TEAM = 'default_team';
 const LISTED_MAX = 20;
 
 /**
@@ -99,8 +108,16 @@ function settingNotices(ctx: DiffContext, want: Record<string, unknown>): Notice
   return notices;
 }
 
-export const orgSettingsKind: Kind = {
+export const orgSettingsKind = defineKind({
   kind: 'org_settings',
+  shape: orgSettingsShape,
+  key: () => SETTINGS_KEY,
+  scope: 'organization:write',
+  section: 'Organization',
+  label: 'settings',
+  // Domains are read to check enforce_verified_domains against them.
+  reads: (desired) => ({ domains: desired.organization.settings.enforce_verified_domains === true }),
+  fingerprint: (actual) => ({ organization: actual.organization }),
   desired(ctx) {
     const { settings, defaultTeam } = ctx.desired.organization;
     if (!Object.keys(settings).length && defaultTeam === undefined) return [];
@@ -108,10 +125,7 @@ export const orgSettingsKind: Kind = {
     for (const key of managedKeys(ctx)) value[key] = settings[key];
     if (defaultTeam !== undefined) value[DEFAULT_TEAM] = defaultTeam;
     ctx.notices.push(...settingNotices(ctx, value));
-    return [{
-      key: SETTINGS_KEY, value, refs: {},
-      ...(defaultTeam !== undefined && { needs: [`team:${defaultTeam}`] }),
-    }];
+    return [{ subject: {}, value, ...(defaultTeam !== undefined && { needs: [`team:${defaultTeam}`] }) }];
   },
   actual(ctx) {
     const { settings, defaultTeam } = ctx.desired.organization;
@@ -119,19 +133,24 @@ export const orgSettingsKind: Kind = {
     const value: Record<string, unknown> = {};
     for (const key of Object.keys(settings)) if (key in ctx.actual.organization.settings) value[key] = actualSetting(ctx.actual, key);
     if (defaultTeam !== undefined) value[DEFAULT_TEAM] = defaultTeamOf(ctx);
-    return [{ key: SETTINGS_KEY, value }];
+    return [{ subject: {}, value }];
   },
   // Loosening settings is warned about (settingNotices), never counted as a removal of access.
   lowers: () => false,
-  async update(change, env) {
-    const before = change.before ?? {};
-    const after = change.after ?? {};
-    const body: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(after)) {
-      if (JSON.stringify(before[key]) === JSON.stringify(value)) continue;
-      if (key === DEFAULT_TEAM) body.default_role_id = value === null ? null : teamIdOf(env, String(value));
-      else body[key] = value;
-    }
-    if (Object.keys(body).length) await env.api.updateOrganization(env.orgId, body);
+  /**
+   * `enforce_verified_domains` keeps out everyone whose email is not on a verified domain of the
+   * organization: refused while that would include an owner, an admin or the key's user.
+   */
+  refusals(changes, { actual }) {
+    const turningOn = changes.filter((c) => c.action !== 'delete' && c.after.enforce_verified_domains === true && (c.action === 'create' || c.before.enforce_verified_domains !== true));
+    if (!turningOn.length) return [];
+    const verified = new Set(Object.values(actual.domains ?? {}).filter((d) => d.isVerified).map((d) => d.domain.toLowerCase()));
+    const outside = administrators(actual).filter((email) => !verified.has(email.split('@')[1] ?? ''));
+    if (!outside.length) return [];
+    return [refuse('verified_domains', `enforce_verified_domains would keep out ${outside.join(', ')} (owners, admins or the key's user whose email domain is not a verified domain of the organization): verify their domains first (organization.domains)`, turningOn)];
   },
-};
+  attribution: {
+    scopes: ['Organization'],
+    about: (_change, entry, actual) => entry.scope === 'Organization' && entry.item_id === actual.organization.id,
+  },
+});

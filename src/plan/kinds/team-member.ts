@@ -1,26 +1,37 @@
 // Who is in each team (PostHog role memberships). Memberships have no update: added or removed.
 // People still invited get theirs once they join.
-import { findTeam } from '../../model/actual.ts';
+import { z } from 'zod';
 import { inForce } from '../expiry.ts';
-import type { DesiredItem, Kind } from '../kind.ts';
-import { memberOf, standing, teamIdOf, teamName } from '../lookup.ts';
+import { defineKind, type DesiredItem } from '../kind.ts';
+import { standing, teamName } from '../lookup.ts';
+import { accessEffect } from '../effects.ts';
 
-const keyOf = (team: string, email: string) => `${team} / ${email}`;
+export const teamMemberShape = {
+  value: z.object({}),
+  subject: z.object({ team: z.string(), email: z.string() }),
+};
 
-export const teamMemberKind: Kind = {
+const lower = (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : undefined);
+
+export const teamMemberKind = defineKind({
   kind: 'team_member',
+  shape: teamMemberShape,
+  key: (s) => `${s.team} / ${s.email}`,
+  scope: 'organization:write',
+  section: 'Team memberships',
+  label: 'team membership',
+  fingerprint: (actual) => ({ teams: actual.teams }),
   desired(ctx) {
-    const items: DesiredItem[] = [];
+    const items: DesiredItem<'team_member'>[] = [];
     for (const [team, { members }] of Object.entries(ctx.desired.teams)) {
       for (const m of members) {
         const who = standing(ctx, m.email);
         if (who !== 'member') continue; // invitees wait for their invite; leavers go with their removal
         items.push({
-          key: keyOf(team, m.email),
+          subject: { team, email: m.email },
           value: inForce(m.expires, ctx.now) ? {} : null,
           reason: inForce(m.expires, ctx.now) ? undefined : `expired ${m.expires}`,
           note: m.note,
-          refs: { team, email: m.email },
           needs: [`team:${team}`],
         });
       }
@@ -31,20 +42,17 @@ export const teamMemberKind: Kind = {
     // Only the teams the matrix declares: other roles are the team kind's business.
     return Object.values(ctx.actual.teams)
       .filter((t) => ctx.desired.teams[teamName(ctx, t.name)])
-      .flatMap((t) =>
-        Object.keys(t.members).map((email) => {
-          const team = teamName(ctx, t.name);
-          return { key: keyOf(team, email), value: {}, refs: { team, email } };
-        }),
-      );
+      .flatMap((t) => Object.keys(t.members).map((email) => ({ subject: { team: teamName(ctx, t.name), email }, value: {} })));
   },
   prune: (ctx) => ({ enabled: ctx.desired.prune.teams, flag: 'prune.teams' }),
-  async create(change, env) {
-    await env.api.addRoleMember(env.orgId, teamIdOf(env, String(change.refs.team)), memberOf(env, String(change.refs.email)).userUuid);
+  effect: (change) => accessEffect(change, () => `membership of ${change.subject.team}`),
+  goesWith: (s) => [`member:${s.email}`, `team:${s.team}`],
+  attribution: {
+    scopes: ['RoleMembership', 'Role'],
+    about: (change, entry) => {
+      const context = entry.detail.context ?? {};
+      return (entry.scope === 'RoleMembership' || entry.scope === 'Role') &&
+        lower(context.role_name) === lower(change.subject.team) && lower(context.user_email) === change.subject.email.toLowerCase();
+    },
   },
-  async delete(change, env) {
-    const team = findTeam(env.actual, String(change.refs.team));
-    const membershipId = team?.members[String(change.refs.email)];
-    if (team && membershipId) await env.api.removeRoleMember(env.orgId, team.id, membershipId);
-  },
-};
+});

@@ -1,6 +1,7 @@
 // Turning a change into short, format-neutral words: which fields move, and from what to what.
 // Text and Markdown renderers both build on these so they never disagree.
-import type { Change, Plan, Refusal, Value } from '../types.ts';
+import { removalCount } from '../safety.ts';
+import type { Change, Plan, Refusal } from '../types.ts';
 import type { Counts } from './sections.ts';
 
 export const NONE = '(none)';
@@ -80,21 +81,21 @@ export function fieldChanges(change: Change): FieldChange[] {
     seen.add(id);
     paths.push(segments);
   };
-  if (change.patch && change.patch.length > 0) {
+  const before: Record<string, unknown> = { ...change.before };
+  const after: Record<string, unknown> = { ...change.after };
+  if (change.patch.length > 0) {
     for (const op of change.patch) {
       if ('from' in op && typeof op.from === 'string' && op.op === 'move') addPath(fieldSegments(op.from));
       if (op.op !== 'test') addPath(fieldSegments(op.path));
     }
   } else {
-    const before = change.before ?? {};
-    const after = change.after ?? {};
     for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
       if (!same(before[key], after[key])) addPath([key]);
     }
   }
   // In the value's own field order (the kind's), not the patch's: fast-json-patch lists replaced
   // fields last-first.
-  const order = [...Object.keys(change.after ?? {}), ...Object.keys(change.before ?? {})];
+  const order = [...Object.keys(after), ...Object.keys(before)];
   const rank = (segments: string[]) => {
     const i = order.indexOf(segments[0] ?? '');
     return i === -1 ? order.length : i;
@@ -102,19 +103,13 @@ export function fieldChanges(change: Change): FieldChange[] {
   paths.sort((a, b) => rank(a) - rank(b));
   const fields: FieldChange[] = [];
   for (const segments of paths) {
-    const before = lookup(change.before, segments);
-    let after = lookup(change.after, segments);
-    if (after === undefined && change.after === null && change.patch) {
-      // A patch without the after value: take the value the patch writes.
-      const op = change.patch.find((o) => same(fieldSegments(o.path), segments));
-      if (op && 'value' in op) after = op.value;
-    }
-    if (before !== undefined && after !== undefined && same(before, after)) continue;
-    fields.push({ path: pathLabel(segments), before: formatValue(before), after: formatValue(after) });
+    const was = lookup(before, segments);
+    const now = lookup(after, segments);
+    if (was !== undefined && now !== undefined && same(was, now)) continue;
+    fields.push({ path: pathLabel(segments), before: formatValue(was), after: formatValue(now) });
   }
   return fields;
 }
-
 function isEmpty(value: unknown): boolean {
   if (value === undefined || value === null || value === false || value === '') return true;
   if (Array.isArray(value)) return value.length === 0;
@@ -125,8 +120,7 @@ function isEmpty(value: unknown): boolean {
  * The fields of a created or deleted value, leaving out empty ones ("projects: {}", "expired:
  * false") and a name that merely repeats the key.
  */
-function valueFields(value: Value | null, key: string, side: 'before' | 'after'): FieldChange[] {
-  if (!value) return [];
+function valueFields(value: object, key: string, side: 'before' | 'after'): FieldChange[] {
   const fields: FieldChange[] = [];
   for (const [field, v] of Object.entries(value)) {
     if (isEmpty(v) || v === key) continue;
@@ -150,17 +144,11 @@ export function summaryLine(counts: Counts, manualSteps = 0, where: 'above' | 'b
   return `Plan: ${counts.create} to create, ${counts.update} to update, ${counts.delete} to delete.${manual}`;
 }
 
-/** How many destructive changes a max_deletes override must allow. */
-export function deletesToAllow(plan: Plan, refusal: Refusal): number {
-  const destructive = plan.changes.filter((c) => c.destructive).length;
-  return Math.max(destructive, refusal.changeIds.length);
-}
-
-/** The way around a refusal, when there is one (only max_deletes can be lifted for one run). */
-export function overrideHint(plan: Plan, refusal: Refusal): string | undefined {
+/** The way around a refusal, when there is one (only max_deletes can be lifted for one run), with the gate's own count. */
+export function overrideHint(plan: Pick<Plan, 'changes'>, refusal: Refusal): string | undefined {
   // The guard's own message may already say it.
   if (refusal.guard !== 'max_deletes' || refusal.message.includes('--allow-deletes')) return undefined;
-  return `--allow-deletes ${deletesToAllow(plan, refusal)}`;
+  return `--allow-deletes ${removalCount(plan.changes).total}`;
 }
 
 export function noticeOrder<T extends { level: string }>(notices: readonly T[]): T[] {

@@ -4,17 +4,17 @@ import type { Plan } from '../types.ts';
 
 type Shape = { order: readonly string[]; children?: Record<string, Shape>; items?: Shape };
 
-// Free-form maps (before/after values, refs, fingerprint sections) have no declared order:
+// Free-form maps (subjects, before/after values, fingerprint sections) have no declared order:
 // their keys are sorted. Keys unknown to this version (added later) follow the known ones, sorted.
 const SORTED: Shape = { order: [] };
 
 const CHANGE: Shape = {
-  order: ['id', 'kind', 'action', 'key', 'before', 'after', 'patch', 'reason', 'note', 'destructive', 'dependsOn', 'refs'],
+  order: ['id', 'kind', 'action', 'key', 'subject', 'before', 'after', 'patch', 'cascade', 'reason', 'note', 'destructive', 'dependsOn'],
   children: {
+    subject: SORTED,
     before: SORTED,
     after: SORTED,
     patch: { order: [], items: { order: ['op', 'path', 'from', 'value'], children: { value: SORTED } } },
-    refs: SORTED,
   },
 };
 

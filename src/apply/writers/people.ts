@@ -1,0 +1,46 @@
+// Writes about people: invites, organization members, team memberships.
+import { findTeam } from '../../model/actual.ts';
+import { ORG_LEVELS } from '../../model/levels.ts';
+import type { CreateChange, UpdateChange } from '../../plan/types.ts';
+import { memberOf, projectIdOf, teamIdOf, type ApplyEnv, type Writer } from './writer.ts';
+
+/** PostHog has no invite update: a new invite replaces the earlier ones for that email. */
+async function sendInvite(change: CreateChange<'invite'> | UpdateChange<'invite'>, env: ApplyEnv): Promise<void> {
+  await env.api.createInvite(env.orgId, {
+    target_email: change.subject.email,
+    level: ORG_LEVELS[change.after.level],
+    private_project_access: Object.entries(change.after.projects).map(([name, level]) => ({ id: projectIdOf(env, name), level })),
+  });
+}
+
+export const inviteWriter: Writer<'invite'> = {
+  create: sendInvite,
+  update: sendInvite,
+  async delete(change, env) {
+    const invite = env.actual.invites[change.subject.email];
+    if (invite) await env.api.deleteInvite(env.orgId, invite.id);
+  },
+};
+
+export const memberWriter: Writer<'member'> = {
+  async update(change, env) {
+    await env.api.updateMemberLevel(env.orgId, memberOf(env, change.subject.email).userUuid, ORG_LEVELS[change.after.level]);
+  },
+  async delete(change, env) {
+    const member = memberOf(env, change.subject.email);
+    // PostHog refuses to remove an owner ("Cannot leave the organization as its owner!"): demote first.
+    if (member.level === ORG_LEVELS.owner) await env.api.updateMemberLevel(env.orgId, member.userUuid, ORG_LEVELS.member);
+    await env.api.removeMember(env.orgId, member.userUuid);
+  },
+};
+
+export const teamMemberWriter: Writer<'team_member'> = {
+  async create(change, env) {
+    await env.api.addRoleMember(env.orgId, teamIdOf(env, change.subject.team), memberOf(env, change.subject.email).userUuid);
+  },
+  async delete(change, env) {
+    const team = findTeam(env.actual, change.subject.team);
+    const membershipId = team?.members[change.subject.email];
+    if (team && membershipId) await env.api.removeRoleMember(env.orgId, team.id, membershipId);
+  },
+};

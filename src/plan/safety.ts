@@ -1,0 +1,168 @@
+// The safety gate: every refusal, decided by one function of (plan, context), made by plan (the
+// guards, shown with the plan), by apply (again, with the state as read then, before any write)
+// and used by the renderers (the --allow-deletes count). Pure. Rules about one kind's changes are
+// that kind's `refusals` (src/plan/kinds/); the rules here name no kind.
+import type { ActualState } from '../model/actual.ts';
+import { ORG_LEVELS } from '../model/levels.ts';
+import { fingerprint, moved } from './fingerprint.ts';
+import type { GuardContext, Kind, PlanOptions } from './kind.ts';
+import { refuse } from './refuse.ts';
+import { KINDS, kindOf, subjectOf } from './registry.ts';
+import { missingScopes, requiredScopes, scopeOf } from './scopes.ts';
+import type { Change, ChangeOf, ChangeKind, Plan, Refusal } from './types.ts';
+
+export interface Safety {
+  maxDeletes: number;
+  protected: string[];
+}
+
+/** What the gate judges: an organization's changes and what a saved plan records about them. */
+export type Gated = Pick<Plan, 'changes' | 'safety' | 'at' | 'createdAt' | 'validUntil' | 'host' | 'fingerprint'>;
+
+export interface GateContext {
+  /** PostHog as read for this run; absent before reading: only the checks that need no call. */
+  actual?: ActualState;
+  /** `--allow-deletes N`: lifts max_deletes for this run, up to N. */
+  allowDeletes?: number;
+  /** The run's flags (`--allow-sso-without-idp`); a saved plan is judged with those given to apply. */
+  options?: PlanOptions;
+  /** Set when applying: what is checked before any write. */
+  apply?: {
+    now: Date;
+    /** The host this run talks to. */
+    host: string;
+    /** A plan read from a file (made earlier), rather than made in this run. */
+    saved: boolean;
+    /** Whether a secret sink was given (--secrets-file, --secrets-command). */
+    secretSink: boolean;
+  };
+}
+
+/** The order refusals are listed in. */
+const ORDER = ['at', 'valid_until', 'host', 'stale', 'self', 'protected', 'last_owner', 'permission', 'sso', 'verified_domains', 'max_deletes', 'scope', 'secrets'];
+
+/** Every reason not to apply these changes; empty when they may be applied. */
+export function refusalsOf(plan: Gated, ctx: GateContext): Refusal[] {
+  const out: Refusal[] = [];
+  const { apply, actual } = ctx;
+  if (apply?.saved) out.push(...savedPlanRefusals(plan, apply.now, apply.host));
+  if (actual) {
+    if (apply?.saved) {
+      const movedSections = moved(plan.fingerprint, fingerprint(actual));
+      if (movedSections.length) out.push(refuse('stale', `the saved plan is stale: PostHog changed since it was made (${movedSections.join(', ')}). Run plan again, review it, and apply the new one`, []));
+    }
+    out.push(...guardRefusals(plan, actual, ctx));
+    if (apply && plan.changes.length) {
+      out.push(...scopeRefusals(actual, plan.changes));
+      if (!apply.secretSink) out.push(...secretRefusals(plan.changes));
+    }
+  }
+  return merged(out).sort((a, b) => rank(a) - rank(b));
+}
+
+const rank = (r: Refusal) => {
+  const i = ORDER.indexOf(r.guard);
+  return i === -1 ? ORDER.length : i;
+};
+
+/** One refusal per rule and message: two kinds refusing for the same reason read as one. */
+function merged(refusals: Refusal[]): Refusal[] {
+  const byText = new Map<string, Refusal>();
+  for (const r of refusals) {
+    const same = byText.get(`${r.guard}\n${r.message}`);
+    if (same) same.changeIds.push(...r.changeIds);
+    else byText.set(`${r.guard}\n${r.message}`, { ...r, changeIds: [...r.changeIds] });
+  }
+  return [...byText.values()];
+}
+
+/** A saved plan applies only as it was reviewed: made for now, still in date, for this host. */
+function savedPlanRefusals(plan: Gated, now: Date, host: string): Refusal[] {
+  const out: Refusal[] = [];
+  if (plan.at !== plan.createdAt) {
+    out.push(refuse('at', `the plan was computed as of ${plan.at} (--at), for review only: apply evaluates expiry as of now; plan again without --at`, []));
+  }
+  if (plan.validUntil && now.getTime() >= Date.parse(plan.validUntil)) {
+    out.push(refuse('valid_until', `the saved plan is stale: a grant in the matrix started or ended at ${plan.validUntil}, after the plan was made. Run plan again, review it, and apply the new one`, []));
+  }
+  if (plan.host !== host) {
+    out.push(refuse('host', `the plan was made against ${plan.host}, but POSTHOG_HOST is ${host}: run plan again against this host`, []));
+  }
+  return out;
+}
+
+/** How many things the changes remove or lower, counting what goes with a removed member or team. */
+export function removalCount(changes: readonly Change[]): { total: number; cascaded: number } {
+  const destructive = changes.filter((c) => c.destructive);
+  const cascaded = destructive.reduce((n, c) => n + (c.action === 'delete' ? (c.cascade ?? 0) : 0), 0);
+  return { total: destructive.length + cascaded, cascaded };
+}
+
+/** The guards: self, protected, last owner, permission, SSO, verified domains (the kinds'), max_deletes. */
+function guardRefusals(plan: Gated, actual: ActualState, ctx: GateContext): Refusal[] {
+  const { changes, safety } = plan;
+  const out: Refusal[] = [];
+  const guarded = new Set(safety.protected.map((e) => e.toLowerCase()));
+  const hitsProtected = changes.filter((c) => c.destructive && guarded.has(emailOf(c) ?? ''));
+  if (hitsProtected.length) {
+    const who = [...new Set(hitsProtected.map(emailOf))].join(', ');
+    out.push(refuse('protected', `the plan would remove or lower access of protected people (${who}): restore their grants in the matrix, or take them out of safety.protected on purpose`, hitsProtected));
+  }
+
+  const notAdmin = changes.length > 0 && actual.organization.membershipLevel < ORG_LEVELS.admin;
+  if (notAdmin) {
+    out.push(refuse('permission', `${actual.me.email} (the key's user) is a member of this organization; PostHog lets only admins and owners change access: use an admin's key`, changes));
+  }
+  const guardCtx: GuardContext = { actual, options: ctx.options ?? {} };
+  for (const kind of KINDS) {
+    const own = kindRefusals(kind, changes, guardCtx);
+    // A member's key may change nothing: that one refusal says it all.
+    out.push(...(notAdmin ? own.filter((r) => r.guard !== 'permission') : own));
+  }
+
+  const { total, cascaded } = removalCount(changes);
+  const limit = Math.max(safety.maxDeletes, ctx.allowDeletes ?? 0);
+  if (total > limit) {
+    const including = cascaded ? `, including ${cascaded} membership(s) and rule(s) that go with removed members and teams` : '';
+    out.push(refuse('max_deletes', `the plan removes or lowers ${total} things${including}, more than safety.max_deletes (${safety.maxDeletes}): review them, then run with --allow-deletes ${total}`, changes.filter((c) => c.destructive)));
+  }
+  return out;
+}
+
+function kindRefusals<K extends ChangeKind>(kind: Kind<K>, changes: readonly ChangeOf<ChangeKind>[], ctx: GuardContext): Refusal[] {
+  const own = changes.filter((c): c is ChangeOf<K> => c.kind === kind.kind);
+  return own.length && kind.refusals ? kind.refusals(own, ctx) : [];
+}
+
+const emailOf = (c: Change): string | undefined => subjectOf(c).email;
+
+/** The preflight before any write: the running key must have every scope and no project scoping. */
+function scopeRefusals(actual: ActualState, changes: Change[]): Refusal[] {
+  const key = actual.key;
+  if (!key) return [refuse('scope', 'the running key could not be read (GET /api/personal_api_keys/@current): use a personal API key', [])];
+  const out: Refusal[] = [];
+  if (key.scopedTeams.length) out.push(refuse('scope', `the running key "${key.label}" is limited to projects (${key.scopedTeams.join(', ')}); PostHog refuses such keys on organization endpoints: use a key scoped to the organization`, []));
+  if (key.scopedOrganizations.length && !key.scopedOrganizations.includes(actual.organization.id)) {
+    out.push(refuse('scope', `the running key "${key.label}" is not allowed in organization ${actual.organization.id}`, []));
+  }
+  const missing = missingScopes(key.scopes, requiredScopes(changes));
+  if (missing.length) out.push(refuse('scope', `the running key "${key.label}" lacks ${missing.map((s) => `'${s}'`).join(', ')}: add ${missing.length === 1 ? 'it' : 'them'} to the key in PostHog (Settings → Personal API keys)`, changes.filter((c) => missing.includes(scopeOf(c)))));
+  return out;
+}
+
+/** Changes whose apply makes a new secret value (the kinds say which). */
+export function secretMakingChanges(changes: readonly Change[]): Change[] {
+  return changes.filter((c) => makesSecret(c));
+}
+
+/** Whether applying the change makes a new secret value (the journal records such a step before its call). */
+export function makesSecret(change: Change): boolean {
+  return kindOf(change.kind).makesSecret?.(change) ?? false;
+}
+
+/** PostHog shows a new secret key value once: without a sink it would be lost. */
+function secretRefusals(changes: Change[]): Refusal[] {
+  const making = secretMakingChanges(changes);
+  if (!making.length) return [];
+  return [refuse('secrets', `the plan creates or rolls ${making.length} project secret key${making.length === 1 ? '' : 's'} (${making.map((c) => c.key).join(', ')}), and PostHog shows a new value only once: pass --secrets-file FILE (a JSON file written with mode 0600) or --secrets-command CMD (gets each value on stdin) so it is kept`, making)];
+}
