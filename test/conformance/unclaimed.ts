@@ -3,8 +3,6 @@
 // Run `CONFORMANCE_ALL=1 npx vitest run test/conformance` to see which of these pass by now, and
 // move those out of this list.
 export const UNCLAIMED: Record<string, string> = {
-  "products/access_control/backend/tests/test_access_control.py::TestAccessControlProjectLevelAPI::test_project_change_rejected_if_not_in_organization":
-    "a user who left the organization gets 403 on @current project rules; PostHog answers 404 (the project is not found for them)",
   "products/access_control/backend/tests/test_access_control.py::TestAccessControlMinimumLevelValidation::test_activity_log_access_restricted_for_users_without_access":
     "emulator does not enforce the activity_log resource rule on the activity log endpoint (a member with activity_log \"none\" still reads it)",
   "products/access_control/backend/tests/test_access_control.py::TestAccessControlDefaultsEndpoint::test_response_structure":
