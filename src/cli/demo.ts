@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyCommand, planCommand, type Io } from './commands.ts';
 import type { Session } from './pipeline.ts';
+import { DAY_MS } from '../util/days.ts';
 
-const DAY = 86_400_000;
 
 /** The emulator's control API (no auth): what happens in PostHog outside the tool. */
 async function control(url: string, path: string, body: unknown): Promise<Record<string, unknown>> {
@@ -24,7 +24,7 @@ export async function demoCommand(flags: { matrix: string }, session: Session, i
     // A dashboard service's personal key, made months ago with more than the matrix declares: the audit's subject.
     const bi = await control(emulator.url, '/_emulator/keys', {
       email: 'bob@example.com', label: 'bi-dashboard', scopes: ['insight:read', 'dashboard:read', 'query:read', 'person:read'],
-      created_at: new Date(Date.now() - 200 * DAY).toISOString(),
+      created_at: new Date(Date.now() - 200 * DAY_MS).toISOString(),
     });
     const demo: Session = {
       ...session,
