@@ -12,6 +12,7 @@ export const SAMPLE_FEATURES: { key: string; name: string }[] = [
   { key: 'role_based_access', name: 'Role-based access' },
   { key: 'organization_invite_settings', name: 'Organization invite settings' },
   { key: 'organization_security_settings', name: 'Organization security settings' },
+  { key: '2fa_enforcement', name: '2FA enforcement' },
   { key: 'automatic_provisioning', name: 'Automatic provisioning' },
   { key: 'saml', name: 'SAML' },
   { key: 'sso_enforcement', name: 'SSO enforcement' },

@@ -47,7 +47,7 @@ export function inviteJson(s: EmulatorState, i: InviteRow, now: Date): Record<st
     created_at: i.created_at,
     updated_at: i.updated_at,
     message: i.message,
-    private_project_access: i.private_project_access,
+    private_project_access: i.private_project_access ?? [],
   };
 }
 

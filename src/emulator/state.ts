@@ -256,9 +256,11 @@ export class EmulatorState {
     this.orgInvites.get(i.organization_id)?.delete(i.id);
   }
 
+  /** Invites of an organization for an address, compared case-insensitively (PostHog does). */
   invitesFor(orgId: string, email: string): InviteRow[] {
     const out: InviteRow[] = [];
-    for (const i of this.orgInvites.get(orgId)?.values() ?? []) if (i.target_email === email) out.push(i);
+    const lower = email.toLowerCase();
+    for (const i of this.orgInvites.get(orgId)?.values() ?? []) if (i.target_email.toLowerCase() === lower) out.push(i);
     return out;
   }
 

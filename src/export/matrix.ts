@@ -51,18 +51,16 @@ export function exportMatrix(actual: ActualState): ExportResult {
   }
   const organization: Record<string, unknown> = { id: actual.organization.id };
   if (Object.keys(settings).length) organization.settings = settings;
-  const defaultTeam = Object.values(actual.teams).find((t) => t.id === actual.organization.defaultRoleId);
-  if (defaultTeam) organization.default_team = defaultTeam.name;
   const domains = actual.domains ?? {};
   if (Object.keys(domains).length) {
     organization.domains = Object.fromEntries(sorted(domains).map(([name, d]) => [name, { jit_provisioning: d.jitProvisioning, sso_enforcement: d.ssoEnforcement }]));
   }
   for (const [name, d] of sorted(domains)) if (!d.isVerified) note('organization', `domain ${name} is not verified yet: plan lists the DNS record to publish`, true);
-  for (const idp of [...(actual.identityProviders ?? [])].sort((a, b) => byName(a.name, b.name))) {
-    const covered = idp.domainScope === 'all' ? 'all domains' : Object.values(domains).filter((d) => idp.domainIds.includes(d.id)).map((d) => d.domain).sort().join(', ') || 'no domain';
-    const kinds = [idp.hasSaml && 'SAML', idp.hasOidc && 'OIDC'].filter(Boolean).join(' and ') || 'no login method';
-    note('organization', `identity provider configuration "${idp.name}" (${kinds}, covers ${covered}) is set up in PostHog, not in the matrix`);
-  }
+  const providers = identityProviders(actual, (text) => note('organization', text));
+  if (Object.keys(providers).length) organization.identity_providers = providers;
+
+  const defaultTeam = Object.values(actual.teams).find((t) => t.id === actual.organization.defaultRoleId);
+  if (defaultTeam) organization.default_team = defaultTeam.name;
 
   // members, with pending invites (their project grants are written under projects)
   const members: Record<string, string> = {};
@@ -141,7 +139,7 @@ export function exportMatrix(actual: ActualState): ExportResult {
     const pair = (doc.contents as YAMLMap).items.find((p) => (p.key as Scalar).value === section);
     if (pair) Object.assign(pair.key as Scalar, { commentBefore: text, spaceBefore: true });
   };
-  comment('organization', ' The organization: its id, the access settings PostHog returns, the team new members join, SSO domains.');
+  comment('organization', ' The organization: its id, the access settings PostHog returns, SSO domains, identity providers\n (certificates and secrets stay in PostHog), the team new members join.');
   comment('members', ' Members by organization level (member, admin, owner); people with a pending invite are listed too.');
   comment('teams', ' Teams are PostHog roles, with their members.');
   comment('projects', ' Projects: `access` is the default for everyone, then team and member rules, rules per resource type,\n and secret keys (labels and scopes; values stay in PostHog).');
@@ -173,6 +171,34 @@ export function exportMatrix(actual: ActualState): ExportResult {
 
   doc.commentBefore = ` Access matrix exported from PostHog organization "${actual.organization.name}" by posthog-access export.\n Check it with \`posthog-access validate\`; \`posthog-access plan\` against the same organization shows no changes.`;
   return { yaml: doc.toString({ lineWidth: 0 }), unexpressed };
+}
+
+/** Identity-provider configurations by name, with the non-secret settings PostHog returns. */
+function identityProviders(actual: ActualState, note: (text: string) => void): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const domainNames = new Map(Object.values(actual.domains ?? {}).map((d) => [d.id, d.domain]));
+  const configs = [...(actual.identityProviders ?? [])].sort((a, b) => byName(a.name, b.name) || byName(a.id, b.id));
+  for (const config of configs) {
+    if (!config.name || out[config.name]) {
+      note(`identity provider configuration ${config.name ? `"${config.name}" (id ${config.id}) shares its name with another` : `${config.id} has no name`}: the matrix names configurations, so this one is left out`);
+      continue;
+    }
+    const entry: Record<string, unknown> = {};
+    if (config.domainScope === 'all') entry.domains = 'all';
+    else {
+      const names = config.domainIds.map((id) => domainNames.get(id));
+      if (names.some((n) => n === undefined)) note(`identity provider configuration "${config.name}" covers a domain that is not in this organization's domain list`);
+      entry.domains = names.filter((n): n is string => n !== undefined).sort();
+    }
+    const saml = config.samlEntityId && config.samlAcsUrl ? { entity_id: config.samlEntityId, acs_url: config.samlAcsUrl } : undefined;
+    const oidc = config.oidcIssuerUrl && config.oidcClientId ? { issuer_url: config.oidcIssuerUrl, client_id: config.oidcClientId } : undefined;
+    if (saml) entry.saml = saml;
+    if (oidc && saml) note(`identity provider configuration "${config.name}" has both SAML and OIDC settings; the matrix holds one protocol per configuration, so its OIDC settings are left out`);
+    else if (oidc) entry.oidc = oidc;
+    if (config.scimEnabled !== undefined) entry.scim = config.scimEnabled;
+    out[config.name] = entry;
+  }
+  return out;
 }
 
 /** Top-level sections and their direct entries stay in block style; anything short inside is one line. */

@@ -5,60 +5,8 @@
 export const UNCLAIMED: Record<string, string> = {
   "posthog/api/test/test_organization_members.py::test_cant_list_members_for_an_alien_organization":
     "a GET on one member of another organization answers 405 (no such route) before PostHog's organization check would answer 403",
-  "posthog/api/test/test_organization_members.py::test_change_organization_member_level":
-    "users' is_email_verified is a boolean in the snapshot; PostHog answers null for a user whose address was never checked",
-  "posthog/api/test/test_organization_members.py::test_change_organization_member_level_requires_admin":
-    "a member raising someone gets \"You can only change access level of others to lower or equal to your current one.\" instead of PostHog's \"You can only edit others if you are an admin.\" (the admin check comes first in PostHog)",
-  "posthog/api/test/test_organization_members.py::test_list_organization_members_filter_by_search_0_first_name_match":
-    "emulator lacks the member ?search= filter (issue 9)",
-  "posthog/api/test/test_organization_members.py::test_list_organization_members_filter_by_search_1_typo_transposition_still_matches":
-    "emulator lacks the member ?search= filter (issue 9)",
-  "posthog/api/test/test_organization_members.py::test_list_organization_members_filter_by_search_2_prefix_as_you_type_on_first_name":
-    "emulator lacks the member ?search= filter (issue 9)",
-  "posthog/api/test/test_organization_members.py::test_list_organization_members_filter_by_search_3_case_insensitive":
-    "emulator lacks the member ?search= filter (issue 9)",
-  "posthog/api/test/test_organization_members.py::test_list_organization_members_filter_by_search_4_email_match":
-    "emulator lacks the member ?search= filter (issue 9)",
-  "posthog/api/test/test_organization_members.py::test_list_organization_members_filter_by_search_5_last_name_match":
-    "emulator lacks the member ?search= filter (issue 9)",
-  "posthog/api/test/test_organization_members.py::test_list_organization_members_search_enforces_length_cap_1_just_over_cap_201_":
-    "emulator lacks the member ?search= filter and its 200-character cap (issue 9)",
-  "posthog/api/test/test_organization_members.py::test_list_organization_members_search_enforces_length_cap_2_very_long_10k_":
-    "emulator lacks the member ?search= filter and its 200-character cap (issue 9)",
   "posthog/api/test/test_organization_invites.py::test_cant_list_invites_for_an_alien_organization":
     "a GET on one invite of another organization answers 405 (invites have no retrieve route) before PostHog's organization check would answer 403",
-  "posthog/api/test/test_organization_invites.py::test_add_organization_invite_with_email":
-    "private_project_access is null instead of [] when the invite names no project (issue 9)",
-  "posthog/api/test/test_organization_invites.py::test_combine_pending_invites_with_no_existing_invites":
-    "private_project_access is null instead of [] when the invite names no project (issue 9)",
-  "posthog/api/test/test_organization_invites.py::test_combine_pending_invites_with_expired_invites":
-    "private_project_access is null instead of [] when the invite names no project (issue 9)",
-  "posthog/api/test/test_organization_invites.py::test_invite_fails_if_team_in_private_project_access_not_in_org":
-    "error code \"invalid\" instead of PostHog's \"invalid_input\" (issue 9)",
-  "posthog/api/test/test_organization_invites.py::test_invite_fails_if_inviter_does_not_have_access_to_team":
-    "error code \"invalid\" instead of PostHog's \"invalid_input\" (issue 9)",
-  "posthog/api/test/test_organization_invites.py::test_invite_fails_if_inviter_level_is_lower_than_requested_level":
-    "a member with a member rule on a private project gets \"Project does not exist\u2026\" instead of \"You cannot invite to a private project with a higher level than your own.\" (code invalid_input)",
-  "posthog/api/test/test_organization_invites.py::test_delete_organization_invite_if_plain_member":
-    "invite delete is allowed to any member; PostHog needs an admin (issue 9)",
-  "posthog/api/test/test_organization_invites.py::test_member_cannot_delete_invite_when_members_can_invite_false":
-    "invite delete is allowed to any member; PostHog needs an admin (issue 9)",
-  "posthog/api/test/test_organization_invites.py::test_add_organization_invite_case_insensitive_email_normalization":
-    "only the domain of an invite address is lower-cased; PostHog lower-cases the whole address (issue 9)",
-  "posthog/api/test/test_organization_invites.py::test_add_organization_invite_case_insensitive_duplicate_prevention":
-    "case variants of an address are separate invites; PostHog treats them as one (issue 9)",
-  "posthog/api/test/test_organization.py::test_update_organization_if_admin":
-    "is_member_join_email_enabled is ignored on PATCH (read-only per docs/emulator.md); this PostHog test still writes it",
-  "posthog/api/test/test_organization.py::test_update_organization_if_owner":
-    "is_member_join_email_enabled is ignored on PATCH (read-only per docs/emulator.md); this PostHog test still writes it",
-  "posthog/api/test/test_organization.py::test_cannot_update_members_can_invite_without_feature":
-    "emulator lacks licensing of settings: members_can_invite without organization_invite_settings is stored instead of 400 payment_required (issue 9)",
-  "posthog/api/test/test_organization.py::test_cannot_update_enforce_2fa_without_feature":
-    "emulator lacks licensing of settings: enforce_2fa without 2fa_enforcement is stored instead of 400 payment_required (issue 9)",
-  "posthog/api/test/test_organization.py::test_cannot_update_allow_publicly_shared_resources_without_feature":
-    "emulator lacks licensing of settings: allow_publicly_shared_resources without organization_security_settings is stored instead of 400 payment_required (issue 9)",
-  "posthog/api/test/test_organization.py::test_cannot_update_members_can_use_personal_api_keys_without_feature":
-    "emulator lacks licensing of settings: members_can_use_personal_api_keys without organization_security_settings is stored instead of 400 payment_required (issue 9)",
   "posthog/api/test/test_personal_api_keys.py::TestPersonalAPIKeysAPIAuthentication::test_cannot_edit_self":
     "a POST on a key's own URL answers 405 (no such route) where PostHog refuses the key with 403 first",
   "posthog/api/test/test_personal_api_keys.py::TestPersonalAPIKeysWithOrganizationScopeAPIAuthentication::test_denies_access_to_non_scoped_org_and_team":

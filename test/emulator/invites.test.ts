@@ -16,10 +16,11 @@ describe('invites', () => {
     expect(byEmail['zoe@example.com'].is_expired).toBe(false);
   });
 
-  it('creates (201), lower-cases the domain, keeps the local part', async () => {
+  // PostHog lower-cases the whole address (test_add_organization_invite_case_insensitive_email_normalization)
+  it('creates (201), lower-cases the whole address', async () => {
     const r = await c.post(inv(), { target_email: 'Erin@EXAMPLE.com', level: 1, private_project_access: [{ id: 1, level: 'member' }] });
     expect(r.status).toBe(201);
-    expect(r.body).toMatchObject({ target_email: 'Erin@example.com', level: 1, is_expired: false, private_project_access: [{ id: 1, level: 'member' }] });
+    expect(r.body).toMatchObject({ target_email: 'erin@example.com', level: 1, is_expired: false, private_project_access: [{ id: 1, level: 'member' }] });
     expect(r.body.created_by.email).toBe('alice@example.com');
   });
 
@@ -87,7 +88,7 @@ describe('invites', () => {
     expect(err(await c.post(inv(), { target_email: 'badlevel@example.com', level: 9 }))).toMatchObject({ status: 400, code: 'invalid_choice', attr: 'level' });
   });
 
-  it('members may invite to open projects; to private ones only with an admin rule of their own', async () => {
+  it('members may invite to open projects; to private ones only where they have access, at most at their level', async () => {
     const e = await start({ now: () => now });
     try {
       const carol = e.as(await e.keyFor('carol@example.com'));
@@ -96,16 +97,26 @@ describe('invites', () => {
       expect((await carol.post(I, { target_email: 'm1@example.com', private_project_access: [{ id: 2, level: 'member' }] })).status).toBe(201);
       // Sandbox (3) is private (default none), carol has no rule there
       const priv = await carol.post(I, { target_email: 'm2@example.com', private_project_access: [{ id: 3, level: 'member' }] });
+      // code invalid_input as in PostHog's test_invite_fails_if_inviter_does_not_have_access_to_team
       expect(err(priv)).toEqual({
-        status: 400, type: 'validation_error', code: 'invalid', attr: 'private_project_access',
+        status: 400, type: 'validation_error', code: 'invalid_input', attr: 'private_project_access',
         detail: 'Project does not exist on this organization, or it is private and you do not have access to it.',
       });
       // with an admin rule of her own on Sandbox she may
       const carolM = await e.member('carol@example.com');
       expect((await e.put('/api/projects/3/access_controls/', { organization_member: carolM.id, access_level: 'admin' })).status).toBe(200);
       expect((await carol.post(I, { target_email: 'm2@example.com', private_project_access: [{ id: 3, level: 'member' }] })).status).toBe(201);
-      // an empty list is stored as null
-      expect((await carol.post(I, { target_email: 'm3@example.com', private_project_access: [] })).body.private_project_access).toBeNull();
+      // with a member rule she may invite as member there, not as admin
+      // (test_invite_fails_if_inviter_level_is_lower_than_requested_level)
+      expect((await e.put('/api/projects/3/access_controls/', { organization_member: carolM.id, access_level: 'member' })).status).toBe(200);
+      expect((await carol.post(I, { target_email: 'm4@example.com', private_project_access: [{ id: 3, level: 'member' }] })).status).toBe(201);
+      expect(err(await carol.post(I, { target_email: 'm5@example.com', private_project_access: [{ id: 3, level: 'admin' }] }))).toEqual({
+        status: 400, type: 'validation_error', code: 'invalid_input', attr: 'private_project_access',
+        detail: 'You cannot invite to a private project with a higher level than your own.',
+      });
+      // an empty or omitted list is [] (the model's default; test_add_organization_invite_with_email)
+      expect((await carol.post(I, { target_email: 'm3@example.com', private_project_access: [] })).body.private_project_access).toEqual([]);
+      expect((await carol.post(I, { target_email: 'm6@example.com' })).body.private_project_access).toEqual([]);
     } finally {
       await e.emulator.close();
     }
@@ -132,16 +143,27 @@ describe('invites', () => {
     }
   });
 
-  it('any member may delete an invite (204; no admin check in PostHog), then 404', async () => {
+  // PostHog: test_delete_organization_invite_only_if_admin
+  it('only admins delete an invite (a member gets 403 and the invite stays), then 404', async () => {
     const carol = await c.keyFor('carol@example.com');
     const zoe = (await c.get(inv())).body.results.find((i: any) => i.target_email === 'zoe@example.com');
-    expect((await c.as(carol).del(`${inv()}${zoe.id}/`)).status).toBe(204);
+    expect(err(await c.as(carol).del(`${inv()}${zoe.id}/`))).toMatchObject({ status: 403, code: 'permission_denied', detail: 'Your organization access level is insufficient.' });
+    expect((await c.del(`${inv()}${zoe.id}/`)).status).toBe(204);
     expect(err(await c.del(`${inv()}${zoe.id}/`))).toMatchObject({ status: 404, code: 'not_found' });
+  });
+
+  it('case variants of an address are one invite', async () => {
+    const first = await c.post(inv(), { target_email: 'Case.Person@Example.com' });
+    const second = await c.post(inv(), { target_email: 'case.person@example.COM' });
+    expect(second.status).toBe(201);
+    const listed = (await c.get(inv())).body.results.filter((i: any) => i.target_email === 'case.person@example.com');
+    expect(listed.map((i: any) => i.id)).toEqual([second.body.id]);
+    expect(second.body.id).not.toBe(first.body.id);
   });
 
   it('ages with the clock: 3-day validity', async () => {
     now = new Date(now.getTime() + 4 * 86_400_000);
-    const erin = (await c.get(inv())).body.results.find((i: any) => i.target_email === 'Erin@example.com');
+    const erin = (await c.get(inv())).body.results.find((i: any) => i.target_email === 'erin@example.com');
     expect(erin.is_expired).toBe(true);
     const acc = await c.control('POST', '/_emulator/invites/accept', { email: 'Erin@example.com' });
     expect(acc.status).toBe(400);

@@ -45,7 +45,7 @@ describe('sample organization', () => {
     expect((await c.get('/api/projects/2/access_controls/')).body.access_controls).toEqual([]);
     const org = (await c.get(`/api/organizations/${c.org}/`)).body;
     expect(org.available_product_features.map((f: any) => f.key).sort()).toEqual([
-      'access_control', 'audit_logs', 'automatic_provisioning', 'organization_invite_settings', 'organization_security_settings',
+      '2fa_enforcement', 'access_control', 'audit_logs', 'automatic_provisioning', 'organization_invite_settings', 'organization_security_settings',
       'organizations_projects', 'role_based_access', 'saml', 'sso_enforcement',
     ]);
     const key = (await c.get('/api/personal_api_keys/@current/')).body;

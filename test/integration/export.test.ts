@@ -40,7 +40,7 @@ describe('export', () => {
       const yaml = await roundTrip(emu);
       expect(yaml).toContain('  zoe@example.com: member # pending invite, sent ');
       expect(yaml).toContain('# Not in the matrix: henry@example.com: invite expired unanswered');
-      expect(yaml).toContain('# Not in the matrix: identity provider configuration "Okta" (SAML, covers example.com)');
+      expect(yaml).toContain('  identity_providers:\n    Okta:\n      domains: [ example.com ]\n      saml:\n');
       expect(yaml).toContain('    teams: { Engineering: member }');
       expect(yaml).toContain('    secret_keys: { flag-service: { scopes: [ feature_flag:read ] } }');
     } finally {

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { ApiError, forbidden, invalid, notFound } from '../errors.ts';
 import { PROJECT_ACCESS_LEVELS } from '../tables.ts';
 import { inviteJson, levelLabel } from '../serialize.ts';
-import { boolField, EMAIL_RE, log, noContent, obj, ok, ORG, paginate, route, strField } from './common.ts';
+import { boolField, EMAIL_RE, log, requireAdmin, noContent, obj, ok, ORG, paginate, route, strField } from './common.ts';
 import type { Ctx, Result, RouteSpec } from './common.ts';
 import type { InviteRow, ProjectRow } from '../snapshot.ts';
 
@@ -30,7 +30,7 @@ interface ValidInvite {
   first_name: string;
   level: 1 | 8 | 15;
   message: string | null;
-  private_project_access: { id: number; level: 'none' | 'member' | 'admin' }[] | null;
+  private_project_access: { id: number; level: 'none' | 'member' | 'admin' }[];
   send_email: boolean;
   combine_pending_invites: boolean;
 }
@@ -60,8 +60,8 @@ function validateInvite(ctx: Ctx, raw: unknown): ValidInvite {
   const target_email = field(() => {
     const email0 = strField(body.target_email, 'target_email', { required: true, max: 254 })!.trim();
     if (!EMAIL_RE.test(email0)) throw invalid('Enter a valid email address.', 'target_email');
-    const at = email0.lastIndexOf('@');
-    return email0.slice(0, at) + '@' + email0.slice(at + 1).toLowerCase();
+    // the whole address is lower-cased: case variants are one invite
+    return email0.toLowerCase();
   }, '');
   const first_name = field(() => strField(body.first_name, 'first_name', { max: 30 }) ?? '', '');
   const level = field((): 1 | 8 | 15 => {
@@ -78,29 +78,32 @@ function validateInvite(ctx: Ctx, raw: unknown): ValidInvite {
   const message = field(() => strField(body.message, 'message', { nullable: true }), null);
   const ppa = field((): ValidInvite['private_project_access'] => {
     const raw = body.private_project_access;
-    if (raw === undefined || raw === null) return null;
+    // the model field defaults to an empty list
+    if (raw === undefined || raw === null) return [];
     if (!Array.isArray(raw)) throw invalid('Expected a list of items but got type "' + typeof raw + '".', 'private_project_access', 'not_a_list');
-    if (raw.length === 0) return null;
     const items: { id: number; level: 'none' | 'member' | 'admin' }[] = [];
     const teamError = 'Project does not exist on this organization, or it is private and you do not have access to it.';
     for (const item of raw as unknown[]) {
       const it = (item ?? {}) as Record<string, unknown>;
       const id = typeof it.id === 'number' ? it.id : Number.NaN;
       const project = Number.isInteger(id) ? ctx.state.projects.get(id) : undefined;
-      if (!project || project.organization_id !== ctx.org!.id) throw invalid(teamError, 'private_project_access');
-      // org admins may invite to any project; others only to open projects, or to private ones
-      // (default rule `none`) where they have an `admin` rule of their own
-      if (ctx.membership!.level < 8 && isPrivateProject(ctx, project)) {
-        const own = ctx.state.findAccessControl(project.id, 'project', String(project.id), ctx.membership!.id, null);
-        if (own?.access_level !== 'admin') throw invalid(teamError, 'private_project_access');
-      }
+      if (!project || project.organization_id !== ctx.org!.id) throw invalid(teamError, 'private_project_access', 'invalid_input');
       if (typeof it.level !== 'string' || !(PROJECT_ACCESS_LEVELS as readonly string[]).includes(it.level)) {
-        throw invalid(`Invalid access level. Must be one of: ${PROJECT_ACCESS_LEVELS.join(', ')}`, 'private_project_access');
+        throw invalid(`Invalid access level. Must be one of: ${PROJECT_ACCESS_LEVELS.join(', ')}`, 'private_project_access', 'invalid_input');
+      }
+      // org admins may invite to any project; others only to open projects, or to private ones
+      // (default rule `none`) they can reach, and at most at their own level there
+      if (ctx.membership!.level < 8 && isPrivateProject(ctx, project)) {
+        const own = ctx.state.projectLevel(ctx.membership!, project);
+        if (own === 'none') throw invalid(teamError, 'private_project_access', 'invalid_input');
+        if (PROJECT_ACCESS_LEVELS.indexOf(it.level as 'none') > PROJECT_ACCESS_LEVELS.indexOf(own)) {
+          throw invalid('You cannot invite to a private project with a higher level than your own.', 'private_project_access', 'invalid_input');
+        }
       }
       items.push({ id, level: it.level as 'none' | 'member' | 'admin' });
     }
     return items;
-  }, null);
+  }, []);
   const send_email = field(() => (body.send_email === undefined ? true : Boolean(boolField(body.send_email, 'send_email'))), true);
   const combine = field(() => (body.combine_pending_invites === undefined ? false : Boolean(boolField(body.combine_pending_invites, 'combine_pending_invites'))), false);
   if (firstError) throw firstError;
@@ -125,7 +128,7 @@ function createInvite(ctx: Ctx, v: ValidInvite): InviteRow {
       if (s.isExpired(e, ctx.now)) continue;
       if (e.level > v.level) v.level = e.level;
       for (const p of e.private_project_access ?? []) {
-        const cur = (v.private_project_access ??= []).find((x) => x.id === p.id);
+        const cur = v.private_project_access.find((x) => x.id === p.id);
         if (!cur) v.private_project_access.push({ ...p });
         else if (PROJECT_ACCESS_LEVELS.indexOf(p.level) > PROJECT_ACCESS_LEVELS.indexOf(cur.level)) cur.level = p.level;
       }
@@ -177,9 +180,10 @@ function invitesBulk(ctx: Ctx): Result {
 
 function invitesDestroy(ctx: Ctx): Result {
   const s = ctx.state;
+  // OrganizationAdminWritePermissions, checked before the invite is looked up
+  requireAdmin(ctx);
   const invite = s.invites.get(ctx.params.id!);
   if (!invite || invite.organization_id !== ctx.org!.id) throw notFound();
-  // no admin check: the invite viewset's destroy has only the default (membership) permissions
   s.removeInvite(invite);
   log(ctx, 'deleted', 'OrganizationInvite', invite.id, invite.target_email, null, {
     organization_id: ctx.org!.id, target_email: invite.target_email, level: levelLabel(invite.level),

@@ -5,13 +5,54 @@ import { log, noContent, noScopeAction, obj, ok, ORG, paginate, route } from './
 import type { Ctx, Result, RouteSpec } from './common.ts';
 import type { MembershipRow } from '../snapshot.ts';
 
+const SEARCH_MAX = 200;
+const SIMILARITY = 0.3;
+
+/** pg_trgm's trigrams of one word: lower-cased, padded with two spaces before and one after. */
+function trigrams(word: string): Set<string> {
+  const padded = `  ${word.toLowerCase()} `;
+  const out = new Set<string>();
+  for (let i = 0; i + 3 <= padded.length; i++) out.add(padded.slice(i, i + 3));
+  return out;
+}
+
+function similarity(a: string, b: string): number {
+  const ta = trigrams(a);
+  const tb = trigrams(b);
+  let common = 0;
+  for (const t of ta) if (tb.has(t)) common++;
+  return common / (ta.size + tb.size - common);
+}
+
+/**
+ * The members list's `search`: a name or address that contains the text (any case), a word that
+ * starts with it (typing ahead), or a word close to it (trigram similarity ≥ 0.3, so a transposed
+ * letter still matches). Results carry how they matched.
+ */
+function searchMatch(s: Ctx['state'], m: MembershipRow, text: string): 'exact' | 'fuzzy' | null {
+  const u = s.users.get(m.user_uuid);
+  if (!u) return null;
+  const q = text.toLowerCase();
+  const fields = [u.first_name, u.last_name, `${u.first_name} ${u.last_name}`, u.email].map((f) => f.toLowerCase());
+  if (fields.some((f) => f.includes(q))) return 'exact';
+  const words = fields.flatMap((f) => f.split(/[^\p{L}\p{N}]+/u)).filter(Boolean);
+  const qWords = q.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  if (qWords.length && qWords.every((qw) => words.some((w) => similarity(w, qw) >= SIMILARITY))) return 'fuzzy';
+  return null;
+}
+
 function membersList(ctx: Ctx): Result {
   const s = ctx.state;
   const org = ctx.org!;
   const idx = s.orgMembers.get(org.id);
   const email = ctx.query.get('email');
+  const rawSearch = ctx.query.get('search');
+  if (rawSearch !== null && rawSearch.length > SEARCH_MAX) {
+    throw invalid(`Ensure this field has no more than ${SEARCH_MAX} characters.`, 'search', 'max_length');
+  }
+  const search = rawSearch?.trim() ? rawSearch.trim() : null;
   const restricted = !org.members_can_see_org_members && ctx.membership!.level < 8;
-  if (email !== null || restricted) {
+  if (email !== null || restricted || search !== null) {
     let list: MembershipRow[] = [];
     if (email !== null) {
       const u = s.userByEmail(email);
@@ -19,7 +60,13 @@ function membersList(ctx: Ctx): Result {
       if (m && s.isListedMember(m)) list = [m];
     } else list = [...s.listedMembers(org.id)].reverse();
     if (restricted) list = list.filter((m) => m.id === ctx.membership!.id);
-    return ok(paginate(ctx, list.length, (i) => memberJson(s, list[i]!)));
+    if (search === null) return ok(paginate(ctx, list.length, (i) => memberJson(s, list[i]!)));
+    const found: [MembershipRow, 'exact' | 'fuzzy'][] = [];
+    for (const m of list) {
+      const how = searchMatch(s, m, search);
+      if (how) found.push([m, how]);
+    }
+    return ok(paginate(ctx, found.length, (i) => ({ ...memberJson(s, found[i]![0]), search_match_type: found[i]![1] })));
   }
   // inactive users and PostHog's bots are not listed
   const ordered = s.listedMembers(org.id);
@@ -66,6 +113,9 @@ function membersUpdate(ctx: Ctx): Result {
   } else if (ctx.method === 'PUT') {
     throw invalid('This field is required.', 'level', 'required');
   }
+  // the object permission (OrganizationMemberObjectPermissions) runs validate_update without a
+  // level before the serializer runs it with one: "edit others if you are an admin" comes first
+  validateUpdate(ctx.membership!, target, null);
   validateUpdate(ctx.membership!, target, level);
   if (level !== null && level !== target.level) {
     const before = target.level;

@@ -1,4 +1,5 @@
 // Users (`@me`) and organizations: list, retrieve, settings PATCH (docs/emulator.md, Organization).
+import { FEATURE, SETTING_LICENCE } from '../tables.ts';
 import { invalid, notFound } from '../errors.ts';
 import { orgBasic, orgJson, teamBasic } from '../serialize.ts';
 import { boolField, log, obj, ok, paginateList, requireAdmin, route, strField, UUID_RE, visibleProjects } from './common.ts';
@@ -75,12 +76,32 @@ const ORG_WRITABLE: Record<string, 'bool' | 'nbool' | 'string' | 'nstring'> = {
   default_experiment_stats_method: 'nstring',
   default_anonymize_ips: 'bool',
   default_role_id: 'nstring',
+  // PostHog's newest organization tests still write it (test_update_organization_if_admin)
+  is_member_join_email_enabled: 'bool',
 };
+
+const FEATURE_NAMES: Record<string, string> = {
+  [FEATURE.inviteSettings]: 'Organization invite settings',
+  [FEATURE.securitySettings]: 'Organization security settings',
+  [FEATURE.twoFactorEnforcement]: '2FA enforcement',
+};
+
+/**
+ * A licence-gated setting sent without its licence: 400 `payment_required`, nothing changes (the
+ * whole PATCH is refused). Refused whenever the field is sent, even with its current value.
+ */
+function checkSettingLicences(ctx: Ctx, body: Record<string, unknown>): void {
+  for (const [field, feature] of Object.entries(SETTING_LICENCE)) {
+    if (!(field in body) || ctx.state.hasFeature(ctx.org!.id, feature)) continue;
+    throw invalid(`${FEATURE_NAMES[feature] ?? feature} is not included in your current plan: upgrade your plan to change ${field}.`, field, 'payment_required');
+  }
+}
 
 function organizationUpdate(ctx: Ctx): Result {
   requireAdmin(ctx);
   const org = ctx.org!;
   const body = obj(ctx.body);
+  checkSettingLicences(ctx, body);
   const updates: Record<string, unknown> = {};
   for (const [field, kind] of Object.entries(ORG_WRITABLE)) {
     if (!(field in body)) continue;
