@@ -103,6 +103,11 @@ Examples:
     .action(async (flags) => { exitCode = await validateCommand(flags, session(global()), io); });
 
   planOptions(program.command('plan').description('read PostHog and show what apply would change'))
+    .addOption(new Option('--resolution <mode>', 'also show what switching the organization to this access resolution mode would change for people')
+      .choices(['most-specific', 'legacy']).argParser((v: string) => {
+        if (v !== 'most-specific' && v !== 'legacy') throw new InvalidArgumentError('use most-specific or legacy');
+        return v === 'most-specific' ? 'most_specific' : 'legacy';
+      }))
     .option('-o, --out <file>', 'save the plan (JSON, with the fingerprint of the state it was made from)')
     .option('--detailed-exitcode', 'exit 2 when there are changes')
     .action(async (flags) => { exitCode = await planCommand(flags, session(global(), flags.timeout), io); });
@@ -132,8 +137,8 @@ Examples:
     .option('--force', 'overwrite --out if it exists')
     .action(async (flags) => { exitCode = await exportCommand(flags, session(global()), io); });
 
-  program.command('demo').description('start the embedded emulator, then plan and apply access-matrix.example.yaml against it')
-    .addOption(matrixOption().default('access-matrix.example.yaml'))
+  program.command('demo').description('start the embedded emulator, then plan and apply the example matrix against it')
+    .option('-m, --matrix <file>', 'the access matrix (default: the access-matrix.example.yaml shipped with posthog-access)')
     .action(async (flags) => { exitCode = await demoCommand(flags, session(global()), io); });
 
   program.command('emulator').description('run the embedded PostHog API emulator (first stdout line: {"url","key","organization"})')
@@ -174,6 +179,12 @@ function report(e: unknown, stderr: NodeJS.WritableStream): number {
 export async function main(): Promise<void> {
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
+  // `posthog-access plan | head`: the reader left; stop quietly instead of crashing on EPIPE.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    controller.abort();
+    process.exit(process.exitCode ?? 0);
+  });
   process.exitCode = await runCli(process.argv.slice(2), { signal: controller.signal });
 }
 
