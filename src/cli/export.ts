@@ -8,7 +8,7 @@ import { readLive } from './live.ts';
 import type { Session } from './pipeline.ts';
 
 export async function exportCommand(flags: { out?: string; force?: boolean }, session: Session, io: Io): Promise<number> {
-  const actual = await readLive(session, { domains: true });
+  const actual = await readLive(session, { domains: true, secretKeys: true });
   const { yaml, unexpressed } = exportMatrix(actual);
   if (!flags.out) {
     io.stdout.write(yaml);

@@ -9,6 +9,9 @@ import { TOOL_VERSION } from '../util/version.ts';
 import { applyCommand, planCommand, validateCommand, EXIT, type Io } from './commands.ts';
 import { demoCommand } from './demo.ts';
 import { exportCommand } from './export.ts';
+import { explainCommand, whoCanCommand } from './access.ts';
+import { ACCESS_FORMATS } from '../access/report.ts';
+import { ACCESS_CONTROL_RESOURCES } from '../model/levels.ts';
 import type { Session } from './pipeline.ts';
 
 const DEFAULT_MATRIX = 'access-matrix.yaml';
@@ -130,6 +133,22 @@ Examples:
     .option('-o, --out <file>', 'write to this file instead of stdout (never overwritten without --force)')
     .option('--force', 'overwrite --out if it exists')
     .action(async (flags) => { exitCode = await exportCommand(flags, session(global()), io); });
+
+  const collect = (value: string, previous: string[]) => [...previous, value];
+  const accessOptions = (cmd: Command) => cmd
+    .option('-m, --matrix <file>', 'answer for what apply of this matrix would leave (repeatable: one answer per organization)', collect, [])
+    .addOption(new Option('-f, --format <format>', 'output format').choices(ACCESS_FORMATS).default('text'));
+
+  accessOptions(program.command('explain <email>').description("a person's effective access: organization level, teams, each project and resource type, and why"))
+    .action(async (email: string, flags) => { exitCode = await explainCommand(email, flags, session(global()), io); });
+
+  accessOptions(program.command('who-can <project> [resource]').description('everyone who can reach a project (or a resource type in it), and why'))
+    .action(async (project: string, resource: string | undefined, flags) => {
+      if (resource !== undefined && !(ACCESS_CONTROL_RESOURCES as readonly string[]).includes(resource)) {
+        throw new ConfigError(`"${resource}" is not a resource type PostHog has rules for; use one of: ${ACCESS_CONTROL_RESOURCES.join(', ')}`);
+      }
+      exitCode = await whoCanCommand(project, resource, flags, session(global()), io);
+    });
 
   program.command('demo').description('start the embedded emulator, then plan and apply access-matrix.example.yaml against it')
     .addOption(matrixOption().default('access-matrix.example.yaml'))

@@ -13,8 +13,10 @@ export type FetchScope = ReadScope;
 export interface FetchOptions extends FetchScope {
   /** Parallel reads of project rules. */
   concurrency?: number;
-  /** Read the rules and secret keys of every project, not only `projects` (export, explain, who-can). */
+  /** Read the rules of every project, not only `projects` (export, explain, who-can). */
   allProjects?: boolean;
+  /** With allProjects: read every project's secret keys too (export). */
+  allSecretKeys?: boolean;
 }
 
 const email = (e: string) => e.toLowerCase();
@@ -77,7 +79,7 @@ export async function fetchActual(api: PostHogApi, options: FetchOptions): Promi
   const projectNameById = new Map(projects.map((p) => [p.id, p.name]));
 
   const toRead = [...byName.values()].filter((p) => named.has(p.name));
-  const withKeys = new Set(options.allProjects ? named : options.secretKeys);
+  const withKeys = new Set(options.allProjects && options.allSecretKeys ? named : options.secretKeys);
   const [rules, domains, identityProviders] = await Promise.all([
     mapLimit(toRead, options.concurrency ?? 8, async (p) => {
       const [access, resources, keys] = await Promise.all([
