@@ -9,7 +9,9 @@ import { renderReport } from '../apply/report.ts';
 import { renderJson } from '../plan/render/json.ts';
 import { ATTRIBUTED_SCOPES, attribute } from '../plan/attribution.ts';
 import { readActivity } from '../state/activity.ts';
-import { checkSavedPlan, connect, execute, load, makePlan, readPlanFile, refuseIfUnsafe, secretSinkOf, type Session } from './pipeline.ts';
+import { acquireApplyLock, type ApplyLock } from '../apply/lock.ts';
+import type { ClosablePostHogApi } from '../posthog/api.ts';
+import { checkSavedPlan, connect, execute, hostOf, load, makePlan, readPlanFile, refuseIfUnsafe, secretSinkOf, type Session } from './pipeline.ts';
 
 export interface Io {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -41,6 +43,8 @@ export interface ApplyFlags extends PlanFlags {
   /** Where new secret key values go: a JSON file written with mode 0600, or a command fed on stdin. */
   secretsFile?: string;
   secretsCommand?: string;
+  /** Seconds to wait for another apply to the same organization on this machine (default 300; 0 refuses at once). */
+  lockWait?: number;
   /** Seconds one run of --secrets-command may take (default 60). */
   secretsCommandTimeout?: number;
 }
@@ -101,15 +105,19 @@ async function confirm(io: Io, plan: Plan): Promise<boolean> {
 export async function applyCommand(planFile: string | undefined, flags: ApplyFlags, session: Session, io: Io): Promise<number> {
   const secrets = secretSinkOf(flags, session.env, session.signal);
   const api = connect(session);
+  let lock: ApplyLock | undefined;
   try {
     let plan: Plan;
     let actual;
     if (planFile) {
       plan = await readPlanFile(planFile);
+      // PostHog is read under the lock: another apply's changes are seen, never raced.
+      lock = await lockOrganization(api, session, plan.organization.id, flags.lockWait);
       // Reviewed already: not printed again. Guards run again with this run's flags.
       actual = await checkSavedPlan(api, plan, session, flags.allowDeletes, { allowSsoWithoutIdp: flags.allowSsoWithoutIdp });
     } else {
       const matrix = await load(flags.matrix, session);
+      lock = await lockOrganization(api, session, matrix.desired.organization.id, flags.lockWait);
       ({ plan, actual } = await makePlan(api, matrix, session, flags));
       print(io, plan, flags.format);
       if (plan.changes.length && !flags.yes) {
@@ -127,6 +135,18 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
     if (report.stopped) session.logger.error({ stage: 'apply' }, `apply stopped: ${report.stopped}`);
     return report.failed || report.skipped || report.stopped ? EXIT.error : EXIT.ok;
   } finally {
+    lock?.release();
     await api.close();
   }
+}
+
+/** The machine-wide lock of this organization on this host (src/apply/lock.ts); `@current` is asked of PostHog. */
+async function lockOrganization(api: ClosablePostHogApi, session: Session, organization: string, waitSeconds?: number): Promise<ApplyLock> {
+  const id = organization === '@current' ? (await api.me()).organization?.id ?? organization : organization;
+  return acquireApplyLock({
+    host: hostOf(session.env), organization: id,
+    ...(waitSeconds !== undefined && { waitMs: waitSeconds * 1000 }),
+    ...(session.signal && { signal: session.signal }),
+    onWait: (holder) => session.logger.warn({ stage: 'lock' }, `another apply to this organization is running on this machine (${holder}): waiting for it to finish`),
+  });
 }

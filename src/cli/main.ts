@@ -116,6 +116,7 @@ Examples:
     .option('--concurrency <n>', `steps run in parallel (1 to ${MAX_CONCURRENCY})`, concurrency, 4)
     .option('--secrets-file <file>', 'write new and rolled secret key values to this JSON file (mode 0600)')
     .option('--secrets-command <cmd>', 'run this command once per new or rolled secret key, the value on stdin')
+    .option('--lock-wait <duration>', 'wait this long for another apply to the same organization on this machine (default 5m; 0 refuses at once)', (v: string) => (/^\s*0+\s*[smh]?\s*$/.test(v) ? 0 : duration(v)))
     .option('--secrets-command-timeout <duration>', 'kill --secrets-command after this long (default 60s); the key then counts as not delivered', duration)
     .action(async (planFile: string | undefined, flags, cmd: Command) => {
       // A saved plan is applied as reviewed: options that would change it are refused, not ignored.

@@ -169,3 +169,63 @@ describe('unknown outcomes of calls that make secrets are never silent', () => {
     expect(run.stdout).toContain('the new value was kept only in memory and is lost with this run');
   });
 });
+
+describe('concurrent applies are safe', () => {
+  const NEW = `version: 1
+organization:
+  id: \${POSTHOG_ORG_ID}
+teams:
+  Design: {}
+  Data: {}
+projects:
+  Web:
+    secret_keys:
+      web-service:
+        scopes: [feature_flag:read]
+  Mobile: {}
+`;
+  const list = async (what: string) => (await api(emu, 'GET', `/api/organizations/${emu.organization}/${what}/`)).json.results as { id: number | string; name: string }[];
+
+  it('two applies started together: the second waits for the first, then finds nothing to do; no duplicates', async () => {
+    const file = await matrix(NEW);
+    const runs = await Promise.all([1, 2].map((n) => cli(emu, ['apply', '-m', file, '--yes', '--secrets-file', join(dir, `secrets-${n}.json`), '--journal', join(dir, `journal-${n}.jsonl`)])));
+    expect(runs.map((r) => r.code)).toEqual([0, 0]);
+    expect(runs.some((r) => r.stderr.includes('another apply to this organization is running on this machine'))).toBe(true);
+    expect(runs.filter((r) => r.stdout.includes('No changes'))).toHaveLength(1);
+    const projects = await list('projects');
+    expect(projects.filter((p) => p.name === 'Web')).toHaveLength(1);
+    expect(projects.filter((p) => p.name === 'Mobile')).toHaveLength(1);
+    expect((await list('roles')).filter((r) => r.name === 'Design' || r.name === 'Data')).toHaveLength(2);
+    const web = projects.find((p) => p.name === 'Web')!;
+    const keys = (await api(emu, 'GET', `/api/projects/${web.id}/project_secret_api_keys/`)).json.results as { label: string }[];
+    expect(keys.filter((k) => k.label === 'web-service')).toHaveLength(1);
+    const after = await cli(emu, ['plan', '-m', file, '--detailed-exitcode']);
+    expect(after.stdout).toContain('No changes');
+    expect(after.code).toBe(0);
+  });
+
+  it('one saved plan applied twice in parallel: applied once, the other refused as stale', async () => {
+    const file = await matrix(NEW);
+    const saved = join(dir, 'plan.json');
+    expect((await cli(emu, ['plan', '-m', file, '--out', saved])).code).toBe(0);
+    const runs = await Promise.all([1, 2].map((n) => cli(emu, ['apply', saved, '--secrets-file', join(dir, `secrets-${n}.json`), '--journal', join(dir, `journal-${n}.jsonl`)])));
+    expect(runs.map((r) => r.code).sort()).toEqual([0, 1]);
+    const refused = runs.find((r) => r.code === 1)!;
+    expect(refused.stderr).toContain('the saved plan is stale: PostHog changed since it was made');
+    expect((await list('projects')).filter((p) => p.name === 'Web')).toHaveLength(1);
+  });
+
+  it('--lock-wait 0 refuses at once while another apply holds the organization', async () => {
+    const file = await matrix(NEW);
+    const { acquireApplyLock } = await import('../../src/apply/lock.ts');
+    const held = await acquireApplyLock({ host: emu.url.replace('localhost', '127.0.0.1'), organization: emu.organization });
+    try {
+      const run = await cli(emu, ['apply', '-m', file, '--yes', '--lock-wait', '0', '--secrets-file', join(dir, 's.json'), ...journal()]);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`error: another apply to organization ${emu.organization} on ${emu.url.replace('localhost', '127.0.0.1')} is running on this machine`);
+      expect(emu.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+    } finally {
+      held.release();
+    }
+  });
+});
