@@ -1,6 +1,6 @@
 // The two AccessViews effective access is computed from: PostHog as read (actual), and what PostHog
 // would hold after apply (the matrix at a moment, over what the matrix leaves alone). Pure.
-import type { ActualState, ActualSubjectRules } from '../model/actual.ts';
+import { findTeam, type ActualState, type ActualSubjectRules } from '../model/actual.ts';
 import type { DesiredState, Grant, SubjectGrants } from '../model/desired.ts';
 import { orgLevelName, type ProjectLevel, type ResourceLevel } from '../model/levels.ts';
 import { effectiveGrant, inForce } from '../plan/expiry.ts';
@@ -91,6 +91,11 @@ export function viewOfDesired(desired: DesiredState, actual: ActualState, at: Da
   const teams: Record<string, string[]> = {};
   if (!desired.prune.teams) for (const t of Object.values(actual.teams)) teams[t.name] = Object.keys(t.members);
   for (const [name, team] of Object.entries(desired.teams)) {
+    if (team.managedBy === 'scim') {
+      // SCIM keeps its members, whatever prune says: apply never touches them.
+      teams[name] = Object.keys(findTeam(actual, name)?.members ?? {});
+      continue;
+    }
     const stated = team.members.filter((m) => inForce(m.expires, at)).map((m) => m.email);
     // A stated membership decides (an expired one goes whatever prune says); the rest stay unless pruned.
     const named = new Set(team.members.map((m) => m.email));

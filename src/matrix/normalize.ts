@@ -79,7 +79,7 @@ export function normalize(m: MatrixInput): DesiredState {
       if (x.note !== undefined) tm.note = x.note;
       return tm;
     });
-    desired.teams[name] = { members };
+    desired.teams[name] = { members, ...(t.managed_by === 'scim' && { managedBy: 'scim' as const }) };
   }
 
   for (const [name, p] of Object.entries(m.projects ?? {})) {

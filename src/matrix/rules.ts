@@ -2,6 +2,7 @@
 // email validity and uniqueness, expiry consistency, names. They read the raw (interpolated) data
 // defensively, so they run even when the shape has problems and every problem is reported at once.
 import { levelRank } from '../model/levels.ts';
+import { nameKey } from '../model/names.ts';
 import type { LevelContext } from '../model/levels.ts';
 import type { Path, PathProblem } from './positions.ts';
 import { showPath } from './messages.ts';
@@ -48,6 +49,9 @@ export function checkRules(data: unknown): PathProblem[] {
     checkName(name, ['teams', name], 'team', problem);
     if (name.length > MAX_TEAM_NAME_LENGTH) {
       problem(['teams', name], `team name is ${name.length} characters long; PostHog allows at most ${MAX_TEAM_NAME_LENGTH}, shorten it`, true);
+    }
+    if (rec(team)?.managed_by === 'scim' && list(rec(team)?.members).length > 0) {
+      problem(['teams', name, 'members'], `team "${name}" is managed_by: scim, so its members come from your identity provider's group "${name}"; remove members here (or remove managed_by to manage them in the matrix)`, true);
     }
     const seen = new Map<string, Path>();
     list(rec(team)?.members).forEach((m, i) => {
@@ -187,11 +191,6 @@ export const RELATED_LINE = '{related-line}';
 /** Placeholder for the `related` node's full location, `file:line:col` (filled in by the loader). */
 export const RELATED_AT = '{related-at}';
 
-/** How PostHog compares project and role names for uniqueness: case and surrounding spaces ignored. */
-export function sameNameKey(name: string): string {
-  return name.trim().toLowerCase();
-}
-
 /**
  * Names PostHog would take for the same project or role (it refuses the second with 409 / 400):
  * the second is reported with the first's location, so the user sees both.
@@ -199,7 +198,7 @@ export function sameNameKey(name: string): string {
 function uniqueNames(value: unknown, section: string, what: string, posthogWhat: string, problem: Report): void {
   const seen = new Map<string, string>();
   for (const [name] of entries(value)) {
-    const key = sameNameKey(name);
+    const key = nameKey(name);
     if (key === '') continue; // reported as an empty name
     const first = seen.get(key);
     if (first === undefined) {

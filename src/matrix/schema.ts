@@ -112,6 +112,8 @@ const teamMember = z
 
 const team = z.strictObject({
   members: z.array(teamMember).optional().describe('Who is in the team (PostHog role).'),
+  managed_by: z.literal('scim').optional()
+    .describe('scim: the role and its members come from the identity provider (a SCIM group of the same name); the tool never creates, renames, deletes or changes its members, and uses it in grants.'),
 });
 
 const apiKey = z.strictObject({

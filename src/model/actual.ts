@@ -41,6 +41,8 @@ export interface ActualTeam {
   name: string;
   /** Lower-cased email → role membership id (the id DELETE takes). */
   members: Record<string, string>;
+  /** PostHog shows no creator for the role, as for the roles SCIM provisions from groups. */
+  noCreator?: boolean;
 }
 
 export interface ActualRule<L extends string> {

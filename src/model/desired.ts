@@ -82,8 +82,8 @@ export interface DesiredState {
   };
   /** Lower-cased email → organization grant. */
   members: Record<string, Grant<OrgLevelName>>;
-  /** Team (PostHog role) name → members. */
-  teams: Record<string, { members: TeamMembership[] }>;
+  /** Team (PostHog role) name → members; `managedBy: 'scim'` when its members come from SCIM (then `members` is empty). */
+  teams: Record<string, { members: TeamMembership[]; managedBy?: 'scim' }>;
   /** Project name → access. */
   projects: Record<string, DesiredProject>;
   apiKeys: Record<string, ApiKeySpec>;

@@ -1,6 +1,6 @@
 // Natural-key lookups shared by the kinds: matrix spelling of team names, who is a member or an
 // invitee, and who administers the organization.
-import type { ActualState } from '../model/actual.ts';
+import { findTeam, type ActualState } from '../model/actual.ts';
 import { ORG_LEVELS } from '../model/levels.ts';
 import { effectiveGrant } from './expiry.ts';
 import type { DiffContext } from './kind.ts';
@@ -10,6 +10,17 @@ export function teamName(ctx: Pick<DiffContext, 'desired'>, roleName: string): s
   if (ctx.desired.teams[roleName]) return roleName;
   const lower = roleName.toLowerCase();
   return Object.keys(ctx.desired.teams).find((n) => n.toLowerCase() === lower) ?? roleName;
+}
+
+/**
+ * Whether a team's role and members belong to SCIM (the identity provider pushes a group of that
+ * name): declared `managed_by: scim`, or, for a role the matrix does not declare, one PostHog
+ * shows no creator for, which is how the roles SCIM provisions look. The tool leaves these alone.
+ */
+export function scimManaged(ctx: Pick<DiffContext, 'desired' | 'actual'>, name: string): boolean {
+  const declared = ctx.desired.teams[name];
+  if (declared) return declared.managedBy === 'scim';
+  return findTeam(ctx.actual, name)?.noCreator === true;
 }
 
 /**

@@ -144,6 +144,7 @@ export async function fetchActual(api: PostHogApi, options: FetchOptions): Promi
     teams: Object.fromEntries(roles.map((r) => [r.name, {
       id: r.id, name: r.name,
       members: Object.fromEntries((r.members ?? []).map((m) => [email(m.user.email), m.id])),
+      ...(r.created_by === null && { noCreator: true }),
     }])),
     projects: actualProjects,
     ...(domains && {

@@ -86,6 +86,31 @@ describe('organization settings', () => {
   });
 });
 
+describe('organization settings without their licence', () => {
+  it('never sends them: a manual step names the licence, the licensed settings and default_team apply', async () => {
+    await control(emu, 'POST', '/_emulator/features', { features: ['access_control', 'role_based_access', 'organization_invite_settings'] });
+    const file = await matrix(`  settings:
+    enforce_2fa: true
+    members_can_invite: false
+    allow_publicly_shared_resources: false
+  default_team: Engineering`);
+    const plan = await cli(emu, ['plan', '-m', file]);
+    expect(plan.stdout).toContain('. enforce_2fa: false → true needs the "2fa_enforcement" licence');
+    expect(plan.stdout).toContain('. allow_publicly_shared_resources: true → false needs the "organization_security_settings" licence');
+    expect(plan.stdout).toContain('~ settings  members_can_invite: true → false, default_team: (none) → Engineering');
+
+    emu.requests.length = 0;
+    const applied = await cli(emu, ['apply', '-m', file, '--yes', ...journal()]);
+    expect(applied.code).toBe(0);
+    expect(writes().filter((r) => r.path === `${orgPath()}/`).map((r) => r.status)).toEqual([200]);
+    const org = (await api(emu, 'GET', `${orgPath()}/`)).json;
+    expect(org).toMatchObject({ enforce_2fa: null, members_can_invite: false, allow_publicly_shared_resources: true });
+    expect(org.default_role_id).not.toBeNull();
+    // The unlicensed settings stay to do: drift says so until the plan is upgraded.
+    expect((await cli(emu, ['drift', '-m', file])).code).toBe(2);
+  });
+});
+
 describe('SSO domains', () => {
   it('an unverified domain is a manual step with its TXT value, and drift until it is verified', async () => {
     const file = await matrix(`  domains:

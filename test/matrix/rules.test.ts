@@ -67,6 +67,9 @@ const cases: Case[] = [
   ['domain not a host', `${BASE}organization:\n  domains:\n    "https://example.com": {}\n`, [['10:5', 'is not a domain host name']]],
   ['sso provider unknown', `${BASE}organization:\n  domains:\n    example.com: { sso_enforcement: okta }\n`, [['10:37', '"okta" is not an SSO provider; use "" (off) or one of: saml, google-oauth2, github, gitlab']]],
   ['jit not boolean', `${BASE}organization:\n  domains:\n    example.com: { jit_provisioning: "yes" }\n`, [['10:38', 'expected true or false, got the text "yes"']]],
+  // teams provisioned by SCIM
+  ['SCIM team with members', `${BASE}  Support:\n    managed_by: scim\n    members: [bob@example.com]\n`, [['10:5', 'team "Support" is managed_by: scim, so its members come from your identity provider\'s group "Support"; remove members here']]],
+  ['managed_by other than scim', `${BASE}  Support: { managed_by: okta }\n`, [['8:26', 'teams.Support.managed_by: the text "okta" is not allowed; use one of: "scim"']]],
   // identity providers
   ['identity provider certificate', `${BASE}organization:\n  identity_providers:\n    Okta:\n      saml: { entity_id: e, acs_url: https://a, x509_cert: "-----BEGIN" }\n`, [['11:49', '"x509_cert" is a secret or a certificate and never goes in the matrix: set it in PostHog']]],
   ['identity provider SCIM token', `${BASE}organization:\n  identity_providers:\n    Okta: { scim: true, scim_bearer_token: abc }\n`, [['10:25', '"scim_bearer_token" is a secret or a certificate and never goes in the matrix']]],

@@ -18,7 +18,7 @@ const POSTHOG_DEFAULTS = {
   enforce_2fa: null, enforce_verified_domains: false, members_can_invite: true, members_can_create_projects: false,
   members_can_use_personal_api_keys: true, members_can_see_org_members: true, allow_publicly_shared_resources: true,
 };
-const ALL_FEATURES = ['access_control', 'role_based_access', 'organization_invite_settings', 'organization_security_settings'];
+const ALL_FEATURES = ['access_control', 'role_based_access', 'organization_invite_settings', 'organization_security_settings', '2fa_enforcement'];
 const withSettings = (settings: DesiredState['organization']['settings'], defaultTeam?: string, teams: DesiredState['teams'] = {}) =>
   desired({ organization: { id: '@current', settings, domains: {}, ...(defaultTeam !== undefined && { defaultTeam }) }, teams });
 const org = (build: Parameters<typeof actual>[0] = () => {}) =>
@@ -102,9 +102,7 @@ describe('organization settings: notices', () => {
   });
 
   it.each([
-    ['members_can_invite', 'organization_invite_settings'],
     ['members_can_create_projects', 'organization_invite_settings'],
-    ['members_can_use_personal_api_keys', 'organization_security_settings'],
   ])('%s without %s: accepted but has no effect', (setting, feature) => {
     const lacking = org((a) => a.features(ALL_FEATURES.filter((f) => f !== feature)));
     const notice = run(withSettings({ [setting]: false }), lacking).notices.find((n) => n.code === 'feature_missing');
@@ -127,6 +125,53 @@ describe('organization settings: notices', () => {
     const a = org((b) => b.member('carol@x.io', 'member').without2fa('carol@x.io'));
     expect(codes(withSettings({ enforce_2fa: false }), a)).not.toContain('warning two_factor_missing');
     expect(codes(withSettings({}), a)).not.toContain('warning two_factor_missing');
+  });
+});
+
+describe('organization settings: licences', () => {
+  // PostHog refuses these without their licence (400 payment_required) and keeps the old value.
+  it.each([
+    ['members_can_invite', false, 'organization_invite_settings', 'true → false'],
+    ['members_can_use_personal_api_keys', false, 'organization_security_settings', 'true → false'],
+    ['allow_publicly_shared_resources', false, 'organization_security_settings', 'true → false'],
+    ['enforce_2fa', true, '2fa_enforcement', 'false → true'],
+  ])('%s without its licence: never sent, a manual step naming the licence', (setting, want, feature, move) => {
+    const lacking = org((a) => a.features(ALL_FEATURES.filter((f) => f !== feature)));
+    const result = run(withSettings({ [setting]: want }), lacking);
+    expect(result.changes).toEqual([]);
+    expect(result.manualSteps).toEqual([{
+      key: setting,
+      message: `${move} needs the "${feature}" licence, which this organization's plan lacks (PostHog refuses the change without it): upgrade the plan in PostHog (Settings → Billing), then the next plan sets it; the plan's other settings are applied without it`,
+    }]);
+    // With the licence it is an ordinary change.
+    expect(run(withSettings({ [setting]: want }), org()).changes.map(brief)).toEqual(['update org_settings settings']);
+  });
+
+  it('the licensed settings and default_team still apply, in one PATCH without the unlicensed one', async () => {
+    const a = org((b) => b.team('Product').features(['access_control', 'organization_invite_settings']));
+    const result = run(withSettings({ enforce_2fa: true, members_can_invite: false, allow_publicly_shared_resources: false }, 'Product', { Product: { members: [] } }), a);
+    expect(result.manualSteps.map((m) => m.key)).toEqual(['enforce_2fa', 'allow_publicly_shared_resources']);
+    const [change] = result.changes;
+    expect(patchOf(change)).toEqual([
+      { op: 'replace', path: '/default_team', value: 'Product' },
+      { op: 'replace', path: '/members_can_invite', value: false },
+    ]);
+    const calls: unknown[][] = [];
+    const api = { updateOrganization: async (...args: unknown[]) => { calls.push(args); return {}; } } as unknown as PostHogApi;
+    await applyChange(change!, { api, orgId: 'org-1', actual: a, created: new Map() });
+    expect(calls).toEqual([['org-1', { members_can_invite: false, default_role_id: a.teams.Product!.id }]]);
+  });
+
+  it('an unlicensed setting already as wanted needs nothing', () => {
+    const lacking = org((a) => a.features([]).settings({ members_can_invite: false }));
+    const result = run(withSettings({ members_can_invite: false }), lacking);
+    expect(result.changes).toEqual([]);
+    expect(result.manualSteps).toEqual([]);
+  });
+
+  it('2FA is not announced as enforced when the licence is missing', () => {
+    const a = org((b) => b.member('carol@x.io', 'member').without2fa('carol@x.io').features([]));
+    expect(run(withSettings({ enforce_2fa: true }), a).notices.map((n) => n.code)).not.toContain('two_factor_missing');
   });
 });
 

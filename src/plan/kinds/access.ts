@@ -2,7 +2,7 @@
 // (resource_access). Both are PostHog AccessControl rows with the same subjects: the default for
 // everyone, a team (role) or a member; PUT upserts one, `access_level: null` deletes it.
 import { z } from 'zod';
-import type { ActualState, ActualSubjectRules } from '../../model/actual.ts';
+import { findTeam, type ActualState, type ActualSubjectRules } from '../../model/actual.ts';
 import type { DesiredState, Grant, SubjectGrants } from '../../model/desired.ts';
 import { PROJECT_DEFAULT_LEVEL, PROJECT_LEVELS, RESOURCE_LEVELS, levelRank, resourceBounds } from '../../model/levels.ts';
 import { effectiveGrant } from '../expiry.ts';
@@ -56,7 +56,11 @@ function desiredRules<S extends RuleSubject, L extends string>(ctx: DiffContext,
     });
   };
   if (grants.default) rule(scope, grants.default);
-  for (const [team, grant] of Object.entries(grants.teams)) rule({ ...scope, team }, grant, [`team:${team}`]);
+  for (const [team, grant] of Object.entries(grants.teams)) {
+    // A SCIM team PostHog has no role for yet cannot take rules (the plan warns: scim_team_missing).
+    if (ctx.desired.teams[team]?.managedBy === 'scim' && !findTeam(ctx.actual, team)) continue;
+    rule({ ...scope, team }, grant, [`team:${team}`]);
+  }
   for (const [email, grant] of Object.entries(grants.members)) {
     const who = standing(ctx, email);
     if (who === 'member') rule({ ...scope, email }, grant);

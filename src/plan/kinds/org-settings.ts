@@ -4,6 +4,7 @@
 // organization with the fields that changed.
 import { z } from 'zod';
 import type { ActualState } from '../../model/actual.ts';
+import { unlicensedSettings } from '../../model/licences.ts';
 import { defineKind, type DiffContext } from '../kind.ts';
 import { administrators, teamName } from '../lookup.ts';
 import { refuse } from '../refuse.ts';
@@ -35,12 +36,31 @@ export const LOOSENING: Record<string, { from: boolean; why: string }> = {
   members_can_see_org_members: { from: false, why: 'members see everyone in the organization' },
 };
 
-/** Settings PostHog accepts without a feature but only enforces with it (REFERENCE.md §2, §12). */
+/**
+ * Settings PostHog accepts without a feature but only enforces with it. Those it refuses without
+ * their licence (400 payment_required) are in src/model/licences.ts and never sent.
+ */
 const NEEDS_FEATURE: Record<string, string> = {
-  members_can_invite: 'organization_invite_settings',
   members_can_create_projects: 'organization_invite_settings',
-  members_can_use_personal_api_keys: 'organization_security_settings',
 };
+
+/**
+ * Settings whose licence the organization lacks keep PostHog's value in the plan, so they are
+ * never sent (PostHog would refuse the whole PATCH, licensed settings and default_team with it);
+ * a wanted change becomes a manual step naming the licence.
+ */
+function withoutUnlicensed(ctx: DiffContext, value: Record<string, unknown>): void {
+  for (const { setting, feature } of unlicensedSettings(Object.keys(value), ctx.actual.organization.features)) {
+    const have = actualSetting(ctx.actual, setting);
+    if (have !== value[setting]) {
+      ctx.manualSteps.push({
+        key: setting,
+        message: `${String(have)} → ${String(value[setting])} needs the "${feature}" licence, which this organization's plan lacks (PostHog refuses the change without it): upgrade the plan in PostHog (Settings → Billing), then the next plan sets it; the plan's other settings are applied without it`,
+      });
+    }
+    value[setting] = have;
+  }
+}
 
 /** PostHog sends enforce_2fa as null until someone sets it: that is "off". */
 function actualSetting(actual: ActualState, key: string): unknown {
@@ -123,6 +143,7 @@ export const orgSettingsKind = defineKind({
     if (!Object.keys(settings).length && defaultTeam === undefined) return [];
     const value: Record<string, unknown> = {};
     for (const key of managedKeys(ctx)) value[key] = settings[key];
+    withoutUnlicensed(ctx, value);
     if (defaultTeam !== undefined) value[DEFAULT_TEAM] = defaultTeam;
     ctx.notices.push(...settingNotices(ctx, value));
     return [{ subject: {}, value, ...(defaultTeam !== undefined && { needs: [`team:${defaultTeam}`] }) }];

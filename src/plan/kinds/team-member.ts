@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { inForce } from '../expiry.ts';
 import { defineKind, type DesiredItem } from '../kind.ts';
-import { standing, teamName } from '../lookup.ts';
+import { scimManaged, standing, teamName } from '../lookup.ts';
 import { accessEffect } from '../effects.ts';
 
 export const teamMemberShape = {
@@ -24,6 +24,7 @@ export const teamMemberKind = defineKind({
   desired(ctx) {
     const items: DesiredItem<'team_member'>[] = [];
     for (const [team, { members }] of Object.entries(ctx.desired.teams)) {
+      if (scimManaged(ctx, team)) continue; // (it lists no members: SCIM keeps them)
       for (const m of members) {
         const who = standing(ctx, m.email);
         if (who !== 'member') continue; // invitees wait for their invite; leavers go with their removal
@@ -39,9 +40,9 @@ export const teamMemberKind = defineKind({
     return items;
   },
   actual(ctx) {
-    // Only the teams the matrix declares: other roles are the team kind's business.
+    // Only the teams the matrix declares, and not those SCIM manages: other roles are the team kind's business.
     return Object.values(ctx.actual.teams)
-      .filter((t) => ctx.desired.teams[teamName(ctx, t.name)])
+      .filter((t) => ctx.desired.teams[teamName(ctx, t.name)] && !scimManaged(ctx, teamName(ctx, t.name)))
       .flatMap((t) => Object.keys(t.members).map((email) => ({ subject: { team: teamName(ctx, t.name), email }, value: {} })));
   },
   prune: (ctx) => ({ enabled: ctx.desired.prune.teams, flag: 'prune.teams' }),

@@ -2,13 +2,27 @@
 // difference in case only is a rename.
 import { z } from 'zod';
 import { findTeam } from '../../model/actual.ts';
-import { defineKind } from '../kind.ts';
-import { teamName } from '../lookup.ts';
+import { defineKind, type DiffContext } from '../kind.ts';
+import { scimManaged, teamName } from '../lookup.ts';
 
 export const teamShape = {
   value: z.object({ name: z.string() }),
   subject: z.object({ team: z.string() }),
 };
+
+/** What the plan says about teams SCIM manages: missing ones, and roles that look provisioned by SCIM. */
+function scimNotices(ctx: DiffContext): void {
+  for (const [name, team] of Object.entries(ctx.desired.teams)) {
+    const role = findTeam(ctx.actual, name);
+    if (team.managedBy === 'scim' && !role) {
+      ctx.notices.push({ level: 'warning', code: 'scim_team_missing', key: name, message: `team "${name}" is managed_by: scim, but PostHog has no role of that name yet: its grants wait until the identity provider pushes the group "${name}"` });
+    }
+  }
+  const provisioned = Object.values(ctx.actual.teams).filter((t) => !ctx.desired.teams[teamName(ctx, t.name)] && t.noCreator).map((t) => t.name).sort();
+  if (provisioned.length) {
+    ctx.notices.push({ level: 'info', code: 'scim', message: `${provisioned.length} role(s) not in the matrix show no creator, as roles provisioned by SCIM do: left to the identity provider, never pruned: ${provisioned.join(', ')}` });
+  }
+}
 
 export const teamKind = defineKind({
   kind: 'team',
@@ -18,8 +32,14 @@ export const teamKind = defineKind({
   section: 'Teams',
   label: 'team',
   fingerprint: (actual) => ({ teams: actual.teams }),
-  desired: (ctx) => Object.keys(ctx.desired.teams).map((name) => ({ subject: { team: name }, value: { name } })),
-  actual: (ctx) => Object.values(ctx.actual.teams).map((t) => ({ subject: { team: teamName(ctx, t.name) }, value: { name: t.name } })),
+  desired(ctx) {
+    scimNotices(ctx);
+    return Object.keys(ctx.desired.teams).filter((name) => !scimManaged(ctx, name)).map((name) => ({ subject: { team: name }, value: { name } }));
+  },
+  // Roles SCIM manages are neither renamed nor pruned: the identity provider owns them.
+  actual: (ctx) => Object.values(ctx.actual.teams)
+    .filter((t) => !scimManaged(ctx, teamName(ctx, t.name)))
+    .map((t) => ({ subject: { team: teamName(ctx, t.name) }, value: { name: t.name } })),
   prune: (ctx) => ({ enabled: ctx.desired.prune.teams, flag: 'prune.teams' }),
   // Removing the role removes its memberships and its rules in every project too (PostHog cascades).
   cascade(change, rules, actual) {

@@ -1,0 +1,23 @@
+// How PostHog compares names that must be unique in an organization: project names ignoring case
+// and surrounding spaces, role (team) names ignoring case (PostHog strips the spaces on input).
+
+/** The form two names share when PostHog takes them for the same project or role. */
+export function nameKey(name: string): string {
+  return name.trim().toLowerCase();
+}
+
+/**
+ * The matrix's spelling of each PostHog name that matches one of `declared` as PostHog compares
+ * names; names matching nothing keep their own spelling. An exact match wins over a case-only one.
+ */
+export function declaredSpelling(declared: Iterable<string>, existing: Iterable<string>): Map<string, string> {
+  const byKey = new Map<string, string>();
+  const exact = new Set<string>();
+  for (const name of declared) {
+    exact.add(name);
+    if (!byKey.has(nameKey(name))) byKey.set(nameKey(name), name);
+  }
+  const out = new Map<string, string>();
+  for (const name of existing) out.set(name, exact.has(name) ? name : byKey.get(nameKey(name)) ?? name);
+  return out;
+}
