@@ -52,12 +52,16 @@ export function handleApi(deps: ApiDeps, req: IncomingMessage, method: string, p
   const { state, clock, limiter } = deps;
   const found = findRoute(method, path);
   if (!found) throw notFound();
-  if (!('route' in found)) throw methodNotAllowed(method);
+  // a known path with another method: authentication and permissions first, then 405 (DRF's order)
+  const mismatch = 'methodMismatch' in found;
   const { route, params } = found;
   const op = route.op;
   const token = tokenOf(req, query);
   if (!token) throw new ApiError(401, 'authentication_error', 'not_authenticated', 'Authentication credentials were not provided.');
-  if (token.startsWith('phs_')) return secretKeyApi(deps, route, params, method, query, token);
+  if (token.startsWith('phs_')) {
+    if (mismatch) throw methodNotAllowed(method);
+    return secretKeyApi(deps, route, params, method, query, token);
+  }
   const key = state.keyByValue(token);
   const user = key ? state.users.get(key.user_uuid) : undefined;
   if (!key || !user || !user.is_active) {
@@ -81,7 +85,7 @@ export function handleApi(deps: ApiDeps, req: IncomingMessage, method: string, p
     if (!legacy && route.scope === null) throw forbidden('This action does not support Personal API Key access');
   };
   const checkScope = (): void => {
-    if (legacy || route.scope === null) return;
+    if (legacy || route.scope === null || mismatch) return;
     const required = requiredScope(route.scope, method);
     if (!hasScope(key, required)) throw forbidden(`API key missing required scope '${required}'`);
   };
@@ -107,8 +111,17 @@ export function handleApi(deps: ApiDeps, req: IncomingMessage, method: string, p
     if (!org) throw notFound();
     checkNoScope();
     checkOrgAllowsKeys(org);
-    if (scopedTeams) throw forbidden('API keys with scoped projects are only supported on project-based endpoints.');
-    if (scopedOrgs && !scopedOrgs.includes(org.id)) throw forbidden(`API key does not have access to the requested organization: ID ${org.id}.`);
+    if (scopedTeams) {
+      // a route that names one project (`organizations/{id}/projects/{project}/`) is project-based
+      const named = route.projectParam ? Number(params[route.projectParam]) : Number.NaN;
+      if (!Number.isInteger(named)) throw forbidden('API keys with scoped projects are only supported on project-based endpoints.');
+      if (!scopedTeams.includes(named)) throw forbidden(`API key does not have access to the requested project: ID ${named}.`);
+    }
+    if (scopedOrgs && !scopedOrgs.includes(org.id)) {
+      // the organization viewset's queryset leaves other organizations out: they are not found
+      if (route.kind === 'org' && params.organization_id === undefined) throw notFound();
+      throw forbidden(`API key does not have access to the requested organization: ID ${org.id}.`);
+    }
     checkScope();
     const m = state.membership(org.id, user.uuid);
     if (!m) throw route.op === 'retrieve' ? notFound() : forbidden('You do not have permission to perform this action.');
@@ -131,12 +144,19 @@ export function handleApi(deps: ApiDeps, req: IncomingMessage, method: string, p
     }
     checkScope();
     const m = state.membership(project.organization_id, user.uuid);
-    if (!m || state.projectLevel(m, project) === 'none') throw forbidden("You don't have access to the project.");
+    // a project of an organization the user is not in does not exist for them
+    if (!m) throw notFound();
+    if (state.projectLevel(m, project) === 'none') throw forbidden("You don't have access to the project.");
     ctx.project = project;
     ctx.membership = m;
     ctx.org = projectOrg;
   }
   // 'pak' routes: the personal API key viewset decides itself (only retrieving the key in use)
+  if (mismatch) {
+    // every personal API key action but retrieving the key in use is refused to keys, whatever the method
+    if (route.kind === 'pak') throw forbidden('This action does not support Personal API Key access');
+    throw methodNotAllowed(method);
+  }
   const wait = limiter.check(key.id, Date.now());
   if (wait > 0) throw throttled(wait);
   return { ...route.handler(ctx), op };

@@ -55,17 +55,20 @@ function matchSegments(route: RouteDef, segs: string[]): Record<string, string> 
   return params;
 }
 
-/** Finds the route for a request. `methodMismatch` when the path exists for another method only. */
-export function findRoute(method: string, path: string): RouteMatch | { methodMismatch: true } | null {
+/**
+ * Finds the route for a request. `methodMismatch` when the path exists for other methods only; it
+ * carries one of those routes, because PostHog checks permissions before it answers 405.
+ */
+export function findRoute(method: string, path: string): RouteMatch | (RouteMatch & { methodMismatch: true }) | null {
   const segs = split(path.split('?')[0] ?? '');
-  let pathMatched = false;
+  let sibling: RouteMatch | null = null;
   for (const route of ROUTES) {
     const params = matchSegments(route, segs);
     if (!params) continue;
     if (route.method === method.toUpperCase()) return { route, params };
-    pathMatched = true;
+    sibling ??= { route, params };
   }
-  return pathMatched ? { methodMismatch: true } : null;
+  return sibling ? { ...sibling, methodMismatch: true } : null;
 }
 
 /**
@@ -78,5 +81,5 @@ export function matchOperation(method: string, path: string): string | null {
   let p = path;
   if (/^https?:\/\//.test(p)) p = new URL(p).pathname;
   const m = findRoute(method, p);
-  return m && 'route' in m ? m.route.op : null;
+  return m && !('methodMismatch' in m) ? m.route.op : null;
 }

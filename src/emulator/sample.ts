@@ -107,7 +107,8 @@ export function sampleSnapshot(now: Date = new Date()): Snapshot {
     organization_domain_ids: [domains[0]!.id],
     saml_entity_id: 'http://www.okta.com/exkexampleco', saml_acs_url: 'https://example-co.okta.com/app/posthog/sso/saml',
     saml_x509_cert: '-----BEGIN CERTIFICATE-----\nMIIDemulatorsampleonly\n-----END CERTIFICATE-----',
-    oidc_issuer_url: null, oidc_client_id: null, created_at: t(339), updated_at: t(339),
+    oidc_issuer_url: null, oidc_client_id: null, saml_relay_state: randomUUID(), scim_enabled: false, scim_token_hash: null,
+    id_jag_issuer_url: null, id_jag_jwks_url: null, id_jag_allowed_clients: [], created_at: t(339), updated_at: t(339),
   }];
 
   return {

@@ -236,7 +236,8 @@ export function domainJson(s: EmulatorState, d: DomainRow): Record<string, unkno
   };
 }
 
-export function idpJson(c: IdentityProviderConfigRow): Record<string, unknown> {
+/** `scimToken`: the plain SCIM bearer token, only in the response that enabled SCIM. */
+export function idpJson(c: IdentityProviderConfigRow, scimToken: string | null = null): Record<string, unknown> {
   return {
     id: c.id,
     name: c.name,
@@ -249,15 +250,19 @@ export function idpJson(c: IdentityProviderConfigRow): Record<string, unknown> {
     saml_entity_id: c.saml_entity_id,
     saml_acs_url: c.saml_acs_url,
     saml_x509_cert: c.saml_x509_cert,
-    saml_relay_state: null,
+    saml_relay_state: c.saml_relay_state,
     has_oidc: Boolean(c.oidc_issuer_url && c.oidc_client_id),
     oidc_issuer_url: c.oidc_issuer_url,
     oidc_client_id: c.oidc_client_id,
     has_oidc_client_secret: false,
-    has_scim: false,
-    scim_enabled: false,
+    has_scim: c.scim_enabled,
+    scim_enabled: c.scim_enabled,
     scim_base_url: null,
-    scim_bearer_token: null,
+    scim_bearer_token: scimToken,
+    has_id_jag: Boolean(c.id_jag_issuer_url),
+    id_jag_issuer_url: c.id_jag_issuer_url,
+    id_jag_jwks_url: c.id_jag_jwks_url,
+    id_jag_allowed_clients: c.id_jag_allowed_clients,
   };
 }
 

@@ -5,7 +5,11 @@ import { z } from 'zod';
 const iso = z.string().describe('ISO 8601 date-time');
 const uuid = z.string().describe('UUID');
 
-export const FeatureSchema = z.object({ key: z.string(), name: z.string() });
+export const FeatureSchema = z.object({
+  key: z.string(),
+  name: z.string(),
+  limit: z.number().int().nullable().optional().describe('for organizations_projects: the most projects the plan allows (null = no limit)'),
+});
 
 export const OrganizationSchema = z.object({
   id: uuid,
@@ -164,6 +168,12 @@ export const IdentityProviderConfigSchema = z.object({
   saml_x509_cert: z.string().nullable().default(null),
   oidc_issuer_url: z.string().nullable().default(null),
   oidc_client_id: z.string().nullable().default(null),
+  saml_relay_state: z.string().nullable().default(null).describe('assigned once at creation; never changes'),
+  scim_enabled: z.boolean().default(false),
+  scim_token_hash: z.string().nullable().default(null).describe('sha256$<hex> of the SCIM bearer token; the plain token is never stored'),
+  id_jag_issuer_url: z.string().nullable().default(null),
+  id_jag_jwks_url: z.string().nullable().default(null),
+  id_jag_allowed_clients: z.array(z.string()).default([]),
   created_at: iso,
   updated_at: iso,
 });

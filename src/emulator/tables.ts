@@ -129,6 +129,8 @@ export const FEATURE = {
   auditLogs: 'audit_logs',
   organizationsProjects: 'organizations_projects',
   scim: 'scim',
+  /** AvailableFeature.XAA_AUTHENTICATION; the key string is not confirmed. */
+  xaaAuthentication: 'xaa_authentication',
 } as const;
 
 /**

@@ -55,6 +55,8 @@ export interface RouteSpec {
   kind: RouteKind;
   handler: (ctx: Ctx) => Result;
   secretKey?: (ctx: SecretKeyCtx) => Result;
+  /** On an organization route: the path parameter naming one project (keys scoped to projects may use it). */
+  projectParam?: string;
 }
 
 export const ORG = '/api/organizations/{organization_id}';
@@ -62,6 +64,11 @@ export const PROJECT = '/api/projects/{project_id}';
 
 export function route(method: string, pattern: string, op: string, scope: string | null, kind: RouteKind, handler: (ctx: Ctx) => Result, secretKey?: (ctx: SecretKeyCtx) => Result): RouteSpec {
   return { method, pattern, op, scope, kind, handler, ...(secretKey ? { secretKey } : {}) };
+}
+
+/** An organization route that names one project by the path parameter `param`. */
+export function projectRoute(spec: RouteSpec, param = 'id'): RouteSpec {
+  return { ...spec, projectParam: param };
 }
 
 /** Handler of an action PostHog declares no scope for: auth.ts refuses personal API keys first. */

@@ -2,6 +2,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { forbidden, invalid, notFound } from '../errors.ts';
 import { domainJson, idpJson } from '../serialize.ts';
+import { hashKey } from '../state.ts';
+import { FEATURE } from '../tables.ts';
 import { boolField, log, noContent, noScopeAction, obj, ok, ORG, paginate, requireAdmin, route, strField } from './common.ts';
 import type { Ctx, Result, RouteSpec } from './common.ts';
 import type { Change } from '../state.ts';
@@ -25,8 +27,8 @@ function domainsCreate(ctx: Ctx): Result {
   if (!ctx.state.hasFeature(ctx.org!.id, 'automatic_provisioning')) throw forbidden('Automatic provisioning is not enabled for this organization.');
   const body = obj(ctx.body);
   const domain = strField(body.domain, 'domain', { required: true, max: 128 })!;
-  if (!DOMAIN_RE.test(domain)) throw invalid('Please enter a valid domain or subdomain name.', 'domain');
-  for (const d of ctx.state.domains.values()) if (d.domain === domain) throw invalid('organization domain with this domain already exists.', 'domain', 'unique');
+  if (!DOMAIN_RE.test(domain)) throw invalid('Please enter a valid domain or subdomain name.', 'domain', 'invalid_input');
+  for (const d of ctx.state.domains.values()) if (d.domain === domain) throw invalid('domain with this domain already exists.', 'domain', 'unique');
   const d: DomainRow = {
     id: randomUUID(), organization_id: ctx.org!.id, domain, verified_at: null,
     verification_challenge: randomBytes(24).toString('base64url'), jit_provisioning_enabled: false, sso_enforcement: '',
@@ -105,8 +107,37 @@ function idpList(ctx: Ctx): Result {
   return ok(paginate(ctx, list.length, (i) => idpJson(list[i]!)));
 }
 
-function applyIdpBody(ctx: Ctx, c: IdentityProviderConfigRow, body: Record<string, unknown>, creating: boolean): void {
-  if (creating || 'name' in body) c.name = strField(body.name, 'name', { required: true, max: 255 })!;
+/**
+ * An ID-JAG issuer or JWKS URL PostHog may fetch: https, a host name (no IP literal of a private,
+ * loopback or link-local range, no localhost), no credentials, query or fragment. A trailing `/`
+ * is dropped.
+ */
+function publicHttpsUrl(v: unknown, attr: string): string | null {
+  const text = strField(v, attr, { nullable: true, max: 512 });
+  if (text === null || text === '') return null;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw invalid('Enter a valid URL.', attr);
+  }
+  const host = url.hostname.toLowerCase();
+  const privateHost = host === 'localhost' || host.endsWith('.localhost') || host.startsWith('[') ||
+    /^(127|10|0)\./.test(host) || /^169\.254\./.test(host) || /^192\.168\./.test(host) || /^172\.(1[6-9]|2\d|3[01])\./.test(host) ||
+    /^\d+(\.\d+){3}$/.test(host);
+  if (url.protocol !== 'https:' || url.username || url.password || url.search || url.hash || privateHost) {
+    throw invalid('The URL must be a public https URL without credentials, query or fragment.', attr);
+  }
+  return url.toString().replace(/\/$/, '');
+}
+
+const SCIM_TOKEN_PREFIX = 'phscim_emulator_';
+
+/** Returns the plain SCIM token when this body enabled SCIM (shown once), else null. */
+function applyIdpBody(ctx: Ctx, c: IdentityProviderConfigRow, body: Record<string, unknown>, creating: boolean): string | null {
+  // the name is optional in PostHog
+  if ('name' in body) c.name = strField(body.name, 'name', { max: 255, nullable: true }) ?? '';
+  else if (creating) c.name = '';
   for (const f of ['domain_scope', 'config_scope', 'saml_entity_id', 'saml_x509_cert', 'oidc_client_id'] as const) {
     if (f in body) c[f] = strField(body[f], f, { nullable: true });
   }
@@ -125,6 +156,36 @@ function applyIdpBody(ctx: Ctx, c: IdentityProviderConfigRow, body: Record<strin
     }
     c.organization_domain_ids = ids.map(String);
   }
+  for (const attr of ['id_jag_issuer_url', 'id_jag_jwks_url'] as const) {
+    if (!(attr in body)) continue;
+    const v = publicHttpsUrl(body[attr], attr);
+    if (v !== null && !ctx.state.hasFeature(ctx.org!.id, FEATURE.xaaAuthentication)) {
+      throw invalid('Cross-app access (ID-JAG) is not available for this organization.', attr, 'feature_not_available');
+    }
+    c[attr] = v;
+  }
+  if ('id_jag_allowed_clients' in body) {
+    const v = body.id_jag_allowed_clients;
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw invalid('Expected a list of items.', 'id_jag_allowed_clients', 'not_a_list');
+    c.id_jag_allowed_clients = v as string[];
+  }
+  if ('scim_enabled' in body) {
+    const on = boolField(body.scim_enabled, 'scim_enabled')!;
+    if (on && !ctx.state.hasFeature(ctx.org!.id, FEATURE.scim)) {
+      throw invalid('SCIM is not available for this organization.', 'scim_enabled', 'feature_not_available');
+    }
+    if (on && !c.scim_enabled) {
+      const token = SCIM_TOKEN_PREFIX + randomBytes(24).toString('base64url');
+      c.scim_enabled = true;
+      c.scim_token_hash = hashKey(token);
+      return token;
+    }
+    if (!on) {
+      c.scim_enabled = false;
+      c.scim_token_hash = null;
+    }
+  }
+  return null;
 }
 
 function idpCreate(ctx: Ctx): Result {
@@ -132,12 +193,14 @@ function idpCreate(ctx: Ctx): Result {
   const iso = ctx.now.toISOString();
   const c: IdentityProviderConfigRow = {
     id: randomUUID(), organization_id: ctx.org!.id, name: '', domain_scope: null, config_scope: null, organization_domain_ids: [],
-    saml_entity_id: null, saml_acs_url: null, saml_x509_cert: null, oidc_issuer_url: null, oidc_client_id: null, created_at: iso, updated_at: iso,
+    saml_entity_id: null, saml_acs_url: null, saml_x509_cert: null, oidc_issuer_url: null, oidc_client_id: null,
+    saml_relay_state: randomUUID(), scim_enabled: false, scim_token_hash: null,
+    id_jag_issuer_url: null, id_jag_jwks_url: null, id_jag_allowed_clients: [], created_at: iso, updated_at: iso,
   };
-  applyIdpBody(ctx, c, obj(ctx.body), true);
+  const token = applyIdpBody(ctx, c, obj(ctx.body), true);
   ctx.state.idpConfigs.set(c.id, c);
   log(ctx, 'created', 'IdentityProviderConfig', c.id, c.name);
-  return ok(idpJson(c), 201);
+  return ok(idpJson(c, token), 201);
 }
 
 function idpRetrieve(ctx: Ctx): Result {
@@ -147,17 +210,20 @@ function idpRetrieve(ctx: Ctx): Result {
 function idpUpdate(ctx: Ctx): Result {
   const c = orgIdp(ctx);
   requireAdmin(ctx);
-  const copy = { ...c, organization_domain_ids: [...c.organization_domain_ids] };
-  applyIdpBody(ctx, copy, obj(ctx.body), ctx.method === 'PUT');
+  const copy = { ...c, organization_domain_ids: [...c.organization_domain_ids], id_jag_allowed_clients: [...c.id_jag_allowed_clients] };
+  const token = applyIdpBody(ctx, copy, obj(ctx.body), ctx.method === 'PUT');
   copy.updated_at = ctx.now.toISOString();
   Object.assign(c, copy);
   log(ctx, 'updated', 'IdentityProviderConfig', c.id, c.name);
-  return ok(idpJson(c));
+  return ok(idpJson(c, token));
 }
 
 function idpDestroy(ctx: Ctx): Result {
   const c = orgIdp(ctx);
   requireAdmin(ctx);
+  if (c.organization_domain_ids.length) {
+    throw invalid('This configuration is still linked to a domain: unlink its domains (organization_domain_ids) before deleting it.', null, 'linked_to_domain');
+  }
   ctx.state.idpConfigs.delete(c.id);
   log(ctx, 'deleted', 'IdentityProviderConfig', c.id, c.name);
   return noContent();
