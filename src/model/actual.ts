@@ -94,7 +94,10 @@ export interface ActualIdentityProvider {
 
 export interface ActualProject extends ActualSubjectRules<ProjectLevel> {
   id: number;
+  /** The name the plan knows it by: the matrix's spelling when PostHog's differs only in case or surrounding spaces. */
   name: string;
+  /** PostHog's own spelling, when it differs from `name` (the plan renames it). */
+  posthogName?: string;
   /** False for projects the matrix does not name: their rules were not read. */
   rulesLoaded: boolean;
   resources: Record<string, ActualSubjectRules<ResourceLevel>>;

@@ -17,7 +17,10 @@ export function declaredSpelling(declared: Iterable<string>, existing: Iterable<
     exact.add(name);
     if (!byKey.has(nameKey(name))) byKey.set(nameKey(name), name);
   }
+  const names = [...existing];
+  // A declared name PostHog has exactly is that one; others spelt like it keep their own names.
+  const taken = new Set(names.filter((n) => exact.has(n)).map(nameKey));
   const out = new Map<string, string>();
-  for (const name of existing) out.set(name, exact.has(name) ? name : byKey.get(nameKey(name)) ?? name);
+  for (const name of names) out.set(name, exact.has(name) || taken.has(nameKey(name)) ? name : byKey.get(nameKey(name)) ?? name);
   return out;
 }

@@ -70,6 +70,7 @@ export function createPostHogApi(client: PostHogClient): PostHogApi {
 
     listProjects: async (orgId) => checked(await list<ProjectResponse>(`${org(orgId)}/projects/`), 'project', `${org(orgId)}/projects/`, (p) => (typeof p.id !== 'number' ? 'numeric id' : typeof p.name !== 'string' ? 'name' : undefined)),
     createProject: (orgId, name) => client.post<ProjectResponse>(`${org(orgId)}/projects/`, { name }),
+    renameProject: (projectId, name) => client.patch<ProjectResponse>(`${project(projectId)}/`, { name }),
 
     projectAccessControls: (projectId) => client.get<AccessControlsResponse>(`${project(projectId)}/access_controls/`),
     // PUT is an upsert; access_level null deletes the rule and PostHog answers 204 (→ null).

@@ -266,6 +266,7 @@ export interface PostHogApi {
 
   listProjects(orgId: string): Promise<ProjectResponse[]>;
   createProject(orgId: string, name: string): Promise<ProjectResponse>;
+  renameProject(projectId: number, name: string): Promise<ProjectResponse>;
 
   projectAccessControls(projectId: number): Promise<AccessControlsResponse>;
   putProjectAccessControl(projectId: number, body: AccessControlPut): Promise<AccessControlRule | null>;

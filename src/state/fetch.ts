@@ -3,6 +3,7 @@
 // memberships) and projects, then two reads per project the matrix names. Read-only.
 import { ApiError, ConfigError } from '../errors.ts';
 import type { ActualDomain, ActualKey, ActualProject, ActualState, ActualSubjectRules, ReadScope } from '../model/actual.ts';
+import { declaredSpelling } from '../model/names.ts';
 import { mapLimit } from '../util/concurrency.ts';
 import type { OrgLevel, ProjectLevel, ResourceLevel } from '../model/levels.ts';
 import type { AccessControlRule, MemberResponse, PostHogApi, ProjectResponse, RoleResponse } from '../posthog/types.ts';
@@ -42,12 +43,14 @@ function subjectRules<L extends string>(
   return out;
 }
 
-function uniqueProjects(list: ProjectResponse[], named: Set<string>): Map<string, ProjectResponse> {
+/** Projects by the name the plan knows them by (`keyOf`: the matrix's spelling where PostHog's differs only in case or spaces). */
+function uniqueProjects(list: ProjectResponse[], named: Set<string>, keyOf: (p: ProjectResponse) => string): Map<string, ProjectResponse> {
   const byName = new Map<string, ProjectResponse>();
   const clashes: string[] = [];
   for (const p of list) {
-    if (byName.has(p.name) && named.has(p.name)) clashes.push(`two projects are named "${p.name}" (ids ${byName.get(p.name)?.id} and ${p.id}): rename one in PostHog so the matrix can tell them apart`);
-    if (!byName.has(p.name)) byName.set(p.name, p);
+    const key = keyOf(p);
+    if (byName.has(key) && named.has(key)) clashes.push(`two projects are named "${key}" (ids ${byName.get(key)?.id} and ${p.id}): rename one in PostHog so the matrix can tell them apart`);
+    if (!byName.has(key)) byName.set(key, p);
   }
   if (clashes.length) throw new ConfigError(clashes);
   return byName;
@@ -74,28 +77,33 @@ export async function fetchActual(api: PostHogApi, options: FetchOptions): Promi
 
   const byMembership = new Map(members.map((m: MemberResponse) => [m.id, email(m.user.email)]));
   const byRole = new Map(roles.map((r: RoleResponse) => [r.id, r.name]));
+  // PostHog matches project names ignoring case and surrounding spaces: a project the matrix spells
+  // differently is that project (renamed by the plan), keyed by the matrix's spelling.
+  const spelling = declaredSpelling(options.allProjects ? [] : options.projects, projects.map((p) => p.name));
+  const keyOf = (p: ProjectResponse) => spelling.get(p.name) ?? p.name;
   const named = new Set(options.allProjects ? projects.map((p) => p.name) : options.projects);
-  const byName = uniqueProjects(projects, named);
-  const projectNameById = new Map(projects.map((p) => [p.id, p.name]));
+  const byName = uniqueProjects(projects, named, keyOf);
+  const projectNameById = new Map(projects.map((p) => [p.id, keyOf(p)]));
 
-  const toRead = [...byName.values()].filter((p) => named.has(p.name));
+  const toRead = [...byName.entries()].filter(([key]) => named.has(key)).map(([key, p]) => ({ key, p }));
   const withKeys = new Set(options.allProjects && options.allSecretKeys ? named : options.secretKeys);
   const [rules, domains, identityProviders] = await Promise.all([
-    mapLimit(toRead, options.concurrency ?? 8, async (p) => {
+    mapLimit(toRead, options.concurrency ?? 8, async ({ key, p }) => {
       const [access, resources, keys] = await Promise.all([
         api.projectAccessControls(p.id),
         api.resourceAccessControls(p.id),
-        withKeys.has(p.name) ? api.listSecretKeys(p.id) : undefined,
+        withKeys.has(key) ? api.listSecretKeys(p.id) : undefined,
       ]);
-      return { project: p, access: access.access_controls, resources: resources.access_controls, keys };
+      return { key, project: p, access: access.access_controls, resources: resources.access_controls, keys };
     }),
     options.domains ? api.listDomains(orgId) : undefined,
     options.domains ? api.listIdentityProviders(orgId) : undefined,
   ]);
 
   const actualProjects: Record<string, ActualProject> = {};
-  for (const p of byName.values()) actualProjects[p.name] = { id: p.id, name: p.name, rulesLoaded: false, teams: {}, members: {}, resources: {}, unresolvedRules: 0 };
-  for (const { project, access, resources, keys } of rules) {
+  const names = (key: string, p: ProjectResponse) => ({ name: key, ...(p.name !== key && { posthogName: p.name }) });
+  for (const [key, p] of byName) actualProjects[key] = { id: p.id, ...names(key, p), rulesLoaded: false, teams: {}, members: {}, resources: {}, unresolvedRules: 0 };
+  for (const { key, project, access, resources, keys } of rules) {
     const own = subjectRules<ProjectLevel>(access.filter((r) => r.resource === 'project'), byMembership, byRole);
     const byResource = new Map<string, AccessControlRule[]>();
     for (const r of resources) if (r.resource_id === null) byResource.set(r.resource, [...(byResource.get(r.resource) ?? []), r]);
@@ -107,8 +115,8 @@ export async function fetchActual(api: PostHogApi, options: FetchOptions): Promi
       resourceRules[resource] = subjects;
     }
     const { unresolved: _u, ...subjects } = own;
-    actualProjects[project.name] = {
-      id: project.id, name: project.name, rulesLoaded: true, ...subjects, resources: resourceRules, unresolvedRules: unresolved,
+    actualProjects[key] = {
+      id: project.id, ...names(key, project), rulesLoaded: true, ...subjects, resources: resourceRules, unresolvedRules: unresolved,
       ...(keys && { secretKeys: Object.fromEntries(keys.map((k) => [k.label, {
         id: k.id, label: k.label, scopes: k.scopes, createdAt: k.created_at, lastRolledAt: k.last_rolled_at, lastUsedAt: k.last_used_at,
       }])) }),

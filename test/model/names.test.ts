@@ -10,7 +10,7 @@ describe('names', () => {
   ])('%j is the name %j', (name, key) => expect(nameKey(name)).toBe(key));
 
   it('gives each PostHog name the matrix spelling it matches, an exact match first', () => {
-    const spelling = declaredSpelling(['production', 'Staging', 'staging'], ['Production', 'staging', 'Staging', 'Other']);
-    expect([...spelling]).toEqual([['Production', 'production'], ['staging', 'staging'], ['Staging', 'Staging'], ['Other', 'Other']]);
+    const spelling = declaredSpelling(['production', 'Staging', 'sandbox'], ['Production', 'staging', 'Staging', 'Sandbox ', 'Other']);
+    expect([...spelling]).toEqual([['Production', 'production'], ['staging', 'staging'], ['Staging', 'Staging'], ['Sandbox ', 'sandbox'], ['Other', 'Other']]);
   });
 });

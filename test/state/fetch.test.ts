@@ -39,6 +39,15 @@ describe('fetchActual', () => {
     expect(actual.key?.scopedTeams).toEqual([]);
   });
 
+  it('knows a project by the matrix\'s spelling when PostHog\'s differs only in case or spaces, keeping PostHog\'s name', async () => {
+    const key = async () => ({ id: 'k', label: 'ci', scopes: ['*'], scoped_teams: null, scoped_organizations: null, created_at: '', last_used_at: null });
+    const actual = await fetchActual(fakeApi(key), { ...scope, projects: ['prod'] });
+    expect(Object.keys(actual.projects)).toEqual(['prod']);
+    expect(actual.projects.prod).toMatchObject({ id: 7, name: 'prod', posthogName: 'Prod', rulesLoaded: true, default: { level: 'none' } });
+    // Spelt exactly as in PostHog: no second name.
+    expect((await fetchActual(fakeApi(key), scope)).projects.Prod?.posthogName).toBeUndefined();
+  });
+
   it('a key PostHog will not describe (403) is left to the preflight; any other failure fails the read', async () => {
     const refused = new ApiError('refused', { status: 403, method: 'GET', path: '/api/personal_api_keys/@current/' });
     expect((await fetchActual(fakeApi(() => Promise.reject(refused)), scope)).key).toBeNull();

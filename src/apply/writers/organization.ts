@@ -2,11 +2,14 @@
 import { InternalError } from '../../errors.ts';
 import { findTeam } from '../../model/actual.ts';
 import { DEFAULT_TEAM } from '../../plan/kinds/org-settings.ts';
-import { teamIdOf, type Writer } from './writer.ts';
+import { projectIdOf, teamIdOf, type Writer } from './writer.ts';
 
 export const projectWriter: Writer<'project'> = {
   async create(change, env) {
     return (await env.api.createProject(env.orgId, change.subject.project)).id;
+  },
+  async update(change, env) {
+    await env.api.renameProject(projectIdOf(env, change.subject.project), change.after.name);
   },
 };
 

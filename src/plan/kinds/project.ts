@@ -1,4 +1,5 @@
-// Projects: created when the matrix names one that does not exist; never deleted by the tool.
+// Projects: created when the matrix names one that does not exist, renamed when PostHog spells the
+// name differently only in case or spaces; never deleted by the tool.
 import { z } from 'zod';
 import { defineKind } from '../kind.ts';
 
@@ -17,5 +18,7 @@ export const projectKind = defineKind({
   // Keyed by name, not listed in API order: the same state hashes the same however it is paged.
   fingerprint: (actual) => ({ projects: Object.fromEntries(Object.values(actual.projects).map(({ id, name }) => [name, id])) }),
   desired: (ctx) => Object.keys(ctx.desired.projects).map((name) => ({ subject: { project: name }, value: { name } })),
-  actual: (ctx) => Object.values(ctx.actual.projects).map((p) => ({ subject: { project: p.name }, value: { name: p.name } })),
+  // Known by the matrix's spelling when PostHog's name differs only in case or surrounding spaces
+  // (PostHog takes them for one name): that difference is a rename, never a second project.
+  actual: (ctx) => Object.values(ctx.actual.projects).map((p) => ({ subject: { project: p.name }, value: { name: p.posthogName ?? p.name } })),
 });
