@@ -102,7 +102,19 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyReport> {
     }
   };
 
+  // Steps of one phase run in parallel: a step waits for the steps it depends on that come before
+  // it in plan order (a restriction for the grants it protects); later ones cannot be waited for.
+  const position = new Map(plan.changes.map((c, i) => [c.id, i]));
+  const finished = new Map<string, { promise: Promise<void>; resolve: () => void }>();
+  for (const c of plan.changes) {
+    let resolve = () => {};
+    const promise = new Promise<void>((r) => { resolve = r; });
+    finished.set(c.id, { promise, resolve });
+  }
+
   const run = async (change: Change): Promise<void> => {
+    const mine = position.get(change.id) ?? 0;
+    await Promise.all(change.dependsOn.filter((id) => (position.get(id) ?? Infinity) < mine).map((id) => finished.get(id)?.promise));
     const started = Date.now();
     const blocked = change.dependsOn.find((id) => status.get(id) !== 'ok');
     let result: StepResult;
@@ -124,6 +136,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyReport> {
       }
     }
     status.set(change.id, result.status);
+    finished.get(change.id)?.resolve();
     results.push(result);
     const line = { stage: 'apply', change: change.id, action: change.action, result: result.status, ms: result.ms };
     if (result.status === 'ok') logger?.info(line, `${change.action} ${change.kind} ${change.key}`);

@@ -4,7 +4,7 @@
 import type { ActualState } from '../model/actual.ts';
 import type { DesiredState } from '../model/desired.ts';
 import type { DiffContext, PlanOptions } from './kind.ts';
-import { KINDS, kindOf, orderChanges } from './registry.ts';
+import { KINDS, kindOf, orderChanges, subjectOf } from './registry.ts';
 import type { Change, ManualStep, Notice } from './types.ts';
 
 export interface DiffResult {
@@ -46,11 +46,37 @@ function describeCascade(change: Extract<Change, { action: 'delete' }>, folded: 
   change.reason += `; ${cascade.reason}`;
 }
 
+/**
+ * A restriction (a lower default, a deleted rule or membership, a demotion) runs only once the
+ * grants that keep the matrix's people at their declared access have succeeded: the grants in the
+ * same project and resource type, and the grants of the person it restricts, that apply runs
+ * before it (the changes are in apply order here). When such a grant
+ * fails, the restriction is skipped as its dependent, instead of taking access the matrix keeps
+ * (a team's rule failing while the project default drops to none would lock the team out).
+ * A person's removal needs nothing: they are leaving.
+ */
+function protectGrants(changes: Change[]): void {
+  const grants = changes.filter((c) => !c.destructive && c.action !== 'delete' && subjectOf(c).label === undefined);
+  const position = new Map(changes.map((c, i) => [c.id, i]));
+  for (const c of changes) {
+    if (!c.destructive || (c.kind === 'member' && c.action === 'delete')) continue;
+    const { project, resource, email } = subjectOf(c);
+    // Only grants that run before it (apply order): those it can wait for.
+    for (const g of grants.filter((g) => (position.get(g.id) ?? Infinity) < (position.get(c.id) ?? 0))) {
+      const of = subjectOf(g);
+      const sameScope = project !== undefined && of.project === project && of.resource === resource && g.kind !== 'project';
+      const samePerson = email !== undefined && of.email === email;
+      if ((sameScope || samePerson) && g.id !== c.id) c.dependsOn.push(g.id);
+    }
+  }
+}
+
 export function diff(desired: DesiredState, actual: ActualState, now: Date, options: PlanOptions = {}): DiffResult {
   const ctx: DiffContext = { desired, actual, now, options, notices: [], manualSteps: [] };
   const all: Change[] = [];
   for (const kind of KINDS) all.push(...kind.diff(ctx));
   const changes = orderChanges(foldCascades(all, actual));
+  protectGrants(changes);
   const ids = new Set(changes.map((c) => c.id));
   for (const c of changes) c.dependsOn = [...new Set(c.dependsOn)].filter((id) => ids.has(id));
   return { changes, notices: ctx.notices, manualSteps: ctx.manualSteps };

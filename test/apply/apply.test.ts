@@ -57,7 +57,9 @@ describe('applier', () => {
     expect(byId['team:Eng']).toBe('failed');
     expect(byId['team_member:Eng / bob@x.io']).toBe('skipped');
     expect(byId['project_access:New / team:Eng']).toBe('skipped');
-    expect(byId['project_access:New / default']).toBe('ok');
+    // The default drops to none only once the team's grant holds (issue 8, finding 1): skipped with it.
+    expect(byId['project_access:New / default']).toBe('skipped');
+    expect(report.results.find((r) => r.id === 'project_access:New / default')?.error).toBe('needs project_access:New / team:Eng, which did not succeed');
     expect(byId['member:bob@x.io']).toBe('ok');
     expect(byId['member:gone@x.io']).toBe('ok');
     expect(report.results.find((r) => r.id === 'team_member:Eng / bob@x.io')?.error).toContain('team:Eng');

@@ -229,3 +229,32 @@ projects:
     }
   });
 });
+
+describe('partial failure never lowers access the matrix keeps', () => {
+  it('a 500 on the role update: the team grant behind it is skipped, and so is the default it protects', async () => {
+    const file = await matrix(`version: 1
+organization:
+  id: \${POSTHOG_ORG_ID}
+teams:
+  engineering: {}
+projects:
+  Production:
+    access: none
+    teams:
+      engineering: admin
+`);
+    const planned = await cli(emu, ['plan', '-m', file]);
+    expect(planned.stdout).toContain('Production');
+    await control(emu, 'POST', '/_emulator/faults', { path: '/api/organizations/*/roles/*/', method: 'PATCH', error_rate: 1, error_status: 500 });
+    const run = await cli(emu, ['apply', '-m', file, '--yes', ...journal()]);
+    await control(emu, 'DELETE', '/_emulator/faults');
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/✗ update team engineering: /);
+    expect(run.stdout).toContain('- update project_access Production / team:engineering: needs team:engineering, which did not succeed');
+    expect(run.stdout).toContain('- update project_access Production / default: needs project_access:Production / team:engineering, which did not succeed');
+    // PostHog still lets everyone (and so the team) in as before: nobody was locked out.
+    const pid = await productionId();
+    const rules = (await api(emu, 'GET', `/api/projects/${pid}/access_controls/`)).json.access_controls as { role: string | null; organization_member: string | null; access_level: string }[];
+    expect(rules.find((r) => !r.role && !r.organization_member)?.access_level).toBe('member');
+  });
+});
