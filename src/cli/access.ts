@@ -7,7 +7,8 @@ import { modeOf, viewOfActual, viewOfDesired } from '../access/view.ts';
 import type { ActualState } from '../model/actual.ts';
 import type { DesiredState, Grant } from '../model/desired.ts';
 import { effectiveGrant, endOf, EXPIRING_SOON_DAYS } from '../plan/expiry.ts';
-import { EXIT, type Io } from './commands.ts';
+import type { Io } from './commands.ts';
+import { EXIT } from './exit.ts';
 import { readLive } from './live.ts';
 import { load, type Session } from './pipeline.ts';
 

@@ -3,7 +3,8 @@
 import { writeFile } from 'node:fs/promises';
 import { ConfigError } from '../errors.ts';
 import { exportMatrix } from '../export/matrix.ts';
-import { EXIT, type Io } from './commands.ts';
+import type { Io } from './commands.ts';
+import { EXIT } from './exit.ts';
 import { readLive } from './live.ts';
 import type { Session } from './pipeline.ts';
 
