@@ -11,6 +11,7 @@ import { TOOL_VERSION } from '../util/version.ts';
 import type { Io } from './commands.ts';
 import { EXIT } from './exit.ts';
 import { ACCESS_FORMATS } from '../access/report.ts';
+import { LOG_FORMATS } from '../log/render.ts';
 import { ACCESS_CONTROL_RESOURCES } from '../model/levels.ts';
 import type { Session } from './pipeline.ts';
 
@@ -171,6 +172,16 @@ Examples:
       }
       const { whoCanCommand } = await import('./access.ts');
       exitCode = await whoCanCommand(project, resource, flags, session(global()), io);
+    });
+
+  program.command('log').description('recent access changes from the activity log: when, who, what, before and after')
+    .option('-m, --matrix <file>', "read this matrix's organization (repeatable)", collect, [])
+    .addOption(new Option('-f, --format <format>', 'output format').choices(LOG_FORMATS).default('text'))
+    .option('--since <when>', 'oldest change to show: a date (2026-11-01), an ISO time, or a span back from now (7d, 12h)')
+    .option('--limit <n>', 'at most this many changes, newest first', count, 100)
+    .action(async (flags) => {
+      const { logCommand } = await import('./log.ts');
+      exitCode = await logCommand(flags, session(global()), io);
     });
 
   program.command('demo').description('start the embedded emulator, then plan and apply the example matrix against it')
