@@ -138,3 +138,113 @@ export function generateMatrix(size: OrgSize, seed: number): string {
     safety: { max_deletes: 1_000_000, protected: [emailOf(0)] },
   });
 }
+
+type Grant = string;
+interface RuleSet { default?: Grant; teams: Record<string, Grant>; members: Record<string, Grant> }
+export interface MatrixObject {
+  version: 1;
+  organization: { id: string };
+  members: Record<string, unknown>;
+  teams: Record<string, { members: string[] }>;
+  projects: Record<string, { access?: Grant; teams: Record<string, Grant>; members: Record<string, Grant>; resources: Record<string, RuleSet> }>;
+  prune: Record<string, boolean>;
+  safety: { max_deletes: number; protected: string[] };
+}
+
+const ORG_LEVEL_NAME: Record<number, string> = { 1: 'member', 8: 'admin', 15: 'owner' };
+
+/**
+ * The matrix an organization already meets: planning it against that organization changes
+ * nothing (the no-change case of the benchmark). Everything is managed and pruned.
+ */
+export function matrixOf(org: SnapshotInput): MatrixObject {
+  const emailByUser = new Map(org.users!.map((u) => [u.uuid, u.email.toLowerCase()]));
+  const emailByMembership = new Map(org.memberships!.map((m) => [m.id, emailByUser.get(m.user_uuid)!]));
+  const roleName = new Map(org.roles!.map((r) => [r.id, r.name]));
+  const members: Record<string, unknown> = {};
+  for (const m of org.memberships!) members[emailByUser.get(m.user_uuid)!] = ORG_LEVEL_NAME[m.level];
+  const teams: MatrixObject['teams'] = {};
+  for (const r of org.roles!) teams[r.name] = { members: [] };
+  for (const rm of org.role_memberships!) teams[roleName.get(rm.role_id)!]!.members.push(emailByMembership.get(rm.membership_id)!);
+  const projects: MatrixObject['projects'] = {};
+  const projectById = new Map(org.projects!.map((p) => [p.id, p.name]));
+  for (const p of org.projects!) projects[p.name] = { teams: {}, members: {}, resources: {} };
+  for (const rule of org.access_controls!) {
+    const project = projects[projectById.get(rule.team_id)!]!;
+    const set: RuleSet = rule.resource === 'project'
+      ? (project as unknown as RuleSet)
+      : (project.resources[rule.resource] ??= { teams: {}, members: {} });
+    const level = rule.access_level as string;
+    if (rule.organization_member) set.members[emailByMembership.get(rule.organization_member)!] = level;
+    else if (rule.role) set.teams[roleName.get(rule.role)!] = level;
+    else if (rule.resource === 'project') project.access = level;
+    else set.default = level;
+  }
+  const owner = org.memberships!.find((m) => m.level === 15)!;
+  return {
+    version: 1,
+    organization: { id: '@current' },
+    members, teams, projects,
+    prune: { members: true, invites: true, teams: true, project_access: true },
+    safety: { max_deletes: 1_000_000, protected: [emailByUser.get(owner.user_uuid)!] },
+  };
+}
+
+/**
+ * A copy of `base` with a realistic share of it changed, as a day's or a week's pull request
+ * would: levels raised and lowered, some people leaving (with their grants), newcomers invited
+ * with project access, team memberships moved, rules changed, added and removed, one new team and
+ * one new project. `share` is the fraction of people and rules touched (0.05 = 5 %).
+ */
+export function changeShare(base: MatrixObject, share: number, seed: number): MatrixObject {
+  const m: MatrixObject = structuredClone(base);
+  const rnd = random(seed);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)] as T;
+  const keep = new Set(m.safety.protected);
+  const leaving = new Set<string>();
+  for (const email of Object.keys(m.members)) {
+    if (keep.has(email)) continue;
+    const r = rnd();
+    if (r < share / 4) leaving.add(email);
+    else if (r < share) m.members[email] = m.members[email] === 'admin' ? 'member' : 'admin';
+  }
+  for (const email of leaving) delete m.members[email];
+  const forget = (rules: Record<string, Grant>) => { for (const e of Object.keys(rules)) if (leaving.has(e)) delete rules[e]; };
+  for (const t of Object.values(m.teams)) t.members = t.members.filter((e) => !leaving.has(e));
+  const staying = Object.keys(m.members).filter((e) => !keep.has(e));
+  const projectNames = Object.keys(m.projects);
+  const newcomers = Math.max(1, Math.round(Object.keys(base.members).length * share / 4));
+  for (let i = 0; i < newcomers; i++) {
+    const email = `newcomer${seed}-${i}@example.com`;
+    m.members[email] = 'member';
+    m.projects[pick(projectNames)]!.members[email] = pick(['member', 'admin']);
+  }
+  for (const t of Object.values(m.teams)) {
+    if (rnd() < share * 4 && t.members.length) t.members.splice(Math.floor(rnd() * t.members.length), 1);
+    if (rnd() < share * 4) { const e = pick(staying); if (!t.members.includes(e)) t.members.push(e); }
+  }
+  const teamNames = Object.keys(m.teams);
+  const touch = (rules: Record<string, Grant>, levels: readonly string[], subjects: readonly string[]) => {
+    for (const k of Object.keys(rules)) {
+      const r = rnd();
+      if (r < share / 3) delete rules[k];
+      else if (r < share) rules[k] = pick(levels.filter((l) => l !== rules[k]));
+    }
+    if (rnd() < share * 2) rules[pick(subjects)] ??= pick(levels);
+  };
+  for (const p of Object.values(m.projects)) {
+    forget(p.members);
+    touch(p.members, PROJECT_LEVELS, staying);
+    touch(p.teams, PROJECT_LEVELS, teamNames);
+    for (const set of Object.values(p.resources)) {
+      forget(set.members);
+      touch(set.members, RESOURCE_LEVELS, staying);
+      touch(set.teams, RESOURCE_LEVELS, teamNames);
+    }
+  }
+  m.teams[`New team ${seed}`] = { members: Array.from({ length: 5 }, () => pick(staying)).filter((e, i, a) => a.indexOf(e) === i) };
+  m.projects[`New project ${seed}`] = { access: 'none', teams: { [pick(teamNames)]: 'member' }, members: {}, resources: {} };
+  return m;
+}
+
+export const matrixYaml = (m: MatrixObject): string => stringify(m);

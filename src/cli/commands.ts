@@ -9,6 +9,7 @@ import { renderReport } from '../apply/report.ts';
 import { renderJson } from '../plan/render/json.ts';
 import { ATTRIBUTED_SCOPES, attribute } from '../plan/attribution.ts';
 import { readActivity } from '../state/activity.ts';
+import { EXIT } from './exit.ts';
 import { acquireApplyLock, type ApplyLock } from '../apply/lock.ts';
 import type { ClosablePostHogApi } from '../posthog/api.ts';
 import { checkSavedPlan, connect, execute, hostOf, load, makePlan, readPlanFile, refuseIfUnsafe, secretSinkOf, type Session } from './pipeline.ts';
@@ -51,18 +52,12 @@ export interface ApplyFlags extends PlanFlags {
   secretsCommandTimeout?: number;
 }
 
-export const EXIT = { ok: 0, error: 1, changes: 2 } as const;
+export { EXIT } from './exit.ts';
+export { validateCommand } from './validate.ts';
 
 function print(io: Io, plan: Plan, format: RenderFormat): void {
   const text = render(plan, format, { color: io.color });
   io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
-}
-
-export async function validateCommand(flags: { matrix: string }, session: Session, io: Io): Promise<number> {
-  const { desired, file } = await load(flags.matrix, session);
-  const count = (o: object) => Object.keys(o).length;
-  io.stdout.write(`${file} is valid: ${count(desired.members)} members, ${count(desired.teams)} teams, ${count(desired.projects)} projects.\n`);
-  return EXIT.ok;
 }
 
 export async function planCommand(flags: PlanFlags, session: Session, io: Io, mode: 'plan' | 'drift' = 'plan'): Promise<number> {

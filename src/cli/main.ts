@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 // The entry point: parses the command line, runs a command, maps errors to exit codes. The only
 // place that sets the process's exit code; user errors print their message, never a stack.
+// Each command loads its own modules when it runs (import() in its action): `--help` and
+// `validate` start without the HTTP client, the planner or the emulator.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { isUserError, ConfigError } from '../errors.ts';
 import { createLogger, LOG_LEVELS, type LogLevel } from '../log.ts';
-import { RENDER_FORMATS } from '../plan/render/index.ts';
+import { RENDER_FORMATS } from '../plan/render/formats.ts';
 import { TOOL_VERSION } from '../util/version.ts';
-import { applyCommand, planCommand, validateCommand, EXIT, type Io } from './commands.ts';
-import { demoCommand } from './demo.ts';
-import { exportCommand } from './export.ts';
+import type { Io } from './commands.ts';
+import { EXIT } from './exit.ts';
 import type { Session } from './pipeline.ts';
 
 const DEFAULT_MATRIX = 'access-matrix.yaml';
@@ -100,7 +101,10 @@ Examples:
 
   program.command('validate').description('check the matrix offline; every error with file:line:column')
     .addOption(matrixOption())
-    .action(async (flags) => { exitCode = await validateCommand(flags, session(global()), io); });
+    .action(async (flags) => {
+      const { validateCommand } = await import('./validate.ts');
+      exitCode = await validateCommand(flags, session(global()), io);
+    });
 
   planOptions(program.command('plan').description('read PostHog and show what apply would change'))
     .addOption(new Option('--resolution <mode>', 'also show what switching the organization to this access resolution mode would change for people')
@@ -110,7 +114,10 @@ Examples:
       }))
     .option('-o, --out <file>', 'save the plan (JSON, with the fingerprint of the state it was made from)')
     .option('--detailed-exitcode', 'exit 2 when there are changes')
-    .action(async (flags) => { exitCode = await planCommand(flags, session(global(), flags.timeout), io); });
+    .action(async (flags) => {
+      const { planCommand } = await import('./commands.ts');
+      exitCode = await planCommand(flags, session(global(), flags.timeout), io);
+    });
 
   planOptions(program.command('apply [plan-file]').description('apply a saved plan (refused if PostHog moved since), or plan and apply'), false)
     .option('-y, --yes', 'do not ask for confirmation')
@@ -126,20 +133,30 @@ Examples:
       if (planFile && changing.length) {
         throw new ConfigError(`${changing.map((o) => `--${o.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} cannot change a saved plan: pass ${changing.length === 1 ? 'it' : 'them'} to \`plan --out\`, review, then apply that plan`);
       }
+      const { applyCommand } = await import('./commands.ts');
       exitCode = await applyCommand(planFile, flags, session(global(), flags.timeout), io);
     });
 
   planOptions(program.command('drift').description('plan for scheduled jobs: exit 2 when PostHog differs from the matrix'))
-    .action(async (flags) => { exitCode = await planCommand(flags, session(global(), flags.timeout), io, 'drift'); });
+    .action(async (flags) => {
+      const { planCommand } = await import('./commands.ts');
+      exitCode = await planCommand(flags, session(global(), flags.timeout), io, 'drift');
+    });
 
   program.command('export').description('write the live organization as an access matrix (stdout, or --out FILE)')
     .option('-o, --out <file>', 'write to this file instead of stdout (never overwritten without --force)')
     .option('--force', 'overwrite --out if it exists')
-    .action(async (flags) => { exitCode = await exportCommand(flags, session(global()), io); });
+    .action(async (flags) => {
+      const { exportCommand } = await import('./export.ts');
+      exitCode = await exportCommand(flags, session(global()), io);
+    });
 
-  program.command('demo').description('start the embedded emulator, then plan and apply access-matrix.example.yaml against it')
-    .addOption(matrixOption().default('access-matrix.example.yaml'))
-    .action(async (flags) => { exitCode = await demoCommand(flags, session(global()), io); });
+  program.command('demo').description('start the embedded emulator, then plan and apply the example matrix against it')
+    .option('-m, --matrix <file>', 'the access matrix (default: the access-matrix.example.yaml shipped with posthog-access)')
+    .action(async (flags) => {
+      const { demoCommand } = await import('./demo.ts');
+      exitCode = await demoCommand(flags, session(global()), io);
+    });
 
   program.command('emulator').description('run the embedded PostHog API emulator (first stdout line: {"url","key","organization"})')
     .option('-p, --port <n>', 'port (0 picks a free one)', count, 8010)
@@ -179,6 +196,12 @@ function report(e: unknown, stderr: NodeJS.WritableStream): number {
 export async function main(): Promise<void> {
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
+  // `posthog-access plan | head`: the reader left; stop quietly instead of crashing on EPIPE.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    controller.abort();
+    process.exit(process.exitCode ?? 0);
+  });
   process.exitCode = await runCli(process.argv.slice(2), { signal: controller.signal });
 }
 

@@ -39,6 +39,7 @@ export function connect(session: Session): ClosablePostHogApi {
   return createApiFromEnv({
     key: session.env.POSTHOG_PERSONAL_API_KEY,
     host: hostOf(session.env),
+    rateLimit: session.env.POSTHOG_RATE_LIMIT,
     logger: session.logger,
     ...(session.signal && { signal: session.signal }),
   });

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { ConfigError } from '../errors.ts';
 import type { OrgLevel } from '../model/levels.ts';
 import { PostHogClient } from './client.ts';
+import { rateLimiterFor } from './rate-limiter.ts';
 import { checked, textFields } from './shape.ts';
 import type { PostHogClientOptions } from './client.ts';
 import type {
@@ -112,6 +113,8 @@ export interface ApiFromEnvOptions {
   host?: string;
   logger?: Pick<Logger, 'debug' | 'warn'>;
   signal?: AbortSignal;
+  /** $POSTHOG_RATE_LIMIT: unset (pace to PostHog Cloud's limits) or `off` (src/posthog/rate-limiter.ts). */
+  rateLimit?: string;
   /** Any other client option (timeouts, retries, limiter). */
   client?: Omit<PostHogClientOptions, 'key' | 'host' | 'logger' | 'signal'>;
 }
@@ -128,8 +131,12 @@ export function createApiFromEnv(options: ApiFromEnvOptions = {}): ClosablePostH
     );
   }
   const host = options.host ?? process.env.POSTHOG_HOST;
+  const rateLimiter = options.client?.rateLimiter !== undefined ? options.client.rateLimiter
+    : options.rateLimit !== undefined ? rateLimiterFor(options.rateLimit, { ...(options.client?.sleep && { sleep: options.client.sleep }), ...(options.client?.now && { now: options.client.now }) })
+    : undefined;
   const client = new PostHogClient({
     ...options.client,
+    ...(rateLimiter !== undefined && { rateLimiter }),
     key,
     ...(host !== undefined && { host }),
     ...(options.logger && { logger: options.logger }),

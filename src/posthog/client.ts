@@ -23,7 +23,7 @@ export interface PostHogClientOptions {
   logger?: Pick<Logger, 'debug' | 'warn'>;
   /** Cancels in-flight requests and waits (Ctrl-C). */
   signal?: AbortSignal;
-  /** Max sockets to the host (default 8). */
+  /** Max sockets to the host (default 16: the fetcher's parallel reads). */
   connections?: number;
   /** Overall limit per attempt, headers and body included (default 60 s). */
   timeoutMs?: number;
@@ -194,7 +194,7 @@ export class PostHogClient {
     this.maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
     // undici's timeouts default to 300 s: set them all; keep-alive reuses the few sockets we allow.
     this.agent = new Agent({
-      connections: options.connections ?? 8,
+      connections: options.connections ?? 16,
       connectTimeout: options.connectTimeoutMs ?? 10_000,
       headersTimeout: options.headersTimeoutMs ?? 30_000,
       bodyTimeout: options.bodyTimeoutMs ?? 30_000,
@@ -274,14 +274,15 @@ export class PostHogClient {
     this.inFlight.set(callId, call);
     try {
       for (;;) {
-        if (this.limiter) await this.limiter.acquire(this.signal);
-        else this.signal?.throwIfAborted();
+        const answered = this.limiter ? await this.limiter.begin(this.signal) : undefined;
+        if (!answered) this.signal?.throwIfAborted();
 
         let res: RawResponse;
         const started = performance.now();
         try {
           res = await this.send(method, target, payload);
         } catch (err) {
+          answered?.();
           if (this.signal?.aborted || err instanceof ApiError) throw err;
           const code = errorCode(err);
           const why = this.describe(err, code);
@@ -297,6 +298,7 @@ export class PostHogClient {
           await this.backoff(method, target, failures, code, undefined);
           continue;
         }
+        answered?.();
         this.logger?.debug({ method, path: target, status: res.status, ms: Math.round(performance.now() - started) }, 'posthog request');
 
         if (res.status >= 200 && res.status < 300) return this.parse<T>(res, method, target);

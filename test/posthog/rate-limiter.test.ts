@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RateLimiter } from '../../src/posthog/rate-limiter.ts';
+import { RateLimiter, rateLimiterFor } from '../../src/posthog/rate-limiter.ts';
 import { fakeTime } from './helpers.ts';
 
 const MINUTE = 60_000;
@@ -102,5 +102,38 @@ describe('RateLimiter (sliding windows 480/min, 4800/h)', () => {
     const ac = new AbortController();
     ac.abort();
     await expect(limiter.acquire(ac.signal)).rejects.toThrow();
+  });
+});
+
+describe('RateLimiter: a call counts until a window after its answer', () => {
+  it('counts calls in flight, and a finished call from when its answer came', async () => {
+    const time = fakeTime();
+    const limiter = new RateLimiter({ windows: [{ limit: 2, windowMs: 1_000 }], now: time.now, sleep: time.sleep });
+    const first = await limiter.begin(); // sent at t=0
+    const second = await limiter.begin();
+    expect(limiter.inWindow()).toEqual([2]);
+    time.advance(300);
+    first(); // answered at t=300: PostHog stamped it somewhere in (0, 300]
+    time.advance(200);
+    second(); // answered at t=500
+    await limiter.acquire();
+    // Not at t=1000 (a window after sending), when PostHog may still count the first call.
+    expect(time.sleeps).toEqual([800]);
+    expect(time.now()).toBe(1_300);
+  });
+
+  it('finishing a call twice counts it once', async () => {
+    const time = fakeTime();
+    const limiter = new RateLimiter({ windows: [{ limit: 5, windowMs: 1_000 }], now: time.now, sleep: time.sleep });
+    const done = await limiter.begin();
+    done();
+    done();
+    expect(limiter.inWindow()).toEqual([1]);
+  });
+
+  it('POSTHOG_RATE_LIMIT: unset paces, off does not, anything else is an error', () => {
+    expect(rateLimiterFor(undefined)).toBeInstanceOf(RateLimiter);
+    expect(rateLimiterFor('off')).toBeNull();
+    expect(() => rateLimiterFor('fast')).toThrow(/POSTHOG_RATE_LIMIT is 'fast'.*off/);
   });
 });

@@ -5,9 +5,9 @@ import { renderJson } from './json.ts';
 import { renderMarkdown } from './markdown.ts';
 import { renderText } from './text.ts';
 
-export type RenderFormat = 'text' | 'markdown' | 'json';
+import type { RenderFormat } from './formats.ts';
 
-export const RENDER_FORMATS: readonly RenderFormat[] = ['text', 'markdown', 'json'];
+export { RENDER_FORMATS, type RenderFormat } from './formats.ts';
 
 export interface RenderOptions {
   /** Terminal colours (text only). */

@@ -1,0 +1,201 @@
+// Growth of each stage, in one process: the same stage at size n and 4n, timed as the median of
+// repeated runs after a warm-up. A linear stage takes about 4× as long at 4n; a quadratic one 16×.
+// Run by bench/run.ts (node bench/linear.ts [runs]); prints one JSON line per stage.
+import { stringify } from 'yaml';
+import { parseMatrix } from '../src/matrix/load.ts';
+import type { DesiredState } from '../src/model/desired.ts';
+import type { ActualState } from '../src/model/actual.ts';
+import type { AccessControlRule, MemberResponse, PostHogApi, ProjectResponse, RoleResponse } from '../src/posthog/types.ts';
+import { fetchActual } from '../src/state/fetch.ts';
+import { readScopeOf as scopeOf } from '../src/plan/reads.ts';
+import { diff } from '../src/plan/diff.ts';
+import { refusalsOf } from '../src/plan/safety.ts';
+import { fingerprint } from '../src/plan/fingerprint.ts';
+import { buildPlan } from '../src/plan/plan.ts';
+import { render } from '../src/plan/render/index.ts';
+import { applyPlan } from '../src/apply/apply.ts';
+import type { Plan } from '../src/plan/types.ts';
+
+const T0 = '2026-01-01T00:00:00.000Z';
+const NOW = new Date('2026-11-30T12:00:00Z');
+const ORG = '00000000-0000-4000-8000-000000000000';
+const uuid = (kind: number, i: number) => `${kind.toString(16).padStart(8, '0')}-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
+const email = (i: number) => `person${i}@example.com`;
+
+/** An organization as PostHog's API would list it, in memory: the fetcher reads it with no HTTP. */
+interface FakeOrg {
+  members: number;
+  roles: string[];
+  /** Role index → member indexes. */
+  roleMembers?: number[][];
+  projects: { name: string; access: AccessControlRule[]; resources: AccessControlRule[] }[];
+}
+
+function fakeApi(org: FakeOrg): PostHogApi {
+  const user = (i: number) => ({ id: i + 1, uuid: uuid(1, i), email: email(i), first_name: '', last_name: '', distinct_id: `d${i}` });
+  const members: MemberResponse[] = Array.from({ length: org.members }, (_, i) => ({
+    id: uuid(2, i), user: user(i), level: i === 0 ? 15 : 1, joined_at: T0, updated_at: T0, is_2fa_enabled: true, last_login: null,
+  }) as MemberResponse);
+  const roles: RoleResponse[] = org.roles.map((name, r) => ({
+    id: uuid(3, r), name, created_at: T0, created_by: null, is_default: false,
+    members: (org.roleMembers?.[r] ?? []).map((m) => ({ id: uuid(4, r * 1_000_000 + m), user: user(m), role_id: uuid(3, r), joined_at: T0, updated_at: T0 })),
+  }) as unknown as RoleResponse);
+  const projects: ProjectResponse[] = org.projects.map((p, i) => ({ id: i + 1, name: p.name, organization: ORG }));
+  const byId = new Map(org.projects.map((p, i) => [i + 1, p]));
+  const read = {
+    me: async () => ({ ...user(0), organization: { id: ORG, name: 'Bench' } }),
+    currentKey: async () => ({ id: 'k', label: 'bench', scopes: ['*'], scoped_teams: null, scoped_organizations: null, created_at: T0, last_used_at: null, last_rolled_at: null }),
+    organization: async () => ({ id: ORG, name: 'Bench', membership_level: 15, available_product_features: [{ key: 'role_based_access' }, { key: 'advanced_permissions' }], default_role_id: null, enforce_2fa: null, members_can_invite: true, members_can_use_personal_api_keys: true, allow_publicly_shared_resources: true }),
+    listMembers: async () => members,
+    listInvites: async () => [],
+    listRoles: async () => roles,
+    listProjects: async () => projects,
+    projectAccessControls: async (id: number) => ({ access_controls: byId.get(id)!.access, available_access_levels: [], default_access_level: 'admin' }),
+    resourceAccessControls: async (id: number) => ({ access_controls: byId.get(id)!.resources, available_access_levels: [], default_access_level: 'editor' }),
+  };
+  // Writes (the applier's bookkeeping is measured, not PostHog): every other method answers at once.
+  return new Proxy(read as unknown as PostHogApi, {
+    get: (target, name) => (target as any)[name] ?? (async () => ({ id: uuid(9, 0) })),
+  });
+}
+
+const rule = (resource: string, level: string, subject: { member?: number; role?: number }): AccessControlRule => ({
+  access_level: level, resource, resource_id: null,
+  organization_member: subject.member !== undefined ? uuid(2, subject.member) : null,
+  role: subject.role !== undefined ? uuid(3, subject.role) : null,
+});
+
+interface Scenario {
+  org: FakeOrg;
+  matrix: Record<string, unknown>;
+}
+
+const base = (members: Record<string, unknown>, rest: Record<string, unknown> = {}) => ({
+  version: 1, organization: { id: '@current' }, members,
+  prune: { members: true, invites: true, teams: true, project_access: true },
+  safety: { max_deletes: 1_000_000, protected: [email(0)] }, ...rest,
+});
+
+const everyone = (n: number, level: (i: number) => string) => Object.fromEntries(Array.from({ length: n }, (_, i) => [email(i), i === 0 ? 'owner' : level(i)]));
+
+/** n people raised to admin and their n project rules raised: 2n changes in one phase each. */
+function changes(n: number): Scenario {
+  return {
+    org: { members: n + 1, roles: [], projects: [{ name: 'Main', access: Array.from({ length: n }, (_, i) => rule('project', 'member', { member: i + 1 })), resources: [] }] },
+    matrix: base(everyone(n + 1, () => 'admin'), {
+      projects: { Main: { members: Object.fromEntries(Array.from({ length: n }, (_, i) => [email(i + 1), 'admin'])) } },
+    }),
+  };
+}
+
+/** n resource rules in one project (one resource type), all as the matrix has them. */
+function rulesInOneProject(n: number): Scenario {
+  return {
+    org: { members: n + 1, roles: [], projects: [{ name: 'Main', access: [], resources: Array.from({ length: n }, (_, i) => rule('feature_flag', 'viewer', { member: i + 1 })) }] },
+    matrix: base(everyone(n + 1, () => 'member'), {
+      projects: { Main: { resources: { feature_flag: { members: Object.fromEntries(Array.from({ length: n }, (_, i) => [email(i + 1), 'viewer'])) } } } },
+    }),
+  };
+}
+
+/** n teams, each spelt in another case in the matrix than in PostHog, each with a member and a rule. */
+function teams(n: number): Scenario {
+  const names = Array.from({ length: n }, (_, i) => `Team ${i}`);
+  return {
+    org: {
+      members: n + 1, roles: names, roleMembers: names.map((_, r) => [r + 1]),
+      projects: [{ name: 'Main', access: names.map((_, r) => rule('project', 'member', { role: r })), resources: [] }],
+    },
+    matrix: base(everyone(n + 1, () => 'member'), {
+      teams: Object.fromEntries(names.map((t, r) => [t.toUpperCase(), { members: [email(r + 1)] }])),
+      projects: { Main: { teams: Object.fromEntries(names.map((t) => [t.toUpperCase(), 'member'])) } },
+    }),
+  };
+}
+
+/** i newcomers invited, p projects; each newcomer has a grant in one project. */
+function invitees(i: number, p: number): Scenario {
+  const projects = Array.from({ length: p }, (_, k) => `Project ${k}`);
+  const newcomers = Array.from({ length: i }, (_, k) => `newcomer${k}@example.com`);
+  const grants = new Map<string, Record<string, string>>(projects.map((name) => [name, {}]));
+  newcomers.forEach((e, k) => { grants.get(projects[k % p]!)![e] = 'member'; });
+  return {
+    org: { members: 1, roles: [], projects: projects.map((name) => ({ name, access: [], resources: [] })) },
+    matrix: base({ ...everyone(1, () => 'member'), ...Object.fromEntries(newcomers.map((e) => [e, 'member'])) }, {
+      projects: Object.fromEntries(projects.map((name) => [name, { members: grants.get(name) }])),
+    }),
+  };
+}
+
+interface Prepared {
+  text: string;
+  desired: DesiredState;
+  api: PostHogApi;
+  actual: ActualState;
+  plan: Plan;
+}
+
+async function prepare(s: Scenario): Promise<Prepared> {
+  const text = stringify(s.matrix);
+  const { desired } = parseMatrix(text, 'bench.yaml', {});
+  const api = fakeApi(s.org);
+  const actual = await fetchActual(api, scopeOf(desired));
+  const plan = buildPlan({ desired, actual, at: NOW, createdAt: NOW, host: 'http://127.0.0.1', matrix: { file: 'bench.yaml', sha256: '' }, read: scopeOf(desired) });
+  return { text, desired, api, actual, plan };
+}
+
+type Stage = (p: Prepared) => unknown;
+
+const STAGES: Record<string, Stage> = {
+  load: (p) => parseMatrix(p.text, 'bench.yaml', {}),
+  fetch: (p) => fetchActual(p.api, scopeOf(p.desired)),
+  diff: (p) => diff(p.desired, p.actual, NOW),
+  guards: (p) => refusalsOf(p.plan, { actual: p.actual }),
+  fingerprint: (p) => fingerprint(p.actual),
+  'render text': (p) => render(p.plan, 'text'),
+  'render markdown': (p) => render(p.plan, 'markdown'),
+  'render json': (p) => render(p.plan, 'json'),
+  'apply bookkeeping': (p) => applyPlan({ api: p.api, plan: p.plan, actual: p.actual, concurrency: 4 }),
+};
+
+/** Median of `runs` samples; each sample repeats the stage `reps` times so that it lasts long enough to time. */
+async function time(stage: Stage, p: Prepared, runs: number, reps: number): Promise<number> {
+  const samples: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const started = performance.now();
+    for (let k = 0; k < reps; k++) await stage(p);
+    samples.push((performance.now() - started) / reps);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[samples.length >> 1]!;
+}
+
+/** How many repetitions make one sample of the small size last at least 50 ms (after a warm-up). */
+async function calibrate(stage: Stage, p: Prepared): Promise<number> {
+  await stage(p);
+  const started = performance.now();
+  await stage(p);
+  const ms = performance.now() - started;
+  return Math.max(1, Math.min(200, Math.ceil(50 / Math.max(ms, 0.01))));
+}
+
+const runs = Number(process.argv[2] ?? 5);
+const dimensions: { dimension: string; n: string; at: (scale: number) => Scenario; stages: string[] }[] = [
+  { dimension: 'changes', n: '2×2,000 changes', at: (k) => changes(2_000 * k), stages: Object.keys(STAGES) },
+  { dimension: 'rules in one project', n: '8,000 rules', at: (k) => rulesInOneProject(8_000 * k), stages: ['load', 'fetch', 'diff', 'fingerprint'] },
+  { dimension: 'teams', n: '500 teams', at: (k) => teams(500 * k), stages: ['load', 'fetch', 'diff', 'render text', 'render markdown'] },
+  { dimension: 'invitees × projects', n: '500 invitees × 250 projects', at: (k) => invitees(500 * k, 250 * k), stages: ['load', 'diff', 'render text', 'render markdown', 'render json'] },
+];
+
+for (const d of dimensions) {
+  const small = await prepare(d.at(1));
+  const large = await prepare(d.at(4));
+  for (const name of d.stages) {
+    const stage = STAGES[name]!;
+    const reps = await calibrate(stage, small);
+    const n = await time(stage, small, runs, reps);
+    await stage(large); // warm-up
+    const n4 = await time(stage, large, runs, reps);
+    process.stdout.write(`${JSON.stringify({ dimension: d.dimension, n: d.n, stage: name, ms: n, ms4: n4, ratio: n4 / n, runs })}\n`);
+  }
+}
