@@ -1,5 +1,5 @@
 // The commands: each chooses pipeline steps, prints to stdout and returns an exit code
-// (0 nothing to do or success, 1 error or refused, 2 changes present: PRODUCT.md).
+// (0 nothing to do or success, 1 error or refused, 2 changes present: docs/cli.md).
 import { writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import { ConfigError } from '../errors.ts';
