@@ -33,7 +33,7 @@ function subjectRules<L extends string>(
 ): ActualSubjectRules<L> & { unresolved: number } {
   const out: ActualSubjectRules<L> & { unresolved: number } = { teams: {}, members: {}, unresolved: 0 };
   for (const r of rules) {
-    const level = { level: r.access_level as L };
+    const level = { level: r.access_level as L, ...(r.managed_by && { managedBy: r.managed_by }) };
     if (r.organization_member) {
       const who = byMembership.get(r.organization_member);
       if (who) out.members[who] = level;
