@@ -35,6 +35,8 @@ export interface PlanFlags {
   strict?: boolean;
   /** `--timeout`: seconds the whole run may take. */
   timeout?: number;
+  /** `plan --resolution`: show what switching the organization to this mode would change. */
+  resolution?: 'legacy' | 'most_specific';
 }
 
 export interface ApplyFlags extends PlanFlags {

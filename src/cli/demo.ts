@@ -3,10 +3,14 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { applyCommand, planCommand, type Io } from './commands.ts';
 import type { Session } from './pipeline.ts';
 
 const DAY = 86_400_000;
+
+/** The example matrix shipped beside src/ (and dist/), so `demo` runs from any directory. */
+export const EXAMPLE_MATRIX = fileURLToPath(new URL('../../access-matrix.example.yaml', import.meta.url));
 
 /** The emulator's control API (no auth): what happens in PostHog outside the tool. */
 async function control(url: string, path: string, body: unknown): Promise<Record<string, unknown>> {
@@ -15,7 +19,8 @@ async function control(url: string, path: string, body: unknown): Promise<Record
   return (await res.json()) as Record<string, unknown>;
 }
 
-export async function demoCommand(flags: { matrix: string }, session: Session, io: Io): Promise<number> {
+export async function demoCommand(flags: { matrix?: string }, session: Session, io: Io): Promise<number> {
+  const matrix = flags.matrix ?? EXAMPLE_MATRIX;
   const { startEmulator } = await import('../emulator/server.ts'); // loaded only for the demo
   const emulator = await startEmulator({ port: 0, quiet: true });
   const dir = await mkdtemp(join(tmpdir(), 'posthog-access-demo-'));
@@ -34,11 +39,11 @@ export async function demoCommand(flags: { matrix: string }, session: Session, i
       },
     };
     const secretsFile = join(dir, 'secrets.json');
-    const base = { matrix: flags.matrix, format: 'text' as const, journal: join(dir, 'journal.jsonl'), secretsFile };
+    const base = { matrix, format: 'text' as const, journal: join(dir, 'journal.jsonl'), secretsFile };
     const saved = join(dir, 'plan.json');
 
     io.stdout.write(`PostHog emulator running at ${emulator.url} with a sample organization.\n`);
-    step(`1. plan ${flags.matrix} --out plan.json`);
+    step(`1. plan ${flags.matrix ?? 'access-matrix.example.yaml'} --out plan.json`);
     await planCommand({ ...base, out: saved }, demo, io);
     step('2. apply plan.json --secrets-file secrets.json (the reviewed plan; refused if PostHog moved since)');
     const applied = await applyCommand(saved, base, demo, io);

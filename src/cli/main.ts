@@ -107,6 +107,11 @@ Examples:
     });
 
   planOptions(program.command('plan').description('read PostHog and show what apply would change'))
+    .addOption(new Option('--resolution <mode>', 'also show what switching the organization to this access resolution mode would change for people')
+      .choices(['most-specific', 'legacy']).argParser((v: string) => {
+        if (v !== 'most-specific' && v !== 'legacy') throw new InvalidArgumentError('use most-specific or legacy');
+        return v === 'most-specific' ? 'most_specific' : 'legacy';
+      }))
     .option('-o, --out <file>', 'save the plan (JSON, with the fingerprint of the state it was made from)')
     .option('--detailed-exitcode', 'exit 2 when there are changes')
     .action(async (flags) => {
@@ -146,8 +151,8 @@ Examples:
       exitCode = await exportCommand(flags, session(global()), io);
     });
 
-  program.command('demo').description('start the embedded emulator, then plan and apply access-matrix.example.yaml against it')
-    .addOption(matrixOption().default('access-matrix.example.yaml'))
+  program.command('demo').description('start the embedded emulator, then plan and apply the example matrix against it')
+    .option('-m, --matrix <file>', 'the access matrix (default: the access-matrix.example.yaml shipped with posthog-access)')
     .action(async (flags) => {
       const { demoCommand } = await import('./demo.ts');
       exitCode = await demoCommand(flags, session(global()), io);
@@ -191,6 +196,12 @@ function report(e: unknown, stderr: NodeJS.WritableStream): number {
 export async function main(): Promise<void> {
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
+  // `posthog-access plan | head`: the reader left; stop quietly instead of crashing on EPIPE.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    controller.abort();
+    process.exit(process.exitCode ?? 0);
+  });
   process.exitCode = await runCli(process.argv.slice(2), { signal: controller.signal });
 }
 

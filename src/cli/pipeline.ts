@@ -13,6 +13,9 @@ import { auditApiKeys } from '../state/audit-keys.ts';
 import { commandSink, fileSink, type PreparedSink } from '../secrets/sink.ts';
 import type { DesiredState } from '../model/desired.ts';
 import { buildPlan } from '../plan/plan.ts';
+import { readResolutionPreview } from '../state/preview.ts';
+import { modeOf } from '../access/view.ts';
+import type { ResolutionMode } from '../access/effective.ts';
 import type { PlanOptions } from '../plan/kind.ts';
 import { parsePlan, PlanFormatError } from '../plan/read.ts';
 import { readScopeOf } from '../plan/reads.ts';
@@ -58,7 +61,7 @@ export async function load(file: string, session: Session): Promise<LoadedMatrix
 
 export async function makePlan(
   api: ClosablePostHogApi, matrix: LoadedMatrix, session: Session,
-  options: { at?: string; allowDeletes?: number; rollSecretKeys?: true | string[]; allowSsoWithoutIdp?: boolean; strict?: boolean },
+  options: { at?: string; allowDeletes?: number; rollSecretKeys?: true | string[]; allowSsoWithoutIdp?: boolean; strict?: boolean; resolution?: ResolutionMode },
 ): Promise<{ plan: Plan; actual: ActualState }> {
   const now = new Date();
   const at = parseAt(options.at, now);
@@ -69,10 +72,14 @@ export async function makePlan(
   if (Object.keys(matrix.desired.apiKeys).length) {
     actual.apiKeys = await auditApiKeys(matrix.desired.apiKeys, session.env, hostOf(session.env), session.logger);
   }
+  // `--resolution most-specific`: PostHog's own preview of the switch, to hold the model against.
+  const switching = options.resolution !== undefined && options.resolution !== modeOf(actual);
+  const preview = switching && options.resolution === 'most_specific' ? await readResolutionPreview(api, actual) : undefined;
   const plan = buildPlan({
     desired: matrix.desired, actual, at, createdAt: now, host: hostOf(session.env),
     matrix: { file: matrix.file, sha256: matrix.sha256 }, read, allowDeletes: options.allowDeletes,
-    options: { rollSecretKeys: options.rollSecretKeys, allowSsoWithoutIdp: options.allowSsoWithoutIdp },
+    options: { rollSecretKeys: options.rollSecretKeys, allowSsoWithoutIdp: options.allowSsoWithoutIdp, ...(options.resolution && { resolution: options.resolution }) },
+    ...(preview && { preview }),
   });
   return { plan, actual };
 }

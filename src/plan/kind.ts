@@ -20,6 +20,8 @@ export interface PlanOptions {
   rollSecretKeys?: true | string[];
   /** `--allow-sso-without-idp`: enforce SSO on a domain even where no identity provider is configured. */
   allowSsoWithoutIdp?: boolean;
+  /** `--resolution`: show what switching the organization to this resolution mode would change. */
+  resolution?: 'legacy' | 'most_specific';
 }
 
 export interface DiffContext {

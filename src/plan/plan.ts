@@ -11,6 +11,8 @@ import { kindOf } from './registry.ts';
 import { refusalsOf } from './safety.ts';
 import { missingScopes, requiredScopes } from './scopes.ts';
 import { identityProviderReport } from './identity-providers.ts';
+import { denyNotices, resolutionSwitch, type PreviewRead } from './resolution.ts';
+import { modeOf } from '../access/view.ts';
 import { PLAN_FORMAT_VERSION, type Change, type Notice, type Plan } from './types.ts';
 
 export interface PlanInput {
@@ -25,6 +27,8 @@ export interface PlanInput {
   read: ReadScope;
   allowDeletes?: number;
   options?: PlanOptions;
+  /** PostHog's preview of the switch to most-specific resolution (with `options.resolution`). */
+  preview?: PreviewRead;
 }
 
 /** Warnings for changes that need a paid feature the organization lacks (the kinds say which). */
@@ -49,7 +53,9 @@ export function buildPlan(input: PlanInput): Plan {
   const idp = identityProviderReport(desired, actual);
   result.notices.push(...idp.notices);
   result.manualSteps.push(...idp.manualSteps);
-  const notices = [...featureNotices(result.changes, actual.organization.features), ...result.notices];
+  const notices = [...featureNotices(result.changes, actual.organization.features), ...result.notices, ...denyNotices(desired, actual, input.at)];
+  const mode = modeOf(actual);
+  const to = input.options?.resolution;
   if (actual.key && result.changes.length) {
     const missing = missingScopes(actual.key.scopes, requiredScopes(result.changes));
     if (missing.length) notices.unshift({ level: 'warning', code: 'scope', message: `applying this plan needs scopes the running key lacks: ${missing.join(', ')}` });
@@ -62,7 +68,8 @@ export function buildPlan(input: PlanInput): Plan {
     at: input.at.toISOString(),
     validUntil: nextBoundary(desired, input.at)?.toISOString() ?? null,
     host: input.host,
-    organization: { id: actual.organization.id, name: actual.organization.name },
+    organization: { id: actual.organization.id, name: actual.organization.name, resolution: mode },
+    ...(to !== undefined && to !== mode && { resolutionSwitch: resolutionSwitch(desired, actual, input.at, to, input.preview) }),
     matrix: input.matrix,
     fingerprint: fingerprint(actual),
     read: input.read,

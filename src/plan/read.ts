@@ -53,7 +53,19 @@ const planSchema = z.object({
   at: z.string(),
   validUntil: z.string().nullable(),
   host: z.string(),
-  organization: z.object({ id: z.string(), name: z.string() }),
+  organization: z.object({ id: z.string(), name: z.string(), resolution: z.enum(['legacy', 'most_specific']).optional() }),
+  resolutionSwitch: z.object({
+    from: z.enum(['legacy', 'most_specific']),
+    to: z.enum(['legacy', 'most_specific']),
+    changes: z.array(z.object({
+      email: z.string(), project: z.string(), resource: z.string().optional(), direction: z.enum(['gains', 'loses']),
+      from: z.object({ level: z.string(), source: z.string() }), to: z.object({ level: z.string(), source: z.string() }),
+    })),
+    posthog: z.union([
+      z.object({ compared: z.literal(true), onlyModel: z.array(z.string()), onlyPostHog: z.array(z.string()), objectRecords: z.number() }),
+      z.object({ compared: z.literal(false), reason: z.string() }),
+    ]),
+  }).optional(),
   matrix: z.object({ file: z.string(), sha256: z.string() }),
   fingerprint: z.object({ digest: z.string(), sections: z.record(z.string(), z.string()) }),
   read: z.object({ organization: z.string(), projects: z.array(z.string()), secretKeys: z.array(z.string()), domains: z.boolean() }),

@@ -139,6 +139,26 @@ export interface Summary {
   destructive: number;
 }
 
+/** How PostHog combines access rules in the organization (`uses_most_specific_access_resolution`). */
+export type Resolution = 'legacy' | 'most_specific';
+
+/** `plan --resolution`: what switching the organization's mode would change for people. */
+export interface ResolutionSwitch {
+  from: Resolution;
+  to: Resolution;
+  /** Per person and place (a project, or a resource type in it), once the plan is applied; `source` in words. */
+  changes: {
+    email: string;
+    project: string;
+    resource?: string;
+    direction: 'gains' | 'loses';
+    from: { level: string; source: string };
+    to: { level: string; source: string };
+  }[];
+  /** PostHog's own preview, compared by place and direction for the state as read, or why it was not. */
+  posthog: { compared: true; onlyModel: string[]; onlyPostHog: string[]; objectRecords: number } | { compared: false; reason: string };
+}
+
 export interface Plan {
   formatVersion: typeof PLAN_FORMAT_VERSION;
   tool: { name: 'posthog-access'; version: string };
@@ -148,7 +168,10 @@ export interface Plan {
   /** When the next grant in the matrix starts or stops after `at` (ISO time): the plan is stale from then. */
   validUntil: string | null;
   host: string;
-  organization: { id: string; name: string };
+  /** `resolution`: the organization's mode as read (absent in plans saved before it was recorded). */
+  organization: { id: string; name: string; resolution?: Resolution };
+  /** Only with `plan --resolution <mode>` naming the other mode. */
+  resolutionSwitch?: ResolutionSwitch;
   matrix: { file: string; sha256: string };
   fingerprint: Fingerprint;
   /** What was read from PostHog; applying a saved plan re-reads the same to compare fingerprints. */

@@ -27,6 +27,7 @@ const PLAN: Shape = {
     'validUntil',
     'host',
     'organization',
+    'resolutionSwitch',
     'matrix',
     'fingerprint',
     'read',
@@ -40,7 +41,14 @@ const PLAN: Shape = {
   ],
   children: {
     tool: { order: ['name', 'version'] },
-    organization: { order: ['id', 'name'] },
+    organization: { order: ['id', 'name', 'resolution'] },
+    resolutionSwitch: {
+      order: ['from', 'to', 'changes', 'posthog'],
+      children: {
+        changes: { order: [], items: { order: ['email', 'project', 'resource', 'direction', 'from', 'to'], children: { from: { order: ['level', 'source'] }, to: { order: ['level', 'source'] } } } },
+        posthog: { order: ['compared', 'reason', 'onlyModel', 'onlyPostHog', 'objectRecords'] },
+      },
+    },
     matrix: { order: ['file', 'sha256'] },
     fingerprint: { order: ['digest', 'sections'], children: { sections: SORTED } },
     read: { order: ['organization', 'projects', 'secretKeys', 'domains'] },

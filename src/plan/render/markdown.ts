@@ -5,6 +5,7 @@ import type { Change, Plan } from '../types.ts';
 import { fieldChanges, formatField, noticeOrder, overrideHint, summaryLine } from './describe.ts';
 import { personChanges } from './people.ts';
 import type { PersonEffect } from './people.ts';
+import { previewLine, resolutionOf, switchLines, switchTitle } from './resolution.ts';
 import { countChanges, groupBySection, kindPrefix } from './sections.ts';
 import type { SectionGroup } from './sections.ts';
 
@@ -62,6 +63,7 @@ function headBlock(plan: Plan): string[] {
   }
   out.push(
     `Organization **${e(plan.organization.name)}** (${e(plan.organization.id)}) on ${e(plan.host)} · ` +
+      `${resolutionOf(plan) ? `access resolution: **${e(resolutionOf(plan)!)}** · ` : ''}` +
       `evaluated at **${e(plan.at)}** · matrix ${e(plan.matrix.file)}`,
     '',
   );
@@ -107,6 +109,11 @@ function noticeBlock(plan: Plan): string[] {
       out.push(`- ${mark} \`${n.code.replace(/`/g, "'")}\`: ${e(n.message)}${key}`);
     }
     out.push('');
+  }
+  if (plan.resolutionSwitch) {
+    out.push(`#### ${e(switchTitle(plan.resolutionSwitch))}`, '');
+    for (const line of switchLines(plan.resolutionSwitch)) out.push(`- ${e(line)}`);
+    out.push('', `_${e(previewLine(plan.resolutionSwitch))}_`, '');
   }
   if (plan.manualSteps.length > 0) {
     out.push('#### Manual steps', '', 'posthog-access cannot do these for you:', '');

@@ -2,6 +2,7 @@
 import type { Change, Plan } from '../types.ts';
 import { fieldChanges, formatField, noticeOrder, overrideHint, summaryLine } from './describe.ts';
 import { countChanges, groupBySection, kindPrefix } from './sections.ts';
+import { previewLine, resolutionOf, switchLines, switchTitle } from './resolution.ts';
 
 export interface TextOptions {
   color: boolean;
@@ -64,7 +65,8 @@ export function renderText(plan: Plan, options: TextOptions): string {
     `matrix ${clean(plan.matrix.file)}`,
   ];
   out.push(paint('bold', `posthog-access plan · ${headerParts.join(' · ')}`));
-  out.push(paint('dim', `${clean(plan.host)} · organization id ${clean(plan.organization.id)}`));
+  const resolution = resolutionOf(plan);
+  out.push(paint('dim', `${clean(plan.host)} · organization id ${clean(plan.organization.id)}${resolution ? ` · access resolution: ${resolution}` : ''}`));
 
   for (const group of groupBySection(plan.changes)) {
     const counts = countChanges(group.changes);
@@ -85,6 +87,12 @@ export function renderText(plan: Plan, options: TextOptions): string {
       const code = paint('dim', `[${clean(notice.code)}]`);
       out.push(`${INDENT}${mark} ${warning ? paint('yellow', 'warning') : 'info'} ${code} ${clean(notice.message)}${key}`);
     }
+  }
+
+  if (plan.resolutionSwitch) {
+    out.push('', paint('bold', switchTitle(plan.resolutionSwitch)));
+    for (const line of switchLines(plan.resolutionSwitch)) out.push(`${INDENT}${clean(line)}`);
+    out.push(`${INDENT}${paint('dim', clean(previewLine(plan.resolutionSwitch)))}`);
   }
 
   if (plan.manualSteps.length > 0) {

@@ -1,0 +1,48 @@
+// On a schedule: drift of every matrix. Drift opens (or updates) one labelled issue with the plan
+// and who changed what; when the drift is gone, that issue is closed with a note.
+import * as core from '@actions/core';
+import type { Run } from './context.ts';
+import { COMMENT_LIMIT, DRIFT_MARKER, SUMMARY_LIMIT, fit, truncateBytes } from './comment.ts';
+import { cli, errorText } from './run-cli.ts';
+
+export async function drift(run: Run): Promise<void> {
+  const sections: string[] = [];
+  const errors: string[] = [];
+  const drifted: string[] = [];
+  for (const matrix of run.inputs.matrices) {
+    const r = await cli(['drift', '--matrix', matrix, '--format', 'markdown'], run.inputs.env);
+    if (r.code === 2) { drifted.push(matrix); sections.push(`#### \`${matrix}\`\n\n${r.stdout.trim()}`); }
+    else if (r.code !== 0) errors.push(`\`${matrix}\`: ${errorText(r) || `drift exited ${r.code}`}`);
+  }
+  const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
+  if (errors.length) {
+    // Not knowing is not "no drift": the issue is left as it is.
+    await core.summary.addRaw(`### posthog-access drift\n\nThe drift check failed:\n\n${errors.map((e) => `- ${e}`).join('\n')}\n`).write();
+    core.setFailed(`the drift check failed: ${errors.join('; ')}`);
+    return;
+  }
+  const { data: open } = await run.octokit.rest.issues.listForRepo({ ...run.repo, state: 'open', labels: run.inputs.driftLabel, per_page: 100 });
+  const issue = open.find((i) => !i.pull_request && i.body?.includes(DRIFT_MARKER)) ?? open.find((i) => !i.pull_request);
+  core.setOutput('drift', String(drifted.length > 0));
+
+  if (!drifted.length) {
+    await core.summary.addRaw(`### posthog-access drift\n\nNo drift: PostHog matches ${run.inputs.matrices.map((m) => `\`${m}\``).join(', ')} (${when} UTC).\n`).write();
+    if (issue) {
+      await run.octokit.rest.issues.createComment({ ...run.repo, issue_number: issue.number, body: `No drift any more as of ${when} UTC: PostHog matches the matrix. Closing. [Run](${run.runUrl})` });
+      await run.octokit.rest.issues.update({ ...run.repo, issue_number: issue.number, state: 'closed', state_reason: 'completed' });
+    }
+    return;
+  }
+  const header = `PostHog differs from ${drifted.map((m) => `\`${m}\``).join(', ')} as of ${when} UTC ([run](${run.runUrl})). Who changed what, where PostHog's activity log says, is in the notices. Revert it by applying the matrix, or adopt it by changing the matrix in a pull request.`;
+  const full = `${DRIFT_MARKER}\n${header}\n\n${sections.join('\n\n')}\n`;
+  const body = fit(full, `${DRIFT_MARKER}\n${header}\n\nThe drift plan is longer than an issue can hold: it is in the [job summary](${run.runUrl}).\n`, COMMENT_LIMIT);
+  await core.summary.addRaw(truncateBytes(`### posthog-access drift\n\n${full}`, SUMMARY_LIMIT - 1024, 'the run log')).write();
+  if (issue) {
+    await run.octokit.rest.issues.update({ ...run.repo, issue_number: issue.number, body });
+    core.setOutput('issue-number', String(issue.number));
+  } else {
+    const { data } = await run.octokit.rest.issues.create({ ...run.repo, title: 'PostHog access drifted from the access matrix', body, labels: [run.inputs.driftLabel] });
+    core.setOutput('issue-number', String(data.number));
+  }
+  core.warning(`PostHog drifted from ${drifted.join(', ')}: see the issue`);
+}
