@@ -188,7 +188,7 @@ const runs = Number(process.argv[2] ?? 5);
 const [onlyDimension, onlyStage] = process.argv.slice(3);
 const dimensions: { dimension: string; n: string; at: (scale: number) => Scenario; stages: string[] }[] = [
   { dimension: 'changes', n: '2×2,000 changes', at: (k) => changes(2_000 * k), stages: Object.keys(STAGES) },
-  { dimension: 'rules in one project', n: '8,000 rules', at: (k) => rulesInOneProject(8_000 * k), stages: ['load', 'fetch', 'diff', 'fingerprint'] },
+  { dimension: 'rules in one project', n: '5,000 rules', at: (k) => rulesInOneProject(5_000 * k), stages: ['load', 'fetch', 'diff', 'fingerprint'] },
   { dimension: 'teams', n: '500 teams', at: (k) => teams(500 * k), stages: ['load', 'fetch', 'diff', 'render text', 'render markdown'] },
   { dimension: 'invitees × projects', n: '500 invitees × 250 projects', at: (k) => invitees(500 * k, 250 * k), stages: ['load', 'diff', 'render text', 'render markdown', 'render json'] },
 ];
