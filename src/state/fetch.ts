@@ -112,7 +112,12 @@ export async function fetchActual(api: PostHogApi, options: FetchOptions): Promi
   for (const { key, project, access, resources, keys } of rules) {
     const own = subjectRules<ProjectLevel>(access.filter((r) => r.resource === 'project'), byMembership, byRole);
     const byResource = new Map<string, AccessControlRule[]>();
-    for (const r of resources) if (r.resource_id === null) byResource.set(r.resource, [...(byResource.get(r.resource) ?? []), r]);
+    for (const r of resources) {
+      if (r.resource_id !== null) continue;
+      const list = byResource.get(r.resource);
+      if (list) list.push(r);
+      else byResource.set(r.resource, [r]);
+    }
     let unresolved = own.unresolved;
     const resourceRules: ActualProject['resources'] = {};
     for (const [resource, list] of byResource) {
