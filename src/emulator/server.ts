@@ -137,30 +137,38 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   let handleKey = '';
   let handleOrg = '';
+  /**
+   * The key and organization of the first line: the first organization of the snapshot that has an
+   * owner, with an all-scopes key of that owner whose plain value is known, else one minted.
+   */
   const ensureOwnerKey = (): void => {
-    // Prefer an existing all-scopes key of an owner whose plain value is known.
+    const keysByUser = new Map<string, string[]>();
     for (const k of state.keys.values()) {
       if (!k.value || k.scoped_teams?.length) continue;
       if (!(k.scopes.length === 0 || k.scopes.includes('*'))) continue;
-      for (const m of state.userOrgs.get(k.user_uuid)?.values() ?? []) {
-        if (m.level >= 15 && (!k.scoped_organizations?.length || k.scoped_organizations.includes(m.organization_id))) {
-          handleKey = k.value;
-          handleOrg = m.organization_id;
-          return;
-        }
-      }
+      const list = keysByUser.get(k.user_uuid) ?? [];
+      list.push(k.id);
+      keysByUser.set(k.user_uuid, list);
     }
     for (const org of state.orgs.values()) {
-      for (const m of state.orgMembers.get(org.id)?.ordered ?? []) {
-        if (m.level >= 15) {
-          const { value } = state.mintKey(m.user_uuid, ['*'], clock.now(), { label: 'posthog-access emulator' });
-          handleKey = value;
+      const owners = (state.orgMembers.get(org.id)?.ordered ?? []).filter((m) => m.level >= 15);
+      if (!owners.length) continue;
+      for (const m of owners) {
+        for (const id of keysByUser.get(m.user_uuid) ?? []) {
+          const k = state.keys.get(id)!;
+          if (k.scoped_organizations?.length && !k.scoped_organizations.includes(org.id)) continue;
+          handleKey = k.value!;
           handleOrg = org.id;
-          const u = state.users.get(m.user_uuid);
-          if (u) u.current_organization_id = org.id;
           return;
         }
       }
+      const owner = owners[0]!;
+      const { value } = state.mintKey(owner.user_uuid, ['*'], clock.now(), { label: 'posthog-access emulator' });
+      handleKey = value;
+      handleOrg = org.id;
+      const u = state.users.get(owner.user_uuid);
+      if (u && !u.current_organization_id) u.current_organization_id = org.id;
+      return;
     }
     handleKey = '';
     handleOrg = state.orgs.keys().next().value ?? '';

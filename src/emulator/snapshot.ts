@@ -1,5 +1,6 @@
 // The emulator's whole state as a JSON snapshot (docs/emulator.md). The zod schema here is the
 // source of schemas/emulator-state.schema.json (regenerate: node src/emulator/generate-schema.ts).
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 const iso = z.string().describe('ISO 8601 date-time');
@@ -120,16 +121,21 @@ export const PersonalApiKeySchema = z.object({
   id: z.string(),
   user_uuid: uuid,
   label: z.string(),
-  secure_value: z.string().describe('sha256$<hex digest of the key value>'),
+  secure_value: z.string().optional().describe('sha256$<hex digest of the key value>; computed from `value` when left out'),
   value: z.string().optional().describe('plain key value; optional, kept only so a restarted emulator can hand the same key out'),
-  mask_value: z.string(),
+  mask_value: z.string().optional().describe('default: phx_...<last 4 characters of value>'),
   scopes: z.array(z.string()),
   scoped_teams: z.array(z.number().int()).nullable().default(null),
   scoped_organizations: z.array(z.string()).nullable().default(null),
   created_at: iso,
   last_used_at: iso.nullable().default(null),
   last_rolled_at: iso.nullable().default(null),
-});
+}).refine((k) => k.secure_value !== undefined || k.value !== undefined, { message: 'a personal API key needs secure_value or value' })
+  .transform((k) => ({
+    ...k,
+    secure_value: k.secure_value ?? 'sha256$' + createHash('sha256').update(k.value!).digest('hex'),
+    mask_value: k.mask_value ?? (k.value ? `${k.value.slice(0, 4)}...${k.value.slice(-4)}` : 'phx_...'),
+  }));
 
 export const ProjectSecretKeySchema = z.object({
   id: z.string(),
