@@ -52,6 +52,16 @@ function runSignal(signal: AbortSignal | undefined, timeout: number | undefined)
   return { signal: signal ? AbortSignal.any([signal, controller.signal]) : controller.signal, done: () => clearTimeout(timer) };
 }
 
+/**
+ * Colour on stdout: FORCE_COLOR (any value but 0 or false) turns it on even off a terminal and
+ * wins over NO_COLOR, as Node does; NO_COLOR (non-empty) turns it off; else only on a terminal.
+ */
+export function colorWanted(env: Record<string, string | undefined>, terminal: boolean): boolean {
+  if (env.FORCE_COLOR !== undefined) return !['0', 'false'].includes(env.FORCE_COLOR.trim().toLowerCase());
+  if (env.NO_COLOR) return false;
+  return terminal;
+}
+
 export async function runCli(
   argv: string[],
   options: { env?: Record<string, string | undefined>; io?: Partial<Io> & { stderr?: NodeJS.WritableStream }; signal?: AbortSignal } = {},
@@ -62,7 +72,7 @@ export async function runCli(
   const io: Io = {
     stdout,
     stdin: options.io?.stdin ?? process.stdin,
-    color: options.io?.color ?? (Boolean(stdout.isTTY) && !env.NO_COLOR),
+    color: options.io?.color ?? colorWanted(env, Boolean(stdout.isTTY)),
   };
   let exitCode: number = EXIT.ok;
   let finish = () => {};
@@ -104,6 +114,7 @@ Examples:
 
   program.command('validate').description('check the matrix offline; every error with file:line:column')
     .addOption(matrixOption())
+    .addOption(new Option('-f, --format <format>', 'text; json (one document); github (annotations: ::error file=…,line=…,col=…::)').choices(['text', 'json', 'github']).default('text'))
     .action(async (flags) => {
       const { validateCommand } = await import('./validate.ts');
       exitCode = await validateCommand(flags, session(global()), io);

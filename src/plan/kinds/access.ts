@@ -9,6 +9,7 @@ import { effectiveGrant } from '../expiry.ts';
 import { defineKind, type DiffContext, type FeatureNeed } from '../kind.ts';
 import { standing, teamName } from '../lookup.ts';
 import { accessEffect } from '../effects.ts';
+import { count } from '../../util/english.ts';
 
 export const projectAccessShape = {
   value: z.object({ level: z.enum(PROJECT_LEVELS) }),
@@ -37,6 +38,7 @@ interface Rule<S, L> {
   subject: S;
   value: { level: L } | null;
   reason?: string;
+  until?: string;
   note?: string;
   needs: string[];
 }
@@ -86,7 +88,7 @@ function desiredRules<S extends RuleSubject, L extends string>(ctx: DiffContext,
     }
     items.push({
       subject, value: effective.level ? { level: effective.level } : null,
-      reason: effective.expiredReason, note: grant.note, needs: [`project:${scope.project}`, ...extraNeeds],
+      reason: effective.expiredReason, until: effective.until, note: grant.note, needs: [`project:${scope.project}`, ...extraNeeds],
     });
   };
   if (grants.default) rule(scope, grants.default);
@@ -143,7 +145,7 @@ const goesWith = (s: RuleSubject) => [...(s.email !== undefined ? [`member:${s.e
 const TEAM_RULES: FeatureNeed = {
   id: 'role_based_access',
   features: ['role_based_access'],
-  message: (n) => `${n} team rule(s) need the "role_based_access" feature, which this organization lacks: PostHog will refuse them (403). Upgrade, or drop team grants from the matrix`,
+  message: (n) => `${count(n, 'team rule')} ${n === 1 ? 'needs' : 'need'} the "role_based_access" feature, which this organization lacks: PostHog will refuse them (403). Upgrade, or drop team grants from the matrix`,
 };
 const RULES: FeatureNeed = {
   id: 'access_control',
