@@ -10,6 +10,7 @@ import { refuse } from './refuse.ts';
 import { KINDS, kindOf, subjectOf } from './registry.ts';
 import { missingScopes, requiredScopes, scopeOf } from './scopes.ts';
 import type { Change, ChangeOf, ChangeKind, Plan, Refusal } from './types.ts';
+import { count } from '../util/english.ts';
 
 export interface Safety {
   maxDeletes: number;
@@ -159,7 +160,7 @@ function guardRefusals(plan: Gated, actual: ActualState, ctx: GateContext): Refu
   const { total, cascaded } = removalCount(changes);
   const limit = Math.max(safety.maxDeletes, ctx.allowDeletes ?? 0);
   if (total > limit) {
-    const including = cascaded ? `, including ${cascaded} membership(s) and rule(s) that go with removed members and teams` : '';
+    const including = cascaded ? `, including ${count(cascaded, 'membership or rule', 'memberships and rules')} that go with removed members and teams` : '';
     out.push(refuse('max_deletes', `the plan removes or lowers ${total} things${including}, more than safety.max_deletes (${safety.maxDeletes}): review them, then run with --allow-deletes ${total}`, changes.filter((c) => c.destructive)));
   }
   return out;
