@@ -54,7 +54,12 @@ function notStarted(signal: AbortSignal): string {
 
 function groupByPhase(changes: Change[]): Change[][] {
   const phases = new Map<number, Change[]>();
-  for (const c of changes) phases.set(phaseOf(c), [...(phases.get(phaseOf(c)) ?? []), c]);
+  for (const c of changes) {
+    const phase = phaseOf(c);
+    const list = phases.get(phase);
+    if (list) list.push(c);
+    else phases.set(phase, [c]);
+  }
   return [...phases.entries()].sort(([a], [b]) => a - b).map(([, list]) => list);
 }
 

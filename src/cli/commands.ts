@@ -1,5 +1,5 @@
 // The commands: each chooses pipeline steps, prints to stdout and returns an exit code
-// (0 nothing to do or success, 1 error or refused, 2 changes present: PRODUCT.md).
+// (0 nothing to do or success, 1 error or refused, 2 changes present: docs/cli.md).
 import { writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import { ConfigError, UnsafePlanError } from '../errors.ts';
@@ -120,12 +120,14 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
   let plan: Plan | undefined;
   try {
     let actual;
+    let reviewed: Plan | undefined;
     if (planFile) {
-      plan = await readPlanFile(planFile);
+      const saved = await readPlanFile(planFile);
+      plan = saved; // what the JSON document shows if it is refused before being made again
       // PostHog is read under the lock: another apply's changes are seen, never raced.
-      lock = await lockOrganization(api, session, plan.organization.id, flags.lockWait);
-      // Reviewed already: not printed again. Guards run again with this run's flags.
-      actual = await checkSavedPlan(api, plan, session, flags.allowDeletes, { allowSsoWithoutIdp: flags.allowSsoWithoutIdp });
+      lock = await lockOrganization(api, session, saved.organization.id, flags.lockWait);
+      // Reviewed already: not printed again. Made again and compared; guards run with this run's flags.
+      ({ plan, actual, reviewed } = await checkSavedPlan(api, saved, session, flags.allowDeletes, { allowSsoWithoutIdp: flags.allowSsoWithoutIdp }));
     } else {
       const matrix = await load(flags.matrix, session);
       lock = await lockOrganization(api, session, matrix.desired.organization.id, flags.lockWait);
@@ -139,7 +141,7 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
       if (json) printApplyJson(io, plan, { status: 'nothing_to_do', ok: 0, failed: 0, skipped: 0, results: [] });
       return EXIT.ok;
     }
-    refuseIfUnsafe(plan, actual, { saved: planFile !== undefined, allowDeletes: flags.allowDeletes, options: { allowSsoWithoutIdp: flags.allowSsoWithoutIdp }, ...(secrets && { secrets }) }, session);
+    refuseIfUnsafe(plan, actual, { saved: planFile !== undefined, allowDeletes: flags.allowDeletes, options: { allowSsoWithoutIdp: flags.allowSsoWithoutIdp }, ...(secrets && { secrets }), ...(reviewed && { reviewed }) }, session);
     if (!planFile && !flags.yes && !(await confirm(io, plan))) {
       io.stdout.write('Apply cancelled: nothing was changed.\n');
       return EXIT.error;

@@ -3,13 +3,14 @@
 import { writeFile } from 'node:fs/promises';
 import { ConfigError } from '../errors.ts';
 import { exportMatrix } from '../export/matrix.ts';
-import { EXIT, type Io } from './commands.ts';
+import type { Io } from './commands.ts';
+import { EXIT } from './exit.ts';
 import { readLive } from './live.ts';
 import type { Session } from './pipeline.ts';
 import { count as english } from '../util/english.ts';
 
 export async function exportCommand(flags: { out?: string; force?: boolean }, session: Session, io: Io): Promise<number> {
-  const actual = await readLive(session, { domains: true });
+  const actual = await readLive(session, { domains: true, secretKeys: true });
   const { yaml, unexpressed } = exportMatrix(actual);
   if (!flags.out) {
     io.stdout.write(yaml);

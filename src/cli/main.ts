@@ -10,6 +10,9 @@ import { RENDER_FORMATS } from '../plan/render/formats.ts';
 import { TOOL_VERSION } from '../util/version.ts';
 import type { Io } from './commands.ts';
 import { EXIT } from './exit.ts';
+import { ACCESS_FORMATS } from '../access/report.ts';
+import { LOG_FORMATS } from '../log/render.ts';
+import { ACCESS_CONTROL_RESOURCES } from '../model/levels.ts';
 import type { Session } from './pipeline.ts';
 import { createProgress } from './progress.ts';
 
@@ -162,6 +165,36 @@ Examples:
     .action(async (flags) => {
       const { exportCommand } = await import('./export.ts');
       exitCode = await exportCommand(flags, session(global()), io);
+    });
+
+  const collect = (value: string, previous: string[]) => [...previous, value];
+  const accessOptions = (cmd: Command) => cmd
+    .option('-m, --matrix <file>', 'answer for what apply of this matrix would leave (repeatable: one answer per organization)', collect, [])
+    .addOption(new Option('-f, --format <format>', 'output format').choices(ACCESS_FORMATS).default('text'));
+
+  accessOptions(program.command('explain <email>').description("a person's effective access: organization level, teams, each project and resource type, and why"))
+    .action(async (email: string, flags) => {
+      const { explainCommand } = await import('./access.ts');
+      exitCode = await explainCommand(email, flags, session(global()), io);
+    });
+
+  accessOptions(program.command('who-can <project> [resource]').description('everyone who can reach a project (or a resource type in it), and why'))
+    .action(async (project: string, resource: string | undefined, flags) => {
+      if (resource !== undefined && !(ACCESS_CONTROL_RESOURCES as readonly string[]).includes(resource)) {
+        throw new ConfigError(`"${resource}" is not a resource type PostHog has rules for; use one of: ${ACCESS_CONTROL_RESOURCES.join(', ')}`);
+      }
+      const { whoCanCommand } = await import('./access.ts');
+      exitCode = await whoCanCommand(project, resource, flags, session(global()), io);
+    });
+
+  program.command('log').description('recent access changes from the activity log: when, who, what, before and after')
+    .option('-m, --matrix <file>', "read this matrix's organization (repeatable)", collect, [])
+    .addOption(new Option('-f, --format <format>', 'output format').choices(LOG_FORMATS).default('text'))
+    .option('--since <when>', 'oldest change to show: a date (2026-11-01), an ISO time, or a span back from now (7d, 12h)')
+    .option('--limit <n>', 'at most this many changes, newest first', count, 100)
+    .action(async (flags) => {
+      const { logCommand } = await import('./log.ts');
+      exitCode = await logCommand(flags, session(global()), io);
     });
 
   program.command('demo').description('start the embedded emulator, then plan and apply the example matrix against it')

@@ -175,30 +175,62 @@ function refuseIf(refusals: Refusal[]): void {
   if (refusals.length) throw new UnsafePlanError(`nothing was applied; the plan is refused:\n${refusals.map((r) => `- ${r.guard}: ${r.message}`).join('\n')}`);
 }
 
+/** `--roll-secret-keys` as the saved plan was made with it: its rolls asked for by that flag. */
+function rollsOf(plan: Plan): string[] | undefined {
+  const rolls = plan.changes.flatMap((c) => (c.kind === 'secret_key' && c.action === 'update' && c.after.roll && c.reason.includes('--roll-secret-keys') ? [`${c.subject.project}/${c.subject.label}`] : []));
+  return rolls.length ? rolls : undefined;
+}
+
 /**
- * Re-read PostHog for a saved plan, refusing it first when it is not for now or this host (before
- * any call), then judging it again against the state as read: stale, guards with this run's flags.
+ * A saved plan applies only as reviewed. It is refused first when it is not for now or this host
+ * (before any call); then the plan is made again from the matrix it names (which must still have
+ * the content it had) and PostHog as read now, and the file must say exactly what that plan says.
+ * What is applied, and judged by the guards with the matrix's safety settings and this run's
+ * flags, is that plan: nothing in the file is trusted beyond matching it.
  */
 export async function checkSavedPlan(
-  api: ClosablePostHogApi, plan: Plan, session: Session, allowDeletes?: number, options: PlanOptions = {},
-): Promise<ActualState> {
-  const apply = { now: new Date(), host: hostOf(session.env), saved: true, secretSink: true };
+  api: ClosablePostHogApi, saved: Plan, session: Session, allowDeletes?: number, options: PlanOptions = {},
+): Promise<{ plan: Plan; actual: ActualState; reviewed: Plan }> {
+  const now = new Date();
+  const host = hostOf(session.env);
+  const apply = { now, host, saved: true, secretSink: true };
   // One host written two ways (a trailing /, localhost) is one host.
-  const judged = { ...plan, host: canonicalHost(plan.host) };
-  refuseIf(refusalsOf(judged, { apply }));
+  const reviewed = { ...saved, host: canonicalHost(saved.host) };
+  refuseIf(refusalsOf(reviewed, { apply }));
+  let matrix: LoadedMatrix;
+  try {
+    matrix = await loadMatrix(saved.matrix.file, { env: session.env });
+  } catch (e) {
+    const why = e instanceof ConfigError ? e.problems.slice(0, 3).join('; ') : (e as Error).message;
+    throw new UnsafePlanError(`the plan was made from the matrix ${saved.matrix.file}, which cannot be loaded now (${why}): apply a saved plan from the folder plan ran in, with the same matrix`);
+  }
+  if (matrix.sha256 !== saved.matrix.sha256) {
+    throw new UnsafePlanError(`the matrix ${saved.matrix.file} changed since the plan was made (its content hash differs): run plan again, review it, and apply that plan`);
+  }
+  const read = readScopeOf(matrix.desired);
   session.progress?.phase('reading PostHog again for the saved plan');
-  const actual = await fetchActual(api, { ...plan.read, organization: plan.organization.id });
+  const actual = await fetchActual(api, read);
+  const plan = buildPlan({
+    desired: matrix.desired, actual, at: now, createdAt: now, host,
+    matrix: { file: matrix.file, sha256: matrix.sha256 }, read, allowDeletes,
+    options: { ...options, rollSecretKeys: rollsOf(saved) },
+  });
   // Nothing of the flags is saved in the plan: the guards see those given to apply.
-  plan.refusals = refusalsOf(judged, { actual, allowDeletes, options, apply });
-  refuseIf(plan.refusals.filter((r) => r.guard === 'stale'));
-  return actual;
+  plan.refusals = refusalsOf(plan, { actual, allowDeletes, options, apply: { ...apply, reviewed } });
+  refuseIf(plan.refusals.filter((r) => r.guard === 'stale' || r.guard === 'reviewed'));
+  return { plan, actual, reviewed };
 }
 
 /** The safety gate before any write, with the state as read and what this apply was given. */
-export function refuseIfUnsafe(plan: Plan, actual: ActualState, context: Omit<GateContext, 'actual' | 'apply'> & { saved: boolean; secrets?: PreparedSink }, session: Session): void {
+export function refuseIfUnsafe(
+  plan: Plan, actual: ActualState, context: Omit<GateContext, 'actual' | 'apply'> & { saved: boolean; secrets?: PreparedSink; reviewed?: Plan }, session: Session,
+): void {
   refuseIf(refusalsOf({ ...plan, host: canonicalHost(plan.host) }, {
     actual, allowDeletes: context.allowDeletes, options: context.options ?? {},
-    apply: { now: new Date(), host: hostOf(session.env), saved: context.saved, secretSink: context.secrets !== undefined },
+    apply: {
+      now: new Date(), host: hostOf(session.env), saved: context.saved, secretSink: context.secrets !== undefined,
+      ...(context.reviewed && { reviewed: { ...context.reviewed, host: canonicalHost(context.reviewed.host) } }),
+    },
   }));
 }
 

@@ -1,4 +1,4 @@
-// The shape of the access matrix, format version 1 (MATRIX.md), as a zod 4 schema.
+// The shape of the access matrix, format version 1 (docs/matrix.md), as a zod 4 schema.
 // Shape only: strict objects (unknown keys are errors), enums, types. No transforms and no
 // cross-field refinements, so `z.toJSONSchema(matrixSchema, { io: 'input' })` yields the editor
 // schema (schemas/access-matrix.schema.json). Cross-field rules live in rules.ts.
@@ -10,7 +10,7 @@ import { API_SCOPES, PROJECT_SECRET_KEY_SCOPES } from './scopes.ts';
 
 export const SUPPORTED_VERSIONS = [1] as const;
 
-/** Organization settings the matrix may manage (writable access/security settings, REFERENCE.md §2). */
+/** Organization settings the matrix may manage (writable access/security settings, docs/matrix.md, organization.settings). */
 export const WRITABLE_ORG_SETTINGS = [
   'enforce_2fa', 'enforce_verified_domains', 'members_can_invite', 'members_can_create_projects',
   'members_can_use_personal_api_keys', 'members_can_see_org_members', 'allow_publicly_shared_resources',

@@ -1,6 +1,7 @@
 // The actual state: PostHog as the fetcher read it, keyed by natural keys (email, team name,
 // project name) like the desired state. Server ids ride along for the applier only.
 import type { OrgLevel, ProjectLevel, ResourceLevel } from './levels.ts';
+import { keyIgnoringCase } from '../util/case-index.ts';
 
 /** What to read beyond the organization's lists (the kinds say, src/plan/kind.ts `reads`); recorded in a plan so apply re-reads the same. */
 export interface ReadScope {
@@ -47,6 +48,8 @@ export interface ActualTeam {
 
 export interface ActualRule<L extends string> {
   level: L;
+  /** Another tool PostHog says owns the rule (e.g. "terraform"): left alone. */
+  managedBy?: string;
 }
 
 export interface ActualSubjectRules<L extends string> {
@@ -160,5 +163,7 @@ export interface ActualState {
 
 /** Case-insensitive lookup of a team (PostHog role names are unique case-insensitively). */
 export function findTeam(actual: ActualState, name: string): ActualTeam | undefined {
-  return actual.teams[name] ?? Object.values(actual.teams).find((t) => t.name.toLowerCase() === name.toLowerCase());
+  if (actual.teams[name]) return actual.teams[name];
+  const key = keyIgnoringCase(actual.teams, name);
+  return key === undefined ? undefined : actual.teams[key];
 }

@@ -2,14 +2,14 @@
 // invitee, and who administers the organization.
 import { findTeam, type ActualState } from '../model/actual.ts';
 import { ORG_LEVELS } from '../model/levels.ts';
+import { keyIgnoringCase } from '../util/case-index.ts';
 import { effectiveGrant } from './expiry.ts';
 import type { DiffContext } from './kind.ts';
 
 /** The matrix's spelling of a PostHog role name (names match case-insensitively). */
 export function teamName(ctx: Pick<DiffContext, 'desired'>, roleName: string): string {
   if (ctx.desired.teams[roleName]) return roleName;
-  const lower = roleName.toLowerCase();
-  return Object.keys(ctx.desired.teams).find((n) => n.toLowerCase() === lower) ?? roleName;
+  return keyIgnoringCase(ctx.desired.teams, roleName) ?? roleName;
 }
 
 /**

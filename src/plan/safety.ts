@@ -4,7 +4,7 @@
 // that kind's `refusals` (src/plan/kinds/); the rules here name no kind.
 import type { ActualState } from '../model/actual.ts';
 import { ORG_LEVELS } from '../model/levels.ts';
-import { fingerprint, moved } from './fingerprint.ts';
+import { canonicalJson, fingerprint, moved } from './fingerprint.ts';
 import type { GuardContext, Kind, PlanOptions } from './kind.ts';
 import { refuse } from './refuse.ts';
 import { KINDS, kindOf, subjectOf } from './registry.ts';
@@ -36,20 +36,28 @@ export interface GateContext {
     saved: boolean;
     /** Whether a secret sink was given (--secrets-file, --secrets-command). */
     secretSink: boolean;
+    /**
+     * A saved plan as read from its file, when the plan judged is the one computed again now from
+     * the matrix and PostHog: the file is applied only when it says exactly that.
+     */
+    reviewed?: Gated & Pick<Plan, 'organization' | 'matrix' | 'read' | 'summary'>;
   };
 }
 
 /** The order refusals are listed in. */
-const ORDER = ['at', 'valid_until', 'host', 'stale', 'self', 'protected', 'last_owner', 'permission', 'sso', 'verified_domains', 'max_deletes', 'scope', 'secrets'];
+const ORDER = ['at', 'valid_until', 'host', 'reviewed', 'stale', 'self', 'protected', 'last_owner', 'permission', 'sso', 'verified_domains', 'max_deletes', 'scope', 'secrets'];
 
 /** Every reason not to apply these changes; empty when they may be applied. */
 export function refusalsOf(plan: Gated, ctx: GateContext): Refusal[] {
   const out: Refusal[] = [];
   const { apply, actual } = ctx;
-  if (apply?.saved) out.push(...savedPlanRefusals(plan, apply.now, apply.host));
+  // A saved plan's own fields are judged from its file; what it would do, from the plan made now.
+  const file = apply?.reviewed ?? plan;
+  if (apply?.saved) out.push(...savedPlanRefusals(file, apply.now, apply.host));
+  if (apply?.reviewed) out.push(...reviewRefusals(apply.reviewed, plan as Gated & Pick<Plan, 'organization' | 'matrix' | 'read' | 'summary'>));
   if (actual) {
     if (apply?.saved) {
-      const movedSections = moved(plan.fingerprint, fingerprint(actual));
+      const movedSections = moved(file.fingerprint, fingerprint(actual));
       if (movedSections.length) out.push(refuse('stale', `the saved plan is stale: PostHog changed since it was made (${movedSections.join(', ')}). Run plan again, review it, and apply the new one`, []));
     }
     out.push(...guardRefusals(plan, actual, ctx));
@@ -90,6 +98,34 @@ function savedPlanRefusals(plan: Gated, now: Date, host: string): Refusal[] {
     out.push(refuse('host', `the plan was made against ${plan.host}, but POSTHOG_HOST is ${host}: run plan again against this host`, []));
   }
   return out;
+}
+
+/**
+ * A saved plan applies only as reviewed: what its file says must be exactly what the matrix it
+ * names and PostHog give now (the plan computed again). Guards and safety settings then come from
+ * that plan, never from the file; its checksum is no protection (anyone can compute it again).
+ */
+function reviewRefusals(file: Gated & Pick<Plan, 'organization' | 'matrix' | 'read' | 'summary'>, now: Gated & Pick<Plan, 'organization' | 'matrix' | 'read' | 'summary'>): Refusal[] {
+  const differs: string[] = [];
+  const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
+  if (file.organization.id !== now.organization.id) differs.push(`organization (${file.organization.id} in the file, ${now.organization.id} in the matrix)`);
+  if (!same(file.safety, now.safety)) differs.push(`safety (${canonicalJson(file.safety)} in the file, ${canonicalJson(now.safety)} in the matrix)`);
+  if (!same(file.read, now.read)) differs.push('read (what is read from PostHog)');
+  if (file.validUntil !== now.validUntil) differs.push(`validUntil (${file.validUntil} in the file, ${now.validUntil} now)`);
+  if (Date.parse(file.createdAt) > Date.parse(file.at) || Number.isNaN(Date.parse(file.createdAt))) differs.push(`createdAt (${file.createdAt})`);
+  const saved = new Map(file.changes.map((c) => [c.id, canonicalJson(c)]));
+  const current = new Map(now.changes.map((c) => [c.id, canonicalJson(c)]));
+  const added = [...saved.keys()].filter((id) => !current.has(id));
+  const missing = [...current.keys()].filter((id) => !saved.has(id));
+  const changed = [...saved.keys()].filter((id) => current.has(id) && current.get(id) !== saved.get(id));
+  const list = (ids: string[]) => `${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ` and ${ids.length - 5} more` : ''}`;
+  if (added.length) differs.push(`changes the matrix and PostHog do not give now: ${list(added)}`);
+  if (missing.length) differs.push(`changes missing from the file: ${list(missing)}`);
+  if (changed.length) differs.push(`changes that differ: ${list(changed)}`);
+  if (!added.length && !missing.length && !changed.length && canonicalJson(file.changes.map((c) => c.id)) !== canonicalJson(now.changes.map((c) => c.id))) differs.push('the order of the changes');
+  if (!same(file.summary, now.summary)) differs.push('summary');
+  if (!differs.length) return [];
+  return [refuse('reviewed', `the saved plan is not the plan the matrix (${now.matrix.file}) and PostHog give now, so it is not applied as reviewed; it differs in: ${differs.join('; ')}. Run plan again, review it, and apply that plan`, [])];
 }
 
 /** How many things the changes remove or lower, counting what goes with a removed member or team. */

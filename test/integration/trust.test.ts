@@ -6,6 +6,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { planChecksum } from '../../src/plan/fingerprint.ts';
 import { api, cli, control, emulator, type Emulator } from './harness.ts';
 
 let emu: Emulator;
@@ -256,5 +257,85 @@ projects:
     const pid = await productionId();
     const rules = (await api(emu, 'GET', `/api/projects/${pid}/access_controls/`)).json.access_controls as { role: string | null; organization_member: string | null; access_level: string }[];
     expect(rules.find((r) => !r.role && !r.organization_member)?.access_level).toBe('member');
+  });
+});
+
+describe('a saved plan applies only as reviewed', () => {
+  const GUARDED = `version: 1
+organization:
+  id: \${POSTHOG_ORG_ID}
+members:
+  alice@example.com: owner
+  bob@example.com: admin
+teams:
+  Design: {}
+safety:
+  max_deletes: 10
+  protected: [bob@example.com]
+`;
+  /** Edit a saved plan and give it the checksum of its new content, as anyone can. */
+  async function tamper(file: string, edit: (plan: any) => void): Promise<void> {
+    const plan = JSON.parse(await readFile(file, 'utf8'));
+    edit(plan);
+    const { checksum: _old, ...content } = plan;
+    await writeFile(file, JSON.stringify({ ...content, checksum: planChecksum(content) }));
+  }
+  const writes = () => emu.requests.filter((r) => r.method !== 'GET');
+
+  it('emptying safety.protected (checksum recomputed) is refused, saying what differs', async () => {
+    const file = await matrix(GUARDED);
+    const saved = join(dir, 'plan.json');
+    expect((await cli(emu, ['plan', '-m', file, '--out', saved])).code).toBe(0);
+    await tamper(saved, (p) => { p.safety.protected = []; p.safety.maxDeletes = 1000; });
+    const run = await cli(emu, ['apply', saved, ...journal()]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('reviewed: the saved plan is not the plan the matrix');
+    expect(run.stderr).toContain('safety ({"maxDeletes":1000,"protected":[]} in the file, {"maxDeletes":10,"protected":["bob@example.com"]} in the matrix)');
+    expect(writes()).toEqual([]);
+  });
+
+  it('an appended owner invite (checksum recomputed) is refused, naming it', async () => {
+    const file = await matrix(GUARDED);
+    const saved = join(dir, 'plan.json');
+    expect((await cli(emu, ['plan', '-m', file, '--out', saved])).code).toBe(0);
+    await tamper(saved, (p) => {
+      p.changes.push({ id: 'invite:mallory@evil.example', kind: 'invite', action: 'create', key: 'mallory@evil.example', subject: { email: 'mallory@evil.example' }, after: { level: 'owner', projects: {}, expired: false }, reason: 'declared in the matrix', destructive: false, dependsOn: [] });
+      p.summary.create += 1;
+    });
+    const run = await cli(emu, ['apply', saved, ...journal()]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('changes the matrix and PostHog do not give now: invite:mallory@evil.example');
+    expect(writes()).toEqual([]);
+  });
+
+  it('a review-only --at plan with createdAt moved to its --at (checksum recomputed) is refused', async () => {
+    const file = await matrix(GUARDED.replace('  bob@example.com: admin\n', '  bob@example.com: admin\n  carol@example.com: { level: member, expires: 2026-12-01 }\n'));
+    const saved = join(dir, 'plan.json');
+    expect((await cli(emu, ['plan', '-m', file, '--out', saved, '--at', '2027-06-01'])).code).toBe(0);
+    await tamper(saved, (p) => { p.createdAt = p.at; });
+    const run = await cli(emu, ['apply', saved, ...journal()]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('reviewed: the saved plan is not the plan the matrix');
+    expect(writes()).toEqual([]);
+  });
+
+  it('a matrix changed since the plan was made is refused', async () => {
+    const file = await matrix(GUARDED);
+    const saved = join(dir, 'plan.json');
+    expect((await cli(emu, ['plan', '-m', file, '--out', saved])).code).toBe(0);
+    await writeFile(file, GUARDED.replace('Design', 'Growth'));
+    const run = await cli(emu, ['apply', saved, ...journal()]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`the matrix ${file} changed since the plan was made`);
+    expect(writes()).toEqual([]);
+  });
+
+  it('an untouched plan applies', async () => {
+    const file = await matrix(GUARDED);
+    const saved = join(dir, 'plan.json');
+    expect((await cli(emu, ['plan', '-m', file, '--out', saved])).code).toBe(0);
+    const run = await cli(emu, ['apply', saved, ...journal()]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
   });
 });

@@ -185,6 +185,22 @@ describe('renderMarkdown', () => {
     expect(md).toContain(`${300 - rows} changes of 300 omitted`);
   });
 
+  it('fills the room it is given: never over the limit, and never a whole line short of it', () => {
+    const p = plan({ changes: manyMembers(120) });
+    const full = renderMarkdown(p, { maxLength: Number.MAX_SAFE_INTEGER });
+    const least = renderMarkdown(p, { maxLength: 3000 }).length;
+    let previous = 0;
+    for (let limit = 3000; limit <= full.length + 10; limit += 97) {
+      const md = renderMarkdown(p, { maxLength: limit });
+      expect(md.length).toBeLessThanOrEqual(limit);
+      expect(md.length).toBeGreaterThanOrEqual(previous);
+      // One more person or row (under 250 characters each here) would have fitted otherwise.
+      if (limit >= least) expect(limit - md.length).toBeLessThan(2 * 250);
+      previous = md.length;
+    }
+    expect(renderMarkdown(p, { maxLength: full.length })).toBe(full);
+  });
+
   it('cuts hard, and says so, when even the head does not fit', () => {
     const notices = Array.from({ length: 500 }, (_, i) => ({ level: 'warning' as const, code: 'unmanaged', message: `thing ${i}` }));
     const md = renderMarkdown(plan({ notices }), { maxLength: 2000 });

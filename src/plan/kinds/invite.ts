@@ -14,15 +14,22 @@ export const inviteShape = {
   subject: z.object({ email: z.string() }),
 };
 
-/** The direct project grants in force for a person, by project name (none-level grants omitted). */
-function projectGrants(desired: DesiredState, email: string, now: Date): Record<string, ProjectLevel> {
-  const grants: Record<string, ProjectLevel> = {};
+/**
+ * Each person's direct project grants in force, by project name (none-level grants omitted): one
+ * pass over the projects' grants, not one per invitee.
+ */
+function projectGrantsByEmail(desired: DesiredState, now: Date): Map<string, Record<string, ProjectLevel>> {
+  const byEmail = new Map<string, Record<string, ProjectLevel>>();
   for (const [name, project] of Object.entries(desired.projects)) {
-    const grant = project.members[email];
-    const level = grant ? effectiveGrant(grant, now).level : null;
-    if (level && level !== 'none') grants[name] = level;
+    for (const [email, grant] of Object.entries(project.members)) {
+      const level = effectiveGrant(grant, now).level;
+      if (!level || level === 'none') continue;
+      let grants = byEmail.get(email);
+      if (!grants) byEmail.set(email, (grants = {}));
+      grants[name] = level;
+    }
   }
-  return grants;
+  return byEmail;
 }
 
 function invitation(value: { level: string; projects: Record<string, string> }): string {
@@ -42,6 +49,7 @@ export const inviteKind = defineKind({
   fingerprint: (actual) => ({ invites: actual.invites }),
   desired(ctx) {
     const items: DesiredItem<'invite'>[] = [];
+    const grantsOf = projectGrantsByEmail(ctx.desired, ctx.now);
     for (const [email, grant] of Object.entries(ctx.desired.members)) {
       if (ctx.actual.members[email]) continue;
       const effective = effectiveGrant(grant, ctx.now);
@@ -50,7 +58,7 @@ export const inviteKind = defineKind({
         if (existing) items.push({ subject: { email }, value: null, reason: effective.expiredReason });
         continue;
       }
-      const projects = projectGrants(ctx.desired, email, ctx.now);
+      const projects = grantsOf.get(email) ?? {};
       if (existing && !existing.isExpired) {
         ctx.notices.push({ level: 'info', code: 'pending_invite', key: email, message: `${email} is invited (since ${existing.createdAt.slice(0, 10)}); team memberships and resource access follow once the invite is accepted` });
       }

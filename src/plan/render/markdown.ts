@@ -134,21 +134,56 @@ function changeRow(change: Change, group: SectionGroup): string {
   return `| ${MARKERS[change.action]} | ${e(label)}**${e(change.key)}** | ${fields.join('; ')} | ${why.filter((w) => w !== '').join(' — ')} |`;
 }
 
-/** The details of the first `shown` changes (in section order), folded per section. */
-function detailBlock(groups: readonly SectionGroup[], shown: number): string[] {
-  const out: string[] = [];
-  let left = shown;
-  for (const group of groups) {
-    if (left <= 0) break;
-    const visible = group.changes.slice(0, left);
-    left -= visible.length;
-    const partial = visible.length < group.changes.length ? ` (showing ${visible.length} of ${group.changes.length})` : '';
-    out.push(`<details><summary><b>${group.title}</b>: ${countsText(group.changes)}${partial}</summary>`, '');
-    out.push('| | Change | Details | Why |', '| --- | --- | --- | --- |');
-    for (const change of visible) out.push(changeRow(change, group));
-    out.push('', '</details>', '');
-  }
-  return out;
+/** The lines around a section's rows, when `visible` of its changes are shown. */
+function sectionFrame(group: SectionGroup, visible: number): { before: string[]; after: string[] } {
+  const partial = visible < group.changes.length ? ` (showing ${visible} of ${group.changes.length})` : '';
+  return {
+    before: [`<details><summary><b>${group.title}</b>: ${countsText(group.changes)}${partial}</summary>`, '', '| | Change | Details | Why |', '| --- | --- | --- | --- |'],
+    after: ['', '</details>', ''],
+  };
+}
+
+/** Characters of lines joined with a newline after each. */
+const linesLength = (lines: readonly string[]) => lines.reduce((n, line) => n + line.length + 1, 0);
+
+/**
+ * The details of the first `shown` changes (in section order), folded per section, and their
+ * length for any `shown` without building them: each row is rendered once (`rows[g][i]`), and
+ * `rowsLength[g][i]` is the length of the first i rows of section g.
+ */
+function detailBlock(groups: readonly SectionGroup[]) {
+  const rows = groups.map((group) => group.changes.map((change) => changeRow(change, group)));
+  const rowsLength = rows.map((list) => {
+    const sums = [0];
+    for (const row of list) sums.push(sums[sums.length - 1]! + row.length + 1);
+    return sums;
+  });
+  const visit = (shown: number, each: (g: number, visible: number) => void) => {
+    let left = shown;
+    for (let g = 0; g < groups.length && left > 0; g++) {
+      const visible = Math.min(left, groups[g]!.changes.length);
+      left -= visible;
+      each(g, visible);
+    }
+  };
+  return {
+    lines(shown: number): string[] {
+      const out: string[] = [];
+      visit(shown, (g, visible) => {
+        const { before, after } = sectionFrame(groups[g]!, visible);
+        out.push(...before, ...rows[g]!.slice(0, visible), ...after);
+      });
+      return out;
+    },
+    length(shown: number): number {
+      let n = 0;
+      visit(shown, (g, visible) => {
+        const { before, after } = sectionFrame(groups[g]!, visible);
+        n += linesLength(before) + rowsLength[g]![visible]! + linesLength(after);
+      });
+      return n;
+    },
+  };
 }
 
 function footer(plan: Plan): string[] {
@@ -166,30 +201,38 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
   const groups = groupBySection(plan.changes);
   const total = plan.changes.length;
 
-  const build = (shownPeople: number, shownChanges: number): string => {
-    const out = [...head];
-    if (people.length > 0) {
-      out.push('#### Who gains or loses what', '', ...people.slice(0, shownPeople));
-      if (shownPeople < people.length) {
-        out.push(`- _… and ${plural(people.length - shownPeople, 'more person', 'more people')} left out to fit GitHub's comment limit; ${JSON_HINT}._`);
-      }
-      out.push('');
-    }
-    out.push(...notices);
-    if (total > 0) {
-      out.push('#### Details', '', ...detailBlock(groups, shownChanges));
-      if (shownChanges < total) {
-        out.push(
-          `> [!NOTE]`,
-          `> ${plural(total - shownChanges, 'change')} of ${total} omitted from the details to stay within GitHub's ` +
-            `${limit.toLocaleString('en-US')}-character comment limit; ${JSON_HINT}.`,
-          '',
-        );
-      }
-    }
-    out.push(...footer(plan));
-    return `${out.join('\n')}\n`;
-  };
+  const details = detailBlock(groups);
+
+  // The comment is these parts in order; each is a list of lines, joined with a newline after each.
+  const peopleHead = ['#### Who gains or loses what', ''];
+  const peopleMore = (shown: number): string[] => (shown < people.length
+    ? [`- _… and ${plural(people.length - shown, 'more person', 'more people')} left out to fit GitHub's comment limit; ${JSON_HINT}._`]
+    : []);
+  const peoplePart = (shown: number): string[] =>
+    (people.length === 0 ? [] : [...peopleHead, ...people.slice(0, shown), ...peopleMore(shown), '']);
+  const detailsHead = ['#### Details', ''];
+  const detailsOmitted = (shown: number): string[] => (shown < total
+    ? [
+        `> [!NOTE]`,
+        `> ${plural(total - shown, 'change')} of ${total} omitted from the details to stay within GitHub's ` +
+          `${limit.toLocaleString('en-US')}-character comment limit; ${JSON_HINT}.`,
+        '',
+      ]
+    : []);
+  const detailsPart = (shown: number): string[] =>
+    (total === 0 ? [] : [...detailsHead, ...details.lines(shown), ...detailsOmitted(shown)]);
+  const build = (shownPeople: number, shownChanges: number): string =>
+    `${[...head, ...peoplePart(shownPeople), ...notices, ...detailsPart(shownChanges), ...footer(plan)].join('\n')}\n`;
+
+  // build(p, c).length without building it: the search below asks often, and building the whole
+  // comment at each step made fitting a large plan slow.
+  const fixed = linesLength(head) + linesLength(notices) + linesLength(footer(plan));
+  const peopleLength = [0];
+  for (const line of people) peopleLength.push(peopleLength[peopleLength.length - 1]! + line.length + 1);
+  const length = (shownPeople: number, shownChanges: number): number =>
+    fixed
+    + (people.length === 0 ? 0 : linesLength(peopleHead) + peopleLength[shownPeople]! + linesLength(peopleMore(shownPeople)) + 1)
+    + (total === 0 ? 0 : linesLength(detailsHead) + details.length(shownChanges) + linesLength(detailsOmitted(shownChanges)));
 
   // Largest n in [0, max] for which fits(n) holds, assuming fits is monotone and fits(0).
   const largest = (max: number, fits: (n: number) => boolean): number => {
@@ -203,19 +246,18 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
     return lo;
   };
 
-  const full = build(people.length, total);
-  if (full.length <= limit) return full;
-  const text = build(0, 0);
-  if (text.length <= limit) {
+  if (length(people.length, total) <= limit) return build(people.length, total);
+  const least = length(0, 0);
+  if (least <= limit) {
     // Too long: people and details share what is left, half each, and either may use what the
     // other does not need.
-    const half = limit - Math.floor((limit - text.length) / 2);
-    let shownPeople = largest(people.length, (n) => build(n, 0).length <= half);
-    const shownChanges = largest(total, (n) => build(shownPeople, n).length <= limit);
-    shownPeople = largest(people.length, (n) => n <= shownPeople || build(n, shownChanges).length <= limit);
+    const half = limit - Math.floor((limit - least) / 2);
+    let shownPeople = largest(people.length, (n) => length(n, 0) <= half);
+    const shownChanges = largest(total, (n) => length(shownPeople, n) <= limit);
+    shownPeople = largest(people.length, (n) => n <= shownPeople || length(n, shownChanges) <= limit);
     return build(shownPeople, shownChanges);
   }
   // Still too long (thousands of notices?): cut hard, and say so.
   const cut = `\n\n_… output cut to fit GitHub's comment limit; ${JSON_HINT}._\n`;
-  return text.slice(0, Math.max(0, limit - cut.length)) + cut;
+  return build(0, 0).slice(0, Math.max(0, limit - cut.length)) + cut;
 }
