@@ -16,7 +16,8 @@ export async function cli(args: string[], env: Record<string, string | undefined
   const err = new Writable({ write(chunk, _enc, done) { stderr += chunk.toString(); done(); } });
   const stdin = Object.assign(new PassThrough(), { isTTY: false });
   stdin.end();
-  const code = await runCli(args, { env, io: { stdout: out, stderr: err, stdin, color: false } });
+  // No progress lines: stderr is read for the error message, and the run's log is not a terminal.
+  const code = await runCli(args, { env, io: { stdout: out, stderr: err, stdin, color: false, progress: false } });
   return { code, stdout, stderr };
 }
 

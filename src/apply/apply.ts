@@ -42,6 +42,8 @@ export interface ApplyOptions {
   signal?: AbortSignal;
   /** Where new and rolled secret key values go (--secrets-file, --secrets-command). */
   secrets?: SecretSink;
+  /** Called as each step finishes (progress on stderr). */
+  onStep?: (result: StepResult) => void;
 }
 
 /** Why steps were not started once the run's signal fired: Ctrl-C, or --timeout (its reason names it). */
@@ -143,6 +145,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyReport> {
     status.set(change.id, result.status);
     finished.get(change.id)?.resolve();
     results.push(result);
+    options.onStep?.(result);
     const line = { stage: 'apply', change: change.id, action: change.action, result: result.status, ms: result.ms };
     if (result.status === 'ok') logger?.info(line, `${change.action} ${change.kind} ${change.key}`);
     else logger?.warn({ ...line, error: result.error }, `${result.status}: ${change.action} ${change.kind} ${change.key}`);

@@ -14,6 +14,7 @@ import { ACCESS_FORMATS } from '../access/report.ts';
 import { LOG_FORMATS } from '../log/render.ts';
 import { ACCESS_CONTROL_RESOURCES } from '../model/levels.ts';
 import type { Session } from './pipeline.ts';
+import { createProgress } from './progress.ts';
 
 const DEFAULT_MATRIX = 'access-matrix.yaml';
 
@@ -64,7 +65,7 @@ export function colorWanted(env: Record<string, string | undefined>, terminal: b
 
 export async function runCli(
   argv: string[],
-  options: { env?: Record<string, string | undefined>; io?: Partial<Io> & { stderr?: NodeJS.WritableStream }; signal?: AbortSignal } = {},
+  options: { env?: Record<string, string | undefined>; io?: Partial<Io> & { stderr?: NodeJS.WritableStream; progress?: boolean }; signal?: AbortSignal } = {},
 ): Promise<number> {
   const env = options.env ?? process.env;
   const stdout = options.io?.stdout ?? process.stdout;
@@ -78,8 +79,9 @@ export async function runCli(
   let finish = () => {};
   const session = (opts: { logLevel: LogLevel }, timeout?: number): Session => {
     const run = runSignal(options.signal, timeout);
-    finish = run.done;
-    return { env, logger: createLogger(opts.logLevel, stderr), ...(run.signal && { signal: run.signal }) };
+    const progress = options.io?.progress === false ? undefined : createProgress(stderr);
+    finish = () => { progress?.done(); run.done(); };
+    return { env, logger: createLogger(opts.logLevel, stderr), ...(progress && { progress }), ...(run.signal && { signal: run.signal }) };
   };
 
   const program = new Command('posthog-access')

@@ -24,11 +24,15 @@ import { refusalsOf, secretMakingChanges, type GateContext } from '../plan/safet
 import type { Plan, Refusal } from '../plan/types.ts';
 import { applyPlan, type ApplyReport } from '../apply/apply.ts';
 import { fileJournal } from '../apply/journal.ts';
+import { defaultSleep, rateLimiterFor } from '../posthog/rate-limiter.ts';
+import type { Progress } from './progress.ts';
 
 export interface Session {
   env: Record<string, string | undefined>;
   logger: Logger;
   signal?: AbortSignal;
+  /** Progress on stderr (cli/progress.ts), for plan and apply. */
+  progress?: Progress;
 }
 
 /** POSTHOG_HOST, canonical (see canonicalHost): what a plan records and a saved plan is checked against. */
@@ -55,10 +59,14 @@ export function forOrganization(session: Session, desired: DesiredState): Sessio
 }
 
 export function connect(session: Session): ClosablePostHogApi {
+  const { progress } = session;
+  // The rate limiter's waits are shown as progress: a long apply under PostHog's limits is not stuck.
+  const paced = progress && { client: { rateLimiter: rateLimiterFor(session.env.POSTHOG_RATE_LIMIT, { sleep: (ms, signal) => { progress.waiting(ms); return defaultSleep(ms, signal); } }) } };
   return createApiFromEnv({
     key: session.env.POSTHOG_PERSONAL_API_KEY,
     host: hostOf(session.env),
     rateLimit: session.env.POSTHOG_RATE_LIMIT,
+    ...paced,
     logger: session.logger,
     ...(session.signal && { signal: session.signal }),
   });
@@ -95,7 +103,9 @@ export async function makePlan(
   const at = parseAt(options.at, now);
   if (options.strict) requireApiKeyVariables(matrix.desired.apiKeys, session.env);
   const read = readScopeOf(matrix.desired);
+  session.progress?.phase('reading PostHog');
   const actual = await fetchActual(api, read);
+  session.progress?.phase('planning');
   session.logger.info({ stage: 'fetch', calls: api.requestCount }, `read ${actual.organization.name} in ${api.requestCount} calls`);
   if (Object.keys(matrix.desired.apiKeys).length) {
     actual.apiKeys = await auditApiKeys(matrix.desired.apiKeys, session.env, hostOf(session.env), session.logger);
@@ -216,6 +226,7 @@ export async function checkSavedPlan(
     throw new UnsafePlanError(`the matrix ${saved.matrix.file} changed since the plan was made (its content hash differs): run plan again, review it, and apply that plan`);
   }
   const read = readScopeOf(matrix.desired);
+  session.progress?.phase('reading PostHog again for the saved plan');
   const actual = await fetchActual(api, read);
   const plan = buildPlan({
     desired: matrix.desired, actual, at: now, createdAt: now, host,
@@ -260,7 +271,11 @@ export async function execute(
     throw new ConfigError(`nothing was applied: --journal ${options.journal} cannot be opened (${(e as Error).message}); give a writable path`);
   }
   try {
-    return await applyPlan({ api, plan, actual, logger: session.logger, journal, concurrency: options.concurrency, signal: session.signal, ...(secrets && { secrets }) });
+    session.progress?.phase('applying', plan.changes.length);
+    return await applyPlan({
+      api, plan, actual, logger: session.logger, journal, concurrency: options.concurrency, signal: session.signal, ...(secrets && { secrets }),
+      ...(session.progress && { onStep: () => session.progress?.step() }),
+    });
   } finally {
     try { journal?.close?.(); } catch { /* what was written is on disk or reported */ }
   }

@@ -58,7 +58,7 @@ export async function cli(
   const err = new Writable({ write(chunk, _enc, done) { stderr += chunk.toString(); done(); } });
   const code = await runCli(args, {
     env: { PATH: process.env.PATH, ...(emu && { POSTHOG_HOST: emu.url, POSTHOG_PERSONAL_API_KEY: emu.key, POSTHOG_ORG_ID: emu.organization }), ...env },
-    io: { stdout: out, stderr: err, stdin, color: false },
+    io: { stdout: out, stderr: err, stdin, color: false, progress: false }, // progress lines depend on time: off here, tested in test/cli/progress.test.ts
   });
   return { code, stdout, stderr };
 }
