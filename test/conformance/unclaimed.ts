@@ -103,16 +103,12 @@ export const UNCLAIMED: Record<string, string> = {
     "invite entries are named by the address alone; PostHog names them \"… invited user <email> … <organization>\" with inviter_user_email in the context",
   "posthog/test/activity_logging/test_organization_activity_logging.py::test_organization_invite_deletion_activity_logging":
     "invite entries are named by the address alone; PostHog names them \"… cancelled …\"",
-  "products/access_control/backend/tests/test_resolution_preview.py::TestResolutionPreviewAPI::test_requires_admin":
-    "emulator lacks the resolution preview endpoint",
-  "products/access_control/backend/tests/test_resolution_preview.py::TestResolutionPreviewAPI::test_hidden_member_list_requires_org_admin":
-    "emulator lacks the resolution preview endpoint",
   "products/access_control/backend/tests/test_resolution_preview.py::TestResolutionPreviewAPI::test_returns_changes_and_summary":
-    "emulator lacks the resolution preview endpoint; it also has no dashboards to name (\"Growth KPIs\")",
+    "the emulator's preview reports no change for an object rule against a resource-wide rule (dashboard default viewer vs dashboards editor); PostHog reports the Everyone record; the emulator also has no dashboards to name (\"Growth KPIs\")",
   "products/access_control/backend/tests/test_resolution_preview.py::TestResolutionPreviewAPI::test_covers_every_project_the_requester_administers":
-    "emulator lacks the resolution preview endpoint",
+    "the emulator's preview reports no change for an object rule against a resource-wide rule (dashboard default viewer vs dashboards editor); PostHog reports the Everyone record",
   "products/access_control/backend/tests/test_resolution_preview.py::TestResolutionPreviewAPI::test_project_scoped_credential_stays_within_its_projects":
-    "emulator lacks the resolution preview endpoint",
+    "the emulator's preview reports no change for an object rule against a resource-wide rule (dashboard default viewer vs dashboards editor); PostHog reports the Everyone record",
   "posthog/rbac/test/test_most_specific_resolution.py::TestResolveResourceAccess::test_resource_without_resource_level_controls_resolves_to_system_default":
     "observed through access_control_members, which the emulator lacks",
   "posthog/rbac/test/test_most_specific_resolution.py::TestShadowDivergenceTelemetry::test_resource_divergence_is_reported":
