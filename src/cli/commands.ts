@@ -123,6 +123,7 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
     let reviewed: Plan | undefined;
     if (planFile) {
       const saved = await readPlanFile(planFile);
+      plan = saved; // a refusal below is reported against the plan that was reviewed
       // PostHog is read under the lock: another apply's changes are seen, never raced.
       lock = await lockOrganization(api, session, saved.organization.id, flags.lockWait);
       // Reviewed already: not printed again. Made again and compared; guards run with this run's flags.
