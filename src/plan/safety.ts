@@ -191,10 +191,10 @@ function guardRefusals(plan: Gated, actual: ActualState, ctx: GateContext): Refu
   }
   // Their effective access too (src/access/): a team, a team's rule or a default can take it away.
   const named = new Set(hitsProtected.map(emailOf));
-  const indirect = protectedLosses(viewOfActual(actual), changes, [...guarded].filter((e) => !named.has(e)).sort());
-  if (indirect.losses.length) {
-    const where = indirect.losses.map((l) => `${l.email} on ${l.where} (${l.before} → ${l.after})`).join(', ');
-    out.push(refuse('protected', `the plan would lower protected people's access through changes that do not name them: ${where}. Keep the team, rule or default that gives it, grant it to them directly, or take them out of safety.protected on purpose`, indirect.changes));
+  const effective = protectedLosses(viewOfActual(actual), changes, [...guarded].filter((e) => !named.has(e)).sort());
+  if (effective.losses.length) {
+    const where = effective.losses.map((l) => `${l.email} on ${l.where} (${l.before} → ${l.after})`).join(', ');
+    out.push(refuse('protected', `the plan would lower protected people's access through changes that do not name them: ${where}. Keep the team, rule or default that gives it, grant it to them directly, or take them out of safety.protected on purpose`, effective.changes));
   }
 
   const notAdmin = changes.length > 0 && actual.organization.membershipLevel < ORG_LEVELS.admin;
