@@ -10,16 +10,21 @@ import { effectiveGrant, endOf, EXPIRING_SOON_DAYS } from '../plan/expiry.ts';
 import type { Io } from './commands.ts';
 import { EXIT } from './exit.ts';
 import { readLive } from './live.ts';
-import { load, type Session } from './pipeline.ts';
+import { connect, load, type Session } from './pipeline.ts';
+import { ConfigError } from '../errors.ts';
+import { verificationText, verify, type Verification } from '../access/verify.ts';
 
 export interface AccessFlags {
   matrix: string[];
   format: AccessFormat;
+  /** Compare with PostHog's own effective access (live only). */
+  verify?: boolean;
 }
 
 interface Answerable {
   organization: OrganizationRef;
   view: AccessView;
+  actual: ActualState;
   desired?: DesiredState;
 }
 
@@ -29,13 +34,13 @@ const refOf = (actual: ActualState): OrganizationRef => ({ id: actual.organizati
 async function sources(flags: AccessFlags, session: Session, now: Date): Promise<Answerable[]> {
   if (!flags.matrix.length) {
     const actual = await readLive(session);
-    return [{ organization: refOf(actual), view: viewOfActual(actual) }];
+    return [{ organization: refOf(actual), view: viewOfActual(actual), actual }];
   }
   const out: Answerable[] = [];
   for (const file of flags.matrix) {
     const { desired } = await load(file, session);
     const actual = await readLive(session, { organization: desired.organization.id });
-    out.push({ organization: refOf(actual), view: viewOfDesired(desired, actual, now), desired });
+    out.push({ organization: refOf(actual), view: viewOfDesired(desired, actual, now), actual, desired });
   }
   return out;
 }
@@ -61,25 +66,61 @@ function endingSoon(desired: DesiredState | undefined, email: string, now: Date)
   return out.sort((a, b) => (a.expires < b.expires ? -1 : a.expires > b.expires ? 1 : 0));
 }
 
-function write(io: Io, format: AccessFormat, render: { text: () => string; markdown: () => string; json: () => unknown }): void {
-  io.stdout.write(format === 'json' ? `${JSON.stringify(render.json(), null, 2)}\n` : format === 'markdown' ? render.markdown() : render.text());
+function write(io: Io, format: AccessFormat, render: { text: () => string; markdown: () => string; json: () => unknown }, checks: Verification[]): void {
+  if (format === 'json') {
+    const json = render.json() as Record<string, unknown>;
+    io.stdout.write(`${JSON.stringify(checks.length ? { ...json, verify: checks } : json, null, 2)}\n`);
+    return;
+  }
+  io.stdout.write(`${format === 'markdown' ? render.markdown() : render.text()}${checks.map(verificationText).join('')}`);
 }
 
+function requireLive(flags: AccessFlags): void {
+  if (flags.verify && flags.matrix.length) throw new ConfigError('--verify compares the live organization with what PostHog enforces; it cannot be combined with --matrix (a desired state is not enforced yet)');
+}
+
+/** PostHog's answer for these projects (one read each), compared with the model's. */
+async function check(session: Session, source: Answerable, projects: string[], only?: { email?: string; membershipId?: string; resource?: string }): Promise<Verification> {
+  const api = connect(session);
+  try {
+    const ids = projects.filter((p) => source.actual.projects[p]).map((p) => ({ name: p, id: source.actual.projects[p]!.id }));
+    return await verify(api, source.view, ids, only);
+  } finally {
+    await api.close();
+  }
+}
+
+/** Exit 2 when PostHog and the model differ (like drift). */
+const verdict = (found: boolean, checks: Verification[]) => (!found ? EXIT.error : checks.some((c) => c.differences.length) ? EXIT.changes : EXIT.ok);
+
 export async function explainCommand(emailArg: string, flags: AccessFlags, session: Session, io: Io): Promise<number> {
+  requireLive(flags);
   const email = emailArg.trim().toLowerCase();
   const now = new Date();
-  const answers = (await sources(flags, session, now)).map((s) => ({
+  const found = await sources(flags, session, now);
+  const answers = found.map((s) => ({
     organization: s.organization, access: personAccess(s.view, email), endingSoon: endingSoon(s.desired, email, now),
   }));
-  write(io, flags.format, { text: () => explainText(email, answers), markdown: () => explainMarkdown(email, answers), json: () => explainJson(email, answers) });
-  return answers.some((a) => a.access) ? EXIT.ok : EXIT.error;
+  const checks: Verification[] = [];
+  if (flags.verify) {
+    for (const s of found) {
+      const member = s.actual.members[email];
+      if (member) checks.push(await check(session, s, Object.keys(s.actual.projects).sort(), { email, membershipId: member.membershipId }));
+    }
+  }
+  write(io, flags.format, { text: () => explainText(email, answers), markdown: () => explainMarkdown(email, answers), json: () => explainJson(email, answers) }, checks);
+  return verdict(answers.some((a) => a.access), checks);
 }
 
 export async function whoCanCommand(project: string, resource: string | undefined, flags: AccessFlags, session: Session, io: Io): Promise<number> {
-  const answers = (await sources(flags, session, new Date())).map((s) => ({
+  requireLive(flags);
+  const found = await sources(flags, session, new Date());
+  const answers = found.map((s) => ({
     organization: s.organization, project, ...(resource !== undefined && { resource }),
     found: project in s.view.projects, people: project in s.view.projects ? whoCan(s.view, project, resource) : [],
   }));
-  write(io, flags.format, { text: () => whoCanText(answers), markdown: () => whoCanMarkdown(answers), json: () => whoCanJson(answers) });
-  return answers.some((a) => a.found) ? EXIT.ok : EXIT.error;
+  const checks: Verification[] = [];
+  if (flags.verify) for (const s of found) if (s.actual.projects[project]) checks.push(await check(session, s, [project], resource === undefined ? {} : { resource }));
+  write(io, flags.format, { text: () => whoCanText(answers), markdown: () => whoCanMarkdown(answers), json: () => whoCanJson(answers) }, checks);
+  return verdict(answers.some((a) => a.found), checks);
 }

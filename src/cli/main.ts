@@ -170,7 +170,8 @@ Examples:
   const collect = (value: string, previous: string[]) => [...previous, value];
   const accessOptions = (cmd: Command) => cmd
     .option('-m, --matrix <file>', 'answer for what apply of this matrix would leave (repeatable: one answer per organization)', collect, [])
-    .addOption(new Option('-f, --format <format>', 'output format').choices(ACCESS_FORMATS).default('text'));
+    .addOption(new Option('-f, --format <format>', 'output format').choices(ACCESS_FORMATS).default('text'))
+    .option('--verify', "compare with PostHog's own effective access (live only); exit 2 when they differ");
 
   accessOptions(program.command('explain <email>').description("a person's effective access: organization level, teams, each project and resource type, and why"))
     .action(async (email: string, flags) => {

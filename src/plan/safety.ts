@@ -2,6 +2,8 @@
 // guards, shown with the plan), by apply (again, with the state as read then, before any write)
 // and used by the renderers (the --allow-deletes count). Pure. Rules about one kind's changes are
 // that kind's `refusals` (src/plan/kinds/); the rules here name no kind.
+import { protectedLosses } from '../access/after.ts';
+import { viewOfActual } from '../access/view.ts';
 import type { ActualState } from '../model/actual.ts';
 import { findTeam } from '../model/actual.ts';
 import { ORG_LEVELS, PROJECT_DEFAULT_LEVEL, levelRank, resourceBounds } from '../model/levels.ts';
@@ -186,6 +188,13 @@ function guardRefusals(plan: Gated, actual: ActualState, ctx: GateContext): Refu
   if (hitsProtected.length) {
     const who = [...new Set([...hitsProtected.map(emailOf).filter((e) => e && guarded.has(e)), ...indirect.flatMap((x) => x.who)])].join(', ');
     out.push(refuse('protected', `the plan would remove or lower access of protected people (${who}): restore their grants in the matrix, or take them out of safety.protected on purpose`, hitsProtected));
+  }
+  // Their effective access too (src/access/): a team, a team's rule or a default can take it away.
+  const named = new Set(hitsProtected.map(emailOf));
+  const effective = protectedLosses(viewOfActual(actual), changes, [...guarded].filter((e) => !named.has(e)).sort());
+  if (effective.losses.length) {
+    const where = effective.losses.map((l) => `${l.email} on ${l.where} (${l.before} → ${l.after})`).join(', ');
+    out.push(refuse('protected', `the plan would lower protected people's access through changes that do not name them: ${where}. Keep the team, rule or default that gives it, grant it to them directly, or take them out of safety.protected on purpose`, effective.changes));
   }
 
   const notAdmin = changes.length > 0 && actual.organization.membershipLevel < ORG_LEVELS.admin;
