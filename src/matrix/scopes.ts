@@ -1,4 +1,4 @@
-// API scopes the matrix may name (REFERENCE.md §1.4 and §8; PostHog's posthog/scopes.py).
+// API scopes the matrix may name (PostHog's posthog/scopes.py).
 // PostHog changes these lists often; keep them in step with posthog/scopes.py.
 
 /** Scope objects a personal API key may carry as `<object>:read` / `<object>:write` (internal ones excluded). */

@@ -1,4 +1,4 @@
-// PostHog's access levels, as the API names them (REFERENCE.md §3, §7.2).
+// PostHog's access levels, as the API names them (PostHog's facade/user_access_control.py; docs/access.md).
 // Shared by the loader (what the matrix may say), the differ and the emulator (what PostHog accepts).
 
 export const ORG_LEVELS = { member: 1, admin: 8, owner: 15 } as const;
@@ -18,7 +18,7 @@ export type ProjectLevel = (typeof PROJECT_LEVELS)[number];
 export const RESOURCE_LEVELS = ['none', 'viewer', 'editor', 'manager'] as const;
 export type ResourceLevel = (typeof RESOURCE_LEVELS)[number];
 
-/** Resource types that accept rules (ACCESS_CONTROL_RESOURCES, REFERENCE.md §7.3). */
+/** Resource types that accept rules (ACCESS_CONTROL_RESOURCES in PostHog's source; docs/matrix.md). */
 export const ACCESS_CONTROL_RESOURCES = [
   'action', 'customer_analytics', 'dashboard', 'early_access_feature', 'endpoint', 'experiment', 'export',
   'external_data_source', 'warehouse_objects', 'feature_flag', 'heatmap', 'hog_flow', 'insight',

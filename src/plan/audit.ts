@@ -1,7 +1,7 @@
 // The personal API key audit: each key the matrix declares (`api_keys`), as PostHog reported it to
 // its own value (src/state/audit-keys.ts), against what the matrix says; and the running key
 // against what the plan needs. Pure. PostHog lets no personal key change personal keys
-// (REFERENCE.md §8), so differences are manual steps with the exact fix in PostHog's UI, never
+// (PostHog's personal_api_key API; docs/cli.md), so differences are manual steps with the exact fix in PostHog's UI, never
 // API calls.
 import type { ActualApiKeyAudit, ActualKey, ActualState } from '../model/actual.ts';
 import type { ApiKeySpec } from '../model/desired.ts';

@@ -1,4 +1,4 @@
-// PostHogApi over HTTP: the real paths of REFERENCE.md §2-§8. All pacing, retries and error
+// PostHogApi over HTTP: the real paths of PostHog's API (docs/emulator.md lists them). All pacing, retries and error
 // mapping live in PostHogClient; this file only knows URLs and bodies.
 import type { Logger } from 'pino';
 import { ConfigError } from '../errors.ts';
@@ -30,7 +30,7 @@ import type {
 
 /**
  * Page size for list calls. PostHog's LimitOffset pagination defaults to 100 and sets no maximum
- * (REFERENCE.md §11), so ask for large pages: one call per collection for most organizations.
+ * (docs/emulator.md, pagination), so ask for large pages: one call per collection for most organizations.
  */
 export const LIST_PAGE_SIZE = 1000;
 

@@ -1,5 +1,5 @@
-// Turn PostHog's error responses (drf-exceptions-hog: {type, code, detail, attr}, REFERENCE.md §11,
-// §12) into ApiErrors whose message says what went wrong and what to do. Messages never contain the
+// Turn PostHog's error responses (drf-exceptions-hog: {type, code, detail, attr}, docs/emulator.md,
+// errors and licensing) into ApiErrors whose message says what went wrong and what to do. Messages never contain the
 // API key: we build them ourselves, and scrub() anything that comes from elsewhere.
 import { ApiError } from '../errors.ts';
 import { SETTING_LICENCES } from '../model/licences.ts';

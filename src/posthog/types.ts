@@ -1,4 +1,4 @@
-// PostHog API request and response shapes for the endpoints posthog-access uses (REFERENCE.md).
+// PostHog API request and response shapes for the endpoints posthog-access uses (docs/emulator.md).
 // Only the fields we read are typed; PostHog sends more and may add fields at any time.
 import type { OrgLevel, ProjectLevel } from '../model/levels.ts';
 
@@ -200,7 +200,7 @@ export interface SecretKeyResponse {
   scopes: string[];
 }
 
-/** One entry of PostHog's activity log (REFERENCE.md §10). */
+/** One entry of PostHog's activity log (docs/emulator.md, activity log). */
 export interface ActivityLogEntry {
   id: string;
   user: BasicUser | null;

@@ -1,5 +1,5 @@
 // Reads each declared personal API key (`api_keys`) as PostHog reports it. A personal key can read
-// only itself (REFERENCE.md §8), so each one is read with its own value, from the environment
+// only itself (PostHog's personal_api_key API), so each one is read with its own value, from the environment
 // variable the matrix names, through a short-lived client of its own. Read-only; values are never
 // kept, logged or put in a message (the client scrubs them from PostHog's answers).
 import type { Logger } from 'pino';

@@ -1,6 +1,6 @@
 // Responses of every endpoint covered by PostHog's published schema (test/fixtures/openapi-access.json,
 // a copy of /work/shared/posthog-api/openapi-access.json) validate against it. Leniency as
-// OPENAPI.md's last section says: read-only fields typed as a plain string accept any type,
+// PostHog's schema generator implies: read-only fields typed as a plain string accept any type,
 // read-only fields may be null, write-only fields are not required in responses.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -8,7 +8,7 @@ export type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 
 /**
  * The emulator on 127.0.0.1. Closing it also checks the contract: every request sent to /api is an
- * operation PostHog has (its OpenAPI schema, or REFERENCE.md for what the schema leaves out).
+ * operation PostHog has (its OpenAPI schema, or docs/emulator.md for what the schema leaves out).
  */
 export async function emulator(options: Parameters<typeof startEmulator>[0] = {}): Promise<Emulator> {
   const emu = await startEmulator({ port: 0, quiet: true, ...options });

@@ -141,7 +141,7 @@ export function projectSections(actual: ActualState): Record<string, unknown> {
 // Rules are removed with the member or team they name (PostHog cascades).
 const goesWith = (s: RuleSubject) => [...(s.email !== undefined ? [`member:${s.email}`] : []), ...(s.team !== undefined ? [`team:${s.team}`] : [])];
 
-/** Team rules need role_based_access; no rule is enforced without access_control (REFERENCE.md §12). */
+/** Team rules need role_based_access; no rule is enforced without access_control (PostHog's AvailableFeature keys). */
 const TEAM_RULES: FeatureNeed = {
   id: 'role_based_access',
   features: ['role_based_access'],

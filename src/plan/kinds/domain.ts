@@ -48,7 +48,7 @@ function pending(spec: DomainSpec, have?: ActualDomain): string {
   return parts.length ? ` Once it is verified, the next plan sets ${parts.join(', ')}.` : '';
 }
 
-/** Warnings for settings that need a feature the organization lacks (REFERENCE.md §9, §12). */
+/** Warnings for settings that need a feature the organization lacks (PostHog's AvailableFeature keys). */
 function featureWarnings(ctx: DiffContext, name: string, spec: DomainSpec, have?: ActualDomain): void {
   const features = new Set(ctx.actual.organization.features);
   const warn = (message: string) => ctx.notices.push({ level: 'warning', code: 'feature_missing', key: name, message });
