@@ -5,7 +5,8 @@ import type { ApplyReport } from './apply.ts';
 const MARK = { ok: ['✓', 'green'], failed: ['✗', 'red'], skipped: ['-', 'yellow'] } as const;
 
 export function renderReport(report: ApplyReport, color: boolean): string {
-  const paint = (style: 'green' | 'red' | 'yellow' | 'bold', text: string) => (color ? styleText(style, text) : text);
+  // validateStream off: whether to colour is decided by the caller (a terminal, FORCE_COLOR, NO_COLOR).
+  const paint = (style: 'green' | 'red' | 'yellow' | 'bold', text: string) => (color ? styleText(style, text, { validateStream: false }) : text);
   const lines = report.results.map((r) => {
     const [mark, style] = MARK[r.status];
     const line = `${paint(style, mark)} ${r.action} ${r.kind} ${r.key}`;

@@ -2,17 +2,19 @@
 // (0 nothing to do or success, 1 error or refused, 2 changes present: docs/cli.md).
 import { writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
-import { ConfigError } from '../errors.ts';
+import { ConfigError, UnsafePlanError } from '../errors.ts';
 import { render, type RenderFormat } from '../plan/render/index.ts';
 import type { Plan } from '../plan/types.ts';
 import { renderReport } from '../apply/report.ts';
+import type { ApplyReport } from '../apply/apply.ts';
 import { renderJson } from '../plan/render/json.ts';
 import { ATTRIBUTED_SCOPES, attribute } from '../plan/attribution.ts';
 import { readActivity } from '../state/activity.ts';
 import { EXIT } from './exit.ts';
 import { acquireApplyLock, type ApplyLock } from '../apply/lock.ts';
 import type { ClosablePostHogApi } from '../posthog/api.ts';
-import { checkSavedPlan, connect, execute, hostOf, load, makePlan, readPlanFile, refuseIfUnsafe, secretSinkOf, type Session } from './pipeline.ts';
+import { checkOutPath, checkSavedPlan, connect, execute, hostOf, load, makePlan, readPlanFile, refuseIfUnsafe, secretSinkOf, type Session } from './pipeline.ts';
+import { count } from '../util/english.ts';
 
 export interface Io {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -55,13 +57,14 @@ export interface ApplyFlags extends PlanFlags {
 export { EXIT } from './exit.ts';
 export { validateCommand } from './validate.ts';
 
-function print(io: Io, plan: Plan, format: RenderFormat): void {
-  const text = render(plan, format, { color: io.color });
+function print(io: Io, plan: Plan, format: RenderFormat, command: 'plan' | 'drift' = 'plan'): void {
+  const text = render(plan, format, { color: io.color, command });
   io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 }
 
 export async function planCommand(flags: PlanFlags, session: Session, io: Io, mode: 'plan' | 'drift' = 'plan'): Promise<number> {
   const matrix = await load(flags.matrix, session);
+  if (flags.out) await checkOutPath(flags.out, flags.matrix);
   const api = connect(session);
   try {
     const { plan, actual } = await makePlan(api, matrix, session, flags);
@@ -70,7 +73,7 @@ export async function planCommand(flags: PlanFlags, session: Session, io: Io, mo
       const activity = await readActivity(api, actual, ATTRIBUTED_SCOPES);
       if (activity) plan.notices.push(...attribute(plan.changes, actual, activity));
     }
-    print(io, plan, flags.format);
+    print(io, plan, flags.format, mode);
     if (flags.out) {
       await writeFile(flags.out, renderJson(plan));
       session.logger.info({ stage: 'plan', out: flags.out }, `saved the plan to ${flags.out}; apply it with \`posthog-access apply ${flags.out}\``);
@@ -79,9 +82,8 @@ export async function planCommand(flags: PlanFlags, session: Session, io: Io, mo
     const changed = plan.changes.length > 0 || (mode === 'drift' && plan.manualSteps.length > 0);
     if (mode === 'drift') return changed ? EXIT.changes : EXIT.ok;
     if (plan.refusals.length) {
-      // Also on stderr: with --format json or markdown, stdout is for a machine or a comment.
-      for (const r of plan.refusals) session.logger.error({ stage: 'guards', guard: r.guard }, `the plan is refused: ${r.message}`);
-      return EXIT.error;
+      // Said once more on stderr, plainly (stdout may be JSON for a machine or Markdown for a comment).
+      throw new UnsafePlanError(plan.refusals.map((r) => `the plan is refused: ${r.message}`).join('\n'));
     }
     return flags.detailedExitcode && changed ? EXIT.changes : EXIT.ok;
   } finally {
@@ -92,23 +94,36 @@ export async function planCommand(flags: PlanFlags, session: Session, io: Io, mo
 async function confirm(io: Io, plan: Plan): Promise<boolean> {
   const rl = createInterface({ input: io.stdin, output: io.stdout });
   try {
-    const answer = await rl.question(`\nApply ${plan.changes.length} change(s) to ${plan.organization.name}? Only 'yes' is accepted: `);
+    const answer = await rl.question(`\nApply ${count(plan.changes.length, 'change')} to ${plan.organization.name}? Only 'yes' is accepted: `);
     return answer.trim() === 'yes';
   } finally {
     rl.close();
   }
 }
 
+/** `apply --format json`: one document, the plan and what became of each change. */
+function printApplyJson(io: Io, plan: Plan, apply: Record<string, unknown>): void {
+  io.stdout.write(`${JSON.stringify({ plan: JSON.parse(renderJson(plan)) as unknown, apply }, null, 2)}\n`);
+}
+
+function reportStatus(report: ApplyReport): 'applied' | 'failed' | 'stopped' {
+  return report.stopped ? 'stopped' : report.failed || report.skipped ? 'failed' : 'applied';
+}
+
 export async function applyCommand(planFile: string | undefined, flags: ApplyFlags, session: Session, io: Io): Promise<number> {
+  const json = flags.format === 'json';
+  // A confirmation prompt on stdout would break the document.
+  if (json && !planFile && !flags.yes) throw new ConfigError('apply --format json prints one JSON document, with no prompt: pass --yes, or apply a reviewed plan file (plan --out plan.json, then apply plan.json --format json)');
   const secrets = secretSinkOf(flags, session.env, session.signal);
   const api = connect(session);
   let lock: ApplyLock | undefined;
+  let plan: Plan | undefined;
   try {
-    let plan: Plan;
     let actual;
     let reviewed: Plan | undefined;
     if (planFile) {
       const saved = await readPlanFile(planFile);
+      plan = saved; // a refusal below is reported against the plan that was reviewed
       // PostHog is read under the lock: another apply's changes are seen, never raced.
       lock = await lockOrganization(api, session, saved.organization.id, flags.lockWait);
       // Reviewed already: not printed again. Made again and compared; guards run with this run's flags.
@@ -117,21 +132,29 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
       const matrix = await load(flags.matrix, session);
       lock = await lockOrganization(api, session, matrix.desired.organization.id, flags.lockWait);
       ({ plan, actual } = await makePlan(api, matrix, session, flags));
-      print(io, plan, flags.format);
+      if (!json) print(io, plan, flags.format);
       if (plan.changes.length && !flags.yes) {
         if (!io.stdin.isTTY) throw new ConfigError('apply changes PostHog: pass --yes to confirm when not on a terminal, or apply a reviewed plan file (plan --out FILE, then apply FILE)');
       }
     }
-    if (!plan.changes.length) return EXIT.ok;
+    if (!plan.changes.length) {
+      if (json) printApplyJson(io, plan, { status: 'nothing_to_do', ok: 0, failed: 0, skipped: 0, results: [] });
+      return EXIT.ok;
+    }
     refuseIfUnsafe(plan, actual, { saved: planFile !== undefined, allowDeletes: flags.allowDeletes, options: { allowSsoWithoutIdp: flags.allowSsoWithoutIdp }, ...(secrets && { secrets }), ...(reviewed && { reviewed }) }, session);
     if (!planFile && !flags.yes && !(await confirm(io, plan))) {
       io.stdout.write('Apply cancelled: nothing was changed.\n');
       return EXIT.error;
     }
     const report = await execute(api, plan, actual, session, { ...flags, ...(secrets && { secrets }) });
-    io.stdout.write(`\n${renderReport(report, io.color)}`);
+    if (json) printApplyJson(io, plan, { status: reportStatus(report), ...report });
+    else io.stdout.write(`\n${renderReport(report, io.color)}`);
     if (report.stopped) session.logger.error({ stage: 'apply' }, `apply stopped: ${report.stopped}`);
     return report.failed || report.skipped || report.stopped ? EXIT.error : EXIT.ok;
+  } catch (e) {
+    // Refused before any write: the document says so too (the reason is also on stderr, once).
+    if (json && plan && e instanceof UnsafePlanError) printApplyJson(io, plan, { status: 'refused', reason: e.message, ok: 0, failed: 0, skipped: 0, results: [] });
+    throw e;
   } finally {
     lock?.release();
     await api.close();

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { applyCommand, planCommand, type Io } from './commands.ts';
 import type { Session } from './pipeline.ts';
+import { DAY_MS } from '../util/days.ts';
 
-const DAY = 86_400_000;
 
 /** The example matrix shipped beside src/ (and dist/), so `demo` runs from any directory. */
 export const EXAMPLE_MATRIX = fileURLToPath(new URL('../../access-matrix.example.yaml', import.meta.url));
@@ -29,7 +29,7 @@ export async function demoCommand(flags: { matrix?: string }, session: Session, 
     // A dashboard service's personal key, made months ago with more than the matrix declares: the audit's subject.
     const bi = await control(emulator.url, '/_emulator/keys', {
       email: 'bob@example.com', label: 'bi-dashboard', scopes: ['insight:read', 'dashboard:read', 'query:read', 'person:read'],
-      created_at: new Date(Date.now() - 200 * DAY).toISOString(),
+      created_at: new Date(Date.now() - 200 * DAY_MS).toISOString(),
     });
     const demo: Session = {
       ...session,

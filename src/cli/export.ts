@@ -3,12 +3,14 @@
 import { writeFile } from 'node:fs/promises';
 import { ConfigError } from '../errors.ts';
 import { exportMatrix } from '../export/matrix.ts';
-import { EXIT, type Io } from './commands.ts';
+import type { Io } from './commands.ts';
+import { EXIT } from './exit.ts';
 import { readLive } from './live.ts';
 import type { Session } from './pipeline.ts';
+import { count as english } from '../util/english.ts';
 
 export async function exportCommand(flags: { out?: string; force?: boolean }, session: Session, io: Io): Promise<number> {
-  const actual = await readLive(session, { domains: true });
+  const actual = await readLive(session, { domains: true, secretKeys: true });
   const { yaml, unexpressed } = exportMatrix(actual);
   if (!flags.out) {
     io.stdout.write(yaml);
@@ -22,6 +24,6 @@ export async function exportCommand(flags: { out?: string; force?: boolean }, se
   }
   const count = (o: object) => Object.keys(o).length;
   session.logger.info({ stage: 'export', out: flags.out }, `wrote ${flags.out}`);
-  io.stdout.write(`Wrote ${flags.out}: ${count(actual.members)} members, ${count(actual.teams)} teams, ${count(actual.projects)} projects${unexpressed.length ? `; ${unexpressed.length} thing(s) the matrix cannot express are comments in it` : ''}.\n`);
+  io.stdout.write(`Wrote ${flags.out}: ${english(count(actual.members), 'member')}, ${english(count(actual.teams), 'team')}, ${english(count(actual.projects), 'project')}${unexpressed.length ? `; ${english(unexpressed.length, 'thing')} the matrix cannot express ${unexpressed.length === 1 ? 'is a comment' : 'are comments'} in it` : ''}.\n`);
   return EXIT.ok;
 }

@@ -10,6 +10,9 @@ import { RENDER_FORMATS } from '../plan/render/formats.ts';
 import { TOOL_VERSION } from '../util/version.ts';
 import type { Io } from './commands.ts';
 import { EXIT } from './exit.ts';
+import { ACCESS_FORMATS } from '../access/report.ts';
+import { LOG_FORMATS } from '../log/render.ts';
+import { ACCESS_CONTROL_RESOURCES } from '../model/levels.ts';
 import type { Session } from './pipeline.ts';
 
 const DEFAULT_MATRIX = 'access-matrix.yaml';
@@ -49,6 +52,16 @@ function runSignal(signal: AbortSignal | undefined, timeout: number | undefined)
   return { signal: signal ? AbortSignal.any([signal, controller.signal]) : controller.signal, done: () => clearTimeout(timer) };
 }
 
+/**
+ * Colour on stdout: FORCE_COLOR (any value but 0 or false) turns it on even off a terminal and
+ * wins over NO_COLOR, as Node does; NO_COLOR (non-empty) turns it off; else only on a terminal.
+ */
+export function colorWanted(env: Record<string, string | undefined>, terminal: boolean): boolean {
+  if (env.FORCE_COLOR !== undefined) return !['0', 'false'].includes(env.FORCE_COLOR.trim().toLowerCase());
+  if (env.NO_COLOR) return false;
+  return terminal;
+}
+
 export async function runCli(
   argv: string[],
   options: { env?: Record<string, string | undefined>; io?: Partial<Io> & { stderr?: NodeJS.WritableStream }; signal?: AbortSignal } = {},
@@ -59,7 +72,7 @@ export async function runCli(
   const io: Io = {
     stdout,
     stdin: options.io?.stdin ?? process.stdin,
-    color: options.io?.color ?? (Boolean(stdout.isTTY) && !env.NO_COLOR),
+    color: options.io?.color ?? colorWanted(env, Boolean(stdout.isTTY)),
   };
   let exitCode: number = EXIT.ok;
   let finish = () => {};
@@ -101,6 +114,7 @@ Examples:
 
   program.command('validate').description('check the matrix offline; every error with file:line:column')
     .addOption(matrixOption())
+    .addOption(new Option('-f, --format <format>', 'text; json (one document); github (annotations: ::error file=…,line=…,col=…::)').choices(['text', 'json', 'github']).default('text'))
     .action(async (flags) => {
       const { validateCommand } = await import('./validate.ts');
       exitCode = await validateCommand(flags, session(global()), io);
@@ -149,6 +163,36 @@ Examples:
     .action(async (flags) => {
       const { exportCommand } = await import('./export.ts');
       exitCode = await exportCommand(flags, session(global()), io);
+    });
+
+  const collect = (value: string, previous: string[]) => [...previous, value];
+  const accessOptions = (cmd: Command) => cmd
+    .option('-m, --matrix <file>', 'answer for what apply of this matrix would leave (repeatable: one answer per organization)', collect, [])
+    .addOption(new Option('-f, --format <format>', 'output format').choices(ACCESS_FORMATS).default('text'));
+
+  accessOptions(program.command('explain <email>').description("a person's effective access: organization level, teams, each project and resource type, and why"))
+    .action(async (email: string, flags) => {
+      const { explainCommand } = await import('./access.ts');
+      exitCode = await explainCommand(email, flags, session(global()), io);
+    });
+
+  accessOptions(program.command('who-can <project> [resource]').description('everyone who can reach a project (or a resource type in it), and why'))
+    .action(async (project: string, resource: string | undefined, flags) => {
+      if (resource !== undefined && !(ACCESS_CONTROL_RESOURCES as readonly string[]).includes(resource)) {
+        throw new ConfigError(`"${resource}" is not a resource type PostHog has rules for; use one of: ${ACCESS_CONTROL_RESOURCES.join(', ')}`);
+      }
+      const { whoCanCommand } = await import('./access.ts');
+      exitCode = await whoCanCommand(project, resource, flags, session(global()), io);
+    });
+
+  program.command('log').description('recent access changes from the activity log: when, who, what, before and after')
+    .option('-m, --matrix <file>', "read this matrix's organization (repeatable)", collect, [])
+    .addOption(new Option('-f, --format <format>', 'output format').choices(LOG_FORMATS).default('text'))
+    .option('--since <when>', 'oldest change to show: a date (2026-11-01), an ISO time, or a span back from now (7d, 12h)')
+    .option('--limit <n>', 'at most this many changes, newest first', count, 100)
+    .action(async (flags) => {
+      const { logCommand } = await import('./log.ts');
+      exitCode = await logCommand(flags, session(global()), io);
     });
 
   program.command('demo').description('start the embedded emulator, then plan and apply the example matrix against it')

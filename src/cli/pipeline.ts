@@ -1,6 +1,7 @@
 // The pipeline the commands share: load → fetch → plan, and apply of a fresh or saved plan.
 // Commands (cli/commands.ts) only choose the steps and print; this module does no printing.
-import { readFile } from 'node:fs/promises';
+import { readFile, realpath } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { ConfigError, UnsafePlanError } from '../errors.ts';
 import type { ActualState } from '../model/actual.ts';
@@ -50,6 +51,15 @@ export function parseAt(value: string | undefined, now: Date): Date {
   if (!value) return now;
   const at = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
   if (Number.isNaN(at.getTime())) throw new ConfigError(`--at ${value}: not a date; use YYYY-MM-DD or an ISO time such as 2026-12-01T09:00:00Z`);
+  // JavaScript rolls 2026-02-30 over to March 2: a day the month does not have is refused instead.
+  const day = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
+  if (day) {
+    const [y, m, d] = day.slice(1).map(Number) as [number, number, number];
+    const real = new Date(Date.UTC(y, m - 1, d));
+    if (real.getUTCFullYear() !== y || real.getUTCMonth() !== m - 1 || real.getUTCDate() !== d) {
+      throw new ConfigError(`--at ${value}: ${day[0]} is not a day of the calendar (that month has no day ${d}); use YYYY-MM-DD with a real date`);
+    }
+  }
   return at;
 }
 
@@ -106,19 +116,48 @@ export function secretSinkOf(
   return undefined;
 }
 
+// The hint never names the file that was given: it may be the matrix, which `--out` would overwrite.
+const SAVE_A_PLAN = 'save a plan with `posthog-access plan --out plan.json`, then `posthog-access apply plan.json`';
+
+/**
+ * `plan --out FILE` writes only a new file or over an earlier saved plan: never over the matrix,
+ * a YAML file, or anything else (checked before PostHog is read).
+ */
+export async function checkOutPath(out: string, matrices: string | string[]): Promise<void> {
+  const nothing = 'nothing was written; save the plan under another name, such as plan.json';
+  if (/\.ya?ml$/i.test(out)) throw new ConfigError(`--out ${out}: a YAML file, and a saved plan is JSON: ${nothing}`);
+  const real = async (p: string) => { try { return await realpath(p); } catch { return resolve(p); } };
+  const target = await real(out);
+  for (const matrix of [matrices].flat()) {
+    if (target === await real(matrix)) throw new ConfigError(`--out ${out} is the access matrix: ${nothing}`);
+  }
+  let text: string;
+  try {
+    text = await readFile(out, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw new ConfigError(`--out ${out}: cannot be checked before it is replaced (${(e as Error).message}): ${nothing}`);
+  }
+  let saved: { tool?: { name?: unknown }; formatVersion?: unknown } | undefined;
+  try { saved = JSON.parse(text) as typeof saved; } catch { saved = undefined; }
+  if (saved?.tool?.name !== 'posthog-access' || typeof saved.formatVersion !== 'number') {
+    throw new ConfigError(`--out ${out}: the file exists and is not a saved posthog-access plan, so it is not replaced: ${nothing}`);
+  }
+}
+
 export async function readPlanFile(path: string): Promise<Plan> {
   let data: unknown;
   try {
     data = JSON.parse(await readFile(path, 'utf8'));
   } catch (e) {
-    throw new ConfigError(`${path}: cannot read the saved plan (${(e as Error).message}); save one with \`posthog-access plan --out ${path}\``);
+    throw new ConfigError(`${path}: cannot read the saved plan (${(e as Error).message}); ${SAVE_A_PLAN}`);
   }
   try {
     return parsePlan(data);
   } catch (e) {
     if (!(e instanceof PlanFormatError)) throw e;
     if (e.message.startsWith('it was changed')) throw new UnsafePlanError(`${path} was changed after it was made (its checksum does not match): plan again, review it, and apply that plan`);
-    throw new ConfigError(`${path}: ${e.message}; save one with \`posthog-access plan --out ${path}\``);
+    throw new ConfigError(`${path}: ${e.message}; ${SAVE_A_PLAN}`);
   }
 }
 

@@ -145,6 +145,7 @@ export function orgJson(s: EmulatorState, o: OrganizationRow, level: number | nu
     default_experiment_stats_method: o.default_experiment_stats_method,
     default_anonymize_ips: o.default_anonymize_ips,
     default_role_id: o.default_role_id,
+    uses_most_specific_access_resolution: o.uses_most_specific_access_resolution,
     is_active: true,
     is_not_active_reason: null,
     is_pending_deletion: false,

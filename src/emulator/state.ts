@@ -1,6 +1,7 @@
 // In-memory state of the emulator, indexed for large organizations (100k members, 1k projects).
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { orgLevelLabel } from './tables.ts';
+import { orgLevelLabel, PROJECT_ACCESS_LEVELS } from './tables.ts';
+import type { ProjectAccessLevel } from './tables.ts';
 import type {
   AccessControlRow, ActivityLogRow, DomainRow, IdentityProviderConfigRow, InviteRow, MembershipRow, OrganizationRow,
   PersonalApiKeyRow, ProjectRow, ProjectSecretKeyRow, RoleMembershipRow, RoleRow, Snapshot, UserRow,
@@ -35,6 +36,9 @@ export interface OrgMemberIndex {
 }
 
 export interface Change { type: string; action: string; field: string | null; before: unknown; after: unknown }
+
+/** The rule tier that decided a level: the member's own rule, one of their roles' (roleId), or the default. */
+export interface RuleAnswer<L extends string> { level: L; source: 'member' | 'role' | 'default'; roleId: string | null }
 
 function pushMap<K, V>(map: Map<K, Map<string, V>>, key: K, id: string, value: V): void {
   let inner = map.get(key);
@@ -369,23 +373,67 @@ export class EmulatorState {
     return this.orgs.get(orgId)?.available_product_features.some((f) => f.key === key) ?? false;
   }
 
-  /** Effective project level (none|member|admin) of a membership, highest matching rule wins. */
-  projectLevel(m: MembershipRow, project: ProjectRow): 'none' | 'member' | 'admin' {
+  /** Whether the organization resolves access "most specific wins" (else legacy "highest wins"). */
+  mostSpecific(orgId: string): boolean {
+    return this.orgs.get(orgId)?.uses_most_specific_access_resolution === true;
+  }
+
+  /**
+   * A member's project level from the project's rules alone, and the rule tier that decided it
+   * (null when no rule applies). Both of PostHog's walks: legacy ("highest wins"): the highest of
+   * the member's own and their roles' rules, else the project default rule; most specific: the
+   * member's own rule, else the highest of their roles' rules, else the default rule (a member
+   * `none` beats a role grant only here). Roles count only with `role_based_access`; rules of
+   * another organization's member or role are ignored.
+   */
+  projectRuleLevel(m: MembershipRow, project: ProjectRow, mostSpecific = this.mostSpecific(m.organization_id)): RuleAnswer<ProjectAccessLevel> | null {
+    return this.ruleLevel(m, this.projectRules(project.id), PROJECT_ACCESS_LEVELS, mostSpecific);
+  }
+
+  /**
+   * The same walk over any rows of one scope: a project's (or an object's) rows, or one kind's
+   * resource-wide rows (`pooled`: legacy mode takes the highest of all of them, the default included).
+   */
+  ruleLevel<L extends string>(m: MembershipRow, rows: AccessControlRow[], order: readonly L[], mostSpecific: boolean, pooled = false): RuleAnswer<L> | null {
+    const roles = this.hasFeature(m.organization_id, 'role_based_access') ? new Set(this.roleIdsOf(m.id)) : new Set<string>();
+    let own: L | null = null;
+    let role: L | null = null;
+    let roleId: string | null = null;
+    let fallback: L | null = null;
+    const rank = (l: L | null): number => (l === null ? -1 : order.indexOf(l));
+    for (const ac of rows) {
+      const level = ac.access_level as L;
+      if (!order.includes(level)) continue;
+      if (!ac.organization_member && !ac.role) {
+        if (rank(level) > rank(fallback)) fallback = level;
+      } else if (ac.organization_member === m.id) {
+        if (rank(level) > rank(own)) own = level;
+      } else if (ac.role && roles.has(ac.role) && this.roles.get(ac.role)?.organization_id === m.organization_id && rank(level) > rank(role)) {
+        role = level;
+        roleId = ac.role;
+      }
+    }
+    if (mostSpecific) {
+      if (own !== null) return { level: own, source: 'member', roleId: null };
+      if (role !== null) return { level: role, source: 'role', roleId };
+    } else if (pooled && fallback !== null && rank(fallback) > rank(own) && rank(fallback) > rank(role)) {
+      return { level: fallback, source: 'default', roleId: null };
+    } else if (own !== null || role !== null) {
+      if (rank(own) >= rank(role)) return { level: own!, source: 'member', roleId: null };
+      return { level: role!, source: 'role', roleId };
+    }
+    return fallback === null ? null : { level: fallback, source: 'default', roleId: null };
+  }
+
+  /**
+   * Effective project level (none|member|admin) of a membership: org admins `admin`; without
+   * `access_control` everyone `admin`; else the rules by the organization's resolution mode,
+   * and a project without any applicable rule is open (`admin`).
+   */
+  projectLevel(m: MembershipRow, project: ProjectRow): ProjectAccessLevel {
     if (m.level >= 8) return 'admin';
     if (!this.hasFeature(m.organization_id, 'access_control')) return 'admin';
-    const roles = this.hasFeature(m.organization_id, 'role_based_access') ? new Set(this.roleIdsOf(m.id)) : new Set<string>();
-    const order = ['none', 'member', 'admin'];
-    let best = -1;
-    let hasDefault = false;
-    for (const ac of this.projectRules(project.id)) {
-      let applies = false;
-      if (!ac.organization_member && !ac.role) { applies = true; hasDefault = true; }
-      else if (ac.organization_member === m.id) applies = true;
-      else if (ac.role && roles.has(ac.role)) applies = true;
-      if (applies) best = Math.max(best, order.indexOf(ac.access_level));
-    }
-    if (!hasDefault) best = Math.max(best, 2);
-    return (order[best] ?? 'none') as 'none' | 'member' | 'admin';
+    return this.projectRuleLevel(m, project)?.level ?? 'admin';
   }
 
   // ---- keys

@@ -206,6 +206,10 @@ function locate(p: PathProblem, positions: Positions, file: string): Located {
 function yamlProblem(e: YAMLError, positions: Positions): Located {
   const pos = positions.ofOffset(e.pos[0]);
   if (e.code === 'TAG_RESOLVE_FAILED') return { ...pos, message: `${e.message}: remove the tag; the matrix uses plain YAML values` };
+  // `id: @current` or `` `admin` ``: YAML reserves @ and ` at the start of a plain value.
+  const reserved = /cannot start with reserved character ([@`])/.exec(e.message);
+  if (reserved?.[1] === '@') return { ...pos, message: 'YAML syntax error: a value cannot start with @ unless quoted: put the value in quotes, e.g. id: "@current"' };
+  if (reserved) return { ...pos, message: 'YAML syntax error: a value cannot start with a backtick (`) unless quoted: put the value in quotes, or drop the backticks (YAML is not Markdown)' };
   return { ...pos, message: `YAML syntax error: ${e.message}` };
 }
 

@@ -48,6 +48,8 @@ export interface ActualTeam {
 
 export interface ActualRule<L extends string> {
   level: L;
+  /** Another tool PostHog says owns the rule (e.g. "terraform"): left alone. */
+  managedBy?: string;
 }
 
 export interface ActualSubjectRules<L extends string> {

@@ -15,6 +15,13 @@ export interface Effective<L extends string> {
   expiredReason?: string;
   /** Set when the grant ends within EXPIRING_SOON_DAYS of `now`. */
   endsSoon?: string;
+  /** Set while a temporary grant is in force: `until 2026-12-31, then member` (or `then none`). */
+  until?: string;
+}
+
+/** How a temporary grant ends, for the plan's reasons: its last day and what follows. */
+export function untilText(expires: string, then: string | undefined, none = 'none'): string {
+  return `until ${expires}, then ${then ?? none}`;
 }
 
 export function effectiveGrant<L extends string>(grant: Grant<L>, now: Date): Effective<L> {
@@ -26,8 +33,9 @@ export function effectiveGrant<L extends string>(grant: Grant<L>, now: Date): Ef
       expiredReason: grant.then ? `expired ${grant.expires}, then ${grant.then}` : `expired ${grant.expires}`,
     };
   }
-  if (end - now.getTime() <= EXPIRING_SOON_DAYS * DAY_MS) return { level: grant.level, endsSoon: grant.expires };
-  return { level: grant.level };
+  const until = untilText(grant.expires, grant.then);
+  if (end - now.getTime() <= EXPIRING_SOON_DAYS * DAY_MS) return { level: grant.level, endsSoon: grant.expires, until };
+  return { level: grant.level, until };
 }
 
 /** Whether a dated membership (no level) is still in force. */

@@ -5,6 +5,7 @@
 import type { ActualIdentityProvider, ActualState } from '../model/actual.ts';
 import type { DesiredState, IdentityProviderSpec } from '../model/desired.ts';
 import type { ManualStep, Notice } from './types.ts';
+import { count } from '../util/english.ts';
 
 const WHERE = 'PostHog → Settings → Organization → Authentication';
 
@@ -79,7 +80,7 @@ export function identityProviderReport(desired: DesiredState, actual: ActualStat
 
   const unlisted = configs.filter((c) => !(c.name in declared)).map((c) => c.name || `(unnamed ${c.id})`).sort();
   if (unlisted.length) {
-    report.notices.push({ level: 'info', code: 'unmanaged', message: `${unlisted.length} identity provider configuration(s) not in the matrix, left alone (the tool never deletes these): ${unlisted.join(', ')}` });
+    report.notices.push({ level: 'info', code: 'unmanaged', message: `${count(unlisted.length, 'identity provider configuration')} not in the matrix, left alone (the tool never deletes these): ${unlisted.join(', ')}` });
   }
   return report;
 }

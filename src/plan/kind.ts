@@ -13,6 +13,7 @@ import type { ActivityLogEntry } from '../posthog/types.ts';
 import type { Effect } from './effects.ts';
 import { standing } from './lookup.ts';
 import type { ChangeKind, ChangeOf, DeleteChange, ManualStep, Notice, Refusal, Subject, SubjectOf, ValueOf } from './types.ts';
+import { countOfKind } from '../util/english.ts';
 
 /** Choices the user makes per run that change what the plan does (CLI flags). */
 export interface PlanOptions {
@@ -39,6 +40,8 @@ export interface DesiredItem<K extends ChangeKind> {
   /** null: must not exist (a grant that has ended), removed even without prune. */
   value: ValueOf<K> | null;
   reason?: string;
+  /** A temporary grant in force: `until 2026-12-31, then member`, added to the change's reason. */
+  until?: string;
   note?: string;
   /** Ids of changes this one needs first, when they are in the plan (e.g. `team:Engineering`). */
   needs?: string[];
@@ -137,18 +140,19 @@ function diffItems<K extends ChangeKind>(kind: KindSpec<K>, ctx: DiffContext): C
     const have = actual.get(key);
     const note = want.note ? { note: want.note } : {};
     const dependsOn = want.needs ?? [];
+    const until = want.until ? `, ${want.until}` : '';
     if (want.value === null) {
       if (have) changes.push({ ...base(want.subject), action: 'delete', before: have.value, reason: want.reason ?? 'ended', ...note, destructive: true, dependsOn: [] });
     } else if (!have) {
       const implicit = kind.implicit?.(want);
       const destructive = implicit !== undefined && (kind.lowers?.(implicit, want.value) ?? false);
-      changes.push({ ...base(want.subject), action: 'create', after: want.value, reason: want.reason ?? 'declared in the matrix', ...note, destructive, dependsOn });
+      changes.push({ ...base(want.subject), action: 'create', after: want.value, reason: `${want.reason ?? 'declared in the matrix'}${until}`, ...note, destructive, dependsOn });
     } else {
       const patch = jsonpatch.compare(have.value as object, want.value as object); // empty: the same value, nothing to do
       if (patch.length) {
         changes.push({
           ...base(want.subject), action: 'update', before: have.value, after: want.value, patch,
-          reason: want.reason ?? 'differs from the matrix', ...note,
+          reason: `${want.reason ?? 'differs from the matrix'}${until}`, ...note,
           destructive: kind.lowers?.(have.value, want.value) ?? false, dependsOn,
         });
       }
@@ -170,7 +174,7 @@ function diffItems<K extends ChangeKind>(kind: KindSpec<K>, ctx: DiffContext): C
     const shown = unmanaged.slice(0, UNMANAGED_LISTED).join(', ');
     const more = unmanaged.length > UNMANAGED_LISTED ? ` and ${unmanaged.length - UNMANAGED_LISTED} more` : '';
     const why = prune ? `${prune.flag} is off` : 'the tool never deletes these';
-    ctx.notices.push({ level: 'info', code: 'unmanaged', message: `${unmanaged.length} ${kind.kind} not in the matrix, left alone (${why}): ${shown}${more}` });
+    ctx.notices.push({ level: 'info', code: 'unmanaged', message: `${countOfKind(unmanaged.length, kind.kind)} not in the matrix, left alone (${why}): ${shown}${more}` });
   }
   return changes;
 }

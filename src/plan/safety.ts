@@ -3,13 +3,15 @@
 // and used by the renderers (the --allow-deletes count). Pure. Rules about one kind's changes are
 // that kind's `refusals` (src/plan/kinds/); the rules here name no kind.
 import type { ActualState } from '../model/actual.ts';
-import { ORG_LEVELS } from '../model/levels.ts';
+import { findTeam } from '../model/actual.ts';
+import { ORG_LEVELS, PROJECT_DEFAULT_LEVEL, levelRank, resourceBounds } from '../model/levels.ts';
 import { canonicalJson, fingerprint, moved } from './fingerprint.ts';
 import type { GuardContext, Kind, PlanOptions } from './kind.ts';
 import { refuse } from './refuse.ts';
 import { KINDS, kindOf, subjectOf } from './registry.ts';
 import { missingScopes, requiredScopes, scopeOf } from './scopes.ts';
 import type { Change, ChangeOf, ChangeKind, Plan, Refusal } from './types.ts';
+import { count } from '../util/english.ts';
 
 export interface Safety {
   maxDeletes: number;
@@ -127,6 +129,44 @@ function reviewRefusals(file: Gated & Pick<Plan, 'organization' | 'matrix' | 're
   return [refuse('reviewed', `the saved plan is not the plan the matrix (${now.matrix.file}) and PostHog give now, so it is not applied as reviewed; it differs in: ${differs.join('; ')}. Run plan again, review it, and apply that plan`, [])];
 }
 
+/** The people a team has in PostHog (its role's members), whatever the case of its name. */
+function teamPeople(actual: ActualState, team: string): string[] {
+  return Object.keys(findTeam(actual, team)?.members ?? {});
+}
+
+/**
+ * Protected people whose effective access a change lowers without naming them: their team removed
+ * (its rules and memberships go with it), a rule of their team lowered or deleted, a project or
+ * resource default lowered below what their own and their teams' rules give them. Owners and
+ * admins see every project in PostHog: a rule cannot lower them.
+ */
+function lowersProtected(change: Change, guarded: Set<string>, actual: ActualState): string[] {
+  const subject = subjectOf(change);
+  const people = [...guarded].filter((e) => actual.members[e]);
+  if (subject.team && subject.project === undefined && change.action === 'delete') return people.filter((e) => teamPeople(actual, subject.team!).includes(e));
+  if (subject.project === undefined || subject.email !== undefined || subject.label !== undefined) return [];
+  const project = actual.projects[subject.project];
+  if (!project?.rulesLoaded) return [];
+  const context = subject.resource ? 'resource' : 'project';
+  const rules = subject.resource ? project.resources[subject.resource] ?? { teams: {}, members: {} } : project;
+  const implicit = subject.resource ? resourceBounds(subject.resource).default : PROJECT_DEFAULT_LEVEL;
+  const level = (value: unknown) => (value && typeof value === 'object' && typeof (value as { level?: unknown }).level === 'string' ? (value as { level: string }).level : undefined);
+  const after = change.action === 'delete' ? undefined : level(change.after);
+  const rank = (l: string | undefined) => (l === undefined ? -1 : levelRank(context, l));
+  return people.filter((email) => {
+    if ((actual.members[email]?.level ?? 0) >= ORG_LEVELS.admin) return false;
+    const teams = Object.entries(rules.teams).filter(([team]) => teamPeople(actual, team).includes(email));
+    const effective = (replace?: { team?: string; level: string | undefined }) => {
+      const isDefault = replace && replace.team === undefined;
+      const base = isDefault ? replace.level ?? implicit : rules.default?.level ?? implicit;
+      const teamLevels = teams.map(([team, r]) => (replace?.team !== undefined && team.toLowerCase() === replace.team.toLowerCase() ? replace.level : r.level));
+      return Math.max(rank(base), rank(rules.members[email]?.level), ...teamLevels.map(rank));
+    };
+    if (subject.team !== undefined && !teams.some(([team]) => team.toLowerCase() === subject.team!.toLowerCase())) return false;
+    return effective({ ...(subject.team !== undefined && { team: subject.team }), level: after }) < effective();
+  });
+}
+
 /** How many things the changes remove or lower, counting what goes with a removed member or team. */
 export function removalCount(changes: readonly Change[]): { total: number; cascaded: number } {
   const destructive = changes.filter((c) => c.destructive);
@@ -140,8 +180,11 @@ function guardRefusals(plan: Gated, actual: ActualState, ctx: GateContext): Refu
   const out: Refusal[] = [];
   const guarded = new Set(safety.protected.map((e) => e.toLowerCase()));
   const hitsProtected = changes.filter((c) => c.destructive && guarded.has(emailOf(c) ?? ''));
+  const direct = new Set(hitsProtected.map((c) => c.id));
+  const indirect = changes.filter((c) => c.destructive && !direct.has(c.id)).map((c) => ({ change: c, who: lowersProtected(c, guarded, actual) })).filter((x) => x.who.length);
+  for (const { change } of indirect) hitsProtected.push(change);
   if (hitsProtected.length) {
-    const who = [...new Set(hitsProtected.map(emailOf))].join(', ');
+    const who = [...new Set([...hitsProtected.map(emailOf).filter((e) => e && guarded.has(e)), ...indirect.flatMap((x) => x.who)])].join(', ');
     out.push(refuse('protected', `the plan would remove or lower access of protected people (${who}): restore their grants in the matrix, or take them out of safety.protected on purpose`, hitsProtected));
   }
 
@@ -159,7 +202,7 @@ function guardRefusals(plan: Gated, actual: ActualState, ctx: GateContext): Refu
   const { total, cascaded } = removalCount(changes);
   const limit = Math.max(safety.maxDeletes, ctx.allowDeletes ?? 0);
   if (total > limit) {
-    const including = cascaded ? `, including ${cascaded} membership(s) and rule(s) that go with removed members and teams` : '';
+    const including = cascaded ? `, including ${count(cascaded, 'membership or rule', 'memberships and rules')} that go with removed members and teams` : '';
     out.push(refuse('max_deletes', `the plan removes or lowers ${total} things${including}, more than safety.max_deletes (${safety.maxDeletes}): review them, then run with --allow-deletes ${total}`, changes.filter((c) => c.destructive)));
   }
   return out;

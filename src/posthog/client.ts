@@ -400,7 +400,7 @@ export class PostHogClient {
     try {
       return parsePostHogJson(res.text) as T;
     } catch {
-      throw this.protocolError(method, path, `PostHog answered ${res.status} with a body that is not JSON`);
+      throw this.protocolError(method, path, `the ${res.status} answer is not PostHog's JSON: is POSTHOG_HOST a PostHog instance?`);
     }
   }
 

@@ -9,7 +9,12 @@ export interface PostHogErrorBody {
   code?: string;
   detail?: string;
   attr?: string | null;
+  /** The body was not JSON (an HTML page, plain text): not PostHog's own answer. */
+  notJson?: boolean;
 }
+
+/** Said when an answer is not PostHog's JSON: the host is often a web page, a proxy or a typo. */
+export const NOT_POSTHOG_HINT = 'the answer is not PostHog\'s JSON: is POSTHOG_HOST a PostHog instance?';
 
 /** `phx_…abcd`: enough to tell keys apart in logs and journals, useless to an attacker. */
 export function maskKey(key: string): string {
@@ -73,7 +78,7 @@ export function parseErrorBody(text: string): PostHogErrorBody {
   }
   // Keep a short, single-line excerpt of non-JSON bodies (an HTML error page is not useful in full).
   const line = stripControl(text.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim();
-  return line ? { detail: line.length > 200 ? `${line.slice(0, 200)}…` : line } : {};
+  return line ? { detail: line.length > 200 ? `${line.slice(0, 200)}…` : line, notJson: true } : { notJson: true };
 }
 
 const AUTH_CODES = new Set(['authentication_failed', 'not_authenticated']);
@@ -85,6 +90,20 @@ export function responseError(
   method: string,
   path: string,
   opts: { key?: string; retries?: number } = {},
+): ApiError {
+  const error = describeResponse(status, bodyText, method, path, opts);
+  // A 4xx that is an HTML page (a website, a login wall) is not PostHog refusing: say so. Rate
+  // limits and 5xx pages come from proxies in front of PostHog too, so they are left alone.
+  if (status >= 500 || status === 429 || !parseErrorBody(bodyText).notJson) return error;
+  return new ApiError(`${error.message}; ${NOT_POSTHOG_HINT}`, { status, code: error.code, attr: error.attr, method, path });
+}
+
+function describeResponse(
+  status: number,
+  bodyText: string,
+  method: string,
+  path: string,
+  opts: { key?: string; retries?: number },
 ): ApiError {
   const body = parseErrorBody(scrub(bodyText, opts.key));
   const where = `${method} ${path}`;

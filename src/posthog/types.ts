@@ -115,6 +115,8 @@ export interface AccessControlRule {
   organization_member: string | null;
   /** Role id. */
   role: string | null;
+  /** The tool that owns the rule ("terraform"), on PostHog versions that mark rules so; absent otherwise. */
+  managed_by?: string | null;
   created_by?: BasicUser | null;
   created_at?: string;
   updated_at?: string;

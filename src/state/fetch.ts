@@ -14,8 +14,10 @@ export type FetchScope = ReadScope;
 export interface FetchOptions extends FetchScope {
   /** Projects read in parallel, two reads each (default 8: 16 reads in flight). */
   concurrency?: number;
-  /** Read the rules and secret keys of every project, not only `projects` (export, explain, who-can). */
+  /** Read the rules of every project, not only `projects` (export, explain, who-can). */
   allProjects?: boolean;
+  /** With allProjects: read every project's secret keys too (export). */
+  allSecretKeys?: boolean;
 }
 
 /**
@@ -31,7 +33,7 @@ function subjectRules<L extends string>(
 ): ActualSubjectRules<L> & { unresolved: number } {
   const out: ActualSubjectRules<L> & { unresolved: number } = { teams: {}, members: {}, unresolved: 0 };
   for (const r of rules) {
-    const level = { level: r.access_level as L };
+    const level = { level: r.access_level as L, ...(r.managed_by && { managedBy: r.managed_by }) };
     if (r.organization_member) {
       const who = byMembership.get(r.organization_member);
       if (who) out.members[who] = level;
@@ -90,7 +92,7 @@ export async function fetchActual(api: PostHogApi, options: FetchOptions): Promi
   const projectNameById = new Map(projects.map((p) => [p.id, keyOf(p)]));
 
   const toRead = [...byName.entries()].filter(([key]) => named.has(key)).map(([key, p]) => ({ key, p }));
-  const withKeys = new Set(options.allProjects ? named : options.secretKeys);
+  const withKeys = new Set(options.allProjects && options.allSecretKeys ? named : options.secretKeys);
   const [rules, domains, identityProviders] = await Promise.all([
     mapLimit(toRead, options.concurrency ?? READ_CONCURRENCY / 2, async ({ key, p }) => {
       const [access, resources, keys] = await Promise.all([

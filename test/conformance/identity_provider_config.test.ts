@@ -1,6 +1,6 @@
 // posthog/api/test/test_identity_provider_config.py (PostHog/posthog; the copy read is the fullest of
 // three indexed, with SAML, SCIM, ID-JAG and deletion cases; the index lists commit 1e47285e). The
-// SCIM token action declares no scope, so a personal API key cannot call it (REFERENCE §1.2):
+// SCIM token action declares no scope, so a personal API key cannot call it (PostHog refuses such actions for keys):
 // test_regenerate_scim_token* are left out. LinkedIdentityProviderConfig rows are the config's
 // organization_domain_ids in the snapshot.
 import { describe, expect } from 'vitest';

@@ -3,7 +3,7 @@
 // read; /api/environments/ is rewritten to /api/projects/ by TestProjectAPI's client, and setUp makes
 // self.user an organization admin). Left out: project settings PATCH/DELETE, group types, activity
 // of settings changes (not emulated) and demo projects (the snapshot has no is_demo).
-// Not found in any copy read: the tests of unique project names (409) that REFERENCE.md cites.
+// Not found in any copy read: tests of unique project names (409 on create and rename).
 import { describe, expect } from 'vitest';
 import { ADMIN, OWNER, World, conformance, notFound } from './world.ts';
 

@@ -48,7 +48,7 @@ prune:
   teams: true
 `);
     const plan = await cli(emu, ['plan', '-m', file]);
-    expect(plan.stdout).toContain('show no creator, as roles provisioned by SCIM do: left to the identity provider, never pruned: Marketing');
+    expect(plan.stdout).toContain('1 role not in the matrix shows no creator, as roles provisioned by SCIM do: left to the identity provider, never pruned: Marketing');
     expect(plan.stdout).not.toMatch(/- .*Product/);
     expect(plan.stdout).not.toMatch(/- .*Marketing/);
     expect((await cli(emu, ['apply', '-m', file, '--yes', '--journal', join(dir, 'journal.jsonl')])).code).toBe(0);

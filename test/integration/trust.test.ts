@@ -339,3 +339,59 @@ safety:
     expect(run.code).toBe(0);
   });
 });
+
+describe('protected covers every change that lowers a protected person\'s access', () => {
+  it('a protected person behind a team removal: refused, naming them', async () => {
+    const file = await matrix(`version: 1
+organization:
+  id: \${POSTHOG_ORG_ID}
+members:
+  alice@example.com: owner
+  frank@example.com: member
+teams:
+  Product: {}
+  Marketing: {}
+prune:
+  teams: true
+safety:
+  protected: [frank@example.com]
+`);
+    const run = await cli(emu, ['plan', '-m', file]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('- Engineering');
+    expect(run.stderr).toContain('the plan is refused: the plan would remove or lower access of protected people (frank@example.com)');
+  });
+
+  it('a project default lowered below what a protected person has: refused; kept by their team rule: allowed', async () => {
+    const lowered = await matrix(`version: 1
+organization:
+  id: \${POSTHOG_ORG_ID}
+members:
+  alice@example.com: owner
+  frank@example.com: member
+projects:
+  Staging:
+    access: member
+safety:
+  protected: [frank@example.com]
+`);
+    const refused = await cli(emu, ['plan', '-m', lowered]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('protected people (frank@example.com)');
+    const kept = await matrix(`version: 1
+organization:
+  id: \${POSTHOG_ORG_ID}
+members:
+  alice@example.com: owner
+  frank@example.com: member
+projects:
+  Production:
+    access: none
+safety:
+  protected: [frank@example.com]
+`);
+    const allowed = await cli(emu, ['plan', '-m', kept]);
+    expect(allowed.stderr).toBe('');
+    expect(allowed.code).toBe(0);
+  });
+});

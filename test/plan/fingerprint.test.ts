@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, fingerprint, moved } from '../../src/plan/fingerprint.ts';
+import type { ActualState } from '../../src/model/actual.ts';
+import { NOT_FINGERPRINTED, canonicalJson, fingerprint, moved } from '../../src/plan/fingerprint.ts';
 import { actual } from './builders.ts';
 
 describe('fingerprint', () => {
@@ -30,5 +31,32 @@ describe('fingerprint', () => {
     expect(moved(fingerprint(before), fingerprint(after))).toEqual([]);
     after.projects.Prod!.secretKeys!.svc!.scopes = ['query:read'];
     expect(moved(fingerprint(before), fingerprint(after))).toEqual(['project:Prod']);
+  });
+});
+
+describe('fingerprint coverage', () => {
+  // Every part of the state, present: a part added to ActualState must be added here (a type
+  // error otherwise), and then be fingerprinted by some kind or declared NOT_FINGERPRINTED.
+  const full: Required<ActualState> = {
+    ...actual((b) => b.member('bob@x.io', 'member').invite('new@x.io', 'member').team('Eng', ['bob@x.io']).project('Prod').domain('x.io').identityProvider(['x.io'])),
+    domains: {},
+    identityProviders: [],
+    apiKeys: { bi: { env: 'BI_KEY', found: false } },
+  };
+
+  it('covers every part of the actual state, or says why a part is left out', () => {
+    const read = new Set<string>();
+    const watched = new Proxy(full, { get: (target, name, receiver) => { read.add(String(name)); return Reflect.get(target, name, receiver); } });
+    fingerprint(watched);
+    const uncovered = Object.keys(full).filter((part) => !read.has(part) && !NOT_FINGERPRINTED.includes(part as keyof ActualState));
+    expect(uncovered).toEqual([]);
+  });
+
+  it('moves when any fingerprinted part changes', () => {
+    for (const part of Object.keys(full) as (keyof ActualState)[]) {
+      if (NOT_FINGERPRINTED.includes(part)) continue;
+      const changed = { ...full, [part]: Array.isArray(full[part]) ? [{ id: 'new' }] : { changed: { id: 'new', name: 'changed', domain: 'changed', email: 'changed', rulesLoaded: true } } };
+      expect(fingerprint(changed).digest, part).not.toBe(fingerprint(full).digest);
+    }
   });
 });

@@ -51,7 +51,7 @@ describe('guards', () => {
     const d = desired({ members: { 'bob@x.io': { level: 'member' }, 'carol@x.io': { level: 'member' } }, prune: { teams: true }, safety: { maxDeletes: 2, protected: [] } });
     const refused = guards(d, a);
     expect(refused.map((r) => r.guard)).toEqual(['max_deletes']);
-    expect(refused[0]?.message).toContain('removes or lowers 3 things, including 2 membership(s)');
+    expect(refused[0]?.message).toContain('removes or lowers 3 things, including 2 memberships and rules that go with');
     expect(guards(d, a, 3)).toEqual([]);
   });
 

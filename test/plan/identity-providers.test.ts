@@ -60,7 +60,7 @@ describe('identity provider configurations', () => {
   it('reports configurations the matrix does not list, never deletes them', () => {
     const { notices, manualSteps } = report({ Okta: {} }, [{}, { id: 'idp-b', name: 'Azure AD' }]);
     expect(manualSteps).toEqual([]);
-    expect(notices).toEqual([{ level: 'info', code: 'unmanaged', message: '1 identity provider configuration(s) not in the matrix, left alone (the tool never deletes these): Azure AD' }]);
+    expect(notices).toEqual([{ level: 'info', code: 'unmanaged', message: '1 identity provider configuration not in the matrix, left alone (the tool never deletes these): Azure AD' }]);
   });
 
   it('says nothing when the matrix declares no identity providers', () => {

@@ -51,7 +51,7 @@ describe('teams provisioned by SCIM', () => {
     expect(result.changes.map(brief)).toEqual(['delete Old']);
     expect(result.notices).toContainEqual({
       level: 'info', code: 'scim',
-      message: '1 role(s) not in the matrix show no creator, as roles provisioned by SCIM do: left to the identity provider, never pruned: Okta Admins',
+      message: '1 role not in the matrix shows no creator, as roles provisioned by SCIM do: left to the identity provider, never pruned: Okta Admins',
     });
   });
 

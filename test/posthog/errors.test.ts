@@ -110,7 +110,16 @@ describe('parseErrorBody', () => {
     expect(parseErrorBody('{"name":["This field is required."]}')).toEqual({ detail: 'This field is required.', attr: 'name' });
   });
   it('shortens HTML error pages to one line of text', () => {
-    expect(parseErrorBody('<html><body><h1>502 Bad Gateway</h1></body></html>')).toEqual({ detail: '502 Bad Gateway' });
+    expect(parseErrorBody('<html><body><h1>502 Bad Gateway</h1></body></html>')).toEqual({ detail: '502 Bad Gateway', notJson: true });
+  });
+  it('an HTML page where PostHog answers JSON asks whether POSTHOG_HOST is PostHog (not for 5xx or 429, which proxies send)', () => {
+    const page = '<html><body>Welcome to our website</body></html>';
+    expect(responseError(404, page, 'GET', '/api/users/@me/').message).toBe(
+      "not found: GET /api/users/@me/ (Welcome to our website); the answer is not PostHog's JSON: is POSTHOG_HOST a PostHog instance?");
+    expect(responseError(403, page, 'GET', '/x').message).toContain('is POSTHOG_HOST a PostHog instance?');
+    expect(responseError(404, '{"detail":"Not found."}', 'GET', '/x').message).not.toContain('POSTHOG_HOST');
+    expect(responseError(502, page, 'GET', '/x').message).not.toContain('POSTHOG_HOST');
+    expect(responseError(429, page, 'GET', '/x').message).not.toContain('POSTHOG_HOST');
   });
   it('scrubs the key from any body before it reaches a message', () => {
     const e = responseError(500, `{"detail":"failed for ${KEY}"}`, 'GET', '/x', { key: KEY, retries: 3 });

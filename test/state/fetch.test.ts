@@ -48,6 +48,18 @@ describe('fetchActual', () => {
     expect((await fetchActual(fakeApi(key), scope)).projects.Prod?.posthogName).toBeUndefined();
   });
 
+  it('keeps the tool PostHog says owns a rule (managed_by), where PostHog marks it', async () => {
+    const key = async () => ({ id: 'k', label: 'ci', scopes: ['*'], scoped_teams: null, scoped_organizations: null, created_at: '', last_used_at: null });
+    const api = fakeApi(key);
+    api.projectAccessControls = async () => ({ access_controls: [
+      { access_level: 'member', resource: 'project', resource_id: '7', organization_member: null, role: 'r1', managed_by: 'terraform' },
+      { access_level: 'none', resource: 'project', resource_id: '7', organization_member: null, role: null, managed_by: null },
+    ], available_access_levels: [], default_access_level: 'admin' }) as never;
+    const actual = await fetchActual(api, scope);
+    expect(actual.projects.Prod?.teams.Eng).toEqual({ level: 'member', managedBy: 'terraform' });
+    expect(actual.projects.Prod?.default).toEqual({ level: 'none' });
+  });
+
   it('a key PostHog will not describe (403) is left to the preflight; any other failure fails the read', async () => {
     const refused = new ApiError('refused', { status: 403, method: 'GET', path: '/api/personal_api_keys/@current/' });
     expect((await fetchActual(fakeApi(() => Promise.reject(refused)), scope)).key).toBeNull();

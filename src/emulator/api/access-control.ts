@@ -19,10 +19,8 @@ function canEditProjectAccess(ctx: Ctx): boolean {
   const p = ctx.project!;
   if (m.level >= 8) return true;
   if (!s.hasFeature(p.organization_id, 'access_control')) return false;
-  const roles = s.hasFeature(p.organization_id, 'role_based_access') ? new Set(s.roleIdsOf(m.id)) : new Set<string>();
-  return s.projectRules(p.id).some((ac) =>
-    ac.access_level === 'admin' &&
-    ((!ac.organization_member && !ac.role) || ac.organization_member === m.id || (ac.role !== null && roles.has(ac.role))));
+  // the rules' answer in the organization's resolution mode; the open-project fallback never counts
+  return s.projectRuleLevel(m, p)?.level === 'admin';
 }
 
 function accessControlsGet(ctx: Ctx): Result {

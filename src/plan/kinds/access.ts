@@ -9,6 +9,7 @@ import { effectiveGrant } from '../expiry.ts';
 import { defineKind, type DiffContext, type FeatureNeed } from '../kind.ts';
 import { standing, teamName } from '../lookup.ts';
 import { accessEffect } from '../effects.ts';
+import { count } from '../../util/english.ts';
 
 export const projectAccessShape = {
   value: z.object({ level: z.enum(PROJECT_LEVELS) }),
@@ -37,14 +38,49 @@ interface Rule<S, L> {
   subject: S;
   value: { level: L } | null;
   reason?: string;
+  until?: string;
   note?: string;
   needs: string[];
+}
+
+/** PostHog's rule for a subject, as read (undefined when it has none or the project was not read). */
+function actualRule(ctx: DiffContext, s: RuleSubject): { level: string; managedBy?: string } | undefined {
+  const project = ctx.actual.projects[s.project];
+  const scope = s.resource === undefined ? project : project?.resources[s.resource];
+  if (!scope) return undefined;
+  if (s.email !== undefined) return scope.members[s.email];
+  if (s.team !== undefined) {
+    const role = Object.keys(scope.teams).find((t) => teamName(ctx, t) === s.team);
+    return role === undefined ? undefined : scope.teams[role];
+  }
+  return scope.default;
+}
+
+/**
+ * Rules PostHog marks as owned by another tool (Terraform) are left alone: neither changed nor
+ * removed, whatever the matrix says; the plan names them once, per project.
+ */
+function managedElsewhereNotices(ctx: DiffContext): void {
+  for (const p of namedProjects(ctx)) {
+    const owned: string[] = [];
+    const scopes: [string | undefined, ActualSubjectRules<string>][] = [[undefined, p], ...Object.entries(p.resources)];
+    for (const [resource, rules] of scopes) {
+      const base = { project: p.name, ...(resource !== undefined && { resource }) };
+      if (rules.default?.managedBy) owned.push(`${ruleKey(base)} (${rules.default.managedBy})`);
+      for (const [role, r] of Object.entries(rules.teams)) if (r.managedBy) owned.push(`${ruleKey({ ...base, team: teamName(ctx, role) })} (${r.managedBy})`);
+      for (const [email, r] of Object.entries(rules.members)) if (r.managedBy) owned.push(`${ruleKey({ ...base, email })} (${r.managedBy})`);
+    }
+    if (owned.length) {
+      ctx.notices.push({ level: 'info', code: 'managed_elsewhere', key: p.name, message: `${owned.length} access rule(s) in ${p.name} are managed by another tool, as PostHog marks them, and left alone (change them where they are managed): ${owned.join(', ')}` });
+    }
+  }
 }
 
 /** The rules a project or resource type should have, with notices for grants ending soon or waiting for an invite. */
 function desiredRules<S extends RuleSubject, L extends string>(ctx: DiffContext, scope: S, grants: SubjectGrants<L>, waitNotice: boolean): Rule<S, L>[] {
   const items: Rule<S, L>[] = [];
   const rule = (subject: S, grant: Grant<L>, extraNeeds: string[] = []) => {
+    if (actualRule(ctx, subject)?.managedBy) return; // owned by another tool: left alone
     const key = ruleKey(subject);
     const effective = effectiveGrant(grant, ctx.now);
     if (effective.endsSoon) {
@@ -52,7 +88,7 @@ function desiredRules<S extends RuleSubject, L extends string>(ctx: DiffContext,
     }
     items.push({
       subject, value: effective.level ? { level: effective.level } : null,
-      reason: effective.expiredReason, note: grant.note, needs: [`project:${scope.project}`, ...extraNeeds],
+      reason: effective.expiredReason, until: effective.until, note: grant.note, needs: [`project:${scope.project}`, ...extraNeeds],
     });
   };
   if (grants.default) rule(scope, grants.default);
@@ -74,9 +110,10 @@ function desiredRules<S extends RuleSubject, L extends string>(ctx: DiffContext,
 
 function actualRules<S extends RuleSubject, L extends string>(ctx: DiffContext, scope: S, rules: ActualSubjectRules<L>) {
   const items: { subject: S; value: { level: L } }[] = [];
-  if (rules.default) items.push({ subject: scope, value: { level: rules.default.level } });
-  for (const [role, rule] of Object.entries(rules.teams)) items.push({ subject: { ...scope, team: teamName(ctx, role) }, value: { level: rule.level } });
-  for (const [email, rule] of Object.entries(rules.members)) items.push({ subject: { ...scope, email }, value: { level: rule.level } });
+  // Rules another tool owns are neither compared nor pruned.
+  if (rules.default && !rules.default.managedBy) items.push({ subject: scope, value: { level: rules.default.level } });
+  for (const [role, rule] of Object.entries(rules.teams)) if (!rule.managedBy) items.push({ subject: { ...scope, team: teamName(ctx, role) }, value: { level: rule.level } });
+  for (const [email, rule] of Object.entries(rules.members)) if (!rule.managedBy) items.push({ subject: { ...scope, email }, value: { level: rule.level } });
   return items;
 }
 
@@ -108,7 +145,7 @@ const goesWith = (s: RuleSubject) => [...(s.email !== undefined ? [`member:${s.e
 const TEAM_RULES: FeatureNeed = {
   id: 'role_based_access',
   features: ['role_based_access'],
-  message: (n) => `${n} team rule(s) need the "role_based_access" feature, which this organization lacks: PostHog will refuse them (403). Upgrade, or drop team grants from the matrix`,
+  message: (n) => `${count(n, 'team rule')} ${n === 1 ? 'needs' : 'need'} the "role_based_access" feature, which this organization lacks: PostHog will refuse them (403). Upgrade, or drop team grants from the matrix`,
 };
 const RULES: FeatureNeed = {
   id: 'access_control',
@@ -126,7 +163,10 @@ export const projectAccessKind = defineKind({
   label: 'project access',
   reads,
   fingerprint: projectSections,
-  desired: (ctx) => Object.entries(ctx.desired.projects).flatMap(([project, p]) => desiredRules(ctx, { project }, p, false)),
+  desired: (ctx) => {
+    managedElsewhereNotices(ctx);
+    return Object.entries(ctx.desired.projects).flatMap(([project, p]) => desiredRules(ctx, { project }, p, false));
+  },
   actual: (ctx) => namedProjects(ctx).flatMap((p) => actualRules(ctx, { project: p.name }, p)),
   prune: (ctx) => ({ enabled: ctx.desired.prune.projectAccess, flag: 'prune.project_access' }),
   lowers: (before, after) => levelRank('project', after.level) < levelRank('project', before.level),

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { ORG_LEVELS, ORG_LEVEL_NAMES, PROJECT_LEVELS, orgLevelName, type ProjectLevel } from '../../model/levels.ts';
 import type { DesiredState } from '../../model/desired.ts';
-import { effectiveGrant } from '../expiry.ts';
+import { effectiveGrant, untilText } from '../expiry.ts';
 import { defineKind, type DesiredItem } from '../kind.ts';
 import { ownersOnly } from './member.ts';
 
@@ -66,6 +66,7 @@ export const inviteKind = defineKind({
         subject: { email },
         value: { level: effective.level, projects, expired: false },
         reason: existing?.isExpired ? 'the invite expired unanswered: sent again' : existing ? 'the invite differs from the matrix: sent again (PostHog replaces it)' : undefined,
+        until: effective.until && untilText(grant.expires!, grant.then, 'removed from the organization'),
         note: grant.note,
         needs: Object.keys(projects).map((name) => `project:${name}`),
       });

@@ -1,7 +1,7 @@
 // Who is in each team (PostHog role memberships). Memberships have no update: added or removed.
 // People still invited get theirs once they join.
 import { z } from 'zod';
-import { inForce } from '../expiry.ts';
+import { inForce, untilText } from '../expiry.ts';
 import { defineKind, type DesiredItem } from '../kind.ts';
 import { scimManaged, standing, teamName } from '../lookup.ts';
 import { accessEffect } from '../effects.ts';
@@ -32,6 +32,7 @@ export const teamMemberKind = defineKind({
           subject: { team, email: m.email },
           value: inForce(m.expires, ctx.now) ? {} : null,
           reason: inForce(m.expires, ctx.now) ? undefined : `expired ${m.expires}`,
+          until: m.expires && inForce(m.expires, ctx.now) ? untilText(m.expires, undefined, `out of ${team}`) : undefined,
           note: m.note,
           needs: [`team:${team}`],
         });

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { findTeam } from '../../model/actual.ts';
 import { defineKind, type DiffContext } from '../kind.ts';
 import { scimManaged, teamName } from '../lookup.ts';
+import { count } from '../../util/english.ts';
 
 export const teamShape = {
   value: z.object({ name: z.string() }),
@@ -20,7 +21,7 @@ function scimNotices(ctx: DiffContext): void {
   }
   const provisioned = Object.values(ctx.actual.teams).filter((t) => !ctx.desired.teams[teamName(ctx, t.name)] && t.noCreator).map((t) => t.name).sort();
   if (provisioned.length) {
-    ctx.notices.push({ level: 'info', code: 'scim', message: `${provisioned.length} role(s) not in the matrix show no creator, as roles provisioned by SCIM do: left to the identity provider, never pruned: ${provisioned.join(', ')}` });
+    ctx.notices.push({ level: 'info', code: 'scim', message: `${count(provisioned.length, 'role')} not in the matrix ${provisioned.length === 1 ? 'shows' : 'show'} no creator, as roles provisioned by SCIM do: left to the identity provider, never pruned: ${provisioned.join(', ')}` });
   }
 }
 

@@ -14,14 +14,16 @@ export interface RenderOptions {
   color?: boolean;
   /** Character budget (markdown only); GitHub's comment limit by default. */
   maxLength?: number;
+  /** The command the plan is shown for, named in the text and Markdown headers: `plan` (default) or `drift`. */
+  command?: 'plan' | 'drift';
 }
 
 export function render(plan: Plan, format: RenderFormat, options: RenderOptions = {}): string {
   switch (format) {
     case 'text':
-      return renderText(plan, { color: options.color ?? false });
+      return renderText(plan, { color: options.color ?? false, ...(options.command && { command: options.command }) });
     case 'markdown':
-      return renderMarkdown(plan, options.maxLength !== undefined ? { maxLength: options.maxLength } : {});
+      return renderMarkdown(plan, { ...(options.maxLength !== undefined && { maxLength: options.maxLength }), ...(options.command && { command: options.command }) });
     case 'json':
       return renderJson(plan);
     default: {

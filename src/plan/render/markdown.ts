@@ -15,6 +15,8 @@ export const GITHUB_COMMENT_LIMIT = 65_536;
 export interface MarkdownOptions {
   /** Most characters to produce; GitHub's comment limit unless told otherwise. */
   maxLength?: number;
+  /** The command the plan is shown for, named in the heading: `plan` (default) or `drift`. */
+  command?: 'plan' | 'drift';
 }
 
 /**
@@ -49,8 +51,8 @@ function countsText(changes: readonly Change[]): string {
     .join(', ');
 }
 
-function headBlock(plan: Plan): string[] {
-  const out: string[] = [`### posthog-access plan for ${e(plan.organization.name)}`, ''];
+function headBlock(plan: Plan, command: 'plan' | 'drift'): string[] {
+  const out: string[] = [`### posthog-access ${command} for ${e(plan.organization.name)}`, ''];
   if (plan.refusals.length > 0) {
     out.push('> [!CAUTION]', '> **Refused: this plan will not be applied.**');
     for (const refusal of plan.refusals) {
@@ -193,7 +195,7 @@ function footer(plan: Plan): string[] {
 
 export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): string {
   const limit = options.maxLength ?? GITHUB_COMMENT_LIMIT;
-  const head = headBlock(plan);
+  const head = headBlock(plan, options.command ?? 'plan');
   const people = peopleLines(plan);
   const notices = noticeBlock(plan);
   const groups = groupBySection(plan.changes);

@@ -1,4 +1,6 @@
 // Sections group changes for reading; the plan's own order (apply order) is kept inside each.
+// Each kind names its section and its label (src/plan/kinds/); sections come in registry order.
+import { KINDS } from '../registry.ts';
 import type { Change, ChangeKind } from '../types.ts';
 
 export interface Section {
@@ -6,17 +8,10 @@ export interface Section {
   kinds: readonly ChangeKind[];
 }
 
-export const SECTIONS: readonly Section[] = [
-  { title: 'Projects', kinds: ['project'] },
-  { title: 'Teams', kinds: ['team'] },
-  { title: 'Organization', kinds: ['org_settings', 'domain'] },
-  { title: 'Invites', kinds: ['invite'] },
-  { title: 'Members', kinds: ['member'] },
-  { title: 'Team memberships', kinds: ['team_member'] },
-  { title: 'Project access', kinds: ['project_access'] },
-  { title: 'Resource access', kinds: ['resource_access'] },
-  { title: 'Secret keys', kinds: ['secret_key'] },
-];
+export const SECTIONS: readonly Section[] = [...new Set(KINDS.map((k) => k.section))].map((title) => ({
+  title,
+  kinds: KINDS.filter((k) => k.section === title).map((k) => k.kind),
+}));
 
 /** Kinds this renderer does not know yet (a newer plan) still get shown, last. */
 const OTHER = 'Other';
@@ -63,21 +58,8 @@ export function countChanges(changes: readonly Change[]): Counts {
   return counts;
 }
 
-const KIND_LABELS: Record<ChangeKind, string> = {
-  project: 'project',
-  team: 'team',
-  org_settings: 'settings',
-  domain: 'domain',
-  invite: 'invite',
-  member: 'member',
-  team_member: 'team membership',
-  project_access: 'project access',
-  resource_access: 'resource access',
-  secret_key: 'secret key',
-};
-
 export function kindLabel(kind: string): string {
-  return (KIND_LABELS as Record<string, string>)[kind] ?? kind;
+  return KINDS.find((k) => k.kind === kind)?.label ?? kind;
 }
 
 /** The kind named before a change's key in mixed sections, unless the key already says it ("settings"). */

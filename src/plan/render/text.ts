@@ -6,6 +6,8 @@ import { previewLine, resolutionOf, switchLines, switchTitle } from './resolutio
 
 export interface TextOptions {
   color: boolean;
+  /** The command the plan is shown for, named in the header: `plan` (default) or `drift`. */
+  command?: 'plan' | 'drift';
 }
 
 type Style = 'bold' | 'dim' | 'red' | 'green' | 'yellow' | 'cyan';
@@ -64,7 +66,7 @@ export function renderText(plan: Plan, options: TextOptions): string {
     `at ${clean(plan.at)}`,
     `matrix ${clean(plan.matrix.file)}`,
   ];
-  out.push(paint('bold', `posthog-access plan · ${headerParts.join(' · ')}`));
+  out.push(paint('bold', `posthog-access ${options.command ?? 'plan'} · ${headerParts.join(' · ')}`));
   const resolution = resolutionOf(plan);
   out.push(paint('dim', `${clean(plan.host)} · organization id ${clean(plan.organization.id)}${resolution ? ` · access resolution: ${resolution}` : ''}`));
 

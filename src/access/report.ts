@@ -1,0 +1,148 @@
+// explain and who-can as text, Markdown and versioned JSON (docs/cli.md#explain). Pure.
+import { describeSource, type Holder, type PersonAccess, type ResolutionMode, type Source } from './effective.ts';
+
+/** Bumped when a field changes meaning or goes away; new fields may appear within a version. */
+export const ACCESS_REPORT_VERSION = 1;
+
+export type AccessFormat = 'text' | 'markdown' | 'json';
+export const ACCESS_FORMATS: readonly AccessFormat[] = ['text', 'markdown', 'json'];
+
+export interface OrganizationRef {
+  id: string;
+  name: string;
+  mode: ResolutionMode;
+}
+
+/** A grant of the matrix in force now that ends soon (only when answering for a matrix). */
+export interface EndingSoon {
+  what: string;
+  expires: string;
+  then?: string;
+}
+
+export interface Explained {
+  organization: OrganizationRef;
+  /** Undefined when the person is neither a member nor invited there. */
+  access?: PersonAccess;
+  endingSoon: EndingSoon[];
+}
+
+export interface WhoCanAnswer {
+  organization: OrganizationRef;
+  project: string;
+  resource?: string;
+  /** False when the organization has no project of that name. */
+  found: boolean;
+  people: Holder<string>[];
+}
+
+const sourceJson = (source: Source) => ({ source: source.kind, ...(source.team !== undefined && { team: source.team }) });
+
+export function explainJson(email: string, answers: Explained[]): unknown {
+  return {
+    formatVersion: ACCESS_REPORT_VERSION, email,
+    organizations: answers.map(({ organization, access, endingSoon }) => ({
+      organization: organization.name, organization_id: organization.id, mode: organization.mode,
+      level: access?.level ?? null, pending: access?.pending ?? false, teams: access?.teams ?? [],
+      projects: (access?.projects ?? []).map((p) => ({
+        project: p.project, level: p.level, ...sourceJson(p.source), ...(p.known ? {} : { known: false }),
+        resources: p.resources.map((r) => ({ resource: r.resource, level: r.level, ...sourceJson(r.source) })),
+      })),
+      ending_soon: endingSoon.map((e) => ({ what: e.what, expires: e.expires, ...(e.then && { then: e.then }) })),
+    })),
+  };
+}
+
+export function whoCanJson(answers: WhoCanAnswer[]): unknown {
+  const one = (a: WhoCanAnswer) => ({
+    formatVersion: ACCESS_REPORT_VERSION, organization: a.organization.name, organization_id: a.organization.id, mode: a.organization.mode,
+    project: a.project, ...(a.resource !== undefined && { resource: a.resource }), found: a.found,
+    people: a.people.map((h) => ({ email: h.email, level: h.level, ...sourceJson(h.source), ...(h.pending && { pending: true }) })),
+  });
+  return answers.length === 1 ? one(answers[0]!) : { formatVersion: ACCESS_REPORT_VERSION, organizations: answers.map(one) };
+}
+
+const MODE_TEXT: Record<ResolutionMode, string> = { legacy: 'legacy resolution: highest wins', most_specific: 'most-specific resolution' };
+
+function pad(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd());
+}
+
+export function explainText(email: string, answers: Explained[]): string {
+  const out: string[] = [];
+  for (const { organization, access, endingSoon } of answers) {
+    if (!access) {
+      out.push(`${email} is neither a member of ${organization.name} nor invited to it.`, '');
+      continue;
+    }
+    out.push(`${email} in ${organization.name} (${MODE_TEXT[organization.mode]}): ${access.level}${access.pending ? ', invited (pending)' : ''}`);
+    out.push(`  teams: ${access.teams.length ? access.teams.join(', ') : '(none)'}`);
+    const rows: string[][] = [];
+    for (const p of access.projects) {
+      rows.push([`  ${p.project}`, p.level, `${describeSource(p.source)}${p.known ? '' : ' (rules not read)'}`]);
+      if (p.level === 'none') continue;
+      for (const r of p.resources) rows.push([`    ${r.resource}`, r.level, describeSource(r.source)]);
+    }
+    if (rows.length) out.push(...pad(rows));
+    else out.push('  no projects');
+    for (const e of endingSoon) out.push(`  ends soon: ${e.what} after ${e.expires}${e.then ? `, then ${e.then}` : ''}`);
+    out.push('');
+  }
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+export function explainMarkdown(email: string, answers: Explained[]): string {
+  const out: string[] = [];
+  for (const { organization, access, endingSoon } of answers) {
+    out.push(`### ${email} in ${organization.name}`, '');
+    if (!access) {
+      out.push('Neither a member nor invited.', '');
+      continue;
+    }
+    out.push(`Organization level **${access.level}**${access.pending ? ' (invited, pending)' : ''} · teams: ${access.teams.length ? access.teams.join(', ') : 'none'} · ${MODE_TEXT[organization.mode]}`, '');
+    out.push('| project | resource | level | from |', '|---|---|---|---|');
+    for (const p of access.projects) {
+      out.push(`| ${p.project} | | ${p.level} | ${describeSource(p.source)} |`);
+      if (p.level === 'none') continue;
+      for (const r of p.resources) out.push(`| ${p.project} | ${r.resource} | ${r.level} | ${describeSource(r.source)} |`);
+    }
+    if (endingSoon.length) {
+      out.push('', 'Ending soon:', '');
+      for (const e of endingSoon) out.push(`- ${e.what} after ${e.expires}${e.then ? `, then ${e.then}` : ''}`);
+    }
+    out.push('');
+  }
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+const target = (a: WhoCanAnswer) => (a.resource ? `${a.resource} in ${a.project}` : a.project);
+
+export function whoCanText(answers: WhoCanAnswer[]): string {
+  const out: string[] = [];
+  for (const a of answers) {
+    if (!a.found) {
+      out.push(`${a.organization.name} has no project named ${a.project}.`, '');
+      continue;
+    }
+    out.push(`Who can reach ${target(a)} in ${a.organization.name} (${MODE_TEXT[a.organization.mode]}): ${a.people.length} ${a.people.length === 1 ? 'person' : 'people'}`);
+    if (a.people.length) out.push(...pad(a.people.map((h) => [`  ${h.email}`, h.level, `${describeSource(h.source)}${h.pending ? ' (invited, pending)' : ''}`])));
+    out.push('');
+  }
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+export function whoCanMarkdown(answers: WhoCanAnswer[]): string {
+  const out: string[] = [];
+  for (const a of answers) {
+    out.push(`### Who can reach ${target(a)} in ${a.organization.name}`, '');
+    if (!a.found) {
+      out.push(`No project named ${a.project}.`, '');
+      continue;
+    }
+    out.push(`${MODE_TEXT[a.organization.mode]}`, '', '| person | level | from |', '|---|---|---|');
+    for (const h of a.people) out.push(`| ${h.email} | ${h.level} | ${describeSource(h.source)}${h.pending ? ' (invited, pending)' : ''} |`);
+    out.push('');
+  }
+  return `${out.join('\n').trimEnd()}\n`;
+}

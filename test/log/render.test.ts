@@ -1,0 +1,34 @@
+// The access log's renderings: one CSV row per changed field, cells a spreadsheet would run as a
+// formula neutralised, missing values shown as a dash.
+import { describe, expect, it } from 'vitest';
+import { logCsv, logRows, logText } from '../../src/log/render.ts';
+import type { ActivityLogEntry } from '../../src/posthog/types.ts';
+
+const entry = (over: Partial<ActivityLogEntry>): ActivityLogEntry => ({
+  id: '1', user: { email: 'alice@example.com' } as ActivityLogEntry['user'], activity: 'updated', scope: 'OrganizationMembership', item_id: 'm1',
+  detail: { name: 'carol@example.com', changes: [{ type: 'OrganizationMembership', action: 'changed', field: 'level', before: 1, after: 8 }] },
+  created_at: '2026-11-20T10:15:00.000Z', ...over,
+});
+
+describe('access log rendering', () => {
+  it('CSV: a row per changed field, formula-like cells neutralised', () => {
+    const rows = logRows([
+      entry({}),
+      entry({ user: null, scope: 'Role', activity: 'updated', detail: { name: '=HYPERLINK("x")', changes: [
+        { type: 'Role', action: 'changed', field: 'name', before: 'A', after: '=HYPERLINK("x")' },
+        { type: 'Role', action: 'changed', field: 'x', before: null, after: 'b,c' },
+      ] } }),
+    ]);
+    expect(logCsv(rows)).toBe([
+      'when,who,activity,scope,item,field,before,after',
+      '2026-11-20T10:15:00.000Z,alice@example.com,updated,OrganizationMembership,carol@example.com,level,1,8',
+      `2026-11-20T10:15:00.000Z,PostHog (system),updated,Role,"'=HYPERLINK(""x"")",name,A,"'=HYPERLINK(""x"")"`,
+      `2026-11-20T10:15:00.000Z,PostHog (system),updated,Role,"'=HYPERLINK(""x"")",x,—,"b,c"`,
+      '',
+    ].join('\n'));
+  });
+
+  it('text: when, who, what, before and after', () => {
+    expect(logText('Acme', logRows([entry({})]))).toBe('Access changes in Acme, newest first (1):\n  2026-11-20 10:15  alice@example.com  updated OrganizationMembership carol@example.com  level: 1 → 8\n');
+  });
+});
