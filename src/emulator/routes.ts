@@ -6,6 +6,7 @@ import { ACCESS_CONTROL_ROUTES } from './api/access-control.ts';
 import { ACTIVITY_ROUTES } from './api/activity.ts';
 import type { RouteKind, RouteSpec } from './api/common.ts';
 import { DOMAIN_ROUTES } from './api/domains.ts';
+import { EFFECTIVE_ACCESS_ROUTES } from './api/effective-access.ts';
 import { INVITE_ROUTES } from './api/invites.ts';
 import { KEY_ROUTES } from './api/keys.ts';
 import { MEMBER_ROUTES } from './api/members.ts';
@@ -28,7 +29,7 @@ function split(path: string): string[] {
 /** Every route, the most literal patterns first (so `invites/bulk/` wins over `invites/{id}/`). */
 export const ROUTES: RouteDef[] = [
   ...ORGANIZATION_ROUTES, ...MEMBER_ROUTES, ...INVITE_ROUTES, ...ROLE_ROUTES, ...PROJECT_ROUTES,
-  ...ACCESS_CONTROL_ROUTES, ...RESOLUTION_ROUTES, ...KEY_ROUTES, ...DOMAIN_ROUTES, ...ACTIVITY_ROUTES,
+  ...ACCESS_CONTROL_ROUTES, ...RESOLUTION_ROUTES, ...EFFECTIVE_ACCESS_ROUTES, ...KEY_ROUTES, ...DOMAIN_ROUTES, ...ACTIVITY_ROUTES,
 ].map((r) => {
   const segments = split(r.pattern);
   return { ...r, segments, literals: segments.filter((s) => !s.startsWith('{')).length };
