@@ -2,7 +2,7 @@
 // (0 nothing to do or success, 1 error or refused, 2 changes present: docs/cli.md).
 import { writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
-import { ConfigError, UnsafePlanError } from '../errors.ts';
+import { ConfigError, InternalError, UnsafePlanError } from '../errors.ts';
 import { render, type RenderFormat } from '../plan/render/index.ts';
 import type { Plan } from '../plan/types.ts';
 import { renderReport } from '../apply/report.ts';
@@ -13,7 +13,7 @@ import { readActivity } from '../state/activity.ts';
 import { EXIT } from './exit.ts';
 import { acquireApplyLock, type ApplyLock } from '../apply/lock.ts';
 import type { ClosablePostHogApi } from '../posthog/api.ts';
-import { checkOutPath, checkSavedPlan, connect, execute, hostOf, load, makePlan, readPlanFile, refuseIfUnsafe, secretSinkOf, type Session } from './pipeline.ts';
+import { checkOutPath, checkSavedPlan, connect, execute, forOrganization, hostOf, load, makePlan, readPlanFile, refuseIfUnsafe, secretSinkOf, type Session } from './pipeline.ts';
 import { count } from '../util/english.ts';
 
 export interface Io {
@@ -64,6 +64,7 @@ function print(io: Io, plan: Plan, format: RenderFormat, command: 'plan' | 'drif
 
 export async function planCommand(flags: PlanFlags, session: Session, io: Io, mode: 'plan' | 'drift' = 'plan'): Promise<number> {
   const matrix = await load(flags.matrix, session);
+  session = forOrganization(session, matrix.desired);
   if (flags.out) await checkOutPath(flags.out, flags.matrix);
   const api = connect(session);
   try {
@@ -115,6 +116,9 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
   // A confirmation prompt on stdout would break the document.
   if (json && !planFile && !flags.yes) throw new ConfigError('apply --format json prints one JSON document, with no prompt: pass --yes, or apply a reviewed plan file (plan --out plan.json, then apply plan.json --format json)');
   const secrets = secretSinkOf(flags, session.env, session.signal);
+  // A fresh plan talks to the matrix's organization (its host and key); a saved one to where it was made.
+  const matrix = planFile === undefined ? await load(flags.matrix, session) : undefined;
+  if (matrix) session = forOrganization(session, matrix.desired);
   const api = connect(session);
   let lock: ApplyLock | undefined;
   let plan: Plan | undefined;
@@ -128,14 +132,15 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
       lock = await lockOrganization(api, session, saved.organization.id, flags.lockWait);
       // Reviewed already: not printed again. Made again and compared; guards run with this run's flags.
       ({ plan, actual, reviewed } = await checkSavedPlan(api, saved, session, flags.allowDeletes, { allowSsoWithoutIdp: flags.allowSsoWithoutIdp }));
-    } else {
-      const matrix = await load(flags.matrix, session);
+    } else if (matrix) {
       lock = await lockOrganization(api, session, matrix.desired.organization.id, flags.lockWait);
       ({ plan, actual } = await makePlan(api, matrix, session, flags));
       if (!json) print(io, plan, flags.format);
       if (plan.changes.length && !flags.yes) {
         if (!io.stdin.isTTY) throw new ConfigError('apply changes PostHog: pass --yes to confirm when not on a terminal, or apply a reviewed plan file (plan --out FILE, then apply FILE)');
       }
+    } else {
+      throw new InternalError('apply without a plan file has a matrix');
     }
     if (!plan.changes.length) {
       if (json) printApplyJson(io, plan, { status: 'nothing_to_do', ok: 0, failed: 0, skipped: 0, results: [] });

@@ -36,6 +36,24 @@ export function hostOf(env: Session['env']): string {
   return canonicalHost(env.POSTHOG_HOST);
 }
 
+/**
+ * The session for a matrix's organization: its `organization.host` and the key in the variable
+ * `organization.api_key_env` names, where the matrix gives them (else POSTHOG_HOST and
+ * POSTHOG_PERSONAL_API_KEY, as before).
+ */
+export function forOrganization(session: Session, desired: DesiredState): Session {
+  const { host, apiKeyEnv } = desired.organization;
+  if (host === undefined && apiKeyEnv === undefined) return session;
+  const env = { ...session.env };
+  if (host !== undefined) env.POSTHOG_HOST = host;
+  if (apiKeyEnv !== undefined) {
+    const key = session.env[apiKeyEnv];
+    if (!key?.trim()) throw new ConfigError(`organization.api_key_env names $${apiKeyEnv}, which is not set: set it to the personal API key of this organization's admin`);
+    env.POSTHOG_PERSONAL_API_KEY = key;
+  }
+  return { ...session, env };
+}
+
 export function connect(session: Session): ClosablePostHogApi {
   return createApiFromEnv({
     key: session.env.POSTHOG_PERSONAL_API_KEY,

@@ -53,6 +53,8 @@ export function normalize(m: MatrixInput): DesiredState {
     },
   };
   if (org.default_team !== undefined) desired.organization.defaultTeam = org.default_team;
+  if (org.host !== undefined) desired.organization.host = org.host;
+  if (org.api_key_env !== undefined) desired.organization.apiKeyEnv = org.api_key_env;
   for (const [host, d] of Object.entries(org.domains ?? {})) {
     const spec: DesiredState['organization']['domains'][string] = {};
     if (d.jit_provisioning !== undefined) spec.jitProvisioning = d.jit_provisioning;

@@ -158,6 +158,9 @@ const identityProvider = z.strictObject({
 
 const organization = z.strictObject({
   id: z.string().optional().describe('Organization UUID or "@current" (the key\'s organization); ${VAR} reads the environment.'),
+  host: z.string().min(1).optional().describe('PostHog base URL of this organization, e.g. https://eu.posthog.com (default: $POSTHOG_HOST, else https://us.posthog.com).'),
+  api_key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name (letters, digits, _)').optional()
+    .describe('The environment variable holding the personal API key for this organization (default POSTHOG_PERSONAL_API_KEY). Never the key itself.'),
   settings: settings.optional(),
   domains: nameRecord(domain, 'Verified domain (lower-case host name) → SSO settings.').optional(),
   identity_providers: nameRecord(identityProvider, 'Identity provider configurations (SAML, OIDC, SCIM) by name, and the domains they serve.').optional(),

@@ -74,6 +74,10 @@ export interface DesiredState {
   organization: {
     /** Organization UUID or "@current". */
     id: string;
+    /** PostHog base URL (`organization.host`); absent: $POSTHOG_HOST, else the default host. */
+    host?: string;
+    /** The environment variable holding this organization's key (`organization.api_key_env`); absent: POSTHOG_PERSONAL_API_KEY. */
+    apiKeyEnv?: string;
     settings: Record<string, boolean | string | null>;
     domains: Record<string, DomainSpec>;
     /** Identity-provider configurations by name (absent: none declared). */

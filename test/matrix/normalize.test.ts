@@ -94,3 +94,14 @@ safety: { max_deletes: 3, protected: [ALICE@example.com] }
     expect(m.file).toBe(FILE);
   });
 });
+
+describe('organization host and key variable', () => {
+  it('are carried as given, and absent when not given', () => {
+    const with_ = parseMatrix('version: 1\norganization:\n  host: https://eu.posthog.com\n  api_key_env: POSTHOG_EU_KEY\n', 'm.yaml', {});
+    expect(with_.desired.organization).toMatchObject({ host: 'https://eu.posthog.com', apiKeyEnv: 'POSTHOG_EU_KEY' });
+    const without = parseMatrix('version: 1\n', 'm.yaml', {});
+    expect(without.desired.organization.host).toBeUndefined();
+    expect(without.desired.organization.apiKeyEnv).toBeUndefined();
+    expect(() => parseMatrix('version: 1\norganization:\n  api_key_env: phx_not a name\n', 'm.yaml', {})).toThrow(/api_key_env/);
+  });
+});
