@@ -6,7 +6,6 @@ import { ORG_LEVELS, ORG_LEVEL_NAMES, levelRank, orgLevelName } from '../../mode
 import { effectiveGrant, untilText } from '../expiry.ts';
 import { defineKind, type DesiredItem } from '../kind.ts';
 import { refuse } from '../refuse.ts';
-import { accessEffect } from '../effects.ts';
 
 export const memberShape = {
   value: z.object({ level: z.enum(ORG_LEVEL_NAMES) }),
@@ -47,7 +46,6 @@ export const memberKind = defineKind({
     count: rules,
     reason: `their team memberships and access rules go with them${rules ? ` (${rules} in the projects the matrix names)` : ''}`,
   }),
-  effect: (change) => accessEffect(change, (level) => (level ? `organization ${level}` : 'organization membership')),
   refusals(changes, { actual }) {
     const out = [];
     const me = actual.me.email.toLowerCase();
