@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { rulesIn, teamsOfMember } from '../../model/actual.ts';
 import { ORG_LEVELS, ORG_LEVEL_NAMES, levelRank, orgLevelName } from '../../model/levels.ts';
-import { effectiveGrant, untilText } from '../expiry.ts';
+import { effectiveGrant, temporaryOf, untilText } from '../expiry.ts';
 import { defineKind, type DesiredItem } from '../kind.ts';
 import { refuse } from '../refuse.ts';
 import { accessEffect } from '../effects.ts';
@@ -37,7 +37,7 @@ export const memberKind = defineKind({
           message: `${email}: ${grant.level} ends after ${effective.endsSoon}${grant.then ? `, then ${grant.then}` : ', then removed from the organization'}`,
         });
       }
-      items.push({ subject: { email }, value: effective.level ? { level: effective.level } : null, reason: effective.expiredReason, until: effective.until && untilText(grant.expires!, grant.then, 'removed from the organization'), note: grant.note });
+      items.push({ subject: { email }, value: effective.level ? { level: effective.level } : null, reason: effective.expiredReason, until: effective.until && untilText(grant.expires!, grant.then, 'removed from the organization'), temporary: temporaryOf(grant), note: grant.note });
     }
     return items;
   },
