@@ -14,11 +14,14 @@ const operation = z.object({
   value: z.unknown().optional(),
 });
 
+const temporary = z.object({ expires: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(), then: z.string().nullable().optional() });
+
 function changeSchema<K extends ChangeKind>(kind: Kind<K>) {
   const value = kind.shape.value;
   const base = {
     id: z.string(), kind: z.literal(kind.kind), key: z.string(), subject: kind.shape.subject,
-    reason: z.string(), note: z.string().optional(), destructive: z.boolean(), dependsOn: z.array(z.string()),
+    reason: z.string(), note: z.string().optional(), ...temporary.shape,
+    temporaryProjects: z.record(z.string(), temporary.required()).optional(), destructive: z.boolean(), dependsOn: z.array(z.string()),
   };
   return z.discriminatedUnion('action', [
     z.strictObject({ ...base, action: z.literal('create'), after: value }),

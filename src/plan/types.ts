@@ -69,10 +69,22 @@ interface ChangeBase<K extends ChangeKind> {
   reason: string;
   /** The matrix's `note` on the grant, carried into the journal. */
   note?: string;
+  /** A temporary grant (the matrix's `expires`): its last day, YYYY-MM-DD (UTC, inclusive). */
+  expires?: string;
+  /** With `expires`: what remains after it, a level, or null when nothing does (the person, membership or rule goes). */
+  then?: string | null;
+  /** An invite's temporary project grants (sent as private_project_access), by project. */
+  temporaryProjects?: Record<string, Temporary>;
   /** A removal or a lowering of access: counted against safety.max_deletes. */
   destructive: boolean;
   /** Ids of changes that must succeed first. */
   dependsOn: string[];
+}
+
+/** A temporary grant's end: its last day and what remains after it (null: nothing). */
+export interface Temporary {
+  expires: string;
+  then: string | null;
 }
 
 /** Something to make: holds what will exist. */

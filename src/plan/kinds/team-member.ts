@@ -33,6 +33,7 @@ export const teamMemberKind = defineKind({
           value: inForce(m.expires, ctx.now) ? {} : null,
           reason: inForce(m.expires, ctx.now) ? undefined : `expired ${m.expires}`,
           until: m.expires && inForce(m.expires, ctx.now) ? untilText(m.expires, undefined, `out of ${team}`) : undefined,
+          temporary: m.expires ? { expires: m.expires, then: null } : undefined,
           note: m.note,
           needs: [`team:${team}`],
         });

@@ -9,7 +9,7 @@ type Shape = { order: readonly string[]; children?: Record<string, Shape>; items
 const SORTED: Shape = { order: [] };
 
 const CHANGE: Shape = {
-  order: ['id', 'kind', 'action', 'key', 'subject', 'before', 'after', 'patch', 'cascade', 'reason', 'note', 'destructive', 'dependsOn'],
+  order: ['id', 'kind', 'action', 'key', 'subject', 'before', 'after', 'patch', 'cascade', 'reason', 'note', 'expires', 'then', 'temporaryProjects', 'destructive', 'dependsOn'],
   children: {
     subject: SORTED,
     before: SORTED,
