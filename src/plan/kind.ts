@@ -103,8 +103,12 @@ export interface KindSpec<K extends ChangeKind> {
   implicit?(item: DesiredItem<K>): ValueOf<K> | undefined;
   /** Ids of the changes whose removal takes this item with it in PostHog (its member, its team). */
   goesWith?(subject: SubjectOf<K>): string[];
-  /** What its removal takes with it: `folded` removals of the plan it absorbed, plus what PostHog removes beyond them. */
-  cascade?(change: DeleteChange<K>, folded: number, actual: ActualState): { count: number; reason: string };
+  /**
+   * What its removal takes with it: `folded` removals of the plan it absorbed, plus what PostHog
+   * removes beyond them; `removing` holds the ids of the plan's other removals (what one of them
+   * takes is counted once, by it).
+   */
+  cascade?(change: DeleteChange<K>, folded: number, actual: ActualState, removing: ReadonlySet<string>): { count: number; reason: string };
   /** Whether applying the change makes a new secret value (apply needs a secret sink). */
   makesSecret?(change: ChangeOf<K>): boolean;
   /** What the change means for the person its subject names (rendered plans' "who gains or loses what"). */
