@@ -54,7 +54,7 @@ export async function reviewCommand(flags: ReviewFlags, session: Session, io: Io
   if (flags.record === true && !flags.matrix.length) recordTargets(flags, []);
   const now = new Date();
   // Who reviewed is settled before PostHog is read: a missing name fails fast.
-  const reviewer = flags.record === undefined ? undefined : await reviewerOf(flags.reviewer, process.cwd());
+  const reviewer = flags.record === undefined ? undefined : await reviewerOf(flags.reviewer, { cwd: process.cwd(), env: session.env });
   const found = await reviews(flags, session, now);
   let written: string[] = [];
   if (reviewer !== undefined) written = await writeRecords(recordTargets(flags, found.recordDirs), reviewRecord(found.reviews, reviewer, now), flags.force ?? false);

@@ -37,9 +37,15 @@ export function reviewRecord(reviews: OrganizationReview[], reviewer: string, at
 
 const run = promisify(execFile);
 
-async function gitConfig(key: string, cwd: string): Promise<string | undefined> {
+interface Where {
+  cwd: string;
+  /** The environment git runs with (its HOME and GIT_* variables decide which configuration it reads). */
+  env: Record<string, string | undefined>;
+}
+
+async function gitConfig(key: string, where: Where): Promise<string | undefined> {
   try {
-    const { stdout } = await run('git', ['config', '--get', key], { cwd, timeout: 10_000 });
+    const { stdout } = await run('git', ['config', '--get', key], { cwd: where.cwd, env: where.env, timeout: 10_000 });
     return stdout.trim() || undefined;
   } catch {
     return undefined; // not set, not a repository, or no git: the caller says what to pass
@@ -47,12 +53,12 @@ async function gitConfig(key: string, cwd: string): Promise<string | undefined> 
 }
 
 /** `--reviewer`, else git's user.name and user.email where the review runs. */
-export async function reviewerOf(flag: string | undefined, cwd: string): Promise<string> {
+export async function reviewerOf(flag: string | undefined, where: Where): Promise<string> {
   if (flag !== undefined) {
     if (!flag.trim()) throw new ConfigError('--reviewer is empty: pass who reviewed, e.g. --reviewer "Alice Example <alice@example.com>"');
     return flag.trim();
   }
-  const [name, email] = [await gitConfig('user.name', cwd), await gitConfig('user.email', cwd)];
+  const [name, email] = [await gitConfig('user.name', where), await gitConfig('user.email', where)];
   if (name || email) return name && email ? `${name} <${email}>` : (name ?? email)!;
   throw new ConfigError('review --record needs to know who reviewed, and git has no user.name or user.email here: pass --reviewer "Your Name <you@example.com>"');
 }
