@@ -25,6 +25,7 @@ import type { Plan, Refusal } from '../plan/types.ts';
 import { applyPlan, type ApplyReport } from '../apply/apply.ts';
 import { fileJournal } from '../apply/journal.ts';
 import { defaultSleep, rateLimiterFor } from '../posthog/rate-limiter.ts';
+import { cacheDirOf } from '../posthog/call-log.ts';
 import type { Progress } from './progress.ts';
 
 export interface Session {
@@ -61,12 +62,15 @@ export function forOrganization(session: Session, desired: DesiredState): Sessio
 export function connect(session: Session): ClosablePostHogApi {
   const { progress } = session;
   // The rate limiter's waits are shown as progress: a long apply under PostHog's limits is not stuck.
+  // Calls an earlier command made with this key still count at PostHog: start from them.
+  const callLogDir = cacheDirOf(session.env);
   const paced = progress && { client: { rateLimiter: rateLimiterFor(session.env.POSTHOG_RATE_LIMIT, { sleep: (ms, signal) => { progress.waiting(ms); return defaultSleep(ms, signal); } }) } };
   return createApiFromEnv({
     key: session.env.POSTHOG_PERSONAL_API_KEY,
     host: hostOf(session.env),
     rateLimit: session.env.POSTHOG_RATE_LIMIT,
     ...paced,
+    ...(callLogDir && { callLogDir }),
     logger: session.logger,
     ...(session.signal && { signal: session.signal }),
   });

@@ -115,6 +115,8 @@ export interface ApiFromEnvOptions {
   signal?: AbortSignal;
   /** $POSTHOG_RATE_LIMIT: unset (pace to PostHog Cloud's limits) or `off` (src/posthog/rate-limiter.ts). */
   rateLimit?: string;
+  /** Where the times of recent calls with this key are kept across processes (src/posthog/call-log.ts). */
+  callLogDir?: string;
   /** Any other client option (timeouts, retries, limiter). */
   client?: Omit<PostHogClientOptions, 'key' | 'host' | 'logger' | 'signal'>;
 }
@@ -137,6 +139,7 @@ export function createApiFromEnv(options: ApiFromEnvOptions = {}): ClosablePostH
   const client = new PostHogClient({
     ...options.client,
     ...(rateLimiter !== undefined && { rateLimiter }),
+    ...(options.callLogDir !== undefined && { callLogDir: options.callLogDir }),
     key,
     ...(host !== undefined && { host }),
     ...(options.logger && { logger: options.logger }),

@@ -8,6 +8,7 @@ import { ApiError, ConfigError } from '../errors.ts';
 import type { Paginated } from './types.ts';
 import { RateLimiter, defaultSleep } from './rate-limiter.ts';
 import type { Sleep } from './rate-limiter.ts';
+import { callLogFile, readCallLog, writeCallLog } from './call-log.ts';
 import { maskKey, parseErrorBody, parsePostHogJson, responseError, scrub, unknownOutcomeError } from './errors.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -41,6 +42,11 @@ export interface PostHogClientOptions {
   maxDelayMs?: number; // default 10 s
   /** Client-side pacing; default PostHog's 480/min + 4,800/h. null disables it. */
   rateLimiter?: RateLimiter | null;
+  /**
+   * A directory for the times of recent calls with this host and key (src/posthog/call-log.ts):
+   * the limiter starts from what earlier processes sent, and close() adds this one's calls.
+   */
+  callLogDir?: string;
   /**
    * Injectable for tests; the default limiter uses the same sleep and clock, so inject both: a sleep
    * that does not advance `now` would make the limiter spin while it waits out a 429.
@@ -169,6 +175,7 @@ export class PostHogClient {
   private readonly inFlight = new Map<number, string>();
   private calls = 0;
   private closing: Promise<void> | undefined;
+  private readonly callLog: { dir: string; file: string } | undefined;
 
   constructor(options: PostHogClientOptions) {
     const key = options.key?.trim() ?? '';
@@ -184,6 +191,10 @@ export class PostHogClient {
     this.random = options.random ?? Math.random;
     this.limiter =
       options.rateLimiter === undefined ? new RateLimiter({ sleep: this.sleep, now: this.now }) : options.rateLimiter;
+    if (this.limiter && options.callLogDir) {
+      this.callLog = { dir: options.callLogDir, file: callLogFile(options.callLogDir, this.baseUrl.origin, key) };
+      this.limiter.seed(readCallLog(this.callLog.file, this.now()));
+    }
     this.timeoutMs = options.timeoutMs ?? 60_000;
     this.maxAttempts = Math.max(1, options.maxAttempts ?? 4);
     this.max429Retries = Math.max(0, options.max429Retries ?? 5);
@@ -429,6 +440,7 @@ export class PostHogClient {
 
   /** Close the sockets so the CLI exits promptly. Safe to call more than once. */
   close(): Promise<void> {
+    if (!this.closing && this.callLog && this.limiter) writeCallLog(this.callLog.file, this.callLog.dir, this.limiter.recentCalls(), this.now());
     this.closing ??= this.agent.close();
     return this.closing;
   }

@@ -72,6 +72,12 @@ class WindowLog {
   get size(): number {
     return this.times.length - this.head + this.inFlight;
   }
+
+  /** The finished calls still in the window, oldest first. */
+  finishedTimes(now: number): number[] {
+    this.waitMs(now);
+    return this.times.slice(this.head);
+  }
 }
 
 export class RateLimiter {
@@ -119,6 +125,20 @@ export class RateLimiter {
       }
       await this.sleep(wait, signal);
     }
+  }
+
+  /**
+   * Calls made before this limiter existed (by earlier processes with the same key, from
+   * src/posthog/call-log.ts): times ascending, each counted as a finished call. Call it first.
+   */
+  seed(times: readonly number[]): void {
+    for (const log of this.logs) for (const t of times) log.finish(t);
+  }
+
+  /** The finished calls of the longest window, oldest first (what the next process should know). */
+  recentCalls(): number[] {
+    const longest = this.logs.reduce((a, b) => (b.windowMs > a.windowMs ? b : a));
+    return longest.finishedTimes(this.now());
   }
 
   /** PostHog said 429 with Retry-After: hold every caller (they share the key) until then. */
