@@ -11,7 +11,7 @@ import type { Notice } from '../plan/types.ts';
 import { daysSince } from '../util/days.ts';
 import { TOOL_VERSION } from '../util/version.ts';
 import type { OrganizationReview } from './build.ts';
-import { REVIEW_FORMAT_VERSION } from './render.ts';
+import { countsJson, REVIEW_FORMAT_VERSION } from './render.ts';
 
 const RECORD_NAME = /^access-review-(\d{4}-\d{2}-\d{2})\.json$/;
 
@@ -24,14 +24,14 @@ export interface ReviewRecord {
   reviewer: string;
   generated_at: string;
   tool: { name: 'posthog-access'; version: string };
-  organizations: { organization: string; organization_id: string; matrix: string | null; counts: OrganizationReview['counts']; findings: OrganizationReview['findings'] }[];
+  organizations: { organization: string; organization_id: string; matrix: string | null; counts: Record<string, number>; findings: OrganizationReview['findings'] }[];
 }
 
 export function reviewRecord(reviews: OrganizationReview[], reviewer: string, at: Date): ReviewRecord {
   return {
     formatVersion: REVIEW_FORMAT_VERSION, kind: 'posthog-access review record', date: at.toISOString().slice(0, 10), reviewer,
     generated_at: at.toISOString(), tool: { name: 'posthog-access', version: TOOL_VERSION },
-    organizations: reviews.map((r) => ({ organization: r.organization.name, organization_id: r.organization.id, matrix: r.matrix?.file ?? null, counts: r.counts, findings: r.findings })),
+    organizations: reviews.map((r) => ({ organization: r.organization.name, organization_id: r.organization.id, matrix: r.matrix?.file ?? null, counts: countsJson(r.counts), findings: r.findings })),
   };
 }
 

@@ -16,12 +16,22 @@ const MODE_TEXT = { legacy: 'legacy resolution: highest wins', most_specific: 'm
 
 // ---- JSON
 
+/** The counts as the JSON and the record spell them (snake_case, like every other field). */
+export function countsJson(c: OrganizationReview['counts']): Record<string, number> {
+  return {
+    owners: c.owners, admins: c.admins, members: c.members, pending_invites: c.pendingInvites, expired_invites: c.expiredInvites,
+    teams: c.teams, projects: c.projects, temporary_grants: c.temporaryGrants, ending_soon: c.endingSoon,
+    expired_still_present: c.expiredStillPresent, not_in_matrix: c.notInMatrix, not_in_posthog: c.notInPostHog,
+    keys_overdue: c.keysOverdue, notes: c.notes, findings: c.findings,
+  };
+}
+
 const sourceJson = (source: Source) => ({ source: source.kind, ...(source.team !== undefined && { team: source.team }) });
 
 function organizationJson(r: OrganizationReview): unknown {
   return {
     organization: r.organization.name, organization_id: r.organization.id, mode: r.organization.mode, matrix: r.matrix?.file ?? null,
-    counts: r.counts,
+    counts: countsJson(r.counts),
     findings: r.findings,
     members: r.members.map((m) => ({ email: m.email, level: m.level, joined_at: m.joinedAt, last_login: m.lastLogin, two_factor: m.twoFactor, teams: m.teams })),
     invites: r.invites.map((i) => ({ email: i.email, level: i.level, created_at: i.createdAt, expired: i.expired, projects: i.projects })),

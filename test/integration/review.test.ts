@@ -96,8 +96,8 @@ describe('review of the live organization (no matrix)', () => {
     const org = doc.organizations[0];
     expect(org).toMatchObject({ organization: 'Example Co', organization_id: e.organization, mode: 'legacy', matrix: null });
     expect(org.counts).toEqual({
-      owners: 1, admins: 3, members: 2, pendingInvites: 1, expiredInvites: 1, teams: 3, projects: 3, temporaryGrants: 0,
-      endingSoon: 0, expiredStillPresent: 0, notInMatrix: 0, notInPostHog: 0, keysOverdue: 0, notes: 0, findings: 6,
+      owners: 1, admins: 3, members: 2, pending_invites: 1, expired_invites: 1, teams: 3, projects: 3, temporary_grants: 0,
+      ending_soon: 0, expired_still_present: 0, not_in_matrix: 0, not_in_posthog: 0, keys_overdue: 0, notes: 0, findings: 6,
     });
     expect(org.members[0]).toEqual({ email: 'alice@example.com', level: 'owner', joined_at: '2024-12-10T09:00:00.000Z', last_login: '2026-11-30T09:00:00.000Z', two_factor: true, teams: [] });
     const production = org.projects.find((p: { project: string }) => p.project === 'Production');
@@ -155,7 +155,7 @@ describe('review with a matrix', () => {
       { what: 'admin in the organization for grace@example.com', note: 'on call', expires: '2026-12-05' },
       { what: 'admin on Production for carol@example.com', note: 'incident follow-up', expires: '2026-03-16' },
     ]);
-    expect(org.counts).toMatchObject({ temporaryGrants: 3, endingSoon: 1, expiredStillPresent: 2, notInMatrix: 2, notInPostHog: 1, keysOverdue: 0, notes: 3 });
+    expect(org.counts).toMatchObject({ temporary_grants: 3, ending_soon: 1, expired_still_present: 2, not_in_matrix: 2, not_in_posthog: 1, keys_overdue: 0, notes: 3 });
 
     const md = (await cli(e, ['review', '-m', file])).stdout;
     expect(md).toContain('| admin on Production for carol@example.com | 2026-03-16 | nothing | **expired, still in PostHog (admin)** | incident follow-up |');
@@ -203,7 +203,7 @@ describe('review --record', () => {
     const record = JSON.parse(await readFile(path, 'utf8'));
     expect(record).toMatchObject({ formatVersion: 1, kind: 'posthog-access review record', date: '2026-11-30', reviewer: 'Rita Reviewer <rita@example.com>', generated_at: NOW.toISOString() });
     expect(record.organizations).toHaveLength(1);
-    expect(record.organizations[0]).toMatchObject({ organization: 'Example Co', organization_id: e.organization, matrix: file, counts: { owners: 1, expiredStillPresent: 2 } });
+    expect(record.organizations[0]).toMatchObject({ organization: 'Example Co', organization_id: e.organization, matrix: file, counts: { owners: 1, expired_still_present: 2 } });
     expect(record.organizations[0].findings.map((f: { code: string }) => f.code)).toContain('grant_expired_present');
 
     const again = await cli(e, ['review', '-m', file, '--record', '--reviewer', 'Someone Else']);
