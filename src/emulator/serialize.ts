@@ -63,14 +63,21 @@ export function roleMembershipJson(s: EmulatorState, rm: RoleMembershipRow): Rec
   };
 }
 
-export function roleJson(s: EmulatorState, r: RoleRow): Record<string, unknown> {
+/**
+ * A role. `visible`: the membership ids the requester may see (the restricted roster, see
+ * EmulatorState.visibleMembershipIds), or null for all; hidden members are left out of `members`
+ * and a hidden creator is shown as null.
+ */
+export function roleJson(s: EmulatorState, r: RoleRow, visible: Set<string> | null = null): Record<string, unknown> {
   const org = s.orgs.get(r.organization_id);
+  const creator = r.created_by_uuid ? s.membership(r.organization_id, r.created_by_uuid) : undefined;
+  const creatorHidden = visible !== null && !(creator && visible.has(creator.id));
   return {
     id: r.id,
     name: r.name,
     created_at: r.created_at,
-    created_by: userBasic(r.created_by_uuid ? s.users.get(r.created_by_uuid) : null),
-    members: [...(s.roleMembers.get(r.id)?.values() ?? [])].map((rm) => roleMembershipJson(s, rm)),
+    created_by: creatorHidden ? null : userBasic(r.created_by_uuid ? s.users.get(r.created_by_uuid) : null),
+    members: [...(s.roleMembers.get(r.id)?.values() ?? [])].filter((rm) => visible === null || visible.has(rm.membership_id)).map((rm) => roleMembershipJson(s, rm)),
     is_default: org?.default_role_id === r.id,
   };
 }

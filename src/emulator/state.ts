@@ -436,6 +436,43 @@ export class EmulatorState {
     return this.projectRuleLevel(m, project)?.level ?? 'admin';
   }
 
+  /**
+   * Whether a member reaches a project through its rules (their own, a role's or the project's
+   * default, or the open-project fallback) rather than as an org admin: PostHog's "project-scoped
+   * access" (`has_project_scoped_access`), the question behind the restricted member roster.
+   * Without `access_control` rules are ignored and every project is open.
+   */
+  projectScopedAccess(m: MembershipRow, project: ProjectRow, rows = this.projectRules(project.id)): boolean {
+    if (!this.hasFeature(m.organization_id, 'access_control')) return true;
+    return (this.ruleLevel(m, rows, PROJECT_ACCESS_LEVELS, this.mostSpecific(m.organization_id))?.level ?? 'admin') !== 'none';
+  }
+
+  /**
+   * The membership ids a requester may see when the organization hides its member list
+   * (`members_can_see_org_members` off), or null when every member is visible: org admins and
+   * everyone while the setting is on see all; a member below admin sees themselves plus every
+   * member with project-scoped access to a project they reach the same way (PostHog:
+   * `restricted_visible_membership_ids`, products/access_control/backend/facade/subject_access_control.py).
+   */
+  visibleMembershipIds(orgId: string, requester: MembershipRow): Set<string> | null {
+    const org = this.orgs.get(orgId);
+    if (!org || org.members_can_see_org_members !== false || requester.level >= 8) return null;
+    if (!this.hasFeature(orgId, 'access_control')) return null;
+    const reachable: { project: ProjectRow; rows: AccessControlRow[] }[] = [];
+    for (const project of this.orgProjects.get(orgId)?.values() ?? []) {
+      const rows = this.projectRules(project.id);
+      if (this.projectScopedAccess(requester, project, rows)) reachable.push({ project, rows });
+    }
+    const visible = new Set<string>([requester.id]);
+    let everyone = true;
+    for (const m of this.orgMembers.get(orgId)?.ordered ?? []) {
+      if (m.id === requester.id) continue;
+      if (reachable.some(({ project, rows }) => this.projectScopedAccess(m, project, rows))) visible.add(m.id);
+      else everyone = false;
+    }
+    return everyone ? null : visible;
+  }
+
   // ---- keys
   addKey(k: PersonalApiKeyRow): PersonalApiKeyRow {
     this.keys.set(k.id, k);

@@ -5,28 +5,6 @@
 export const UNCLAIMED: Record<string, string> = {
   "products/access_control/backend/tests/test_access_control.py::TestAccessControlMinimumLevelValidation::test_activity_log_access_restricted_for_users_without_access":
     "emulator does not enforce the activity_log resource rule on the activity log endpoint (a member with activity_log \"none\" still reads it)",
-  "products/access_control/backend/tests/test_access_control.py::TestAccessControlRolesEndpoint::test_role_overrides_ignored_when_role_based_access_not_available":
-    "emulator lacks the effective-access endpoint access_control_roles",
-  "products/access_control/backend/tests/test_access_control.py::TestAccessControlMembersEndpoint::test_members_without_project_access_hidden_when_org_restricts_member_list_visibility":
-    "emulator lacks the effective-access endpoint access_control_members",
-  "products/access_control/backend/tests/test_access_control.py::TestAccessControlSubjectRulesEndpoints::test_subject_from_another_organization_is_404_0_member_objects":
-    "emulator lacks the per-subject effective-access endpoints",
-  "products/access_control/backend/tests/test_access_control.py::TestAccessControlSubjectRulesEndpoints::test_subject_from_another_organization_is_404_1_member_properties":
-    "emulator lacks the per-subject effective-access endpoints",
-  "products/access_control/backend/tests/test_access_control.py::TestAccessControlSubjectRulesEndpoints::test_subject_from_another_organization_is_404_2_role_objects":
-    "emulator lacks the per-subject effective-access endpoints",
-  "products/access_control/backend/tests/test_access_control.py::TestAccessControlSubjectRulesEndpoints::test_subject_from_another_organization_is_404_3_role_properties":
-    "emulator lacks the per-subject effective-access endpoints",
-  "products/access_control/backend/tests/test_access_control.py::TestAccessControlSubjectRulesEndpoints::test_member_endpoints_denied_to_plain_members_when_org_restricts_member_list_visibility_0_member_objects":
-    "emulator lacks the per-subject effective-access endpoints",
-  "products/access_control/backend/tests/test_access_control.py::TestAccessControlSubjectRulesEndpoints::test_member_endpoints_denied_to_plain_members_when_org_restricts_member_list_visibility_1_member_properties":
-    "emulator lacks the per-subject effective-access endpoints",
-  "products/access_control/backend/tests/test_access_control.py::TestAccessControlSubjectRulesEndpoints::test_member_endpoints_denied_to_plain_members_when_org_restricts_member_list_visibility_2_members_list":
-    "emulator lacks the per-subject effective-access endpoints",
-  "products/access_control/backend/tests/test_access_control.py::TestAccessControlSubjectRulesEndpoints::test_default_objects_returns_only_rows_without_a_subject":
-    "emulator lacks the per-subject rule list access_control_default_objects",
-  "products/access_control/backend/tests/test_access_control.py::TestAccessControlSubjectRulesEndpoints::test_member_objects_excludes_the_project_access_row":
-    "emulator lacks the per-subject rule list access_control_member_objects",
   "posthog/test/activity_logging/test_organization_activity_logging.py::test_organization_update_activity_logging":
     "organization changes are logged under field names (name, enforce_2fa, …) instead of PostHog's labels (\"organization name\", \"two-factor authentication requirement\", …)",
   "posthog/test/activity_logging/test_organization_activity_logging.py::test_organization_security_settings_activity_logging":

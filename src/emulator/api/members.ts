@@ -51,15 +51,16 @@ function membersList(ctx: Ctx): Result {
     throw invalid(`Ensure this field has no more than ${SEARCH_MAX} characters.`, 'search', 'max_length');
   }
   const search = rawSearch?.trim() ? rawSearch.trim() : null;
-  const restricted = !org.members_can_see_org_members && ctx.membership!.level < 8;
-  if (email !== null || restricted || search !== null) {
+  // an organization that hides its member list shows members below admin only their project peers
+  const visible = s.visibleMembershipIds(org.id, ctx.membership!);
+  if (email !== null || visible !== null || search !== null) {
     let list: MembershipRow[] = [];
     if (email !== null) {
       const u = s.userByEmail(email);
       const m = u && u.email === email ? idx?.byUser.get(u.uuid) : undefined;
       if (m && s.isListedMember(m)) list = [m];
     } else list = [...s.listedMembers(org.id)].reverse();
-    if (restricted) list = list.filter((m) => m.id === ctx.membership!.id);
+    if (visible !== null) list = list.filter((m) => visible.has(m.id));
     if (search === null) return ok(paginate(ctx, list.length, (i) => memberJson(s, list[i]!)));
     const found: [MembershipRow, 'exact' | 'fuzzy'][] = [];
     for (const m of list) {

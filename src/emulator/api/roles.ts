@@ -11,9 +11,13 @@ function orgRole(ctx: Ctx, id: string | undefined): RoleRow | undefined {
   return r && r.organization_id === ctx.org!.id ? r : undefined;
 }
 
+/** The members the requester may see when the organization hides its member list (null: all). */
+const roster = (ctx: Ctx): Set<string> | null => ctx.state.visibleMembershipIds(ctx.org!.id, ctx.membership!);
+
 function rolesList(ctx: Ctx): Result {
   const list = [...(ctx.state.orgRoles.get(ctx.org!.id)?.values() ?? [])];
-  return ok(paginate(ctx, list.length, (i) => roleJson(ctx.state, list[i]!)));
+  const visible = roster(ctx);
+  return ok(paginate(ctx, list.length, (i) => roleJson(ctx.state, list[i]!, visible)));
 }
 
 function roleNameTaken(ctx: Ctx, name: string, except?: string): boolean {
@@ -35,7 +39,7 @@ function rolesCreate(ctx: Ctx): Result {
 function rolesRetrieve(ctx: Ctx): Result {
   const role = orgRole(ctx, ctx.params.id);
   if (!role) throw notFound();
-  return ok(roleJson(ctx.state, role));
+  return ok(roleJson(ctx.state, role, roster(ctx)));
 }
 
 function rolesUpdate(ctx: Ctx): Result {
@@ -65,7 +69,8 @@ function rolesDestroy(ctx: Ctx): Result {
 
 function roleMembershipsList(ctx: Ctx): Result {
   const role = orgRole(ctx, ctx.params.role_id);
-  const list = role ? [...(ctx.state.roleMembers.get(role.id)?.values() ?? [])] : [];
+  const visible = roster(ctx);
+  const list = role ? [...(ctx.state.roleMembers.get(role.id)?.values() ?? [])].filter((rm) => visible === null || visible.has(rm.membership_id)) : [];
   return ok(paginate(ctx, list.length, (i) => roleMembershipJson(ctx.state, list[i]!)));
 }
 
