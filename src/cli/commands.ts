@@ -18,6 +18,7 @@ import { acquireApplyLock, type ApplyLock } from '../apply/lock.ts';
 import type { ClosablePostHogApi } from '../posthog/api.ts';
 import { applyRefusals, checkOutPath, connect, eachOrganization, execute, hostOf, loadOrganizations, makePlan, matrixFiles, openSavedPlan, parseAt, readPlanFile, recheckSavedOrganization, refusedError, refuseIfStale, secretSinkOf, type Session } from './pipeline.ts';
 import { count } from '../util/english.ts';
+import { reviewDueNotices } from '../review/record.ts';
 
 export interface Io {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -83,6 +84,8 @@ export async function planCommand(flags: PlanFlags, session: Session, io: Io, mo
     const api = connect(own);
     try {
       const { plan, actual } = await makePlan(api, matrix, own, flags, times);
+      // The matrix's review.every_days: a notice when the newest review record is older (docs/review.md).
+      plan.notices.push(...await reviewDueNotices(matrix, actual.organization.id, now));
       if (mode === 'drift' && plan.changes.length) {
         // Who made PostHog drift: one read of the activity log, when the organization has one.
         const activity = await readActivity(api, actual, ATTRIBUTED_SCOPES);
