@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 
 const bundle = new URL('./dist/index.mjs', import.meta.url);
 if (!existsSync(bundle)) {
-  process.stdout.write('::error::posthog-access: this ref of the Action has no built bundle (action/dist/index.mjs). Use a release tag (uses: OWNER/posthog-access@v0), or build it first: npm ci && npm run build:action\n');
+  process.stdout.write('::error::posthog-access: this ref of the Action has no built bundle (action/dist/index.mjs). Use a release tag (uses: OWNER/posthog-access@v0), or build it in the job first (run: npm ci && npm run build:action, then uses: ./); see docs/ci.md\n');
   process.exit(1);
 }
 await import(bundle.href);

@@ -2,7 +2,7 @@
 // person's effective access that goes down. Pure. The `protected` guard uses it, so a protected
 // person losing access through a team, a default or a removed team is caught, not only through
 // changes that name them.
-import type { Change } from '../plan/types.ts';
+import type { Change, Subject } from '../plan/types.ts';
 import { levelRank, type ProjectLevel, type ResourceLevel } from '../model/levels.ts';
 import { personAccess, projectAccess, resourceAccess, type AccessView, type ScopeRules } from './effective.ts';
 
@@ -112,20 +112,49 @@ export interface ProtectedLosses {
   changes: Change[];
 }
 
-/** Where protected people's effective access goes down with `changes`, and the changes that do it. */
+const emailOf = (c: Change): string | undefined => (c.subject as Subject).email;
+
+const levelOf = (value: unknown): string | undefined =>
+  value && typeof value === 'object' && typeof (value as { level?: unknown }).level === 'string' ? (value as { level: string }).level : undefined;
+
+/**
+ * Where protected people's access goes down with `changes`, and the changes that do it, on the
+ * effective-access model: what each can reach before and after (an organization level, a project,
+ * a resource type; a default lowered, a team's or their own rule deleted), the teams they lose (a
+ * team removed, their membership of it: a team can carry rules in projects the plan does not read),
+ * and any change that removes or lowers a grant naming them, even where it changes nothing today
+ * (an admin's own rule).
+ */
 export function protectedLosses(before: AccessView, changes: readonly Change[], emails: readonly string[]): ProtectedLosses {
   if (!emails.length) return { losses: [], changes: [] };
   const after = viewAfter(before, changes);
-  const lost = emails.flatMap((email) => losses(before, after, email));
-  if (!lost.length) return { losses: [], changes: [] };
-  const projects = new Set(lost.map((l) => l.where.split(' / ')[0]));
-  const people = new Set(lost.map((l) => l.email));
-  const teamsOfPeople = new Set(Object.entries(before.teams).filter(([, members]) => members.some((m) => people.has(m))).map(([t]) => t));
-  const responsible = changes.filter((c) => {
-    if (!c.destructive && c.action !== 'create') return false;
-    if (c.kind === 'team' || c.kind === 'team_member') return c.destructive && teamsOfPeople.has(c.subject.team);
-    if (c.kind === 'project_access' || c.kind === 'resource_access') return projects.has(c.subject.project);
-    return false;
-  });
-  return { losses: lost, changes: responsible };
+  const lost: Loss[] = [];
+  const responsible = new Set<Change>();
+  for (const email of emails) {
+    if (!before.people[email]) continue;
+    const mine = losses(before, after, email);
+    const removedFromOrg = mine.some((l) => l.where === 'organization' && l.after === 'removed');
+    // Their teams: every team they are in now that they are not in afterwards.
+    const teams = Object.keys(before.teams).filter((t) => before.teams[t]!.includes(email)).sort();
+    const lostTeams = removedFromOrg ? [] : teams.filter((t) => !after.teams[t]?.includes(email));
+    for (const team of lostTeams) mine.push({ email, where: `team ${team}`, before: 'member', after: after.teams[team] ? 'not a member' : 'removed' });
+    // Grants naming them that go down, though their reach does not (yet) change.
+    const named = changes.filter((c) => c.destructive && emailOf(c) === email);
+    for (const c of named) {
+      const where = c.kind === 'member' || c.kind === 'invite' ? 'organization' : c.key;
+      if (mine.some((l) => l.where === where || (where === 'organization' && removedFromOrg))) continue;
+      if (c.kind === 'team_member' && lostTeams.includes(c.subject.team)) continue;
+      mine.push({ email, where, before: levelOf(c.action === 'create' ? undefined : c.before) ?? 'granted', after: c.action === 'delete' ? 'removed' : levelOf(c.after) ?? 'lowered' });
+    }
+    if (!mine.length) continue;
+    lost.push(...mine);
+    const places = new Set(mine.map((l) => l.where.split(' / ')[0]));
+    const teamsHit = new Set(teams);
+    for (const c of changes) {
+      if (emailOf(c) === email && (c.destructive || c.kind === 'member')) responsible.add(c);
+      else if ((c.kind === 'team' || c.kind === 'team_member') && c.destructive && teamsHit.has(c.subject.team) && (c.kind === 'team' || c.subject.email === email)) responsible.add(c);
+      else if ((c.kind === 'project_access' || c.kind === 'resource_access') && c.destructive && places.has(c.subject.project)) responsible.add(c);
+    }
+  }
+  return { losses: lost, changes: changes.filter((c) => responsible.has(c)) };
 }

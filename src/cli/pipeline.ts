@@ -9,7 +9,7 @@ import { loadMatrix, type LoadedMatrix } from '../matrix/load.ts';
 import { createApiFromEnv, type ClosablePostHogApi } from '../posthog/api.ts';
 import { canonicalHost } from '../posthog/client.ts';
 import { maskKey } from '../posthog/errors.ts';
-import { fetchActual } from '../state/fetch.ts';
+import { fetchActual, readRulesElsewhere } from '../state/fetch.ts';
 import { auditApiKeys } from '../state/audit-keys.ts';
 import { commandSink, fileSink, type PreparedSink } from '../secrets/sink.ts';
 import type { DesiredState } from '../model/desired.ts';
@@ -19,7 +19,7 @@ import { modeOf } from '../access/view.ts';
 import type { ResolutionMode } from '../access/effective.ts';
 import type { PlanOptions } from '../plan/kind.ts';
 import { parsePlan, PlanFormatError } from '../plan/read.ts';
-import { readScopeOf } from '../plan/reads.ts';
+import { readScopeOf, removedSubjects } from '../plan/reads.ts';
 import { refusalsOf, secretMakingChanges, type GateContext } from '../plan/safety.ts';
 import type { Plan, Refusal } from '../plan/types.ts';
 import { applyPlan, type ApplyReport } from '../apply/apply.ts';
@@ -117,13 +117,25 @@ export async function makePlan(
   // `--resolution most-specific`: PostHog's own preview of the switch, to hold the model against.
   const switching = options.resolution !== undefined && options.resolution !== modeOf(actual);
   const preview = switching && options.resolution === 'most_specific' ? await readResolutionPreview(api, actual) : undefined;
-  const plan = buildPlan({
+  const plan = await withCascades(api, actual, () => buildPlan({
     desired: matrix.desired, actual, at, createdAt: now, host: hostOf(session.env),
     matrix: { file: matrix.file, sha256: matrix.sha256 }, read, allowDeletes: options.allowDeletes,
     options: { rollSecretKeys: options.rollSecretKeys, allowSsoWithoutIdp: options.allowSsoWithoutIdp, ...(options.resolution && { resolution: options.resolution }) },
     ...(preview && { preview }),
-  });
+  }));
   return { plan, actual };
+}
+
+/**
+ * The plan, made again once what its team and member removals take with them in projects the matrix
+ * does not name has been read (only when it removes some): max_deletes counts all of it.
+ */
+async function withCascades(api: ClosablePostHogApi, actual: ActualState, build: () => Plan): Promise<Plan> {
+  const plan = build();
+  const removing = removedSubjects(plan.changes);
+  if (!removing.teams.length && !removing.members.length) return plan;
+  await readRulesElsewhere(api, actual, removing);
+  return build();
 }
 
 /** `--strict`: every declared personal API key must be there to audit (checked before any call). */
@@ -232,11 +244,11 @@ export async function checkSavedPlan(
   const read = readScopeOf(matrix.desired);
   session.progress?.phase('reading PostHog again for the saved plan');
   const actual = await fetchActual(api, read);
-  const plan = buildPlan({
+  const plan = await withCascades(api, actual, () => buildPlan({
     desired: matrix.desired, actual, at: now, createdAt: now, host,
     matrix: { file: matrix.file, sha256: matrix.sha256 }, read, allowDeletes,
     options: { ...options, rollSecretKeys: rollsOf(saved) },
-  });
+  }));
   // Nothing of the flags is saved in the plan: the guards see those given to apply.
   plan.refusals = refusalsOf(plan, { actual, allowDeletes, options, apply: { ...apply, reviewed } });
   refuseIf(plan.refusals.filter((r) => r.guard === 'stale' || r.guard === 'reviewed'));

@@ -159,6 +159,30 @@ export interface ActualState {
   identityProviders?: ActualIdentityProvider[];
   /** Declared personal API keys, audited by name; absent when the matrix declares none. */
   apiKeys?: Record<string, ActualApiKeyAudit>;
+  /**
+   * What a removal takes with it beyond the projects the matrix names: the access rules of the
+   * removed teams (by name) and people (by email) in every other project. Read only when the plan
+   * removes a team or a member (src/state/fetch.ts `readRulesElsewhere`); absent otherwise.
+   */
+  rulesElsewhere?: { teams: Record<string, number>; members: Record<string, number>; projects: number };
+}
+
+/** Access rules of a team or a person in the projects whose rules were read (project and resource-type rules). */
+export function rulesIn(actual: ActualState, subject: { team: string } | { email: string }): number {
+  let n = 0;
+  const named = (rules: ActualSubjectRules<string>) =>
+    'team' in subject ? Object.keys(rules.teams).filter((t) => t.toLowerCase() === subject.team.toLowerCase()).length : rules.members[subject.email] ? 1 : 0;
+  for (const project of Object.values(actual.projects)) {
+    if (!project.rulesLoaded) continue;
+    n += named(project);
+    for (const resource of Object.values(project.resources)) n += named(resource);
+  }
+  return n;
+}
+
+/** The teams a person is a member of. */
+export function teamsOfMember(actual: ActualState, email: string): string[] {
+  return Object.values(actual.teams).filter((t) => t.members[email] !== undefined).map((t) => t.name);
 }
 
 /** Case-insensitive lookup of a team (PostHog role names are unique case-insensitively). */

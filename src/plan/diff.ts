@@ -29,7 +29,7 @@ function foldCascades(changes: Change[], actual: ActualState): Change[] {
     folded.set(cause, (folded.get(cause) ?? 0) + 1);
     return false;
   });
-  for (const c of kept) if (c.action === 'delete') describeCascade(c, folded.get(c.id) ?? 0, actual);
+  for (const c of kept) if (c.action === 'delete') describeCascade(c, folded.get(c.id) ?? 0, actual, deleting);
   return kept;
 }
 
@@ -38,9 +38,9 @@ function goesWith(change: Change): string[] {
   return kind.goesWith?.(change.subject) ?? [];
 }
 
-function describeCascade(change: Extract<Change, { action: 'delete' }>, folded: number, actual: ActualState): void {
+function describeCascade(change: Extract<Change, { action: 'delete' }>, folded: number, actual: ActualState, removing: ReadonlySet<string>): void {
   const kind = kindOf(change.kind);
-  const cascade = kind.cascade?.(change, folded, actual);
+  const cascade = kind.cascade?.(change, folded, actual, removing);
   if (!cascade) return;
   change.cascade = cascade.count;
   change.reason += `; ${cascade.reason}`;

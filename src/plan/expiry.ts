@@ -1,5 +1,6 @@
 // When a grant is in force. `expires` names the last day of the grant (inclusive, UTC).
 import type { DesiredState, Grant } from '../model/desired.ts';
+import type { Temporary } from './types.ts';
 import { DAY_MS, endOfDay } from '../util/days.ts';
 export const EXPIRING_SOON_DAYS = 14;
 
@@ -22,6 +23,11 @@ export interface Effective<L extends string> {
 /** How a temporary grant ends, for the plan's reasons: its last day and what follows. */
 export function untilText(expires: string, then: string | undefined, none = 'none'): string {
   return `until ${expires}, then ${then ?? none}`;
+}
+
+/** A temporary grant's own fields on a change: its last day and what remains (null: nothing). */
+export function temporaryOf(grant: { expires?: string; then?: string }): Temporary | undefined {
+  return grant.expires ? { expires: grant.expires, then: grant.then ?? null } : undefined;
 }
 
 export function effectiveGrant<L extends string>(grant: Grant<L>, now: Date): Effective<L> {

@@ -10,9 +10,8 @@ import type { z } from 'zod';
 import type { ActualState, ReadScope } from '../model/actual.ts';
 import type { DesiredState } from '../model/desired.ts';
 import type { ActivityLogEntry } from '../posthog/types.ts';
-import type { Effect } from './effects.ts';
 import { standing } from './lookup.ts';
-import type { ChangeKind, ChangeOf, DeleteChange, ManualStep, Notice, Refusal, Subject, SubjectOf, ValueOf } from './types.ts';
+import type { ChangeKind, ChangeOf, DeleteChange, ManualStep, Notice, Refusal, Subject, SubjectOf, Temporary, ValueOf } from './types.ts';
 import { countOfKind } from '../util/english.ts';
 
 /** Choices the user makes per run that change what the plan does (CLI flags). */
@@ -42,6 +41,10 @@ export interface DesiredItem<K extends ChangeKind> {
   reason?: string;
   /** A temporary grant in force: `until 2026-12-31, then member`, added to the change's reason. */
   until?: string;
+  /** A temporary grant, in force or ended: its `expires` and `then`, the change's own fields. */
+  temporary?: Temporary;
+  /** An invite's temporary project grants, by project. */
+  temporaryProjects?: Record<string, Temporary>;
   note?: string;
   /** Ids of changes this one needs first, when they are in the plan (e.g. `team:Engineering`). */
   needs?: string[];
@@ -99,12 +102,14 @@ export interface KindSpec<K extends ChangeKind> {
   implicit?(item: DesiredItem<K>): ValueOf<K> | undefined;
   /** Ids of the changes whose removal takes this item with it in PostHog (its member, its team). */
   goesWith?(subject: SubjectOf<K>): string[];
-  /** What its removal takes with it: `folded` removals of the plan it absorbed, plus what PostHog removes beyond them. */
-  cascade?(change: DeleteChange<K>, folded: number, actual: ActualState): { count: number; reason: string };
+  /**
+   * What its removal takes with it: `folded` removals of the plan it absorbed, plus what PostHog
+   * removes beyond them; `removing` holds the ids of the plan's other removals (what one of them
+   * takes is counted once, by it).
+   */
+  cascade?(change: DeleteChange<K>, folded: number, actual: ActualState, removing: ReadonlySet<string>): { count: number; reason: string };
   /** Whether applying the change makes a new secret value (apply needs a secret sink). */
   makesSecret?(change: ChangeOf<K>): boolean;
-  /** What the change means for the person its subject names (rendered plans' "who gains or loses what"). */
-  effect?(change: ChangeOf<K>): Effect;
   /** Paid features a change needs to work (warned about when the organization lacks them). */
   features?(change: ChangeOf<K>): FeatureNeed[];
   /** What PostHog or safety forbids among its changes (see safety.ts). */
@@ -138,21 +143,25 @@ function diffItems<K extends ChangeKind>(kind: KindSpec<K>, ctx: DiffContext): C
     const key = kind.key(want.subject);
     seen.add(key);
     const have = actual.get(key);
-    const note = want.note ? { note: want.note } : {};
+    const extra = {
+      ...(want.note && { note: want.note }),
+      ...(want.temporary && { expires: want.temporary.expires, then: want.temporary.then }),
+      ...(want.temporaryProjects && Object.keys(want.temporaryProjects).length > 0 && { temporaryProjects: want.temporaryProjects }),
+    };
     const dependsOn = want.needs ?? [];
     const until = want.until ? `, ${want.until}` : '';
     if (want.value === null) {
-      if (have) changes.push({ ...base(want.subject), action: 'delete', before: have.value, reason: want.reason ?? 'ended', ...note, destructive: true, dependsOn: [] });
+      if (have) changes.push({ ...base(want.subject), action: 'delete', before: have.value, reason: want.reason ?? 'ended', ...extra, destructive: true, dependsOn: [] });
     } else if (!have) {
       const implicit = kind.implicit?.(want);
       const destructive = implicit !== undefined && (kind.lowers?.(implicit, want.value) ?? false);
-      changes.push({ ...base(want.subject), action: 'create', after: want.value, reason: `${want.reason ?? 'declared in the matrix'}${until}`, ...note, destructive, dependsOn });
+      changes.push({ ...base(want.subject), action: 'create', after: want.value, reason: `${want.reason ?? 'declared in the matrix'}${until}`, ...extra, destructive, dependsOn });
     } else {
       const patch = jsonpatch.compare(have.value as object, want.value as object); // empty: the same value, nothing to do
       if (patch.length) {
         changes.push({
           ...base(want.subject), action: 'update', before: have.value, after: want.value, patch,
-          reason: `${want.reason ?? 'differs from the matrix'}${until}`, ...note,
+          reason: `${want.reason ?? 'differs from the matrix'}${until}`, ...extra,
           destructive: kind.lowers?.(have.value, want.value) ?? false, dependsOn,
         });
       }

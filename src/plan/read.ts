@@ -14,11 +14,14 @@ const operation = z.object({
   value: z.unknown().optional(),
 });
 
+const temporary = z.object({ expires: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(), then: z.string().nullable().optional() });
+
 function changeSchema<K extends ChangeKind>(kind: Kind<K>) {
   const value = kind.shape.value;
   const base = {
     id: z.string(), kind: z.literal(kind.kind), key: z.string(), subject: kind.shape.subject,
-    reason: z.string(), note: z.string().optional(), destructive: z.boolean(), dependsOn: z.array(z.string()),
+    reason: z.string(), note: z.string().optional(), ...temporary.shape,
+    temporaryProjects: z.record(z.string(), temporary.required()).optional(), destructive: z.boolean(), dependsOn: z.array(z.string()),
   };
   return z.discriminatedUnion('action', [
     z.strictObject({ ...base, action: z.literal('create'), after: value }),
@@ -71,6 +74,11 @@ const planSchema = z.object({
   read: z.object({ organization: z.string(), projects: z.array(z.string()), secretKeys: z.array(z.string()), domains: z.boolean() }),
   safety: z.object({ maxDeletes: z.number().int().nonnegative(), protected: z.array(z.string()) }),
   changes: z.array(z.unknown()),
+  access: z.array(z.object({
+    email: z.string(), project: z.string().optional(), resource: z.string().optional(),
+    before: z.object({ level: z.string(), source: z.string() }).nullable(), after: z.object({ level: z.string(), source: z.string() }).nullable(),
+    direction: z.enum(['gains', 'loses']), because: z.array(z.string()),
+  })).optional(),
   notices: z.array(z.object({ level: z.enum(['info', 'warning']), code: z.string(), message: z.string(), key: z.string().optional() })),
   manualSteps: z.array(z.object({ key: z.string(), message: z.string() })),
   refusals: z.array(refusal),

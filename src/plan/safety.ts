@@ -5,8 +5,7 @@
 import { protectedLosses } from '../access/after.ts';
 import { viewOfActual } from '../access/view.ts';
 import type { ActualState } from '../model/actual.ts';
-import { findTeam } from '../model/actual.ts';
-import { ORG_LEVELS, PROJECT_DEFAULT_LEVEL, levelRank, resourceBounds } from '../model/levels.ts';
+import { ORG_LEVELS } from '../model/levels.ts';
 import { canonicalJson, fingerprint, moved } from './fingerprint.ts';
 import type { GuardContext, Kind, PlanOptions } from './kind.ts';
 import { refuse } from './refuse.ts';
@@ -131,44 +130,6 @@ function reviewRefusals(file: Gated & Pick<Plan, 'organization' | 'matrix' | 're
   return [refuse('reviewed', `the saved plan is not the plan the matrix (${now.matrix.file}) and PostHog give now, so it is not applied as reviewed; it differs in: ${differs.join('; ')}. Run plan again, review it, and apply that plan`, [])];
 }
 
-/** The people a team has in PostHog (its role's members), whatever the case of its name. */
-function teamPeople(actual: ActualState, team: string): string[] {
-  return Object.keys(findTeam(actual, team)?.members ?? {});
-}
-
-/**
- * Protected people whose effective access a change lowers without naming them: their team removed
- * (its rules and memberships go with it), a rule of their team lowered or deleted, a project or
- * resource default lowered below what their own and their teams' rules give them. Owners and
- * admins see every project in PostHog: a rule cannot lower them.
- */
-function lowersProtected(change: Change, guarded: Set<string>, actual: ActualState): string[] {
-  const subject = subjectOf(change);
-  const people = [...guarded].filter((e) => actual.members[e]);
-  if (subject.team && subject.project === undefined && change.action === 'delete') return people.filter((e) => teamPeople(actual, subject.team!).includes(e));
-  if (subject.project === undefined || subject.email !== undefined || subject.label !== undefined) return [];
-  const project = actual.projects[subject.project];
-  if (!project?.rulesLoaded) return [];
-  const context = subject.resource ? 'resource' : 'project';
-  const rules = subject.resource ? project.resources[subject.resource] ?? { teams: {}, members: {} } : project;
-  const implicit = subject.resource ? resourceBounds(subject.resource).default : PROJECT_DEFAULT_LEVEL;
-  const level = (value: unknown) => (value && typeof value === 'object' && typeof (value as { level?: unknown }).level === 'string' ? (value as { level: string }).level : undefined);
-  const after = change.action === 'delete' ? undefined : level(change.after);
-  const rank = (l: string | undefined) => (l === undefined ? -1 : levelRank(context, l));
-  return people.filter((email) => {
-    if ((actual.members[email]?.level ?? 0) >= ORG_LEVELS.admin) return false;
-    const teams = Object.entries(rules.teams).filter(([team]) => teamPeople(actual, team).includes(email));
-    const effective = (replace?: { team?: string; level: string | undefined }) => {
-      const isDefault = replace && replace.team === undefined;
-      const base = isDefault ? replace.level ?? implicit : rules.default?.level ?? implicit;
-      const teamLevels = teams.map(([team, r]) => (replace?.team !== undefined && team.toLowerCase() === replace.team.toLowerCase() ? replace.level : r.level));
-      return Math.max(rank(base), rank(rules.members[email]?.level), ...teamLevels.map(rank));
-    };
-    if (subject.team !== undefined && !teams.some(([team]) => team.toLowerCase() === subject.team!.toLowerCase())) return false;
-    return effective({ ...(subject.team !== undefined && { team: subject.team }), level: after }) < effective();
-  });
-}
-
 /** How many things the changes remove or lower, counting what goes with a removed member or team. */
 export function removalCount(changes: readonly Change[]): { total: number; cascaded: number } {
   const destructive = changes.filter((c) => c.destructive);
@@ -180,21 +141,14 @@ export function removalCount(changes: readonly Change[]): { total: number; casca
 function guardRefusals(plan: Gated, actual: ActualState, ctx: GateContext): Refusal[] {
   const { changes, safety } = plan;
   const out: Refusal[] = [];
-  const guarded = new Set(safety.protected.map((e) => e.toLowerCase()));
-  const hitsProtected = changes.filter((c) => c.destructive && guarded.has(emailOf(c) ?? ''));
-  const direct = new Set(hitsProtected.map((c) => c.id));
-  const indirect = changes.filter((c) => c.destructive && !direct.has(c.id)).map((c) => ({ change: c, who: lowersProtected(c, guarded, actual) })).filter((x) => x.who.length);
-  for (const { change } of indirect) hitsProtected.push(change);
-  if (hitsProtected.length) {
-    const who = [...new Set([...hitsProtected.map(emailOf).filter((e) => e && guarded.has(e)), ...indirect.flatMap((x) => x.who)])].join(', ');
-    out.push(refuse('protected', `the plan would remove or lower access of protected people (${who}): restore their grants in the matrix, or take them out of safety.protected on purpose`, hitsProtected));
-  }
-  // Their effective access too (src/access/): a team, a team's rule or a default can take it away.
-  const named = new Set(hitsProtected.map(emailOf));
-  const effective = protectedLosses(viewOfActual(actual), changes, [...guarded].filter((e) => !named.has(e)).sort());
-  if (effective.losses.length) {
-    const where = effective.losses.map((l) => `${l.email} on ${l.where} (${l.before} → ${l.after})`).join(', ');
-    out.push(refuse('protected', `the plan would lower protected people's access through changes that do not name them: ${where}. Keep the team, rule or default that gives it, grant it to them directly, or take them out of safety.protected on purpose`, effective.changes));
+  // One check, on effective access (src/access/): whatever lowers what a protected person can reach
+  // or takes a team or a grant of theirs, whether or not the change names them.
+  const guarded = [...new Set(safety.protected.map((e) => e.toLowerCase()))].sort();
+  const hit = protectedLosses(viewOfActual(actual), changes, guarded);
+  if (hit.losses.length) {
+    const who = [...new Set(hit.losses.map((l) => l.email))].join(', ');
+    const where = hit.losses.map((l) => `${l.email} on ${l.where} (${l.before} → ${l.after})`).join(', ');
+    out.push(refuse('protected', `the plan would remove or lower access of protected people (${who}): ${where}. Keep the team, rule or default that gives it, restore their grants in the matrix, or take them out of safety.protected on purpose`, hit.changes));
   }
 
   const notAdmin = changes.length > 0 && actual.organization.membershipLevel < ORG_LEVELS.admin;
@@ -222,7 +176,6 @@ function kindRefusals<K extends ChangeKind>(kind: Kind<K>, changes: readonly Cha
   return own.length && kind.refusals ? kind.refusals(own, ctx) : [];
 }
 
-const emailOf = (c: Change): string | undefined => subjectOf(c).email;
 
 /** The preflight before any write: the running key must have every scope and no project scoping. */
 function scopeRefusals(actual: ActualState, changes: Change[]): Refusal[] {

@@ -5,6 +5,7 @@
 import type { Operation } from 'fast-json-patch';
 import type { z } from 'zod';
 import type { ReadScope } from '../model/actual.ts';
+import type { AccessChange } from '../access/changes.ts';
 import type { projectShape } from './kinds/project.ts';
 import type { teamShape } from './kinds/team.ts';
 import type { orgSettingsShape } from './kinds/org-settings.ts';
@@ -69,10 +70,22 @@ interface ChangeBase<K extends ChangeKind> {
   reason: string;
   /** The matrix's `note` on the grant, carried into the journal. */
   note?: string;
+  /** A temporary grant (the matrix's `expires`): its last day, YYYY-MM-DD (UTC, inclusive). */
+  expires?: string;
+  /** With `expires`: what remains after it, a level, or null when nothing does (the person, membership or rule goes). */
+  then?: string | null;
+  /** An invite's temporary project grants (sent as private_project_access), by project. */
+  temporaryProjects?: Record<string, Temporary>;
   /** A removal or a lowering of access: counted against safety.max_deletes. */
   destructive: boolean;
   /** Ids of changes that must succeed first. */
   dependsOn: string[];
+}
+
+/** A temporary grant's end: its last day and what remains after it (null: nothing). */
+export interface Temporary {
+  expires: string;
+  then: string | null;
 }
 
 /** Something to make: holds what will exist. */
@@ -179,6 +192,8 @@ export interface Plan {
   /** The matrix's safety settings, so a saved plan is guarded the same way when applied. */
   safety: { maxDeletes: number; protected: string[] };
   changes: Change[];
+  /** Who gains or loses what: each person's effective access the changes alter (src/access/changes.ts); absent in plans saved before it was recorded. */
+  access?: AccessChange[];
   notices: Notice[];
   manualSteps: ManualStep[];
   /** Non-empty when a guard refuses the plan; the plan is still shown. */

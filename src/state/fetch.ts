@@ -188,3 +188,38 @@ const SETTINGS = ['enforce_2fa', 'enforce_verified_domains', 'members_can_invite
 function settingsOf(org: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(SETTINGS.filter((s) => s in org).map((s) => [s, org[s]]));
 }
+
+/**
+ * What removing these teams and people takes with it in the projects the matrix does not name (their
+ * rules there were not read): two reads per such project, made only when the plan removes a team or
+ * a member (docs/cli.md). Project and resource-type rules are counted; PostHog removes them with
+ * the role or the membership. Sets `actual.rulesElsewhere`.
+ */
+export async function readRulesElsewhere(
+  api: PostHogApi, actual: ActualState, removing: { teams: string[]; members: string[] }, concurrency = READ_CONCURRENCY / 2,
+): Promise<void> {
+  const roles = new Map(removing.teams.flatMap((name) => {
+    const team = Object.values(actual.teams).find((t) => t.name.toLowerCase() === name.toLowerCase());
+    return team ? [[team.id, team.name] as const] : [];
+  }));
+  const memberships = new Map(removing.members.flatMap((email) => {
+    const member = actual.members[email];
+    return member ? [[member.membershipId, email] as const] : [];
+  }));
+  const elsewhere: NonNullable<ActualState['rulesElsewhere']> = { teams: {}, members: {}, projects: 0 };
+  const unread = Object.values(actual.projects).filter((p) => !p.rulesLoaded);
+  if (roles.size || memberships.size) {
+    const read = await mapLimit(unread, concurrency, async (p) => {
+      const [access, resources] = await Promise.all([api.projectAccessControls(p.id), api.resourceAccessControls(p.id)]);
+      return [...access.access_controls.filter((r) => r.resource === 'project'), ...resources.access_controls.filter((r) => r.resource_id === null)];
+    });
+    elsewhere.projects = unread.length;
+    for (const rule of read.flat()) {
+      const team = rule.role ? roles.get(rule.role) : undefined;
+      const email = rule.organization_member ? memberships.get(rule.organization_member) : undefined;
+      if (team) elsewhere.teams[team] = (elsewhere.teams[team] ?? 0) + 1;
+      if (email) elsewhere.members[email] = (elsewhere.members[email] ?? 0) + 1;
+    }
+  }
+  actual.rulesElsewhere = elsewhere;
+}

@@ -187,7 +187,7 @@ describe('guards against the emulator', () => {
     const planned = await cli(emu, ['plan', '-m', matrix, '--format', 'json']);
     expect(planned.code).toBe(1);
     expect(JSON.parse(planned.stdout).refusals.map((r: { guard: string }) => r.guard)).toEqual(['max_deletes']);
-    expect(planned.stderr).toContain('the plan is refused: the plan removes or lowers');
+    expect(planned.stderr).toContain('the plan is refused: the plan removes or lowers 12 things, including 7 memberships and rules that go with removed members and teams');
 
     const run = await cli(emu, ['apply', '-m', matrix, '--yes', ...journal()]);
     expect(run.code).toBe(1);
@@ -195,7 +195,7 @@ describe('guards against the emulator', () => {
     const requests = (await control(emu, 'GET', '/_emulator/requests')).json as { method: string }[];
     expect(requests.filter((r) => r.method !== 'GET')).toEqual([]);
 
-    const allowed = await cli(emu, ['apply', '-m', matrix, '--yes', '--allow-deletes', '5', ...journal()]);
+    const allowed = await cli(emu, ['apply', '-m', matrix, '--yes', '--allow-deletes', '12', ...journal()]);
     expect(allowed.code).toBe(0);
     expect((await cli(emu, ['plan', '-m', matrix, '--detailed-exitcode'])).code).toBe(0);
   });

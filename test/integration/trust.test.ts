@@ -395,3 +395,57 @@ safety:
     expect(allowed.code).toBe(0);
   });
 });
+
+describe('max_deletes counts what a removal takes with it', () => {
+  it('pruning a team with 30 rules in projects the matrix does not name and 1 membership counts all of it', async () => {
+    const role = (await api(emu, 'POST', `/api/organizations/${emu.organization}/roles/`, { name: 'Old' })).json as { id: string };
+    const members = (await api(emu, 'GET', `/api/organizations/${emu.organization}/members/`)).json.results as { user: { uuid: string; email: string } }[];
+    const bob = members.find((m) => m.user.email === 'bob@example.com')!;
+    expect((await api(emu, 'POST', `/api/organizations/${emu.organization}/roles/${role.id}/role_memberships/`, { user_uuid: bob.user.uuid })).status).toBe(201);
+    const elsewhere: number[] = [];
+    for (let i = 1; i <= 10; i++) {
+      const project = (await api(emu, 'POST', `/api/organizations/${emu.organization}/projects/`, { name: `Elsewhere ${i}` })).json as { id: number };
+      elsewhere.push(project.id);
+      expect((await api(emu, 'PUT', `/api/projects/${project.id}/access_controls/`, { role: role.id, access_level: 'member' })).status).toBe(200);
+      for (const resource of ['feature_flag', 'dashboard']) {
+        expect((await api(emu, 'PUT', `/api/projects/${project.id}/resource_access_controls/`, { resource, role: role.id, access_level: 'viewer' })).status).toBe(200);
+      }
+    }
+    const teams = `version: 1
+organization:
+  id: \${POSTHOG_ORG_ID}
+members:
+  alice@example.com: owner
+  bob@example.com: admin
+  carol@example.com: member
+  dave@example.com: admin
+  frank@example.com: member
+  grace@example.com: admin
+teams:
+  Engineering: { members: [bob@example.com, frank@example.com] }
+  Product: { members: [dave@example.com] }
+  Marketing: { members: [grace@example.com] }
+`;
+    const readsElsewhere = () => emu.requests.filter((r) => r.method === 'GET' && elsewhere.some((id) => r.path.startsWith(`/api/projects/${id}/`))).length;
+
+    // Nothing removed: nothing more is read.
+    const quiet = await cli(emu, ['plan', '-m', await matrix(teams)]);
+    expect(quiet.stderr).toBe('');
+    expect(quiet.code).toBe(0);
+    expect(readsElsewhere()).toBe(0);
+
+    const run = await cli(emu, ['plan', '-m', await matrix(`${teams}prune:\n  teams: true\n`)]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('its 1 membership and its access rules in every project go with it (30 in projects it does not name)');
+    expect(run.stderr).toContain('the plan removes or lowers 32 things, including 31 memberships and rules that go with removed members and teams, more than safety.max_deletes (10): review them, then run with --allow-deletes 32');
+    // Two reads per project the matrix does not name, only now that a removal is planned.
+    expect(readsElsewhere()).toBe(20);
+
+    // The count holds when the plan is applied: PostHog removes all 31 with the role.
+    const applied = await cli(emu, ['apply', '-m', await matrix(`${teams}prune:\n  teams: true\n`), '--yes', '--allow-deletes', '32', ...journal()]);
+    expect(applied.code).toBe(0);
+    for (const id of elsewhere) {
+      expect((await api(emu, 'GET', `/api/projects/${id}/access_controls/`)).json.access_controls.filter((r: { role: string | null }) => r.role === role.id)).toEqual([]);
+    }
+  });
+});

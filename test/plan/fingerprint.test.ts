@@ -42,6 +42,7 @@ describe('fingerprint coverage', () => {
     domains: {},
     identityProviders: [],
     apiKeys: { bi: { env: 'BI_KEY', found: false } },
+    rulesElsewhere: { teams: { Eng: 3 }, members: {}, projects: 2 },
   };
 
   it('covers every part of the actual state, or says why a part is left out', () => {

@@ -4,11 +4,11 @@
 import { z } from 'zod';
 import { findTeam, type ActualState, type ActualSubjectRules } from '../../model/actual.ts';
 import type { DesiredState, Grant, SubjectGrants } from '../../model/desired.ts';
+import type { Temporary } from '../types.ts';
 import { PROJECT_DEFAULT_LEVEL, PROJECT_LEVELS, RESOURCE_LEVELS, levelRank, resourceBounds } from '../../model/levels.ts';
-import { effectiveGrant } from '../expiry.ts';
+import { effectiveGrant, temporaryOf, untilText } from '../expiry.ts';
 import { defineKind, type DiffContext, type FeatureNeed } from '../kind.ts';
 import { standing, teamName } from '../lookup.ts';
-import { accessEffect } from '../effects.ts';
 import { count } from '../../util/english.ts';
 
 export const projectAccessShape = {
@@ -39,6 +39,7 @@ interface Rule<S, L> {
   value: { level: L } | null;
   reason?: string;
   until?: string;
+  temporary?: Temporary;
   note?: string;
   needs: string[];
 }
@@ -84,11 +85,13 @@ function desiredRules<S extends RuleSubject, L extends string>(ctx: DiffContext,
     const key = ruleKey(subject);
     const effective = effectiveGrant(grant, ctx.now);
     if (effective.endsSoon) {
-      ctx.notices.push({ level: 'info', code: 'expiring', key, message: `${key}: ${grant.level} ends after ${effective.endsSoon}${grant.then ? `, then ${grant.then}` : ''}` });
+      ctx.notices.push({ level: 'info', code: 'expiring', key, message: `${key}: ${grant.level} ends after ${effective.endsSoon}, then ${grant.then ?? 'the rule is removed'}` });
     }
     items.push({
       subject, value: effective.level ? { level: effective.level } : null,
-      reason: effective.expiredReason, until: effective.until, note: grant.note, needs: [`project:${scope.project}`, ...extraNeeds],
+      // A rule that ends without `then` is removed: whatever else grants access applies then.
+      reason: effective.expiredReason, until: effective.until && untilText(grant.expires!, grant.then, 'the rule is removed'),
+      temporary: temporaryOf(grant), note: grant.note, needs: [`project:${scope.project}`, ...extraNeeds],
     });
   };
   if (grants.default) rule(scope, grants.default);
@@ -174,7 +177,6 @@ export const projectAccessKind = defineKind({
   // away from everyone. A member or team rule only adds (the highest level among the rules that match wins).
   implicit: (item) => (item.subject.team !== undefined || item.subject.email !== undefined ? undefined : { level: PROJECT_DEFAULT_LEVEL }),
   goesWith,
-  effect: (change) => accessEffect(change, (level) => `${level ?? 'access'} on ${change.subject.project}`),
   features,
 });
 
@@ -196,6 +198,5 @@ export const resourceAccessKind = defineKind({
   // A default rule replaces the resource type's own default (editor, or its bound): see project access.
   implicit: (item) => (item.subject.team !== undefined || item.subject.email !== undefined ? undefined : { level: resourceBounds(item.subject.resource).default }),
   goesWith,
-  effect: (change) => accessEffect(change, (level) => `${level ?? 'access'} on ${change.subject.project} / ${change.subject.resource}`),
   features,
 });

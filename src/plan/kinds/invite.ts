@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import { ORG_LEVELS, ORG_LEVEL_NAMES, PROJECT_LEVELS, orgLevelName, type ProjectLevel } from '../../model/levels.ts';
 import type { DesiredState } from '../../model/desired.ts';
-import { effectiveGrant, untilText } from '../expiry.ts';
+import { effectiveGrant, temporaryOf, untilText } from '../expiry.ts';
+import type { Temporary } from '../types.ts';
 import { defineKind, type DesiredItem } from '../kind.ts';
 import { ownersOnly } from './member.ts';
 
@@ -14,27 +15,39 @@ export const inviteShape = {
   subject: z.object({ email: z.string() }),
 };
 
+interface ProjectGrants {
+  levels: Record<string, ProjectLevel>;
+  /** The temporary ones among them, by project. */
+  temporary: Record<string, Temporary>;
+}
+
 /**
  * Each person's direct project grants in force, by project name (none-level grants omitted): one
  * pass over the projects' grants, not one per invitee.
  */
-function projectGrantsByEmail(desired: DesiredState, now: Date): Map<string, Record<string, ProjectLevel>> {
-  const byEmail = new Map<string, Record<string, ProjectLevel>>();
+function projectGrantsByEmail(desired: DesiredState, now: Date): Map<string, ProjectGrants> {
+  const byEmail = new Map<string, ProjectGrants>();
   for (const [name, project] of Object.entries(desired.projects)) {
     for (const [email, grant] of Object.entries(project.members)) {
       const level = effectiveGrant(grant, now).level;
       if (!level || level === 'none') continue;
       let grants = byEmail.get(email);
-      if (!grants) byEmail.set(email, (grants = {}));
-      grants[name] = level;
+      if (!grants) byEmail.set(email, (grants = { levels: {}, temporary: {} }));
+      grants.levels[name] = level;
+      const temporary = temporaryOf(grant);
+      if (temporary) grants.temporary[name] = temporary;
     }
   }
   return byEmail;
 }
 
-function invitation(value: { level: string; projects: Record<string, string> }): string {
-  const grants = Object.entries(value.projects).map(([project, level]) => `${level} on ${project}`);
-  return `invitation as ${value.level}${grants.length ? ` (with ${grants.join(', ')})` : ''}`;
+/** How the invite's temporary grants end, for its reason: its level's, then each project grant's. */
+function invitedUntil(level: Temporary | undefined, projects: Record<string, Temporary>): string | undefined {
+  const ends = [
+    ...(level ? [untilText(level.expires, level.then ?? undefined, 'removed from the organization')] : []),
+    ...Object.entries(projects).map(([project, t]) => `${project} ${untilText(t.expires, t.then ?? undefined, 'no direct access')}`),
+  ];
+  return ends.length ? ends.join('; ') : undefined;
 }
 
 const lower = (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : undefined);
@@ -55,18 +68,22 @@ export const inviteKind = defineKind({
       const effective = effectiveGrant(grant, ctx.now);
       const existing = ctx.actual.invites[email];
       if (!effective.level) {
-        if (existing) items.push({ subject: { email }, value: null, reason: effective.expiredReason });
+        if (existing) items.push({ subject: { email }, value: null, reason: effective.expiredReason, temporary: temporaryOf(grant) });
         continue;
       }
-      const projects = grantsOf.get(email) ?? {};
+      const { levels: projects, temporary: temporaryProjects } = grantsOf.get(email) ?? { levels: {}, temporary: {} };
       if (existing && !existing.isExpired) {
         ctx.notices.push({ level: 'info', code: 'pending_invite', key: email, message: `${email} is invited (since ${existing.createdAt.slice(0, 10)}); team memberships and resource access follow once the invite is accepted` });
       }
       items.push({
         subject: { email },
         value: { level: effective.level, projects, expired: false },
-        reason: existing?.isExpired ? 'the invite expired unanswered: sent again' : existing ? 'the invite differs from the matrix: sent again (PostHog replaces it)' : undefined,
-        until: effective.until && untilText(grant.expires!, grant.then, 'removed from the organization'),
+        reason: [
+          effective.expiredReason, // the grant's level ended and `then` is what is invited now
+          existing?.isExpired ? 'the invite expired unanswered: sent again' : existing ? 'the invite differs from the matrix: sent again (PostHog replaces it)' : undefined,
+        ].filter((r) => r !== undefined).join('; ') || undefined,
+        until: invitedUntil(effective.until ? temporaryOf(grant) : undefined, temporaryProjects),
+        temporary: temporaryOf(grant), temporaryProjects,
         note: grant.note,
         needs: Object.keys(projects).map((name) => `project:${name}`),
       });
@@ -79,10 +96,6 @@ export const inviteKind = defineKind({
       value: { level: orgLevelName(i.level), projects: i.projects, expired: i.isExpired },
     })),
   prune: (ctx) => ({ enabled: ctx.desired.prune.invites, flag: 'prune.invites' }),
-  // PostHog has no invite update: a changed invite is a new one, gained.
-  effect: (change) => (change.action === 'delete'
-    ? { side: 'loses', what: `a pending ${invitation(change.before)}` }
-    : { side: 'gains', what: `an ${invitation(change.after)}` }),
   refusals(changes, { actual }) {
     const owners = changes.filter((c) => c.action !== 'delete' && c.after.level === 'owner');
     return actual.organization.membershipLevel < ORG_LEVELS.owner && owners.length ? [ownersOnly(actual.me.email, owners)] : [];

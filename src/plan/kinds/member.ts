@@ -2,11 +2,12 @@
 // changes levels and removes people. Its refusals keep the key's own user and the last owner, and
 // leave owner changes to owners.
 import { z } from 'zod';
+import { rulesIn, teamsOfMember } from '../../model/actual.ts';
 import { ORG_LEVELS, ORG_LEVEL_NAMES, levelRank, orgLevelName } from '../../model/levels.ts';
-import { effectiveGrant, untilText } from '../expiry.ts';
+import { effectiveGrant, temporaryOf, untilText } from '../expiry.ts';
 import { defineKind, type DesiredItem } from '../kind.ts';
 import { refuse } from '../refuse.ts';
-import { accessEffect } from '../effects.ts';
+import { whereRules } from './team.ts';
 
 export const memberShape = {
   value: z.object({ level: z.enum(ORG_LEVEL_NAMES) }),
@@ -35,7 +36,7 @@ export const memberKind = defineKind({
           message: `${email}: ${grant.level} ends after ${effective.endsSoon}${grant.then ? `, then ${grant.then}` : ', then removed from the organization'}`,
         });
       }
-      items.push({ subject: { email }, value: effective.level ? { level: effective.level } : null, reason: effective.expiredReason, until: effective.until && untilText(grant.expires!, grant.then, 'removed from the organization'), note: grant.note });
+      items.push({ subject: { email }, value: effective.level ? { level: effective.level } : null, reason: effective.expiredReason, until: effective.until && untilText(grant.expires!, grant.then, 'removed from the organization'), temporary: temporaryOf(grant), note: grant.note });
     }
     return items;
   },
@@ -43,11 +44,16 @@ export const memberKind = defineKind({
   prune: (ctx) => ({ enabled: ctx.desired.prune.members, flag: 'prune.members' }),
   lowers: (before, after) => levelRank('organization', after.level) < levelRank('organization', before.level),
   // Their team memberships and access rules go with them (PostHog cascades).
-  cascade: (_change, rules) => ({
-    count: rules,
-    reason: `their team memberships and access rules go with them${rules ? ` (${rules} in the projects the matrix names)` : ''}`,
-  }),
-  effect: (change) => accessEffect(change, (level) => (level ? `organization ${level}` : 'organization membership')),
+  // Counted from PostHog as read, not from the plan's own removals: every membership and rule goes
+  // (a membership of a team the plan removes too is counted with the team).
+  cascade(change, _folded, actual, removing) {
+    const email = change.subject.email;
+    const teamsGoing = new Set([...removing].filter((id) => id.startsWith('team:')).map((id) => id.slice('team:'.length).toLowerCase()));
+    const memberships = teamsOfMember(actual, email).filter((team) => !teamsGoing.has(team.toLowerCase()));
+    const named = memberships.length + rulesIn(actual, { email });
+    const elsewhere = actual.rulesElsewhere?.members[email] ?? 0;
+    return { count: named + elsewhere, reason: `their team memberships and access rules go with them${whereRules(named, elsewhere)}` };
+  },
   refusals(changes, { actual }) {
     const out = [];
     const me = actual.me.email.toLowerCase();

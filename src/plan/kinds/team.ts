@@ -1,7 +1,7 @@
 // Teams are PostHog roles. Names match case-insensitively (as PostHog enforces uniqueness), so a
 // difference in case only is a rename.
 import { z } from 'zod';
-import { findTeam } from '../../model/actual.ts';
+import { findTeam, rulesIn } from '../../model/actual.ts';
 import { defineKind, type DiffContext } from '../kind.ts';
 import { scimManaged, teamName } from '../lookup.ts';
 import { count } from '../../util/english.ts';
@@ -25,6 +25,12 @@ function scimNotices(ctx: DiffContext): void {
   }
 }
 
+/** Where what goes with a removal is: "(2 in the projects the matrix names, 30 in projects it does not name)". */
+export function whereRules(named: number, elsewhere: number): string {
+  const parts = [...(named ? [`${named} in the projects the matrix names`] : []), ...(elsewhere ? [`${elsewhere} in projects it does not name`] : [])];
+  return parts.length ? ` (${parts.join(', ')})` : '';
+}
+
 export const teamKind = defineKind({
   kind: 'team',
   shape: teamShape,
@@ -43,11 +49,15 @@ export const teamKind = defineKind({
     .map((t) => ({ subject: { team: teamName(ctx, t.name) }, value: { name: t.name } })),
   prune: (ctx) => ({ enabled: ctx.desired.prune.teams, flag: 'prune.teams' }),
   // Removing the role removes its memberships and its rules in every project too (PostHog cascades).
-  cascade(change, rules, actual) {
-    const memberships = Object.keys(findTeam(actual, change.subject.team)?.members ?? {}).length;
+  // Counted from PostHog as read, not from the plan's own removals: every rule goes, pruned or not.
+  cascade(change, _folded, actual) {
+    const role = findTeam(actual, change.subject.team);
+    const memberships = Object.keys(role?.members ?? {}).length;
+    const rules = rulesIn(actual, { team: change.subject.team });
+    const elsewhere = role ? actual.rulesElsewhere?.teams[role.name] ?? 0 : 0;
     return {
-      count: memberships + rules,
-      reason: `its ${memberships} membership${memberships === 1 ? '' : 's'} and its access rules in every project go with it${rules ? ` (${rules} in the projects the matrix names)` : ''}`,
+      count: memberships + rules + elsewhere,
+      reason: `its ${memberships} membership${memberships === 1 ? '' : 's'} and its access rules in every project go with it${whereRules(rules, elsewhere)}`,
     };
   },
   attribution: {

@@ -9,7 +9,7 @@ type Shape = { order: readonly string[]; children?: Record<string, Shape>; items
 const SORTED: Shape = { order: [] };
 
 const CHANGE: Shape = {
-  order: ['id', 'kind', 'action', 'key', 'subject', 'before', 'after', 'patch', 'cascade', 'reason', 'note', 'destructive', 'dependsOn'],
+  order: ['id', 'kind', 'action', 'key', 'subject', 'before', 'after', 'patch', 'cascade', 'reason', 'note', 'expires', 'then', 'temporaryProjects', 'destructive', 'dependsOn'],
   children: {
     subject: SORTED,
     before: SORTED,
@@ -33,6 +33,7 @@ const PLAN: Shape = {
     'read',
     'safety',
     'changes',
+    'access',
     'notices',
     'manualSteps',
     'refusals',
@@ -54,6 +55,7 @@ const PLAN: Shape = {
     read: { order: ['organization', 'projects', 'secretKeys', 'domains'] },
     safety: { order: ['maxDeletes', 'protected'] },
     changes: { order: [], items: CHANGE },
+    access: { order: [], items: { order: ['email', 'project', 'resource', 'direction', 'before', 'after', 'because'], children: { before: { order: ['level', 'source'] }, after: { order: ['level', 'source'] } } } },
     notices: { order: [], items: { order: ['level', 'code', 'message', 'key'] } },
     manualSteps: { order: [], items: { order: ['key', 'message'] } },
     refusals: { order: [], items: { order: ['guard', 'message', 'changeIds'] } },
