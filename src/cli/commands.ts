@@ -15,6 +15,7 @@ import { acquireApplyLock, type ApplyLock } from '../apply/lock.ts';
 import type { ClosablePostHogApi } from '../posthog/api.ts';
 import { checkOutPath, checkSavedPlan, connect, execute, forOrganization, hostOf, load, makePlan, readPlanFile, refuseIfUnsafe, secretSinkOf, type Session } from './pipeline.ts';
 import { count } from '../util/english.ts';
+import { reviewDueNotices } from '../review/record.ts';
 
 export interface Io {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -69,6 +70,8 @@ export async function planCommand(flags: PlanFlags, session: Session, io: Io, mo
   const api = connect(session);
   try {
     const { plan, actual } = await makePlan(api, matrix, session, flags);
+    // The matrix's review.every_days: a notice when the newest review record is older (docs/review.md).
+    plan.notices.push(...await reviewDueNotices(matrix, actual.organization.id, new Date()));
     if (mode === 'drift' && plan.changes.length) {
       // Who made PostHog drift: one read of the activity log, when the organization has one.
       const activity = await readActivity(api, actual, ATTRIBUTED_SCOPES);
