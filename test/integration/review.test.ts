@@ -188,6 +188,10 @@ describe('review with a matrix', () => {
     const md = (await cli(e, ['review', '-m', first, '-m', second])).stdout;
     expect(md.indexOf('## Example Co')).toBeGreaterThan(0);
     expect(md.indexOf('## Second Co')).toBeGreaterThan(md.indexOf('## Example Co'));
+    const csv = (await cli(e, ['review', '-m', first, '-m', second, '--format', 'csv'])).stdout.split('\r\n');
+    expect(csv.filter((l) => l.startsWith('organization,'))).toHaveLength(1); // one header for both
+    expect(csv.filter((l) => l.startsWith('Example Co,'))).toHaveLength(7 * 3);
+    expect(csv.filter((l) => l.startsWith('Second Co,'))).toEqual(['Second Co,alice@example.com,member,owner,2026-01-01,2026-11-30,yes,,yes,Analytics,admin,organization admin,']);
   });
 });
 
