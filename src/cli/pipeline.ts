@@ -27,6 +27,7 @@ import { fileJournal } from '../apply/journal.ts';
 import { defaultSleep, rateLimiterFor } from '../posthog/rate-limiter.ts';
 import { cacheDirOf } from '../posthog/call-log.ts';
 import type { Progress } from './progress.ts';
+import { count } from '../util/english.ts';
 
 export interface Session {
   env: Record<string, string | undefined>;
@@ -110,7 +111,7 @@ export async function makePlan(
   session.progress?.phase('reading PostHog');
   const actual = await fetchActual(api, read);
   session.progress?.phase('planning');
-  session.logger.info({ stage: 'fetch', calls: api.requestCount }, `read ${actual.organization.name} in ${api.requestCount} calls`);
+  session.logger.info({ stage: 'fetch', calls: api.requestCount }, `read ${actual.organization.name} in ${count(api.requestCount, 'call')}`);
   if (Object.keys(matrix.desired.apiKeys).length) {
     actual.apiKeys = await auditApiKeys(matrix.desired.apiKeys, session.env, hostOf(session.env), session.logger);
   }

@@ -166,7 +166,7 @@ function guardRefusals(plan: Gated, actual: ActualState, ctx: GateContext): Refu
   const limit = Math.max(safety.maxDeletes, ctx.allowDeletes ?? 0);
   if (total > limit) {
     const including = cascaded ? `, including ${count(cascaded, 'membership or rule', 'memberships and rules')} that go with removed members and teams` : '';
-    out.push(refuse('max_deletes', `the plan removes or lowers ${total} things${including}, more than safety.max_deletes (${safety.maxDeletes}): review them, then run with --allow-deletes ${total}`, changes.filter((c) => c.destructive)));
+    out.push(refuse('max_deletes', `the plan removes or lowers ${count(total, 'thing')}${including}, more than safety.max_deletes (${safety.maxDeletes}): review them, then run with --allow-deletes ${total}`, changes.filter((c) => c.destructive)));
   }
   return out;
 }
