@@ -25,7 +25,7 @@ describe('offboarding', () => {
     try {
       const run = await cli(emu, ['plan', '-m', await matrix(EVERYONE.replace(', frank@example.com: member', '').replace(', grace@example.com: admin', '')), '--format', 'json']);
       expect(run.stderr).toBe('');
-      const notices = JSON.parse(run.stdout).notices.filter((n: { code: string }) => n.code.startsWith('offboarding'));
+      const notices = JSON.parse(run.stdout).organizations[0].notices.filter((n: { code: string }) => n.code.startsWith('offboarding'));
       expect(notices).toEqual([
         {
           level: 'warning', code: 'offboarding', key: 'frank@example.com',
@@ -64,7 +64,7 @@ describe('offboarding', () => {
       const key = (await control(emu, 'POST', '/_emulator/keys', { email: 'alice@example.com', scopes })).json.value as string;
       const run = await cli(emu, ['plan', '-m', await matrix(EVERYONE.replace(', frank@example.com: member', '')), '--format', 'json'], { POSTHOG_PERSONAL_API_KEY: key });
       expect(run.stderr).toBe('');
-      const plan = JSON.parse(run.stdout);
+      const plan = JSON.parse(run.stdout).organizations[0];
       expect(plan.changes.map((c: { id: string }) => c.id)).toEqual(['member:frank@example.com']);
       const notices = plan.notices.filter((n: { code: string }) => n.code.startsWith('offboarding'));
       expect(notices.map((n: { code: string }) => n.code)).toEqual(['offboarding', 'offboarding_unread']);
