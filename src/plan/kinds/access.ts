@@ -9,7 +9,6 @@ import { PROJECT_DEFAULT_LEVEL, PROJECT_LEVELS, RESOURCE_LEVELS, levelRank, reso
 import { effectiveGrant, temporaryOf, untilText } from '../expiry.ts';
 import { defineKind, type DiffContext, type FeatureNeed } from '../kind.ts';
 import { standing, teamName } from '../lookup.ts';
-import { accessEffect } from '../effects.ts';
 import { count } from '../../util/english.ts';
 
 export const projectAccessShape = {
@@ -91,7 +90,7 @@ function managedElsewhereNotices(ctx: DiffContext): void {
       for (const [email, r] of Object.entries(rules.members)) if (r.managedBy) owned.push(`${ruleKey({ ...base, email })} (${r.managedBy})`);
     }
     if (owned.length) {
-      ctx.notices.push({ level: 'info', code: 'managed_elsewhere', key: p.name, message: `${owned.length} access rule(s) in ${p.name} are managed by another tool, as PostHog marks them, and left alone (change them where they are managed): ${owned.join(', ')}` });
+      ctx.notices.push({ level: 'info', code: 'managed_elsewhere', key: p.name, message: `${count(owned.length, 'access rule')} in ${p.name} ${owned.length === 1 ? 'is' : 'are'} managed by another tool, as PostHog marks them, and left alone (change them where they are managed): ${owned.join(', ')}` });
     }
   }
 }
@@ -196,7 +195,6 @@ export const projectAccessKind = defineKind({
   // away from everyone. A member or team rule only adds (the highest level among the rules that match wins).
   implicit: (item) => (item.subject.team !== undefined || item.subject.email !== undefined ? undefined : { level: PROJECT_DEFAULT_LEVEL }),
   goesWith,
-  effect: (change) => accessEffect(change, (level) => `${level ?? 'access'} on ${change.subject.project}`),
   features,
 });
 
@@ -218,6 +216,5 @@ export const resourceAccessKind = defineKind({
   // A default rule replaces the resource type's own default (editor, or its bound): see project access.
   implicit: (item) => (item.subject.team !== undefined || item.subject.email !== undefined ? undefined : { level: resourceBounds(item.subject.resource).default }),
   goesWith,
-  effect: (change) => accessEffect(change, (level) => `${level ?? 'access'} on ${change.subject.project} / ${change.subject.resource}`),
   features,
 });

@@ -18,29 +18,24 @@ const CHANGE: Shape = {
   },
 };
 
-const PLAN: Shape = {
+const ORGANIZATION: Shape = {
   order: [
-    'formatVersion',
-    'tool',
-    'createdAt',
-    'at',
-    'validUntil',
     'host',
     'organization',
     'resolutionSwitch',
     'matrix',
+    'validUntil',
     'fingerprint',
     'read',
     'safety',
     'changes',
+    'access',
     'notices',
     'manualSteps',
     'refusals',
     'summary',
-    'checksum',
   ],
   children: {
-    tool: { order: ['name', 'version'] },
     organization: { order: ['id', 'name', 'resolution'] },
     resolutionSwitch: {
       order: ['from', 'to', 'changes', 'posthog'],
@@ -54,9 +49,19 @@ const PLAN: Shape = {
     read: { order: ['organization', 'projects', 'secretKeys', 'domains'] },
     safety: { order: ['maxDeletes', 'protected'] },
     changes: { order: [], items: CHANGE },
+    access: { order: [], items: { order: ['email', 'project', 'resource', 'direction', 'before', 'after', 'because'], children: { before: { order: ['level', 'source'] }, after: { order: ['level', 'source'] } } } },
     notices: { order: [], items: { order: ['level', 'code', 'message', 'key'] } },
     manualSteps: { order: [], items: { order: ['key', 'message'] } },
     refusals: { order: [], items: { order: ['guard', 'message', 'changeIds'] } },
+    summary: { order: ['create', 'update', 'delete', 'destructive'] },
+  },
+};
+
+const PLAN: Shape = {
+  order: ['formatVersion', 'tool', 'createdAt', 'at', 'validUntil', 'organizations', 'summary', 'checksum'],
+  children: {
+    tool: { order: ['name', 'version'] },
+    organizations: { order: [], items: ORGANIZATION },
     summary: { order: ['create', 'update', 'delete', 'destructive'] },
   },
 };
