@@ -112,6 +112,21 @@ describe('review of the live organization (no matrix)', () => {
     expect(org.findings.map((f: { code: string }) => f.code)).toEqual(['no_2fa', 'never_logged_in', 'no_2fa', 'no_2fa', 'inactive', 'invite_expired']);
   });
 
+  it("resolves in the organization's mode (most specific here), as explain does", async () => {
+    const state = sampleSnapshot(NOW);
+    state.organizations[0]!.uses_most_specific_access_resolution = true;
+    const e = await start(state);
+    const md = (await cli(e, ['review'])).stdout;
+    expect(md).toContain('### Who can reach each project (most-specific resolution)');
+    const json = JSON.parse((await cli(e, ['review', '--format', 'json'])).stdout).organizations[0];
+    expect(json.mode).toBe('most_specific');
+    const explained = JSON.parse((await cli(e, ['explain', 'frank@example.com', '--format', 'json'])).stdout).organizations[0].projects;
+    for (const p of explained) {
+      const holder = json.projects.find((x: { project: string }) => x.project === p.project).people.find((h: { email: string }) => h.email === 'frank@example.com');
+      expect(holder ? { level: holder.level, source: holder.source } : { level: 'none' }).toEqual(p.level === 'none' ? { level: 'none' } : { level: p.level, source: p.source });
+    }
+  });
+
   it('gives CSV: one row per person and project, quoted, formula-like cells neutralised', async () => {
     const state = sampleSnapshot(NOW);
     // A team whose name a spreadsheet would run as a formula, with a comma that needs quoting.
