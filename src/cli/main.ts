@@ -101,6 +101,7 @@ Examples:
   posthog-access plan --format markdown > plan.md
   posthog-access plan --out plan.json && posthog-access apply plan.json
   posthog-access drift                      # scheduled job: exit 2 when PostHog drifted
+  posthog-access review --record reviews    # the quarterly access review, kept in the repository
   posthog-access demo                       # try it against the embedded emulator`);
 
   const matrixOption = () => new Option('-m, --matrix <file>', 'the access matrix').default(DEFAULT_MATRIX);
