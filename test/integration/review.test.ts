@@ -260,7 +260,7 @@ describe('review.every_days in plan and drift', () => {
     const plan = await cli(e, ['plan', '-m', file]);
     expect(plan.stdout).toContain(`no access review is recorded in ${reviews} (review.every_days: 90): review access and record it: \`posthog-access review --matrix ${file} --record\`, then commit the record`);
     const json = JSON.parse((await cli(e, ['plan', '-m', file, '--format', 'json'])).stdout);
-    expect(json.notices.filter((n: { code: string }) => n.code === 'review_due')).toHaveLength(1);
+    expect(json.organizations[0].notices.filter((n: { code: string }) => n.code === 'review_due')).toHaveLength(1);
 
     await mkdir(reviews);
     await writeFile(join(reviews, 'access-review-2026-07-01.json'), JSON.stringify({ organizations: [{ organization_id: e.organization }] }));
