@@ -93,7 +93,7 @@ describe('temporary grants in the plan', () => {
 
   it('grants ending within two weeks are named in notices, with what follows', () => {
     const later = planOf(d, a, new Date('2026-12-05T00:00:00Z'));
-    const expiring = later.notices.filter((n) => n.code === 'expiring').map((n) => n.message);
+    const expiring = later.organizations[0]!.notices.filter((n) => n.code === 'expiring').map((n) => n.message);
     expect(expiring).toEqual(expect.arrayContaining([
       'Eng / carol@x.io: the membership ends after 2026-12-15, then out of Eng',
       'Prod / member:carol@x.io: admin ends after 2026-12-10, then the rule is removed',
