@@ -165,6 +165,19 @@ export interface ActualState {
    * removes a team or a member (src/state/fetch.ts `readRulesElsewhere`); absent otherwise.
    */
   rulesElsewhere?: { teams: Record<string, number>; members: Record<string, number>; projects: number };
+  /**
+   * Names PostHog holds more than once (made outside the tool, or by two applies at once on
+   * different machines), with every id: the plan leaves them alone and says so (src/plan/diff.ts).
+   * Absent when there are none.
+   */
+  duplicates?: Duplicate[];
+}
+
+export interface Duplicate {
+  kind: 'project' | 'team';
+  /** The name the plan knows (the matrix's spelling for projects). */
+  name: string;
+  ids: (string | number)[];
 }
 
 /** Access rules of a team or a person in the projects whose rules were read (project and resource-type rules). */

@@ -449,3 +449,49 @@ teams:
     }
   });
 });
+
+describe('names PostHog holds twice', () => {
+  it('two projects and two roles of one name, made outside the tool: a manual step naming both ids, never a failed plan or a third', async () => {
+    const state = (await control(emu, 'GET', '/_emulator/state')).json;
+    const production = state.projects.find((p: { name: string }) => p.name === 'Production');
+    const engineering = state.roles.find((r: { name: string }) => r.name === 'Engineering');
+    const twinProject = { ...production, id: 99, uuid: '0190f7b3-0000-7000-8000-000000000099', api_token: 'phc_twin99' };
+    const twinRole = { ...engineering, id: '0190f7b3-0000-7000-8000-0000000000aa' };
+    state.projects.push(twinProject);
+    state.roles.push(twinRole);
+    expect((await control(emu, 'PUT', '/_emulator/state', state)).status).toBe(200);
+
+    const file = await matrix(`version: 1
+organization:
+  id: \${POSTHOG_ORG_ID}
+teams:
+  Engineering: {}
+  Design: {}
+projects:
+  Production:
+    access: none
+    teams:
+      Engineering: admin
+  Analytics: {}
+`);
+    const planned = await cli(emu, ['plan', '-m', file]);
+    expect(planned.stderr).toBe('');
+    expect(planned.code).toBe(0);
+    expect(planned.stdout).toContain(`PostHog has 2 projects named "Production" (ids ${production.id}, 99)`);
+    expect(planned.stdout).toContain(`PostHog has 2 teams (roles) named "Engineering" (ids ${engineering.id}, ${twinRole.id})`);
+    expect(planned.stdout).toContain('Delete or rename the extra ones in PostHog, then plan again');
+    expect(planned.stdout).not.toMatch(/^\s+[-+~] Production/m);
+    expect(planned.stdout).toContain('+ Design');
+    expect(planned.stdout).toContain('+ Analytics');
+    const drift = await cli(emu, ['drift', '-m', file]);
+    expect(drift.code).toBe(2);
+
+    // Apply does what it can and nothing about the names it cannot tell apart.
+    const applied = await cli(emu, ['apply', '-m', file, '--yes', ...journal()]);
+    expect(applied.code).toBe(0);
+    const projects = (await api(emu, 'GET', `/api/organizations/${emu.organization}/projects/`)).json.results as { name: string }[];
+    expect(projects.filter((p) => p.name === 'Production')).toHaveLength(2);
+    expect(projects.filter((p) => p.name === 'Analytics')).toHaveLength(1);
+    expect(emu.requests.filter((r) => r.method !== 'GET' && (r.path.includes(`/projects/${production.id}/`) || r.path.includes('/projects/99/') || r.path.includes(engineering.id)))).toEqual([]);
+  });
+});

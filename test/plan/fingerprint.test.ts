@@ -43,6 +43,7 @@ describe('fingerprint coverage', () => {
     identityProviders: [],
     apiKeys: { bi: { env: 'BI_KEY', found: false } },
     rulesElsewhere: { teams: { Eng: 3 }, members: {}, projects: 2 },
+    duplicates: [{ kind: 'project', name: 'Prod', ids: [1, 2] }],
   };
 
   it('covers every part of the actual state, or says why a part is left out', () => {
