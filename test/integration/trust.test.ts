@@ -55,6 +55,22 @@ async function productionId(): Promise<number> {
   return projects.find((p) => p.name === 'Production')!.id;
 }
 
+/** A proxy in front of the emulator that runs `before` for each request, then passes it on. */
+async function interceptingProxy(before: (method: string, path: string) => Promise<void>): Promise<string> {
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    await before(req.method ?? '', req.url ?? '');
+    const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => k !== 'host' && k !== 'content-length')) as Record<string, string>;
+    const upstream = await fetch(`${emu.url}${req.url}`, { method: req.method, headers, ...(chunks.length && { body: Buffer.concat(chunks) }) });
+    res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
+    res.end(await upstream.text());
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+}
+
 /**
  * A proxy in front of the emulator that passes everything on, except that for requests matching
  * `drop` it lets the emulator carry the request out, then cuts the connection before the answer.
@@ -214,6 +230,38 @@ projects:
     const refused = runs.find((r) => r.code === 1)!;
     expect(refused.stderr).toContain('the saved plan is stale: PostHog changed since it was made');
     expect((await list('projects')).filter((p) => p.name === 'Web')).toHaveLength(1);
+  });
+
+  it('another machine creating the same things meanwhile: each create looks its name up just before, and nothing is made twice', async () => {
+    const file = await matrix(NEW);
+    // The other apply (on another machine: no shared lock) makes Web, Design and Web's key just
+    // after this one has read PostHog, before this one posts them.
+    let otherWeb: number | undefined;
+    const seen = new Map<string, number>();
+    const proxy = await interceptingProxy(async (method, path) => {
+      const n = (seen.get(`${method} ${path}`) ?? 0) + 1;
+      seen.set(`${method} ${path}`, n);
+      if (method !== 'GET') return;
+      // The second read of the lists (the first is this apply's plan); the first of Web's keys.
+      if (n === 2 && path.startsWith(`/api/organizations/${emu.organization}/projects/`)) {
+        otherWeb = (await api(emu, 'POST', `/api/organizations/${emu.organization}/projects/`, { name: 'Web' })).json.id;
+      } else if (n === 2 && path.startsWith(`/api/organizations/${emu.organization}/roles/`)) {
+        await api(emu, 'POST', `/api/organizations/${emu.organization}/roles/`, { name: 'Design' });
+      } else if (n === 1 && otherWeb !== undefined && path.startsWith(`/api/projects/${otherWeb}/project_secret_api_keys/`)) {
+        await api(emu, 'POST', `/api/projects/${otherWeb}/project_secret_api_keys/`, { label: 'web-service', scopes: ['feature_flag:read'] });
+      }
+    });
+    const run = await cli(emu, ['apply', '-m', file, '--yes', '--secrets-file', join(dir, 'secrets.json'), ...journal()], { POSTHOG_HOST: proxy });
+    expect(run.stdout).toContain('✗ create secret_key Web / web-service: Web / web-service: a key of this label was made in PostHog after the plan was read (another apply at the same time?), so it was not made twice');
+    expect(run.stdout).toContain('posthog-access apply --roll-secret-keys "Web/web-service"');
+    expect(run.code).toBe(1);
+    expect((await list('projects')).filter((p) => p.name === 'Web')).toHaveLength(1);
+    expect((await list('roles')).filter((r) => r.name === 'Design')).toHaveLength(1);
+    const keys = (await api(emu, 'GET', `/api/projects/${otherWeb}/project_secret_api_keys/`)).json.results as { label: string }[];
+    expect(keys.filter((k) => k.label === 'web-service')).toHaveLength(1);
+    const after = await cli(emu, ['plan', '-m', file, '--detailed-exitcode']);
+    expect(after.stdout).toContain('No changes');
+    expect(after.code).toBe(0);
   });
 
   it('--lock-wait 0 refuses at once while another apply holds the organization', async () => {

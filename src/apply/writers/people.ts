@@ -13,8 +13,20 @@ async function sendInvite(change: CreateChange<'invite'> | UpdateChange<'invite'
   });
 }
 
+/**
+ * An invite made meanwhile (by another apply at the same time) with the same level and projects is
+ * that invite: looked up just before sending, so the person is not invited twice.
+ */
+async function inviteOnce(change: CreateChange<'invite'>, env: ApplyEnv): Promise<void> {
+  const email = change.subject.email.toLowerCase();
+  const projects = Object.entries(change.after.projects).map(([name, level]) => `${projectIdOf(env, name)}:${level}`).sort().join(',');
+  const same = (await env.api.listInvites(env.orgId)).some((i) => i.target_email.toLowerCase() === email && !i.is_expired && i.level === ORG_LEVELS[change.after.level]
+    && (i.private_project_access ?? []).map((a) => `${a.id}:${a.level}`).sort().join(',') === projects);
+  if (!same) await sendInvite(change, env);
+}
+
 export const inviteWriter: Writer<'invite'> = {
-  create: sendInvite,
+  create: inviteOnce,
   update: sendInvite,
   async delete(change, env) {
     const invite = env.actual.invites[change.subject.email];
