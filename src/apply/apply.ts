@@ -6,7 +6,7 @@ import type { ActualState } from '../model/actual.ts';
 import type { PostHogApi } from '../posthog/types.ts';
 import { phaseOf } from '../plan/registry.ts';
 import { makesSecret } from '../plan/safety.ts';
-import type { Change, ChangeKind, ChangeOf, Plan } from '../plan/types.ts';
+import type { Change, ChangeKind, ChangeOf, CreateChange, Plan, UpdateChange } from '../plan/types.ts';
 import type { SecretSink } from '../secrets/sink.ts';
 import { mapLimit } from '../util/concurrency.ts';
 import type { Journal } from './journal.ts';
@@ -61,6 +61,38 @@ function groupByPhase(changes: Change[]): Change[][] {
     else phases.set(phase, [c]);
   }
   return [...phases.entries()].sort(([a], [b]) => a - b).map(([, list]) => list);
+}
+
+/**
+ * A phase's steps as the calls that carry them: one change each, except where the kind's writer
+ * sends several in one call (invites: PostHog's bulk endpoint), batched in plan order. A change
+ * that waits for another of the same phase goes alone, so a batch never waits inside itself.
+ */
+function batchesOf(phase: Change[]): Change[][] {
+  const inPhase = new Set(phase.map((c) => c.id));
+  const batches: Change[][] = [];
+  const open = new Map<ChangeKind, Change[]>();
+  for (const change of phase) {
+    const bulk = change.action === 'delete' ? undefined : WRITERS[change.kind].bulk;
+    if (!bulk || change.dependsOn.some((id) => inPhase.has(id))) {
+      batches.push([change]);
+      continue;
+    }
+    let batch = open.get(change.kind);
+    if (!batch || batch.length >= bulk.size) {
+      open.set(change.kind, (batch = []));
+      batches.push(batch);
+    }
+    batch.push(change);
+  }
+  return batches;
+}
+
+/** Several creates or updates of one kind in one call: per change, undefined when done, else its error. */
+async function sendTogether(changes: Change[], env: ApplyEnv): Promise<unknown[]> {
+  const writer = WRITERS[(changes[0] as Change).kind] as Writer<ChangeKind>;
+  if (!writer.bulk) throw new Error(`${(changes[0] as Change).kind} has no bulk step`);
+  return writer.bulk.send(changes as (CreateChange<ChangeKind> | UpdateChange<ChangeKind>)[], env);
 }
 
 /** One change, by its kind's writer; a create's new id goes to `env.created` for later steps. */
@@ -119,29 +151,23 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyReport> {
     finished.set(c.id, { promise, resolve });
   }
 
-  const run = async (change: Change): Promise<void> => {
+  const stepOf = (change: Change, status: StepResult['status'], ms: number, error?: string): StepResult =>
+    ({ id: change.id, kind: change.kind, action: change.action, key: change.key, status, ...(error !== undefined && { error }), ms });
+  /** Waits for what the change depends on; the result when it must not run, else undefined. */
+  const prepare = async (change: Change): Promise<StepResult | undefined> => {
     const mine = position.get(change.id) ?? 0;
     await Promise.all(change.dependsOn.filter((id) => (position.get(id) ?? Infinity) < mine).map((id) => finished.get(id)?.promise));
-    const started = Date.now();
     const blocked = change.dependsOn.find((id) => status.get(id) !== 'ok');
-    let result: StepResult;
-    if (signal?.aborted) {
-      result = { id: change.id, kind: change.kind, action: change.action, key: change.key, status: 'skipped', error: notStarted(signal), ms: 0 };
-    } else if (stopped) {
-      result = { id: change.id, kind: change.kind, action: change.action, key: change.key, status: 'skipped', error: 'not started: the journal could not be written', ms: 0 };
-    } else if (blocked) {
-      result = { id: change.id, kind: change.kind, action: change.action, key: change.key, status: 'skipped', error: `needs ${blocked}, which did not succeed`, ms: 0 };
-    } else if (makesSecret(change) && !record({ time: new Date().toISOString(), change: journalChange(change), result: 'started' }, true)) {
+    if (signal?.aborted) return stepOf(change, 'skipped', 0, notStarted(signal));
+    if (stopped) return stepOf(change, 'skipped', 0, 'not started: the journal could not be written');
+    if (blocked) return stepOf(change, 'skipped', 0, `needs ${blocked}, which did not succeed`);
+    if (makesSecret(change) && !record({ time: new Date().toISOString(), change: journalChange(change), result: 'started' }, true)) {
       // Not even started: without the line, a lost answer would leave no trace of a key made.
-      result = { id: change.id, kind: change.kind, action: change.action, key: change.key, status: 'skipped', error: 'not started: the journal could not be written', ms: 0 };
-    } else {
-      try {
-        await applyChange(change, env);
-        result = { id: change.id, kind: change.kind, action: change.action, key: change.key, status: 'ok', ms: Date.now() - started };
-      } catch (e) {
-        result = { id: change.id, kind: change.kind, action: change.action, key: change.key, status: 'failed', error: e instanceof Error ? e.message : String(e), ms: Date.now() - started };
-      }
+      return stepOf(change, 'skipped', 0, 'not started: the journal could not be written');
     }
+    return undefined;
+  };
+  const finish = (change: Change, result: StepResult): void => {
     status.set(change.id, result.status);
     finished.get(change.id)?.resolve();
     results.push(result);
@@ -151,8 +177,40 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyReport> {
     else logger?.warn({ ...line, error: result.error }, `${result.status}: ${change.action} ${change.kind} ${change.key}`);
     record({ time: new Date().toISOString(), change: journalChange(change), result: result.status, error: result.error, ms: result.ms }, makesSecret(change));
   };
+  const failure = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-  for (const phase of groupByPhase(plan.changes)) await mapLimit(phase, options.concurrency ?? 4, run);
+  /** One change on its own call. */
+  const attempt = async (change: Change): Promise<StepResult> => {
+    const started = Date.now();
+    try {
+      await applyChange(change, env);
+      return stepOf(change, 'ok', Date.now() - started);
+    } catch (e) {
+      return stepOf(change, 'failed', Date.now() - started, failure(e));
+    }
+  };
+  const run = async (change: Change): Promise<void> => finish(change, (await prepare(change)) ?? (await attempt(change)));
+
+  /** Changes one call carries together (src/apply/writers: a writer's `bulk`); each is reported as its own step. */
+  const runBatch = async (batch: Change[]): Promise<void> => {
+    if (batch.length === 1) return run(batch[0] as Change);
+    const ready: Change[] = [];
+    for (const change of batch) {
+      const skipped = await prepare(change);
+      if (skipped) finish(change, skipped);
+      else ready.push(change);
+    }
+    if (ready.length === 1) return finish(ready[0] as Change, await attempt(ready[0] as Change));
+    if (!ready.length) return;
+    const started = Date.now();
+    const outcomes = await sendTogether(ready, env).catch((e: unknown) => ready.map(() => e));
+    ready.forEach((change, i) => {
+      const error = outcomes[i];
+      finish(change, error === undefined ? stepOf(change, 'ok', Date.now() - started) : stepOf(change, 'failed', Date.now() - started, failure(error)));
+    });
+  };
+
+  for (const phase of groupByPhase(plan.changes)) await mapLimit(batchesOf(phase), options.concurrency ?? 4, runBatch);
 
   // Report in plan order, whatever order the parallel steps finished in.
   const order = new Map(plan.changes.map((c, i) => [c.id, i]));

@@ -10,7 +10,6 @@ import type { z } from 'zod';
 import type { ActualState, ReadScope } from '../model/actual.ts';
 import type { DesiredState } from '../model/desired.ts';
 import type { ActivityLogEntry } from '../posthog/types.ts';
-import type { Effect } from './effects.ts';
 import { standing } from './lookup.ts';
 import type { ChangeKind, ChangeOf, DeleteChange, ManualStep, Notice, Refusal, Subject, SubjectOf, Temporary, ValueOf } from './types.ts';
 import { countOfKind } from '../util/english.ts';
@@ -111,8 +110,6 @@ export interface KindSpec<K extends ChangeKind> {
   cascade?(change: DeleteChange<K>, folded: number, actual: ActualState, removing: ReadonlySet<string>): { count: number; reason: string };
   /** Whether applying the change makes a new secret value (apply needs a secret sink). */
   makesSecret?(change: ChangeOf<K>): boolean;
-  /** What the change means for the person its subject names (rendered plans' "who gains or loses what"). */
-  effect?(change: ChangeOf<K>): Effect;
   /** Paid features a change needs to work (warned about when the organization lacks them). */
   features?(change: ChangeOf<K>): FeatureNeed[];
   /** What PostHog or safety forbids among its changes (see safety.ts). */

@@ -12,7 +12,8 @@ import { refusalsOf } from './safety.ts';
 import { missingScopes, requiredScopes } from './scopes.ts';
 import { identityProviderReport } from './identity-providers.ts';
 import { denyNotices, resolutionSwitch, type PreviewRead } from './resolution.ts';
-import { modeOf } from '../access/view.ts';
+import { modeOf, viewOfActual } from '../access/view.ts';
+import { accessChanges } from '../access/changes.ts';
 import { PLAN_FORMAT_VERSION, type Change, type Notice, type Plan } from './types.ts';
 
 export interface PlanInput {
@@ -75,6 +76,7 @@ export function buildPlan(input: PlanInput): Plan {
     read: input.read,
     safety: { maxDeletes: desired.safety.maxDeletes, protected: desired.safety.protected },
     changes: result.changes,
+    access: accessChanges(viewOfActual(actual), result.changes),
     notices,
     manualSteps: result.manualSteps,
     refusals: [],

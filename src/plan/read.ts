@@ -74,6 +74,11 @@ const planSchema = z.object({
   read: z.object({ organization: z.string(), projects: z.array(z.string()), secretKeys: z.array(z.string()), domains: z.boolean() }),
   safety: z.object({ maxDeletes: z.number().int().nonnegative(), protected: z.array(z.string()) }),
   changes: z.array(z.unknown()),
+  access: z.array(z.object({
+    email: z.string(), project: z.string().optional(), resource: z.string().optional(),
+    before: z.object({ level: z.string(), source: z.string() }).nullable(), after: z.object({ level: z.string(), source: z.string() }).nullable(),
+    direction: z.enum(['gains', 'loses']), because: z.array(z.string()),
+  })).optional(),
   notices: z.array(z.object({ level: z.enum(['info', 'warning']), code: z.string(), message: z.string(), key: z.string().optional() })),
   manualSteps: z.array(z.object({ key: z.string(), message: z.string() })),
   refusals: z.array(refusal),

@@ -5,6 +5,7 @@
 import type { Operation } from 'fast-json-patch';
 import type { z } from 'zod';
 import type { ReadScope } from '../model/actual.ts';
+import type { AccessChange } from '../access/changes.ts';
 import type { projectShape } from './kinds/project.ts';
 import type { teamShape } from './kinds/team.ts';
 import type { orgSettingsShape } from './kinds/org-settings.ts';
@@ -191,6 +192,8 @@ export interface Plan {
   /** The matrix's safety settings, so a saved plan is guarded the same way when applied. */
   safety: { maxDeletes: number; protected: string[] };
   changes: Change[];
+  /** Who gains or loses what: each person's effective access the changes alter (src/access/changes.ts); absent in plans saved before it was recorded. */
+  access?: AccessChange[];
   notices: Notice[];
   manualSteps: ManualStep[];
   /** Non-empty when a guard refuses the plan; the plan is still shown. */

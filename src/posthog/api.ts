@@ -53,6 +53,7 @@ export function createPostHogApi(client: PostHogClient): PostHogApi {
 
     listInvites: async (orgId) => checked(await list<InviteResponse>(`${org(orgId)}/invites/`), 'invite', `${org(orgId)}/invites/`, textFields('id', 'target_email')),
     createInvite: (orgId, invite: InviteRequest) => client.post<InviteResponse>(`${org(orgId)}/invites/`, invite),
+    createInvites: (orgId, invites: InviteRequest[]) => client.post<InviteResponse[]>(`${org(orgId)}/invites/bulk/`, invites),
     deleteInvite: (orgId, inviteId) => client.delete(`${org(orgId)}/invites/${seg(inviteId)}/`),
 
     listRoles: async (orgId) => {

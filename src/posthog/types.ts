@@ -257,6 +257,8 @@ export interface PostHogApi {
 
   listInvites(orgId: string): Promise<InviteResponse[]>;
   createInvite(orgId: string, invite: InviteRequest): Promise<InviteResponse>;
+  /** `POST invites/bulk/`: at most 20, validated all or nothing before any is created. */
+  createInvites(orgId: string, invites: InviteRequest[]): Promise<InviteResponse[]>;
   deleteInvite(orgId: string, inviteId: string): Promise<void>;
 
   listRoles(orgId: string): Promise<RoleResponse[]>;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/apply/apply.ts';
 import { diff } from '../../src/plan/diff.ts';
+import { ApiError } from '../../src/errors.ts';
 import type { PostHogApi } from '../../src/posthog/types.ts';
 import type { Plan } from '../../src/plan/types.ts';
 import { actual, desired, project } from '../plan/builders.ts';
@@ -90,5 +91,54 @@ describe('applier', () => {
     expect(api.calls.filter((c) => c.startsWith('createProject') || c.startsWith('createRole'))).toEqual([]);
     expect(api.calls.find((c) => c.startsWith('putProjectAccessControl') && c.includes('role-7'))).toBeDefined();
     expect(api.calls.find((c) => c.startsWith('addRoleMember'))).toContain('role-7');
+  });
+});
+
+describe('invites go out through PostHog\'s bulk endpoint', () => {
+  const none = actual((b) => b.member('bob@x.io', 'member'));
+  const people = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`new${String(i).padStart(2, '0')}@x.io`, { level: 'member' as const }]));
+  const wanted = desired({ members: { 'bob@x.io': { level: 'member' }, ...people(45) } });
+
+  it('sends 45 invites in 3 calls of at most 20, each reported as its own step', async () => {
+    const api = fakeApi();
+    const report = await applyPlan({ api, plan: planOf(wanted, none), actual: none });
+    expect(report).toMatchObject({ ok: 45, failed: 0, skipped: 0 });
+    expect(api.calls.map((c) => c.split(' ')[0])).toEqual(['createInvites', 'createInvites', 'createInvites']);
+    const sizes = api.calls.map((c) => (JSON.parse(c.slice('createInvites '.length)) as unknown[][])[0]!.length).sort((x, y) => x - y);
+    expect(sizes).toEqual([5, 20, 20]);
+    const emails = api.calls.flatMap((c) => (JSON.parse(c.slice('createInvites '.length)) as { target_email: string }[][])[0]!.map((i) => i.target_email));
+    expect(new Set(emails)).toEqual(new Set(Object.keys(people(45))));
+  });
+
+  it('one invite alone uses the single create', async () => {
+    const api = fakeApi();
+    await applyPlan({ api, plan: planOf(desired({ members: { 'bob@x.io': { level: 'member' }, ...people(1) } }), none), actual: none });
+    expect(api.calls.map((c) => c.split(' ')[0])).toEqual(['createInvite']);
+  });
+
+  it('a bulk call that fails otherwise fails every invite it carried', async () => {
+    const api = fakeApi(['createInvites']);
+    const report = await applyPlan({ api, plan: planOf(desired({ members: { 'bob@x.io': { level: 'member' }, ...people(3) } }), none), actual: none });
+    expect(report).toMatchObject({ ok: 0, failed: 3 });
+    expect(report.results.every((r) => r.error === 'createInvites failed')).toBe(true);
+    expect(api.calls.map((c) => c.split(' ')[0])).toEqual(['createInvites']);
+  });
+
+  it('after a 400 (one invite refused) sends each on its own, to tell which failed', async () => {
+    const calls: string[] = [];
+    const api = {
+      async createInvites() {
+        calls.push('createInvites');
+        throw new ApiError('A user with this email address already belongs to the organization.', { status: 400, method: 'POST', path: '/invites/bulk/' });
+      },
+      async createInvite(_org: string, invite: { target_email: string }) {
+        calls.push(`createInvite ${invite.target_email}`);
+        if (invite.target_email === 'new01@x.io') throw new Error('already a member');
+        return {};
+      },
+    } as unknown as PostHogApi;
+    const report = await applyPlan({ api, plan: planOf(desired({ members: { 'bob@x.io': { level: 'member' }, ...people(3) } }), none), actual: none });
+    expect(calls).toEqual(['createInvites', 'createInvite new00@x.io', 'createInvite new01@x.io', 'createInvite new02@x.io']);
+    expect(Object.fromEntries(report.results.map((r) => [r.key, r.status]))).toEqual({ 'new00@x.io': 'ok', 'new01@x.io': 'failed', 'new02@x.io': 'ok' });
   });
 });

@@ -2,6 +2,9 @@
 import jsonpatch, { type Operation } from 'fast-json-patch';
 import { parseChange } from '../../src/plan/read.ts';
 import type { Change, Plan, Subject } from '../../src/plan/types.ts';
+import { accessChanges } from '../../src/access/changes.ts';
+import type { AccessView } from '../../src/access/effective.ts';
+import { ORG_LEVEL_NAMES, type OrgLevelName } from '../../src/model/levels.ts';
 
 type Fields = {
   kind?: Change['kind'];
@@ -60,9 +63,31 @@ export function change(fields: Fields = {}): Change {
   });
 }
 
+/**
+ * The organization the plans here are about, for the effective-access model: alice owner, dave
+ * admin, carol and frank members; frank in Engineering; Production open to members by default,
+ * Engineering member there, carol admin there. People a member change names join as what it had.
+ */
+export function sampleView(changes: readonly Change[]): AccessView {
+  const person = (email: string, level: OrgLevelName) => ({ email, level, pending: false, invited: {} });
+  const view: AccessView = {
+    mode: 'legacy', accessControl: true, roleBasedAccess: true,
+    people: Object.fromEntries([person('alice@example.com', 'owner'), person('carol@example.com', 'member'), person('dave@example.com', 'admin'), person('frank@example.com', 'member')].map((p) => [p.email, p])),
+    teams: { Engineering: ['frank@example.com'] },
+    projects: { Production: { default: 'member', teams: { Engineering: 'member' }, members: { 'carol@example.com': 'admin' }, resources: {}, known: true } },
+  };
+  for (const c of changes) {
+    if (c.kind !== 'member' || c.action === 'create' || view.people[c.subject.email]) continue;
+    const level = ORG_LEVEL_NAMES.includes(c.before.level as OrgLevelName) ? c.before.level as OrgLevelName : 'member';
+    view.people[c.subject.email] = person(c.subject.email, level);
+  }
+  return view;
+}
+
 export function plan(overrides: Partial<Plan> = {}): Plan {
   const changes = overrides.changes ?? [];
   return {
+    access: accessChanges(sampleView(changes), changes),
     formatVersion: 2,
     tool: { name: 'posthog-access', version: '0.1.0' },
     createdAt: '2026-03-20T09:30:00.000Z',

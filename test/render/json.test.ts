@@ -38,12 +38,19 @@ describe('renderJson', () => {
       'read',
       'safety',
       'changes',
+      'access',
       'notices',
       'manualSteps',
       'refusals',
       'summary',
       'checksum',
     ]);
+    // Who gains or loses what, as the effective-access model says it.
+    expect(JSON.parse(renderJson(shuffled)).access).toContainEqual({
+      email: 'carol@example.com', project: 'Production', direction: 'loses',
+      before: { level: 'admin', source: 'own rule' }, after: { level: 'member', source: 'default rule' },
+      because: ['project_access:Production / member:carol@example.com'],
+    });
     const withPatch = change({ patch: [{ op: 'replace', path: '/level', value: 'member' }], note: 'n' });
     expect(Object.keys(JSON.parse(renderJson(plan({ changes: [withPatch] }))).changes[0])).toEqual([
       'id',

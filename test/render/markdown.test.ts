@@ -84,15 +84,18 @@ describe('renderMarkdown', () => {
       }),
     );
     expect(md).toContain('#### Who gains or loses what');
+    // What PostHog will enforce (the effective-access model), with the reason and note of the change behind it.
     expect(md).toContain(
-      '- **carol@example.com** — loses: admin on Production (expired 2026-03-16; note: incident follow-up); ' +
-        'gains: membership of Product (declared in the matrix)',
+      '- **carol@example.com** — loses: Production: admin (own rule) → member (default rule) (expired 2026-03-16; note: incident follow-up); ' +
+        'gains: Data Warehouse: admin (PostHog\'s default) (declared in the matrix)',
     );
-    expect(md).toContain('- **dave@example.com** — loses: organization admin (now member) (expired 2026-01-31;');
-    expect(md).toContain('- **erin@example.com** — gains: an invitation as member (with member on Data Warehouse)');
-    expect(md).toContain('- **frank@example.com** — loses: membership of Engineering (not in the matrix (prune.teams))');
+    expect(md).toContain('- **dave@example.com** — loses: organization: admin → member, Production: admin (organization admin) → member (default rule) (expired 2026-01-31;');
+    expect(md).toContain('- **erin@example.com** — gains: organization: member (invite) (declared in the matrix), Data Warehouse: member (invite) (declared in the matrix)');
+    // frank leaves Engineering: on Production the default gives him member all the same, so only the new project shows.
+    expect(md).toContain('- **frank@example.com** — gains: Data Warehouse: admin (PostHog\'s default) (declared in the matrix)');
     const people = md.split('\n').filter((l) => l.startsWith('- **'));
     expect(people.map((l) => l.slice(4, l.indexOf('**', 4)))).toEqual([
+      'alice@example.com',
       'carol@example.com',
       'dave@example.com',
       'erin@example.com',

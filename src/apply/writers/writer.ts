@@ -1,4 +1,5 @@
-// What the applier hands a kind's writer, and what a writer is: one HTTP step per change action.
+// What the applier hands a kind's writer, and what a writer is: one HTTP step per change action
+// (or one call for several, where PostHog has a bulk endpoint).
 import { findTeam, type ActualMember, type ActualState } from '../../model/actual.ts';
 import { InternalError } from '../../errors.ts';
 import type { PostHogApi } from '../../posthog/types.ts';
@@ -20,6 +21,11 @@ export interface Writer<K extends ChangeKind> {
   create?(change: CreateChange<K>, env: ApplyEnv): Promise<string | number | void>;
   update?(change: UpdateChange<K>, env: ApplyEnv): Promise<void>;
   delete?(change: DeleteChange<K>, env: ApplyEnv): Promise<void>;
+  /**
+   * Creates and updates sent together where PostHog has a bulk endpoint: at most `size` per call.
+   * Resolves to one entry per change, in order: undefined when it was carried out, else its error.
+   */
+  bulk?: { size: number; send(changes: (CreateChange<K> | UpdateChange<K>)[], env: ApplyEnv): Promise<unknown[]> };
 }
 
 export function projectIdOf(env: ApplyEnv, name: string): number {

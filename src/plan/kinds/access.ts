@@ -9,7 +9,6 @@ import { PROJECT_DEFAULT_LEVEL, PROJECT_LEVELS, RESOURCE_LEVELS, levelRank, reso
 import { effectiveGrant, temporaryOf, untilText } from '../expiry.ts';
 import { defineKind, type DiffContext, type FeatureNeed } from '../kind.ts';
 import { standing, teamName } from '../lookup.ts';
-import { accessEffect } from '../effects.ts';
 import { count } from '../../util/english.ts';
 
 export const projectAccessShape = {
@@ -178,7 +177,6 @@ export const projectAccessKind = defineKind({
   // away from everyone. A member or team rule only adds (the highest level among the rules that match wins).
   implicit: (item) => (item.subject.team !== undefined || item.subject.email !== undefined ? undefined : { level: PROJECT_DEFAULT_LEVEL }),
   goesWith,
-  effect: (change) => accessEffect(change, (level) => `${level ?? 'access'} on ${change.subject.project}`),
   features,
 });
 
@@ -200,6 +198,5 @@ export const resourceAccessKind = defineKind({
   // A default rule replaces the resource type's own default (editor, or its bound): see project access.
   implicit: (item) => (item.subject.team !== undefined || item.subject.email !== undefined ? undefined : { level: resourceBounds(item.subject.resource).default }),
   goesWith,
-  effect: (change) => accessEffect(change, (level) => `${level ?? 'access'} on ${change.subject.project} / ${change.subject.resource}`),
   features,
 });

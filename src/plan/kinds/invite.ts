@@ -50,11 +50,6 @@ function invitedUntil(level: Temporary | undefined, projects: Record<string, Tem
   return ends.length ? ends.join('; ') : undefined;
 }
 
-function invitation(value: { level: string; projects: Record<string, string> }): string {
-  const grants = Object.entries(value.projects).map(([project, level]) => `${level} on ${project}`);
-  return `invitation as ${value.level}${grants.length ? ` (with ${grants.join(', ')})` : ''}`;
-}
-
 const lower = (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : undefined);
 
 export const inviteKind = defineKind({
@@ -101,10 +96,6 @@ export const inviteKind = defineKind({
       value: { level: orgLevelName(i.level), projects: i.projects, expired: i.isExpired },
     })),
   prune: (ctx) => ({ enabled: ctx.desired.prune.invites, flag: 'prune.invites' }),
-  // PostHog has no invite update: a changed invite is a new one, gained.
-  effect: (change) => (change.action === 'delete'
-    ? { side: 'loses', what: `a pending ${invitation(change.before)}` }
-    : { side: 'gains', what: `an ${invitation(change.after)}` }),
   refusals(changes, { actual }) {
     const owners = changes.filter((c) => c.action !== 'delete' && c.after.level === 'owner');
     return actual.organization.membershipLevel < ORG_LEVELS.owner && owners.length ? [ownersOnly(actual.me.email, owners)] : [];

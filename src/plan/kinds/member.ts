@@ -7,7 +7,6 @@ import { ORG_LEVELS, ORG_LEVEL_NAMES, levelRank, orgLevelName } from '../../mode
 import { effectiveGrant, temporaryOf, untilText } from '../expiry.ts';
 import { defineKind, type DesiredItem } from '../kind.ts';
 import { refuse } from '../refuse.ts';
-import { accessEffect } from '../effects.ts';
 import { whereRules } from './team.ts';
 
 export const memberShape = {
@@ -55,7 +54,6 @@ export const memberKind = defineKind({
     const elsewhere = actual.rulesElsewhere?.members[email] ?? 0;
     return { count: named + elsewhere, reason: `their team memberships and access rules go with them${whereRules(named, elsewhere)}` };
   },
-  effect: (change) => accessEffect(change, (level) => (level ? `organization ${level}` : 'organization membership')),
   refusals(changes, { actual }) {
     const out = [];
     const me = actual.me.email.toLowerCase();

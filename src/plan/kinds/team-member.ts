@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { inForce, untilText } from '../expiry.ts';
 import { defineKind, type DesiredItem } from '../kind.ts';
 import { scimManaged, standing, teamName } from '../lookup.ts';
-import { accessEffect } from '../effects.ts';
 
 export const teamMemberShape = {
   value: z.object({}),
@@ -48,7 +47,6 @@ export const teamMemberKind = defineKind({
       .flatMap((t) => Object.keys(t.members).map((email) => ({ subject: { team: teamName(ctx, t.name), email }, value: {} })));
   },
   prune: (ctx) => ({ enabled: ctx.desired.prune.teams, flag: 'prune.teams' }),
-  effect: (change) => accessEffect(change, () => `membership of ${change.subject.team}`),
   goesWith: (s) => [`member:${s.email}`, `team:${s.team}`],
   attribution: {
     scopes: ['RoleMembership', 'Role'],

@@ -84,19 +84,27 @@ function headBlock(plan: Plan, command: 'plan' | 'drift'): string[] {
   return out;
 }
 
-function effectText(effect: PersonEffect): string {
-  const why = [effect.reason, effect.note !== undefined && effect.note !== '' ? `note: ${effect.note}` : '']
-    .filter((w) => w !== '')
-    .map(e)
-    .join('; ');
-  return why === '' ? e(effect.what) : `${e(effect.what)} (${why})`;
+/** Effects in order, those of one change together, its reason and note said once after them. */
+function effectsText(effects: PersonEffect[]): string {
+  const groups: PersonEffect[][] = [];
+  for (const effect of effects) {
+    const last = groups[groups.length - 1];
+    if (last && last[0]!.change !== undefined && last[0]!.change === effect.change) last.push(effect);
+    else groups.push([effect]);
+  }
+  return groups.map((group) => {
+    const { reason, note } = group[0]!;
+    const why = [reason, note !== undefined && note !== '' ? `note: ${note}` : ''].filter((w) => w !== '').map(e).join('; ');
+    const what = group.map((g) => e(g.what)).join(', ');
+    return why === '' ? what : `${what} (${why})`;
+  }).join(', ');
 }
 
 function peopleLines(plan: Plan): string[] {
-  return personChanges(plan.changes).map((person) => {
+  return personChanges(plan).map((person) => {
     const sides: string[] = [];
-    if (person.loses.length > 0) sides.push(`loses: ${person.loses.map(effectText).join(', ')}`);
-    if (person.gains.length > 0) sides.push(`gains: ${person.gains.map(effectText).join(', ')}`);
+    if (person.loses.length > 0) sides.push(`loses: ${effectsText(person.loses)}`);
+    if (person.gains.length > 0) sides.push(`gains: ${effectsText(person.gains)}`);
     return `- **${e(person.email)}** — ${sides.join('; ')}`;
   });
 }

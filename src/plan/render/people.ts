@@ -1,15 +1,17 @@
-// "Who gains or loses what": the changes that name a person (their subject's email), said per
-// person as each kind describes its effect. Team-level changes reach a team's members too, but
-// the plan does not list them; we keep to what the changes say about named people.
-import { kindOf, subjectOf } from '../registry.ts';
-import type { Change } from '../types.ts';
+// "Who gains or loses what": the plan's effective-access changes (plan.access, computed by the
+// effective-access model, src/access/changes.ts), said per person, each with the reason and note
+// of the change behind it.
+import { describeAccessChange, type AccessChange } from '../../access/changes.ts';
+import type { Change, Plan } from '../types.ts';
 
 export interface PersonEffect {
-  /** What is gained or lost, e.g. "admin on Production", "membership of Engineering". */
+  /** What is gained or lost, e.g. "Production: admin (own rule) → member (default rule)". */
   what: string;
   reason: string;
   note?: string;
-  change: Change;
+  access: AccessChange;
+  /** The change behind it (the first of `access.because`), when the plan names one. */
+  change?: Change;
 }
 
 export interface PersonChanges {
@@ -18,21 +20,21 @@ export interface PersonChanges {
   loses: PersonEffect[];
 }
 
-/** People named by the plan, alphabetically, each with what they gain and lose in plan order. */
-export function personChanges(changes: readonly Change[]): PersonChanges[] {
+/** People whose effective access the plan changes, alphabetically, organization first, then by place. */
+export function personChanges(plan: Pick<Plan, 'changes' | 'access'>): PersonChanges[] {
+  const byId = new Map(plan.changes.map((c) => [c.id, c]));
   const people = new Map<string, PersonChanges>();
-  for (const change of changes) {
-    const email = subjectOf(change).email;
-    const effect = kindOf(change.kind).effect?.(change);
-    if (!email || !effect) continue;
-    let person = people.get(email);
+  for (const access of plan.access ?? []) {
+    let person = people.get(access.email);
     if (!person) {
-      person = { email, gains: [], loses: [] };
-      people.set(email, person);
+      person = { email: access.email, gains: [], loses: [] };
+      people.set(access.email, person);
     }
-    const said: PersonEffect = { what: effect.what, reason: change.reason, change };
-    if (change.note !== undefined) said.note = change.note;
-    person[effect.side].push(said);
+    const change = access.because.map((id) => byId.get(id)).find((c) => c !== undefined);
+    const said: PersonEffect = { what: describeAccessChange(access), reason: change?.reason ?? '', access };
+    if (change) said.change = change;
+    if (change?.note !== undefined) said.note = change.note;
+    person[access.direction].push(said);
   }
   return [...people.values()].sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0));
 }

@@ -3,6 +3,10 @@ import type { Change, Plan } from '../types.ts';
 import { fieldChanges, formatField, noticeOrder, overrideHint, summaryLine } from './describe.ts';
 import { countChanges, groupBySection, kindPrefix } from './sections.ts';
 import { previewLine, resolutionOf, switchLines, switchTitle } from './resolution.ts';
+import { personChanges, type PersonEffect } from './people.ts';
+
+/** At most this many people are listed under "Who gains or loses what"; the JSON plan has them all. */
+export const TEXT_PEOPLE_LIMIT = 50;
 
 export interface TextOptions {
   color: boolean;
@@ -78,6 +82,22 @@ export function renderText(plan: Plan, options: TextOptions): string {
     out.push('');
     out.push(`${paint('bold', group.title)} ${paint('dim', `(${parts.join(', ')})`)}`);
     for (const change of group.changes) out.push(...changeLines(change, group.mixedKinds, paint));
+  }
+
+  const people = personChanges(plan);
+  if (people.length > 0) {
+    out.push('', paint('bold', 'Who gains or loses what'));
+    const line = (side: 'gains' | 'loses', effect: PersonEffect) => {
+      const why = [effect.reason, effect.note ? `note: ${effect.note}` : ''].filter((w) => w !== '').map(clean).join(' · ');
+      const mark = side === 'gains' ? paint('green', 'gains') : paint('red', 'loses');
+      return `${INDENT}${INDENT}${mark} ${clean(effect.what)}${why ? `  ${paint('dim', why)}` : ''}`;
+    };
+    for (const person of people.slice(0, TEXT_PEOPLE_LIMIT)) {
+      out.push(`${INDENT}${paint('bold', clean(person.email))}`);
+      for (const effect of person.loses) out.push(line('loses', effect));
+      for (const effect of person.gains) out.push(line('gains', effect));
+    }
+    if (people.length > TEXT_PEOPLE_LIMIT) out.push(`${INDENT}${paint('dim', `… and ${people.length - TEXT_PEOPLE_LIMIT} more people (--format json lists them all)`)}`);
   }
 
   if (plan.notices.length > 0) {

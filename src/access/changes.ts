@@ -1,0 +1,127 @@
+// Who gains or loses what: each person's effective access before and after a plan's changes,
+// computed by the effective-access model (effective.ts) on the view as read and the view the
+// changes leave (after.ts). Pure. So the plan's "who gains or loses what" says what PostHog will
+// enforce: access reached through a team, a default or a removed team shows too, and a rule that
+// changes nothing (an admin's own rule, a `none` under a team's grant in legacy mode) does not.
+import { levelRank, type LevelContext } from '../model/levels.ts';
+import type { Change, Subject } from '../plan/types.ts';
+import { viewAfter } from './after.ts';
+import { describeSource, personAccess, projectAccess, resourceAccess, ruledResources, type AccessView, type Resolved } from './effective.ts';
+
+/** One level as the plan shows it: the level and its source in words ("team Engineering"). */
+export interface ShownLevel {
+  level: string;
+  source: string;
+}
+
+export interface AccessChange {
+  email: string;
+  /** Absent for the organization level. */
+  project?: string;
+  resource?: string;
+  /** Null: not in the organization (before: not yet; after: removed, or an invite withdrawn). */
+  before: ShownLevel | null;
+  after: ShownLevel | null;
+  direction: 'gains' | 'loses';
+  /** Ids of the plan's changes that name this person or this place: why it happens. */
+  because: string[];
+}
+
+const shown = (r: Resolved<string>): ShownLevel => ({ level: r.level, source: describeSource(r.source) });
+
+function orgLevel(view: AccessView, email: string): ShownLevel | null {
+  const person = view.people[email];
+  if (!person) return null;
+  return { level: person.level, source: person.pending ? 'invite' : '' };
+}
+
+function rank(context: LevelContext, level: ShownLevel | null): number {
+  return level === null ? -1 : levelRank(context, level.level);
+}
+
+/**
+ * The changes behind a person's change at a place, most direct first: their own rule there; the
+ * place's default and team rules, its project, their teams' removal, their team memberships; their
+ * membership or invite. For the organization level: their membership or invite.
+ */
+function causes(changes: readonly Change[], email: string, before: AccessView, project?: string, resource?: string): string[] {
+  const teams = new Set(Object.entries(before.teams).filter(([, members]) => members.includes(email)).map(([t]) => t));
+  const own: string[] = [];
+  const place: string[] = [];
+  const person: string[] = [];
+  for (const c of changes) {
+    const s: Subject = c.subject;
+    if (c.kind === 'member' || c.kind === 'invite') {
+      if (s.email === email) person.push(c.id);
+      continue;
+    }
+    if (project === undefined) continue;
+    const atPlace = s.project === project && (s.resource === undefined || s.resource === resource);
+    if ((c.kind === 'project_access' || c.kind === 'resource_access') && atPlace) {
+      if (s.email === email) own.push(c.id);
+      else if (s.email === undefined) place.push(c.id);
+    } else if (c.kind === 'project' && s.project === project) place.push(c.id);
+    else if (c.kind === 'team' && c.action === 'delete' && s.team !== undefined && teams.has(s.team)) place.push(c.id);
+    else if (c.kind === 'team_member' && s.email === email) place.push(c.id);
+  }
+  return project === undefined ? person : [...own, ...place, ...person];
+}
+
+/**
+ * Every person whose effective access differs between `before` and the view after `changes`: the
+ * organization level (joined, removed, changed), and per project whose rules were read the project
+ * level and each resource type with a rule on either side. Sorted by email, then organization
+ * first, then project and resource.
+ */
+export function accessChanges(before: AccessView, changes: readonly Change[]): AccessChange[] {
+  if (!changes.length) return [];
+  const after = viewAfter(before, changes);
+  const out: AccessChange[] = [];
+  const emails = [...new Set([...Object.keys(before.people), ...Object.keys(after.people)])].sort();
+  const projects = [...new Set([...Object.keys(before.projects), ...Object.keys(after.projects)])].sort();
+  for (const email of emails) {
+    const add = (context: LevelContext, was: ShownLevel | null, now: ShownLevel | null, project?: string, resource?: string) => {
+      if (was?.level === now?.level) return;
+      out.push({
+        email, ...(project !== undefined && { project }), ...(resource !== undefined && { resource }),
+        before: was, after: now, direction: rank(context, now) > rank(context, was) ? 'gains' : 'loses',
+        because: causes(changes, email, before, project, resource),
+      });
+    };
+    add('organization', orgLevel(before, email), orgLevel(after, email));
+    const was = personAccess(before, email);
+    const now = personAccess(after, email);
+    for (const project of projects) {
+      const b = before.projects[project];
+      const a = after.projects[project];
+      if ((b && !b.known) || (a && !a.known)) continue;
+      const level = (view: AccessView, present: typeof was) => (present && view.projects[project] ? shown(projectAccess(view, email, project)) : null);
+      const wasProject = level(before, was);
+      const nowProject = level(after, now);
+      add('project', wasProject, nowProject, project);
+      const resources = new Set([...(b ? ruledResources(b) : []), ...(a ? ruledResources(a) : [])]);
+      for (const resource of [...resources].sort()) {
+        // A resource level counts only where the person reaches the project.
+        const at = (view: AccessView, p: ShownLevel | null): ShownLevel | null => {
+          if (!p) return null;
+          return p.level === 'none' ? { level: 'none', source: 'no project access' } : shown(resourceAccess(view, email, project, resource));
+        };
+        add('resource', at(before, wasProject), at(after, nowProject), project, resource);
+      }
+    }
+  }
+  return out;
+}
+
+/** "Production / feature_flag", "Production", "organization". */
+export function placeOf(c: Pick<AccessChange, 'project' | 'resource'>): string {
+  if (c.project === undefined) return 'organization';
+  return c.resource === undefined ? c.project : `${c.project} / ${c.resource}`;
+}
+
+/** "Production: admin (own rule) → member (default rule)", "organization: member (invite)", "Production: member (default rule) → removed". */
+export function describeAccessChange(c: AccessChange): string {
+  const level = (l: ShownLevel) => (l.source === '' ? l.level : `${l.level} (${l.source})`);
+  const from = c.before === null ? '' : `${level(c.before)} → `;
+  return `${placeOf(c)}: ${from}${c.after === null ? 'removed' : level(c.after)}`;
+}
