@@ -113,7 +113,11 @@ describe('secret keys: plan', () => {
 
 interface Call { op: string; args: unknown[] }
 
-function fakeEnv(state: ActualState, options: { sink?: boolean; failSink?: boolean } = {}) {
+/** PostHog's keys of a project as the state holds them (what apply reads just before making a value). */
+const listed = (state: ActualState, projectId: number) => Object.values(Object.values(state.projects).find((p) => p.id === projectId)?.secretKeys ?? {})
+  .map((k) => ({ id: k.id, label: k.label, mask_value: 'phs_…', created_at: k.createdAt, last_used_at: k.lastUsedAt, last_rolled_at: k.lastRolledAt, scopes: k.scopes }));
+
+function fakeEnv(state: ActualState, options: { sink?: boolean; failSink?: boolean; posthog?: ActualState } = {}) {
   const calls: Call[] = [];
   const delivered: { project: string; label: string; value: string }[] = [];
   let n = 0;
@@ -123,6 +127,7 @@ function fakeEnv(state: ActualState, options: { sink?: boolean; failSink?: boole
     updateSecretKey: async (projectId: number, keyId: string, body: { scopes: string[] }) => { calls.push({ op: 'update', args: [projectId, keyId, body] }); return { ...response('x', body.scopes), value: null }; },
     rollSecretKey: async (projectId: number, keyId: string) => { calls.push({ op: 'roll', args: [projectId, keyId] }); return response('x', []); },
     deleteSecretKey: async (projectId: number, keyId: string) => { calls.push({ op: 'delete', args: [projectId, keyId] }); },
+    listSecretKeys: async (projectId: number) => listed(options.posthog ?? state, projectId),
   } as unknown as PostHogApi;
   const sink: SecretSink = {
     async deliver(secret) {
@@ -194,6 +199,24 @@ describe('secret keys: apply', () => {
     const { env, calls } = fakeEnv(state, { sink: false });
     await applyAll(run(keys({ svc: { scopes: ['query:read'] } }), state).changes, env);
     expect(calls.map((c) => c.op)).toEqual(['update']);
+  });
+
+  it('a key made or rolled in PostHog after the plan read it (another apply at the same time) is not made or rolled again', async () => {
+    const a = withKeys();
+    const made = structuredClone(a);
+    made.projects.Production!.secretKeys = { svc: secretKey('svc', ['query:read']) };
+    const meanwhile = fakeEnv(a, { posthog: made });
+    const create = run(keys({ svc: { scopes: ['query:read'] } }), a).changes[0]!;
+    await expect(applyChange(create, meanwhile.env)).rejects.toThrow('Production / svc: a key of this label was made in PostHog after the plan was read (another apply at the same time?), so it was not made twice; its value went where that apply sent it. if this run\'s sink must hold it, roll it: posthog-access apply --roll-secret-keys "Production/svc"');
+    expect(meanwhile.calls).toEqual([]);
+
+    const rolled = structuredClone(state);
+    rolled.projects.Production!.secretKeys!.svc!.lastRolledAt = '2026-11-22T11:59:00Z';
+    const twice = fakeEnv(state, { posthog: rolled });
+    const roll = run(keys({ svc: { scopes: ['feature_flag:read'] } }), state, { rollSecretKeys: true }).changes[0]!;
+    await expect(applyChange(roll, twice.env)).rejects.toThrow('Production / svc: the key was rolled in PostHog after the plan was read (another apply at the same time?), so it was not rolled again');
+    expect(twice.calls).toEqual([]);
+    expect(twice.delivered).toEqual([]);
   });
 
   it('a failing sink fails the step, says to roll again, and does not leak the value', async () => {

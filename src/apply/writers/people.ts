@@ -55,20 +55,8 @@ async function sendInvites(changes: InviteSend[], env: ApplyEnv): Promise<unknow
   return outcomes;
 }
 
-/**
- * An invite made meanwhile (by another apply at the same time) with the same level and projects is
- * that invite: looked up just before sending, so the person is not invited twice.
- */
-async function inviteOnce(change: CreateChange<'invite'>, env: ApplyEnv): Promise<void> {
-  const email = change.subject.email.toLowerCase();
-  const projects = Object.entries(change.after.projects).map(([name, level]) => `${projectIdOf(env, name)}:${level}`).sort().join(',');
-  const same = (await env.api.listInvites(env.orgId)).some((i) => i.target_email.toLowerCase() === email && !i.is_expired && i.level === ORG_LEVELS[change.after.level]
-    && (i.private_project_access ?? []).map((a) => `${a.id}:${a.level}`).sort().join(',') === projects);
-  if (!same) await sendInvite(change, env);
-}
-
 export const inviteWriter: Writer<'invite'> = {
-  create: inviteOnce,
+  create: sendInvite,
   update: sendInvite,
   bulk: { size: INVITES_PER_CALL, send: sendInvites },
   async delete(change, env) {
