@@ -3,6 +3,7 @@
 import { projectAccess, resourceAccess, type AccessView } from '../access/effective.ts';
 import { ApiError } from '../errors.ts';
 import type { ClosablePostHogApi } from '../posthog/api.ts';
+import { count } from '../util/english.ts';
 
 interface EntryResponse {
   access_level: string | null;
@@ -81,7 +82,7 @@ export async function verify(
 
 export function verificationText(v: Verification): string {
   if (!v.served) return 'Verify: PostHog does not serve effective access here (access_control_members answered 404), so there is nothing to compare.\n';
-  if (!v.differences.length) return `Verify: PostHog agrees on all ${v.compared} levels compared.\n`;
+  if (!v.differences.length) return `Verify: PostHog agrees on ${v.compared === 1 ? 'the one level' : `all ${v.compared} levels`} compared.\n`;
   const lines = v.differences.map((d) => `  ${d.email} on ${d.project}${d.resource ? ` / ${d.resource}` : ''}: PostHog enforces ${d.posthog}, the model says ${d.model}`);
-  return `Verify: PostHog differs on ${v.differences.length} of ${v.compared} levels compared:\n${lines.join('\n')}\n`;
+  return `Verify: PostHog differs on ${v.differences.length} of ${count(v.compared, 'level')} compared:\n${lines.join('\n')}\n`;
 }

@@ -4,6 +4,7 @@
 import type { ActualState } from '../model/actual.ts';
 import { fetchActual } from '../state/fetch.ts';
 import { connect, type Session } from './pipeline.ts';
+import { count } from '../util/english.ts';
 
 /** `organization`: a matrix's organization id ("@current" for the key's); default POSTHOG_ORG_ID. */
 export async function readLive(session: Session, options: { domains?: boolean; secretKeys?: boolean; organization?: string } = {}): Promise<ActualState> {
@@ -11,7 +12,7 @@ export async function readLive(session: Session, options: { domains?: boolean; s
   try {
     const organization = options.organization ?? (session.env.POSTHOG_ORG_ID?.trim() || '@current');
     const actual = await fetchActual(api, { organization, projects: [], secretKeys: [], domains: options.domains ?? false, allProjects: true, allSecretKeys: options.secretKeys ?? false });
-    session.logger.info({ stage: 'fetch', calls: api.requestCount }, `read ${actual.organization.name} in ${api.requestCount} calls`);
+    session.logger.info({ stage: 'fetch', calls: api.requestCount }, `read ${actual.organization.name} in ${count(api.requestCount, 'call')}`);
     return actual;
   } finally {
     await api.close();

@@ -12,6 +12,7 @@ import type { Io } from './commands.ts';
 import { EXIT } from './exit.ts';
 import { ACCESS_FORMATS } from '../access/report.ts';
 import { LOG_FORMATS } from '../log/render.ts';
+import { REVIEW_FORMATS } from '../review/render.ts';
 import { ACCESS_CONTROL_RESOURCES } from '../model/levels.ts';
 import type { Session } from './pipeline.ts';
 import { createProgress } from './progress.ts';
@@ -100,12 +101,17 @@ Examples:
   posthog-access plan --format markdown > plan.md
   posthog-access plan --out plan.json && posthog-access apply plan.json
   posthog-access drift                      # scheduled job: exit 2 when PostHog drifted
+  posthog-access review --record reviews    # the quarterly access review, kept in the repository
   posthog-access demo                       # try it against the embedded emulator`);
 
   const matrixOption = () => new Option('-m, --matrix <file>', 'the access matrix').default(DEFAULT_MATRIX);
+  const collectMatrix = (value: string, previous: string[]) => [...previous, value];
+  // Several organizations in one run: one matrix each, or a directory of them (docs/cli.md).
+  const matricesOption = () => new Option('-m, --matrix <file>', 'the access matrix; repeat it, or name a directory (its *.yaml files), for several organizations in one run')
+    .argParser(collectMatrix).default([], DEFAULT_MATRIX);
   const planOptions = (cmd: Command, at = true) =>
     (at ? cmd.option('--at <date>', 'plan as of another day (what will have expired by then); for review, never applied') : cmd)
-      .addOption(matrixOption())
+      .addOption(matricesOption())
       .addOption(new Option('-f, --format <format>', 'output format').choices(RENDER_FORMATS).default('text'))
       .option('--allow-deletes <n>', 'allow up to N removals and demotions this run (over safety.max_deletes)', count)
       .option('--roll-secret-keys [labels...]', 'roll project secret keys now (all declared ones, or these labels)')
@@ -186,6 +192,22 @@ Examples:
       }
       const { whoCanCommand } = await import('./access.ts');
       exitCode = await whoCanCommand(project, resource, flags, session(global()), io);
+    });
+
+  program.command('review').description('the periodic access review: members, who can reach what, teams, temporary grants, invites, keys, notes')
+    .option('-m, --matrix <file>', "review this matrix's organization and compare it with the matrix (repeatable)", collect, [])
+    .addOption(new Option('-f, --format <format>', 'output format').choices(REVIEW_FORMATS).default('markdown'))
+    .option('--record [dir]', "write a dated review record into this folder (default: the matrix's review.records)")
+    .option('--reviewer <who>', 'who reviewed, for the record (default: git user.name and user.email)')
+    .option('--force', 'replace a record of the same date')
+    .option('--rotation-days <n>', 'rotation age of project secret keys the matrix gives none (default 90)', (v: string) => {
+      const n = count(v);
+      if (n < 1) throw new InvalidArgumentError('expected a whole number of days, 1 or more');
+      return n;
+    })
+    .action(async (flags) => {
+      const { reviewCommand } = await import('./review.ts');
+      exitCode = await reviewCommand(flags, session(global()), io);
     });
 
   program.command('log').description('recent access changes from the activity log: when, who, what, before and after')

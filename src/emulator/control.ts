@@ -55,7 +55,7 @@ export function createControl(deps: ControlDeps): (method: string, path: string,
     if (org.default_role_id && state.roles.get(org.default_role_id)) {
       state.addRoleMembership({ id: randomUUID(), role_id: org.default_role_id, membership_id: m.id, joined_at: iso, updated_at: iso });
     }
-    state.log({ orgId: org.id, user, activity: 'created', scope: 'OrganizationMembership', itemId: m.id, name: user.email, context: state.membershipContext(m), now });
+    state.log({ orgId: org.id, user, activity: 'created', scope: 'OrganizationMembership', itemId: m.id, name: state.membershipEntryName(m, 'created'), context: state.membershipContext(m), now });
     return m;
   };
 

@@ -586,16 +586,54 @@ export class EmulatorState {
     });
   }
 
+  /** The context PostHog's activity log gives a membership entry (OrganizationMembershipContext). */
   membershipContext(m: MembershipRow): Record<string, unknown> {
     const u = this.users.get(m.user_uuid);
     const org = this.orgs.get(m.organization_id);
     return {
       organization_id: m.organization_id,
       organization_name: org?.name ?? null,
-      user_id: u?.id ?? null,
+      user_id: u ? String(u.id) : null,
       user_email: u?.email ?? null,
       user_name: u ? `${u.first_name} ${u.last_name}`.trim() : null,
       level: orgLevelLabel(m.level),
     };
+  }
+
+  /** A membership entry's name as PostHog writes it: "Ann Lee (ann@x.com) joined Acme", "… left …", "… membership updated in …". */
+  membershipEntryName(m: MembershipRow, activity: 'created' | 'updated' | 'deleted'): string {
+    const u = this.users.get(m.user_uuid);
+    const who = `${u ? `${u.first_name} ${u.last_name}`.trim() : ''} (${u?.email ?? ''})`;
+    const org = this.orgs.get(m.organization_id)?.name ?? '';
+    if (activity === 'created') return `${who} joined ${org}`;
+    if (activity === 'deleted') return `${who} left ${org}`;
+    return `${who} membership updated in ${org}`;
+  }
+
+  /** The context PostHog's activity log gives an invite entry (OrganizationInviteContext). */
+  inviteContext(i: InviteRow): Record<string, unknown> {
+    const inviter = i.created_by_uuid ? this.users.get(i.created_by_uuid) : undefined;
+    return {
+      organization_id: i.organization_id,
+      organization_name: this.orgs.get(i.organization_id)?.name ?? null,
+      target_email: i.target_email,
+      inviter_user_id: inviter ? String(inviter.id) : null,
+      inviter_user_email: inviter?.email ?? null,
+      inviter_user_name: inviter ? `${inviter.first_name} ${inviter.last_name}`.trim() : null,
+      level: orgLevelLabel(i.level),
+    };
+  }
+
+  /** An invite entry's name as PostHog writes it ("User Ann Lee (ann@x.com) invited user bo@x.com into organization Acme", "Invite for … was cancelled"). */
+  inviteEntryName(i: InviteRow, activity: 'created' | 'updated' | 'deleted'): string {
+    const org = this.orgs.get(i.organization_id)?.name ?? '';
+    const inviter = i.created_by_uuid ? this.users.get(i.created_by_uuid) : undefined;
+    if (activity === 'created') {
+      return inviter
+        ? `User ${`${inviter.first_name} ${inviter.last_name}`.trim()} (${inviter.email}) invited user ${i.target_email} into organization ${org}`
+        : `User ${i.target_email} was invited to organization ${org}`;
+    }
+    if (activity === 'deleted') return `Invite for ${i.target_email} to organization ${org} was cancelled`;
+    return `Invite for ${i.target_email} to organization ${org} was updated`;
   }
 }

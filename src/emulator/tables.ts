@@ -144,3 +144,21 @@ export const SETTING_LICENCE: Record<string, string> = {
   allow_publicly_shared_resources: FEATURE.securitySettings,
   enforce_2fa: FEATURE.twoFactorEnforcement,
 };
+
+/**
+ * The activity log's labels for changed fields (PostHog's `field_name_overrides`,
+ * posthog/models/activity_logging/activity_log.py): a change of `enforce_2fa` is logged as
+ * "two-factor authentication requirement". Fields without a label keep their name.
+ */
+export const ACTIVITY_FIELD_LABELS: Record<string, Record<string, string>> = {
+  Organization: {
+    name: 'organization name',
+    enforce_2fa: 'two-factor authentication requirement',
+    members_can_invite: 'member invitation permissions',
+    members_can_use_personal_api_keys: 'personal API key permissions',
+    allow_publicly_shared_resources: 'public sharing permissions',
+    is_member_join_email_enabled: 'member join email notifications',
+    session_cookie_age: 'session cookie age',
+    default_experiment_stats_method: 'default experiment stats method',
+  },
+};

@@ -6,6 +6,7 @@ import { Document, isMap, isSeq, Scalar, visit, YAMLMap, type Node } from 'yaml'
 import type { ActualState, ActualSubjectRules } from '../model/actual.ts';
 import { ACCESS_CONTROL_RESOURCES, orgLevelName } from '../model/levels.ts';
 import { DEFAULT_MAX_DELETES } from '../model/desired.ts';
+import { count } from '../util/english.ts';
 
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const sorted = <T>(record: Record<string, T>): [string, T][] => Object.entries(record).sort(([a], [b]) => byName(a, b));
@@ -119,7 +120,7 @@ export function exportMatrix(actual: ActualState): ExportResult {
     if (Object.keys(resources).length) entry.resources = resources;
     const keys = project.secretKeys ?? {};
     if (Object.keys(keys).length) entry.secret_keys = Object.fromEntries(sorted(keys).map(([label, k]) => [label, { scopes: [...k.scopes].sort() }]));
-    if (project.unresolvedRules) note('projects', `${name}: ${project.unresolvedRules} access rule(s) name a member or team that is not in this organization`);
+    if (project.unresolvedRules) note('projects', `${name}: ${count(project.unresolvedRules, 'access rule')} ${project.unresolvedRules === 1 ? 'names' : 'name'} a member or team that is not in this organization`);
     projects[name] = entry;
   }
 

@@ -1,6 +1,6 @@
 // From a valid matrix (shape and rules checked) to the DesiredState the differ works with:
 // shorthands expanded, emails lower-cased, defaults filled (prune all false, max_deletes 10).
-import { DEFAULT_MAX_DELETES } from '../model/desired.ts';
+import { DEFAULT_MAX_DELETES, DEFAULT_REVIEW_RECORDS } from '../model/desired.ts';
 import type { DesiredProject, DesiredState, Grant, IdentityProviderSpec, SubjectGrants, TeamMembership } from '../model/desired.ts';
 import type { OrgLevelName, ProjectLevel, ResourceLevel } from '../model/levels.ts';
 import type { MatrixInput } from './schema.ts';
@@ -52,6 +52,7 @@ export function normalize(m: MatrixInput): DesiredState {
       protected: [...new Set((m.safety?.protected ?? []).map((e) => e.toLowerCase()))],
     },
   };
+  if (m.review) desired.review = { records: m.review.records ?? DEFAULT_REVIEW_RECORDS, ...(m.review.every_days !== undefined && { everyDays: m.review.every_days }) };
   if (org.default_team !== undefined) desired.organization.defaultTeam = org.default_team;
   if (org.host !== undefined) desired.organization.host = org.host;
   if (org.api_key_env !== undefined) desired.organization.apiKeyEnv = org.api_key_env;

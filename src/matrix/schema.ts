@@ -181,6 +181,12 @@ export const matrixSchema = z.strictObject({
     project_access: z.boolean().optional().describe('Remove rules in listed projects the matrix does not state.'),
     secret_keys: z.boolean().optional().describe('Delete project secret keys not listed.'),
   }).optional().describe('Which sections are authoritative (all false by default).'),
+  review: z.strictObject({
+    every_days: z.int().positive().optional()
+      .describe('Review access at least this often: plan and drift warn when the newest review record is older, or when there is none.'),
+    records: z.string().min(1).optional()
+      .describe('Folder of the review records (`review --record`), relative to the matrix (default reviews).'),
+  }).optional().describe('The periodic access review (docs/review.md).'),
   safety: z.strictObject({
     max_deletes: z.int().nonnegative().optional()
       .describe('A plan with more removals/demotions is refused unless overridden (default 10).'),

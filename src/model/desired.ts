@@ -93,7 +93,19 @@ export interface DesiredState {
   apiKeys: Record<string, ApiKeySpec>;
   prune: Prune;
   safety: { maxDeletes: number; protected: string[] };
+  /** `review`: how often access is reviewed and where the records are (absent: not declared). */
+  review?: ReviewSpec;
 }
+
+export interface ReviewSpec {
+  /** Plan and drift warn when the newest record is older than this many days (absent: no warning). */
+  everyDays?: number;
+  /** The records folder as written, relative to the matrix's folder. */
+  records: string;
+}
+
+/** Where review records go when the matrix does not say (relative to the matrix). */
+export const DEFAULT_REVIEW_RECORDS = 'reviews';
 
 export const DEFAULT_MAX_DELETES = 10;
 

@@ -9,6 +9,7 @@ import type { DiffContext } from './kind.ts';
 import { requiredScopes, TOOL_SCOPES } from './scopes.ts';
 import { DAY_MS, daysSince } from '../util/days.ts';
 import type { Change } from './types.ts';
+import { count } from '../util/english.ts';
 
 /** A key nobody used for this long is probably not needed any more. */
 export const UNUSED_DAYS = 90;
@@ -76,7 +77,7 @@ function auditKey(ctx: AuditContext, name: string, spec: ApiKeySpec, audit: Actu
     const born = key.lastRolledAt ?? key.createdAt;
     const age = daysSince(born, ctx.now);
     if (ctx.now.getTime() - Date.parse(born) > spec.maxAgeDays * DAY_MS) {
-      differences.push(`it is ${age} days old (${key.lastRolledAt ? 'last rolled' : 'created'} ${day(born)}), past max_age_days (${spec.maxAgeDays})`);
+      differences.push(`it is ${count(age, 'day')} old (${key.lastRolledAt ? 'last rolled' : 'created'} ${day(born)}), past max_age_days (${spec.maxAgeDays})`);
       fixes.push(`${UI} → "${key.label}" → Roll, then put the new value in $${spec.env} wherever the service and this tool read it`);
     }
   }

@@ -19,7 +19,7 @@ describe('activity log', () => {
     const m = r.body.results[3];
     expect(m).toMatchObject({
       item_id: carol.id, team_id: null, organization_id: c.org, user: { email: 'alice@example.com' },
-      detail: { name: 'carol@example.com', changes: [{ type: 'OrganizationMembership', action: 'changed', field: 'level', before: 1, after: 8 }] },
+      detail: { name: 'Carol Example (carol@example.com) membership updated in Example Co', changes: [{ type: 'OrganizationMembership', action: 'changed', field: 'level', before: 1, after: 8 }] },
     });
     expect(m.detail.context).toMatchObject({ user_email: 'carol@example.com', level: 'administrator' });
     const ac = r.body.results[0];

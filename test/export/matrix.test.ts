@@ -32,8 +32,13 @@ describe('exportMatrix', () => {
       'team "Eng" differs from "ENG" only in case (made outside the API, e.g. by SCIM): the matrix cannot name both; its members and rules are left out',
       'Beta: erin@example.com\'s invite grants "none" on it, which the matrix leaves unsaid',
       'Prod: rules on resource type "hologram", which this version of posthog-access does not know',
-      'Prod: 2 access rule(s) name a member or team that is not in this organization',
+      'Prod: 2 access rules name a member or team that is not in this organization',
     ]);
     for (const line of unexpressed) expect(yaml).toContain(`# Not in the matrix: ${line}`);
+  });
+
+  it('one rule it cannot resolve reads as one', () => {
+    const one = exportMatrix(actual((a) => a.project('Prod', { unresolvedRules: 1 })));
+    expect(one.unexpressed).toContain('Prod: 1 access rule names a member or team that is not in this organization');
   });
 });

@@ -30,7 +30,7 @@ describe('rules managed elsewhere', () => {
     expect(result.changes.map(brief)).toEqual(['delete Prod / team:S']);
     expect(result.notices).toContainEqual({
       level: 'info', code: 'managed_elsewhere', key: 'Prod',
-      message: '4 access rule(s) in Prod are managed by another tool, as PostHog marks them, and left alone (change them where they are managed): Prod / default (terraform), Prod / team:R (terraform), Prod / member:u@example.com (terraform), Prod / dashboard / default (terraform)',
+      message: '4 access rules in Prod are managed by another tool, as PostHog marks them, and left alone (change them where they are managed): Prod / default (terraform), Prod / team:R (terraform), Prod / member:u@example.com (terraform), Prod / dashboard / default (terraform)',
     });
   });
 
@@ -40,5 +40,11 @@ describe('rules managed elsewhere', () => {
     delete prod.default!.managedBy;
     const matrix = desired({ members: { [U]: { level: 'member' } }, projects: { Prod: { default: { level: 'none' }, teams: {}, members: {}, resources: {}, secretKeys: {} } } });
     expect(diff(matrix, a, NOW).changes.map(brief)).toEqual(['update Prod / default']);
+  });
+
+  it('one such rule reads as one', () => {
+    const a = actual((b) => b.project('Prod', { default: { level: 'member', managedBy: 'terraform' } }));
+    const matrix = desired({ projects: { Prod: { default: { level: 'none' }, teams: {}, members: {}, resources: {}, secretKeys: {} } } });
+    expect(diff(matrix, a, NOW).notices.find((n) => n.code === 'managed_elsewhere')?.message).toMatch(/^1 access rule in Prod is managed by another tool/);
   });
 });

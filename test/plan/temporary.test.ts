@@ -12,8 +12,8 @@ import { actual, desired, project } from './builders.ts';
 const NOW = new Date('2026-11-22T12:00:00Z');
 const READ = { organization: '@current', projects: ['Prod'], secretKeys: [], domains: false };
 
-function planOf(d: ReturnType<typeof desired>, a: ReturnType<typeof actual>): Plan {
-  return buildPlan({ desired: d, actual: a, at: NOW, createdAt: NOW, host: 'https://us.posthog.com', matrix: { file: 'm.yaml', sha256: 'x'.repeat(64) }, read: READ });
+function planOf(d: ReturnType<typeof desired>, a: ReturnType<typeof actual>, at = NOW): Plan {
+  return buildPlan({ desired: d, actual: a, at, createdAt: at, host: 'https://us.posthog.com', matrix: { file: 'm.yaml', sha256: 'x'.repeat(64) }, read: READ });
 }
 
 const a = actual((b) => b.member('bob@x.io', 'member').member('carol@x.io', 'member').member('dave@x.io', 'admin').team('Eng').project('Prod'));
@@ -40,8 +40,9 @@ const d = desired({
 });
 
 const byId = (p: Plan, id: string): Change => {
-  const change = p.changes.find((c) => c.id === id);
-  if (!change) throw new Error(`no change ${id} in ${p.changes.map((c) => c.id).join(', ')}`);
+  const changes = p.organizations.flatMap((o) => o.changes);
+  const change = changes.find((c) => c.id === id);
+  if (!change) throw new Error(`no change ${id} in ${changes.map((c) => c.id).join(', ')}`);
   return change;
 };
 
@@ -90,11 +91,20 @@ describe('temporary grants in the plan', () => {
     expect(keys.slice(keys.indexOf('reason'), keys.indexOf('destructive') + 1)).toEqual(['reason', 'expires', 'then', 'destructive']);
   });
 
+  it('grants ending within two weeks are named in notices, with what follows', () => {
+    const later = planOf(d, a, new Date('2026-12-05T00:00:00Z'));
+    const expiring = later.organizations[0]!.notices.filter((n) => n.code === 'expiring').map((n) => n.message);
+    expect(expiring).toEqual(expect.arrayContaining([
+      'Eng / carol@x.io: the membership ends after 2026-12-15, then out of Eng',
+      'Prod / member:carol@x.io: admin ends after 2026-12-10, then the rule is removed',
+    ]));
+  });
+
   it('a saved plan keeps them: read back as written', () => {
     const read = parsePlan(JSON.parse(render(p, 'json')));
-    expect(read.changes).toEqual(p.changes);
+    expect(read.organizations[0]!.changes).toEqual(p.organizations[0]!.changes);
     const edited = JSON.parse(render(p, 'json'));
-    edited.changes.find((c: Change) => c.id === 'member:bob@x.io').expires = 'next week';
+    edited.organizations[0].changes.find((c: Change) => c.id === 'member:bob@x.io').expires = 'next week';
     expect(() => parsePlan(edited)).toThrow(/expires/);
   });
 });

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { ApiError, forbidden, invalid, notFound } from '../errors.ts';
 import { PROJECT_ACCESS_LEVELS } from '../tables.ts';
-import { inviteJson, levelLabel } from '../serialize.ts';
+import { inviteJson } from '../serialize.ts';
 import { boolField, EMAIL_RE, log, requireAdmin, noContent, obj, ok, ORG, paginate, route, strField } from './common.ts';
 import type { Ctx, Result, RouteSpec } from './common.ts';
 import type { InviteRow, ProjectRow } from '../snapshot.ts';
@@ -149,14 +149,7 @@ function createInvite(ctx: Ctx, v: ValidInvite): InviteRow {
     created_at: iso,
     updated_at: iso,
   });
-  log(ctx, 'created', 'OrganizationInvite', invite.id, invite.target_email, null, {
-    organization_id: org.id,
-    organization_name: org.name,
-    target_email: invite.target_email,
-    inviter_user_id: ctx.user.id,
-    inviter_email: ctx.user.email,
-    level: levelLabel(invite.level),
-  });
+  log(ctx, 'created', 'OrganizationInvite', invite.id, ctx.state.inviteEntryName(invite, 'created'), null, ctx.state.inviteContext(invite));
   return invite;
 }
 
@@ -185,9 +178,7 @@ function invitesDestroy(ctx: Ctx): Result {
   const invite = s.invites.get(ctx.params.id!);
   if (!invite || invite.organization_id !== ctx.org!.id) throw notFound();
   s.removeInvite(invite);
-  log(ctx, 'deleted', 'OrganizationInvite', invite.id, invite.target_email, null, {
-    organization_id: ctx.org!.id, target_email: invite.target_email, level: levelLabel(invite.level),
-  });
+  log(ctx, 'deleted', 'OrganizationInvite', invite.id, s.inviteEntryName(invite, 'deleted'), null, s.inviteContext(invite));
   return noContent();
 }
 

@@ -122,8 +122,7 @@ function membersUpdate(ctx: Ctx): Result {
     const before = target.level;
     target.level = level as 1 | 8 | 15;
     target.updated_at = ctx.now.toISOString();
-    const u = s.users.get(target.user_uuid);
-    log(ctx, 'updated', 'OrganizationMembership', target.id, u?.email ?? null,
+    log(ctx, 'updated', 'OrganizationMembership', target.id, s.membershipEntryName(target, 'updated'),
       [{ type: 'OrganizationMembership', action: 'changed', field: 'level', before, after: level }], s.membershipContext(target));
   }
   return ok(memberJson(s, target));
@@ -134,10 +133,10 @@ function membersDestroy(ctx: Ctx): Result {
   const target = findTargetMember(ctx);
   validateUpdate(ctx.membership!, target, null);
   if (target.level >= 15) throw invalid('Cannot leave the organization as its owner!');
-  const u = s.users.get(target.user_uuid);
+  const name = s.membershipEntryName(target, 'deleted');
   const context = s.membershipContext(target);
   s.removeMembership(target);
-  log(ctx, 'deleted', 'OrganizationMembership', target.id, u?.email ?? null, null, context);
+  log(ctx, 'deleted', 'OrganizationMembership', target.id, name, null, context);
   return noContent();
 }
 

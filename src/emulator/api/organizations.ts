@@ -1,5 +1,5 @@
 // Users (`@me`) and organizations: list, retrieve, settings PATCH (docs/emulator.md, Organization).
-import { FEATURE, SETTING_LICENCE } from '../tables.ts';
+import { ACTIVITY_FIELD_LABELS, FEATURE, SETTING_LICENCE } from '../tables.ts';
 import { invalid, notFound } from '../errors.ts';
 import { orgBasic, orgJson, teamBasic } from '../serialize.ts';
 import { boolField, log, obj, ok, paginateList, requireAdmin, route, strField, UUID_RE, visibleProjects } from './common.ts';
@@ -129,7 +129,7 @@ function organizationUpdate(ctx: Ctx): Result {
   for (const [field, after] of Object.entries(updates)) {
     const before = rec[field];
     if (before !== after) {
-      changes.push({ type: 'Organization', action: 'changed', field, before, after });
+      changes.push({ type: 'Organization', action: 'changed', field: ACTIVITY_FIELD_LABELS.Organization![field] ?? field, before, after });
       rec[field] = after;
     }
   }

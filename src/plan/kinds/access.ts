@@ -72,7 +72,7 @@ function managedElsewhereNotices(ctx: DiffContext): void {
       for (const [email, r] of Object.entries(rules.members)) if (r.managedBy) owned.push(`${ruleKey({ ...base, email })} (${r.managedBy})`);
     }
     if (owned.length) {
-      ctx.notices.push({ level: 'info', code: 'managed_elsewhere', key: p.name, message: `${owned.length} access rule(s) in ${p.name} are managed by another tool, as PostHog marks them, and left alone (change them where they are managed): ${owned.join(', ')}` });
+      ctx.notices.push({ level: 'info', code: 'managed_elsewhere', key: p.name, message: `${count(owned.length, 'access rule')} in ${p.name} ${owned.length === 1 ? 'is' : 'are'} managed by another tool, as PostHog marks them, and left alone (change them where they are managed): ${owned.join(', ')}` });
     }
   }
 }
