@@ -171,7 +171,12 @@ export interface ActualState {
    * Absent when there are none.
    */
   duplicates?: Duplicate[];
+  /** What this machine's apply journal says about the calls that made secret key values (plan and drift read it). */
+  secretKeyJournal?: SecretKeyJournal;
 }
+
+/** Per secret key ("Project / label"): when the last call that makes a value started, and when a value last reached a sink (ISO times). */
+export type SecretKeyJournal = Record<string, { started?: string; delivered?: string }>;
 
 export interface Duplicate {
   kind: 'project' | 'team';

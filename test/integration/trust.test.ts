@@ -176,6 +176,38 @@ describe('unknown outcomes of calls that make secrets are never silent', () => {
     const lines = (await readFile(journalFile(), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { result: string; change: { id: string } });
     const roll = lines.slice(-2);
     expect(roll.map((l) => [l.change.id, l.result])).toEqual([['secret_key:Production / new-service', 'started'], ['secret_key:Production / new-service', 'failed']]);
+
+    // plan and drift find the value that reached no sink: a roll, with the reason; never "No changes".
+    const planned = await cli(emu, ['plan', '-m', file, '--detailed-exitcode', ...journal()]);
+    expect(planned.stdout).not.toContain('No changes');
+    expect(planned.stdout).toContain('~ Production / new-service  roll: false → true');
+    expect(planned.stdout).toMatch(/rolled on \S+ but its value never reached a sink \(the journal records the call that made it, started \S+, and no delivery\)/);
+    expect(planned.code).toBe(2);
+    const drift = await cli(emu, ['drift', '-m', file, ...journal()]);
+    expect(drift.stdout).toContain('but its value never reached a sink');
+    expect(drift.code).toBe(2);
+
+    // Applying it puts a working value in the sink; then there is nothing left to do.
+    const fixed = await cli(emu, ['apply', '-m', file, '--yes', '--secrets-file', secrets, ...journal()]);
+    expect(fixed.code).toBe(0);
+    const value = JSON.parse(await readFile(secrets, 'utf8')).Production['new-service'] as string;
+    expect(value).not.toBe(first);
+    expect((await api(emu, 'GET', `/api/projects/${pid}/feature_flags/local_evaluation/`, undefined, value)).status).toBe(200);
+    const after = await cli(emu, ['plan', '-m', file, '--detailed-exitcode', ...journal()]);
+    expect(after.stdout).toContain('No changes');
+    expect(after.code).toBe(0);
+  });
+
+  it('a dropped answer to a create: plan finds the key PostHog made and plans a roll of it', async () => {
+    const file = await matrix(KEYS);
+    const proxy = await droppingProxy((method, path) => method === 'POST' && path.endsWith('/project_secret_api_keys/'));
+    const run = await cli(emu, ['apply', '-m', file, '--yes', '--secrets-file', join(dir, 'secrets.json'), ...journal()], { POSTHOG_HOST: proxy });
+    expect(run.code).toBe(1);
+    const planned = await cli(emu, ['plan', '-m', file, ...journal()]);
+    expect(planned.stdout).toMatch(/~ Production \/ new-service  roll: false → true\n\s+created on \S+ but its value never reached a sink/);
+    // Without the journal (another machine) nothing is claimed: the key exists as declared.
+    const elsewhere = await cli(emu, ['plan', '-m', file, '--journal', join(dir, 'none.jsonl')]);
+    expect(elsewhere.stdout).toContain('No changes');
   });
 
   it('a --secrets-command that exits 0 without reading the value fails the step loudly', async () => {

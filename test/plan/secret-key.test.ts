@@ -4,7 +4,7 @@ import { applyChange } from '../../src/apply/apply.ts';
 import type { ApplyEnv } from '../../src/apply/writers/index.ts';
 import type { PlanOptions } from '../../src/plan/kind.ts';
 import type { SecretSink } from '../../src/secrets/sink.ts';
-import { secretKeyKind } from '../../src/plan/kinds/secret-key.ts';
+import { lostValue, secretKeyKind } from '../../src/plan/kinds/secret-key.ts';
 import type { Change } from '../../src/plan/types.ts';
 import type { PostHogApi } from '../../src/posthog/types.ts';
 import type { ActualState } from '../../src/model/actual.ts';
@@ -225,5 +225,26 @@ describe('secret keys: apply', () => {
     const error = await applyChange(roll, env).catch((e: Error) => e);
     expect((error as Error).message).toMatch(/secret sink failed 3 times \(last: store unavailable\); the new value was kept only in memory and is lost with this run\. The old value no longer works\..*--roll-secret-keys "Production\/svc"/);
     expect((error as Error).message).not.toContain('phs_value');
+  });
+});
+
+describe('secret keys: values that reached no sink', () => {
+  const key = (createdAt: string, lastRolledAt: string | null = null) => ({ createdAt, lastRolledAt });
+  it('a roll that started and was made, with no delivery after it, is lost', () => {
+    expect(lostValue(key('2026-01-01T00:00:00Z', '2026-11-22T10:00:05Z'), { started: '2026-11-22T10:00:00Z', delivered: '2026-11-01T00:00:00Z' }))
+      .toBe('rolled on 2026-11-22T10:00:05Z but its value never reached a sink (the journal records the call that made it, started 2026-11-22T10:00:00Z, and no delivery): rolled again so that one does');
+  });
+  it('is not lost once delivered, when PostHog did not make it (made before the call), or without a journal', () => {
+    expect(lostValue(key('2026-01-01T00:00:00Z', '2026-11-22T10:00:05Z'), { started: '2026-11-22T10:00:00Z', delivered: '2026-11-22T10:00:06Z' })).toBeUndefined();
+    expect(lostValue(key('2026-01-01T00:00:00Z', '2026-11-01T00:00:00Z'), { started: '2026-11-22T10:00:00Z' })).toBeUndefined();
+    expect(lostValue(key('2026-01-01T00:00:00Z'), undefined)).toBeUndefined();
+    expect(lostValue(key('2026-01-01T00:00:00Z'), { delivered: '2026-01-01T00:00:01Z' })).toBeUndefined();
+  });
+  it('a create whose answer never arrived is lost too, and the plan rolls the key', () => {
+    const a = withKeys(secretKey('svc', ['query:read'], { createdAt: '2026-11-22T11:00:01Z' }));
+    a.secretKeyJournal = { 'Production / svc': { started: '2026-11-22T11:00:00Z' } };
+    const { changes } = run(keys({ svc: { scopes: ['query:read'] } }), a);
+    expect(changes).toMatchObject([{ id: 'secret_key:Production / svc', action: 'update', after: { roll: true } }]);
+    expect(changes[0]?.reason).toContain('created on 2026-11-22T11:00:01Z but its value never reached a sink');
   });
 });
