@@ -9,7 +9,7 @@ import type { AccessControlRule, MemberResponse, PostHogApi, ProjectResponse, Ro
 import { fetchActual } from '../src/state/fetch.ts';
 import { readScopeOf as scopeOf } from '../src/plan/reads.ts';
 import { diff } from '../src/plan/diff.ts';
-import { refusalsOf } from '../src/plan/safety.ts';
+import { gatedOrganizations, refusalsOf } from '../src/plan/safety.ts';
 import { fingerprint } from '../src/plan/fingerprint.ts';
 import { buildPlan } from '../src/plan/plan.ts';
 import { render } from '../src/plan/render/index.ts';
@@ -150,12 +150,12 @@ const STAGES: Record<string, Stage> = {
   load: (p) => parseMatrix(p.text, 'bench.yaml', {}),
   fetch: (p) => fetchActual(p.api, scopeOf(p.desired)),
   diff: (p) => diff(p.desired, p.actual, NOW),
-  guards: (p) => refusalsOf(p.plan, { actual: p.actual }),
+  guards: (p) => refusalsOf(gatedOrganizations(p.plan)[0]!, { actual: p.actual }),
   fingerprint: (p) => fingerprint(p.actual),
   'render text': (p) => render(p.plan, 'text'),
   'render markdown': (p) => render(p.plan, 'markdown'),
   'render json': (p) => render(p.plan, 'json'),
-  'apply bookkeeping': (p) => applyPlan({ api: p.api, plan: p.plan, actual: p.actual, concurrency: 4 }),
+  'apply bookkeeping': (p) => applyPlan({ api: p.api, plan: p.plan.organizations[0]!, actual: p.actual, concurrency: 4 }),
 };
 
 /**

@@ -53,19 +53,21 @@ export async function merge(run: Run): Promise<void> {
     await refuse(run, `No saved plan was found for #${pr.number}'s head commit ${shortSha(pr.headSha)} (artifact \`${planArtifactName(pr.headSha)}\`): the plan job did not run on it, failed, or its artifact expired.`, pr);
     return;
   }
-  const saved = new Map<string, string>(); // matrix file → saved plan
+  const saved = new Map<string, { file: string; sha256: string }>(); // matrix file → saved plan and the matrix's hash in it
   for (const name of (await readdir(into)).filter((f) => /^plan-\d+\.json$/.test(f))) {
-    const plan = JSON.parse(await readFile(join(into, name), 'utf8')) as { matrix?: { file?: string } };
-    if (plan.matrix?.file) saved.set(plan.matrix.file, join(into, name));
+    // Only the matrices it names are read here; `apply` reads the whole plan (src/plan/read.ts).
+    const plan = JSON.parse(await readFile(join(into, name), 'utf8')) as { organizations?: { matrix?: { file?: string; sha256?: string } }[] };
+    for (const { matrix } of plan.organizations ?? []) {
+      if (matrix?.file && matrix.sha256) saved.set(matrix.file, { file: join(into, name), sha256: matrix.sha256 });
+    }
   }
 
   // Every matrix must be applied as reviewed: check them all before applying any.
   const problems: string[] = [];
   for (const matrix of run.inputs.matrices) {
-    const file = saved.get(matrix);
-    if (!file) { problems.push(`\`${matrix}\` was not planned on ${shortSha(pr.headSha)}.`); continue; }
-    const plan = JSON.parse(await readFile(file, 'utf8')) as { matrix: { sha256: string } };
-    if (sha256(await readFile(matrix)) !== plan.matrix.sha256) {
+    const plan = saved.get(matrix);
+    if (!plan) { problems.push(`\`${matrix}\` was not planned on ${shortSha(pr.headSha)}.`); continue; }
+    if (sha256(await readFile(matrix)) !== plan.sha256) {
       problems.push(`\`${matrix}\` on this commit differs from the one planned on ${shortSha(pr.headSha)} (another change reached the branch in between), so its reviewed plan is not what was merged.`);
     }
   }
@@ -73,7 +75,7 @@ export async function merge(run: Run): Promise<void> {
 
   const outcomes: Outcome[] = [];
   for (const matrix of run.inputs.matrices) {
-    const args = ['apply', saved.get(matrix)!];
+    const args = ['apply', saved.get(matrix)!.file];
     if (run.inputs.secretsFile) args.push('--secrets-file', run.inputs.secretsFile);
     if (run.inputs.secretsCommand) args.push('--secrets-command', run.inputs.secretsCommand);
     if (run.inputs.allowDeletes) args.push('--allow-deletes', run.inputs.allowDeletes);

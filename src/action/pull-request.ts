@@ -45,8 +45,9 @@ export async function planMatrices(run: Run): Promise<PlannedMatrix[]> {
     }
     const plan = await readPlanFile(join(run.dir, file));
     results.push({
-      matrix, file, plan, organization: plan.organization.name, changes: plan.changes.length,
-      summary: plan.summary, refused: plan.refusals.length > 0,
+      matrix, file, plan, organization: plan.organizations.map((o) => o.organization.name).join(', '),
+      changes: plan.organizations.reduce((n, o) => n + o.changes.length, 0),
+      summary: plan.summary, refused: plan.organizations.some((o) => o.refusals.length > 0),
     });
   }
   return results;

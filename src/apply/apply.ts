@@ -6,7 +6,7 @@ import type { ActualState } from '../model/actual.ts';
 import type { PostHogApi } from '../posthog/types.ts';
 import { phaseOf } from '../plan/registry.ts';
 import { makesSecret } from '../plan/safety.ts';
-import type { Change, ChangeKind, ChangeOf, CreateChange, Plan, UpdateChange } from '../plan/types.ts';
+import type { Change, ChangeKind, ChangeOf, CreateChange, OrganizationPlan, UpdateChange } from '../plan/types.ts';
 import type { SecretSink } from '../secrets/sink.ts';
 import { mapLimit } from '../util/concurrency.ts';
 import type { Journal } from './journal.ts';
@@ -33,7 +33,8 @@ export interface ApplyReport {
 
 export interface ApplyOptions {
   api: PostHogApi;
-  plan: Plan;
+  /** One organization's part of a plan (a plan over several is applied one organization at a time, each with its own api). */
+  plan: Pick<OrganizationPlan, 'changes'>;
   /** The state the plan applies to (re-read by the caller). */
   actual: ActualState;
   concurrency?: number;

@@ -4,7 +4,10 @@ import { writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import { ConfigError, InternalError, UnsafePlanError } from '../errors.ts';
 import { render, type RenderFormat } from '../plan/render/index.ts';
-import type { Plan } from '../plan/types.ts';
+import type { OrganizationPlan, Plan } from '../plan/types.ts';
+import type { ActualState } from '../model/actual.ts';
+import type { GatedOrganization } from '../plan/safety.ts';
+import { assemblePlan } from '../plan/plan.ts';
 import { renderReport } from '../apply/report.ts';
 import type { ApplyReport } from '../apply/apply.ts';
 import { renderJson } from '../plan/render/json.ts';
@@ -13,7 +16,7 @@ import { readActivity } from '../state/activity.ts';
 import { EXIT } from './exit.ts';
 import { acquireApplyLock, type ApplyLock } from '../apply/lock.ts';
 import type { ClosablePostHogApi } from '../posthog/api.ts';
-import { checkOutPath, checkSavedPlan, connect, execute, forOrganization, hostOf, load, makePlan, readPlanFile, refuseIfUnsafe, secretSinkOf, type Session } from './pipeline.ts';
+import { applyRefusals, checkOutPath, connect, eachOrganization, execute, hostOf, loadOrganizations, makePlan, matrixFiles, openSavedPlan, parseAt, readPlanFile, recheckSavedOrganization, refusedError, refuseIfStale, secretSinkOf, type Session } from './pipeline.ts';
 import { count } from '../util/english.ts';
 import { reviewDueNotices } from '../review/record.ts';
 
@@ -25,7 +28,8 @@ export interface Io {
 }
 
 export interface PlanFlags {
-  matrix: string;
+  /** `--matrix`, repeatable: files, or directories of `*.yaml` files (access-matrix.yaml when none). */
+  matrix: string | string[];
   format: RenderFormat;
   out?: string;
   at?: string;
@@ -63,55 +67,117 @@ function print(io: Io, plan: Plan, format: RenderFormat, command: 'plan' | 'drif
   io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 }
 
+/** Refusals of a plan on stderr, plainly, naming the organization when there are several. */
+function refusalLines(plan: Plan): string {
+  const several = plan.organizations.length > 1;
+  return plan.organizations.flatMap((o) => o.refusals.map((r) => `the plan is refused${several ? ` in ${o.organization.name} (${o.matrix.file})` : ''}: ${r.message}`)).join('\n');
+}
+
 export async function planCommand(flags: PlanFlags, session: Session, io: Io, mode: 'plan' | 'drift' = 'plan'): Promise<number> {
-  const matrix = await load(flags.matrix, session);
-  session = forOrganization(session, matrix.desired);
-  if (flags.out) await checkOutPath(flags.out, flags.matrix);
-  const api = connect(session);
-  try {
-    const { plan, actual } = await makePlan(api, matrix, session, flags);
-    // The matrix's review.every_days: a notice when the newest review record is older (docs/review.md).
-    plan.notices.push(...await reviewDueNotices(matrix, actual.organization.id, new Date()));
-    if (mode === 'drift' && plan.changes.length) {
-      // Who made PostHog drift: one read of the activity log, when the organization has one.
-      const activity = await readActivity(api, actual, ATTRIBUTED_SCOPES);
-      if (activity) plan.notices.push(...attribute(plan.changes, actual, activity));
+  const files = await matrixFiles(flags.matrix);
+  const runs = await loadOrganizations(files, session);
+  if (flags.out) await checkOutPath(flags.out, files);
+  const now = new Date();
+  const times = { now, at: parseAt(flags.at, now) };
+  // Every organization is read at once, each with its own client, pacing and key.
+  const organizations = await eachOrganization(runs, (r) => r.matrix.file, async ({ matrix, session: own }) => {
+    const api = connect(own);
+    try {
+      const { plan, actual } = await makePlan(api, matrix, own, flags, times);
+      // The matrix's review.every_days: a notice when the newest review record is older (docs/review.md).
+      plan.notices.push(...await reviewDueNotices(matrix, actual.organization.id, now));
+      if (mode === 'drift' && plan.changes.length) {
+        // Who made PostHog drift: one read of the activity log, when the organization has one.
+        const activity = await readActivity(api, actual, ATTRIBUTED_SCOPES);
+        if (activity) plan.notices.push(...attribute(plan.changes, actual, activity));
+      }
+      return plan;
+    } finally {
+      await api.close();
     }
-    print(io, plan, flags.format, mode);
-    if (flags.out) {
-      await writeFile(flags.out, renderJson(plan));
-      session.logger.info({ stage: 'plan', out: flags.out }, `saved the plan to ${flags.out}; apply it with \`posthog-access apply ${flags.out}\``);
-    }
-    // Manual steps (a domain to verify, a personal key to fix) are drift too: the matrix is not met.
-    const changed = plan.changes.length > 0 || (mode === 'drift' && plan.manualSteps.length > 0);
-    if (mode === 'drift') return changed ? EXIT.changes : EXIT.ok;
-    if (plan.refusals.length) {
-      // Said once more on stderr, plainly (stdout may be JSON for a machine or Markdown for a comment).
-      throw new UnsafePlanError(plan.refusals.map((r) => `the plan is refused: ${r.message}`).join('\n'));
-    }
-    return flags.detailedExitcode && changed ? EXIT.changes : EXIT.ok;
-  } finally {
-    await api.close();
+  });
+  const plan = assemblePlan({ createdAt: now, at: times.at, organizations });
+  print(io, plan, flags.format, mode);
+  if (flags.out) {
+    await writeFile(flags.out, renderJson(plan));
+    session.logger.info({ stage: 'plan', out: flags.out }, `saved the plan to ${flags.out}; apply it with \`posthog-access apply ${flags.out}\``);
   }
+  // Manual steps (a domain to verify, a personal key to fix) are drift too: the matrix is not met.
+  const changed = plan.organizations.some((o) => o.changes.length > 0 || (mode === 'drift' && o.manualSteps.length > 0));
+  if (mode === 'drift') return changed ? EXIT.changes : EXIT.ok;
+  if (plan.organizations.some((o) => o.refusals.length)) {
+    // Said once more on stderr, plainly (stdout may be JSON for a machine or Markdown for a comment).
+    throw new UnsafePlanError(refusalLines(plan));
+  }
+  return flags.detailedExitcode && changed ? EXIT.changes : EXIT.ok;
 }
 
 async function confirm(io: Io, plan: Plan): Promise<boolean> {
   const rl = createInterface({ input: io.stdin, output: io.stdout });
+  const changes = plan.organizations.reduce((n, o) => n + o.changes.length, 0);
+  const where = plan.organizations.filter((o) => o.changes.length).map((o) => o.organization.name).join(', ');
   try {
-    const answer = await rl.question(`\nApply ${count(plan.changes.length, 'change')} to ${plan.organization.name}? Only 'yes' is accepted: `);
+    const answer = await rl.question(`\nApply ${count(changes, 'change')} to ${where}? Only 'yes' is accepted: `);
     return answer.trim() === 'yes';
   } finally {
     rl.close();
   }
 }
 
-/** `apply --format json`: one document, the plan and what became of each change. */
-function printApplyJson(io: Io, plan: Plan, apply: Record<string, unknown>): void {
-  io.stdout.write(`${JSON.stringify({ plan: JSON.parse(renderJson(plan)) as unknown, apply }, null, 2)}\n`);
+type ApplyStatus = 'applied' | 'failed' | 'stopped' | 'refused' | 'nothing_to_do';
+
+/** What became of one organization's part of an apply. */
+interface OrganizationOutcome {
+  plan: OrganizationPlan;
+  status: ApplyStatus;
+  report?: ApplyReport;
+  /** Why it was refused, or why it could not be applied (an error before any write). */
+  reason?: string;
 }
 
-function reportStatus(report: ApplyReport): 'applied' | 'failed' | 'stopped' {
+function reportStatus(report: ApplyReport): ApplyStatus {
   return report.stopped ? 'stopped' : report.failed || report.skipped ? 'failed' : 'applied';
+}
+
+/** The worst of the organizations' outcomes, as one status (the order says which is worst). */
+const STATUS_ORDER: ApplyStatus[] = ['stopped', 'refused', 'failed', 'applied', 'nothing_to_do'];
+
+/**
+ * `apply --format json`: one document, the plan and what became of each change. With one
+ * organization `apply` is as before (status, counts, results); `organizations` has one entry each.
+ */
+function applyJson(outcomes: readonly OrganizationOutcome[]): Record<string, unknown> {
+  const one = (o: OrganizationOutcome) => ({
+    status: o.status, ...(o.reason !== undefined && { reason: o.reason }),
+    ok: o.report?.ok ?? 0, failed: o.report?.failed ?? 0, skipped: o.report?.skipped ?? 0, results: o.report?.results ?? [],
+    ...(o.report?.stopped && { stopped: o.report.stopped }),
+  });
+  const status = STATUS_ORDER.find((s) => outcomes.some((o) => o.status === s)) ?? 'nothing_to_do';
+  const reasons = outcomes.filter((o) => o.reason !== undefined);
+  const stopped = outcomes.find((o) => o.report?.stopped)?.report?.stopped;
+  return {
+    status: outcomes.length > 1 && new Set(outcomes.map((o) => o.status)).size > 1 && status !== 'stopped' ? 'failed' : status,
+    ...(reasons.length && { reason: reasons.map((o) => (outcomes.length > 1 ? `${o.plan.organization.name}: ${o.reason}` : o.reason)).join('\n') }),
+    ok: outcomes.reduce((n, o) => n + (o.report?.ok ?? 0), 0),
+    failed: outcomes.reduce((n, o) => n + (o.report?.failed ?? 0), 0),
+    skipped: outcomes.reduce((n, o) => n + (o.report?.skipped ?? 0), 0),
+    results: outcomes.flatMap((o) => o.report?.results ?? []),
+    ...(stopped && { stopped }),
+    organizations: outcomes.map((o) => ({ host: o.plan.host, organization: { id: o.plan.organization.id, name: o.plan.organization.name }, ...one(o) })),
+  };
+}
+
+function printApplyJson(io: Io, plan: Plan, outcomes: readonly OrganizationOutcome[]): void {
+  io.stdout.write(`${JSON.stringify({ plan: JSON.parse(renderJson(plan)) as unknown, apply: applyJson(outcomes) }, null, 2)}\n`);
+}
+
+/** An organization being applied: its part of the plan, the state it applies to, its connection and lock. */
+interface Target {
+  plan: OrganizationPlan;
+  actual: ActualState;
+  session: Session;
+  api: ClosablePostHogApi;
+  reviewed?: GatedOrganization;
 }
 
 export async function applyCommand(planFile: string | undefined, flags: ApplyFlags, session: Session, io: Io): Promise<number> {
@@ -119,54 +185,109 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
   // A confirmation prompt on stdout would break the document.
   if (json && !planFile && !flags.yes) throw new ConfigError('apply --format json prints one JSON document, with no prompt: pass --yes, or apply a reviewed plan file (plan --out plan.json, then apply plan.json --format json)');
   const secrets = secretSinkOf(flags, session.env, session.signal);
-  // A fresh plan talks to the matrix's organization (its host and key); a saved one to where it was made.
-  const matrix = planFile === undefined ? await load(flags.matrix, session) : undefined;
-  if (matrix) session = forOrganization(session, matrix.desired);
-  const api = connect(session);
-  let lock: ApplyLock | undefined;
-  let plan: Plan | undefined;
+  // A fresh plan talks to each matrix's organization (its host and key); a saved one to where its matrices say.
+  const saved = planFile === undefined ? undefined : await readPlanFile(planFile);
+  const runs = saved ? undefined : await loadOrganizations(await matrixFiles(flags.matrix), session);
+  const opened = saved ? await openSavedPlan(saved, session) : undefined;
+  const locks: ApplyLock[] = [];
+  const apis: ClosablePostHogApi[] = [];
+  let plan: Plan | undefined = saved; // a refusal below is reported against the plan that was reviewed
   try {
-    let actual;
-    let reviewed: Plan | undefined;
-    if (planFile) {
-      const saved = await readPlanFile(planFile);
-      plan = saved; // a refusal below is reported against the plan that was reviewed
+    const now = new Date();
+    let targets: Target[];
+    if (opened && saved) {
       // PostHog is read under the lock: another apply's changes are seen, never raced.
-      lock = await lockOrganization(api, session, saved.organization.id, flags.lockWait);
-      // Reviewed already: not printed again. Made again and compared; guards run with this run's flags.
-      ({ plan, actual, reviewed } = await checkSavedPlan(api, saved, session, flags.allowDeletes, { allowSsoWithoutIdp: flags.allowSsoWithoutIdp }));
-    } else if (matrix) {
-      lock = await lockOrganization(api, session, matrix.desired.organization.id, flags.lockWait);
-      ({ plan, actual } = await makePlan(api, matrix, session, flags));
+      const rechecked = await eachOrganization(opened, (o) => o.matrix.file, async (item) => {
+        const api = connect(item.session);
+        apis.push(api);
+        locks.push(await lockOrganization(api, item.session, item.reviewed.organization.id, flags.lockWait));
+        // Reviewed already: not printed again. Made again and compared; guards run with this run's flags.
+        const again = await recheckSavedOrganization(api, item, flags.allowDeletes, { allowSsoWithoutIdp: flags.allowSsoWithoutIdp });
+        return { ...again, session: item.session, api, reviewed: item.reviewed };
+      });
+      // Stale anywhere: the saved plan is not what was reviewed, and none of it is applied.
+      refuseIfStale(rechecked);
+      targets = rechecked;
+    } else if (runs) {
+      const times = { now, at: now };
+      targets = await eachOrganization(runs, (r) => r.matrix.file, async ({ matrix, session: own }) => {
+        const api = connect(own);
+        apis.push(api);
+        locks.push(await lockOrganization(api, own, matrix.desired.organization.id, flags.lockWait));
+        const { plan: made, actual } = await makePlan(api, matrix, own, flags, times);
+        return { plan: made, actual, session: own, api };
+      });
+      plan = assemblePlan({ createdAt: now, at: now, organizations: targets.map((t) => t.plan) });
       if (!json) print(io, plan, flags.format);
-      if (plan.changes.length && !flags.yes) {
+      if (plan.summary.create + plan.summary.update + plan.summary.delete && !flags.yes) {
         if (!io.stdin.isTTY) throw new ConfigError('apply changes PostHog: pass --yes to confirm when not on a terminal, or apply a reviewed plan file (plan --out FILE, then apply FILE)');
       }
     } else {
       throw new InternalError('apply without a plan file has a matrix');
     }
-    if (!plan.changes.length) {
-      if (json) printApplyJson(io, plan, { status: 'nothing_to_do', ok: 0, failed: 0, skipped: 0, results: [] });
+    if (!plan) throw new InternalError('apply has a plan');
+    const shown = plan;
+    if (!targets.some((t) => t.plan.changes.length)) {
+      if (json) printApplyJson(io, shown, targets.map((t) => ({ plan: t.plan, status: 'nothing_to_do' })));
       return EXIT.ok;
     }
-    refuseIfUnsafe(plan, actual, { saved: planFile !== undefined, allowDeletes: flags.allowDeletes, options: { allowSsoWithoutIdp: flags.allowSsoWithoutIdp }, ...(secrets && { secrets }), ...(reviewed && { reviewed }) }, session);
-    if (!planFile && !flags.yes && !(await confirm(io, plan))) {
+    // The safety gate of each organization, before any write anywhere: a refused organization is
+    // not applied; the others are.
+    const several = targets.length > 1;
+    const context = { saved: planFile !== undefined, allowDeletes: flags.allowDeletes, options: { allowSsoWithoutIdp: flags.allowSsoWithoutIdp }, ...(secrets && { secrets }) };
+    const gated = targets.map((t) => ({ target: t, refusals: t.plan.changes.length ? applyRefusals(t.plan, t.actual, { ...context, ...(t.reviewed && { reviewed: t.reviewed }) }, t.session) : [] }));
+    const refused = gated.filter((g) => g.refusals.length);
+    if (!several && refused.length) throw refusedError(refused[0]!.refusals);
+    if (refused.length === gated.filter((g) => g.target.plan.changes.length).length) {
+      throw refusedError(refused.flatMap((g) => g.refusals.map((r) => ({ ...r, message: `${g.target.plan.organization.name} (${g.target.plan.matrix.file}): ${r.message}` }))));
+    }
+    if (!planFile && !flags.yes && !(await confirm(io, shown))) {
       io.stdout.write('Apply cancelled: nothing was changed.\n');
       return EXIT.error;
     }
-    const report = await execute(api, plan, actual, session, { ...flags, ...(secrets && { secrets }) });
-    if (json) printApplyJson(io, plan, { status: reportStatus(report), ...report });
-    else io.stdout.write(`\n${renderReport(report, io.color)}`);
-    if (report.stopped) session.logger.error({ stage: 'apply' }, `apply stopped: ${report.stopped}`);
-    return report.failed || report.skipped || report.stopped ? EXIT.error : EXIT.ok;
+    const outcomes = await Promise.all(gated.map(async ({ target, refusals }): Promise<OrganizationOutcome> => {
+      if (!target.plan.changes.length) return { plan: target.plan, status: 'nothing_to_do' };
+      if (refusals.length) return { plan: target.plan, status: 'refused', reason: refusedError(refusals).message };
+      try {
+        const report = await execute(target.api, target.plan, target.actual, target.session, { ...flags, ...(secrets && { secrets }) });
+        if (report.stopped) target.session.logger.error({ stage: 'apply' }, `apply stopped${several ? ` in ${target.plan.organization.name}` : ''}: ${report.stopped}`);
+        return { plan: target.plan, status: reportStatus(report), report };
+      } catch (e) {
+        // One organization's error does not stop the others; it is reported with them.
+        if (!several) throw e;
+        return { plan: target.plan, status: 'failed', reason: (e as Error).message };
+      }
+    }));
+    if (json) printApplyJson(io, shown, outcomes);
+    else io.stdout.write(`\n${several ? renderReports(outcomes, io.color) : renderReport(outcomes[0]!.report!, io.color)}`);
+    for (const o of outcomes.filter((x) => x.status === 'refused' || (x.status === 'failed' && !x.report))) {
+      session.logger.error({ stage: 'apply', organization: o.plan.organization.id }, `${o.plan.organization.name} (${o.plan.matrix.file}): ${o.reason}`);
+    }
+    return outcomes.every((o) => o.status === 'applied' || o.status === 'nothing_to_do') ? EXIT.ok : EXIT.error;
   } catch (e) {
     // Refused before any write: the document says so too (the reason is also on stderr, once).
-    if (json && plan && e instanceof UnsafePlanError) printApplyJson(io, plan, { status: 'refused', reason: e.message, ok: 0, failed: 0, skipped: 0, results: [] });
+    if (json && plan && e instanceof UnsafePlanError) {
+      printApplyJson(io, plan, plan.organizations.map((o) => ({ plan: o, status: 'refused', reason: e.message })));
+    }
     throw e;
   } finally {
-    lock?.release();
-    await api.close();
+    for (const lock of locks) lock.release();
+    await Promise.all(apis.map((api) => api.close()));
   }
+}
+
+/** The report of an apply to several organizations: each one's steps under its name, then the total. */
+function renderReports(outcomes: readonly OrganizationOutcome[], color: boolean): string {
+  const parts = outcomes.map((o) => {
+    const head = `═══ ${o.plan.organization.name} (${o.plan.matrix.file})`;
+    if (o.report) return `${head}\n${renderReport(o.report, color)}`;
+    if (o.status === 'nothing_to_do') return `${head}\nNothing to do.\n`;
+    return `${head}\nNot applied (${o.status}): ${o.reason ?? ''}\n`;
+  });
+  const done = outcomes.filter((o) => o.status === 'applied' || o.status === 'nothing_to_do').map((o) => o.plan.organization.name);
+  const not = outcomes.filter((o) => !done.includes(o.plan.organization.name)).map((o) => `${o.plan.organization.name} (${o.status})`);
+  const total = not.length ? `Not all applied: ${not.join(', ')}${done.length ? `; done: ${done.join(', ')}` : ''}.` : `All ${outcomes.length} organizations applied.`;
+  return `${parts.join('\n')}\n${total}\n`;
 }
 
 /** The machine-wide lock of this organization on this host (src/apply/lock.ts); `@current` is asked of PostHog. */

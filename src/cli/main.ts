@@ -101,12 +101,17 @@ Examples:
   posthog-access plan --format markdown > plan.md
   posthog-access plan --out plan.json && posthog-access apply plan.json
   posthog-access drift                      # scheduled job: exit 2 when PostHog drifted
+  posthog-access review --record reviews    # the quarterly access review, kept in the repository
   posthog-access demo                       # try it against the embedded emulator`);
 
   const matrixOption = () => new Option('-m, --matrix <file>', 'the access matrix').default(DEFAULT_MATRIX);
+  const collectMatrix = (value: string, previous: string[]) => [...previous, value];
+  // Several organizations in one run: one matrix each, or a directory of them (docs/cli.md).
+  const matricesOption = () => new Option('-m, --matrix <file>', 'the access matrix; repeat it, or name a directory (its *.yaml files), for several organizations in one run')
+    .argParser(collectMatrix).default([], DEFAULT_MATRIX);
   const planOptions = (cmd: Command, at = true) =>
     (at ? cmd.option('--at <date>', 'plan as of another day (what will have expired by then); for review, never applied') : cmd)
-      .addOption(matrixOption())
+      .addOption(matricesOption())
       .addOption(new Option('-f, --format <format>', 'output format').choices(RENDER_FORMATS).default('text'))
       .option('--allow-deletes <n>', 'allow up to N removals and demotions this run (over safety.max_deletes)', count)
       .option('--roll-secret-keys [labels...]', 'roll project secret keys now (all declared ones, or these labels)')

@@ -1,7 +1,7 @@
 // The pipeline the commands share: load → fetch → plan, and apply of a fresh or saved plan.
 // Commands (cli/commands.ts) only choose the steps and print; this module does no printing.
-import { readFile, realpath } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { ConfigError, UnsafePlanError } from '../errors.ts';
 import type { ActualState } from '../model/actual.ts';
@@ -13,15 +13,15 @@ import { fetchActual, readRulesElsewhere } from '../state/fetch.ts';
 import { auditApiKeys } from '../state/audit-keys.ts';
 import { commandSink, fileSink, type PreparedSink } from '../secrets/sink.ts';
 import type { DesiredState } from '../model/desired.ts';
-import { buildPlan } from '../plan/plan.ts';
+import { buildOrganizationPlan } from '../plan/plan.ts';
 import { readResolutionPreview } from '../state/preview.ts';
 import { modeOf } from '../access/view.ts';
 import type { ResolutionMode } from '../access/effective.ts';
 import type { PlanOptions } from '../plan/kind.ts';
 import { parsePlan, PlanFormatError } from '../plan/read.ts';
 import { readScopeOf, removedSubjects } from '../plan/reads.ts';
-import { refusalsOf, secretMakingChanges, type GateContext } from '../plan/safety.ts';
-import type { Plan, Refusal } from '../plan/types.ts';
+import { refusalsOf, secretMakingChanges, type GateContext, type GatedOrganization } from '../plan/safety.ts';
+import type { OrganizationPlan, Plan, Refusal } from '../plan/types.ts';
 import { applyPlan, type ApplyReport } from '../apply/apply.ts';
 import { fileJournal } from '../apply/journal.ts';
 import { defaultSleep, rateLimiterFor } from '../posthog/rate-limiter.ts';
@@ -100,12 +100,68 @@ export async function load(file: string, session: Session): Promise<LoadedMatrix
   return matrix;
 }
 
+/**
+ * `--matrix` as given (repeatable): files as they are, and each directory as every `*.yaml` file in
+ * it, sorted by name. Nothing given: access-matrix.yaml.
+ */
+export async function matrixFiles(given: string | readonly string[] | undefined, fallback = 'access-matrix.yaml'): Promise<string[]> {
+  const list = [given ?? []].flat();
+  const files: string[] = [];
+  for (const entry of list.length ? list : [fallback]) {
+    let directory = false;
+    try { directory = (await stat(entry)).isDirectory(); } catch { directory = false; } // a missing file is the loader's to report
+    if (!directory) { files.push(entry); continue; }
+    const names = (await readdir(entry)).filter((n) => n.endsWith('.yaml')).sort();
+    if (!names.length) throw new ConfigError(`--matrix ${entry}: a directory with no *.yaml file in it; give the matrix files, or the directory that holds them`);
+    files.push(...names.map((n) => join(entry, n)));
+  }
+  return [...new Set(files)];
+}
+
+/** An organization of the run: its matrix and the session that talks to it (its host, its key). */
+export interface OrganizationRun {
+  matrix: LoadedMatrix;
+  session: Session;
+}
+
+/** Load every matrix (all before any call) and give each its organization's session. */
+export async function loadOrganizations(files: readonly string[], session: Session): Promise<OrganizationRun[]> {
+  const runs: OrganizationRun[] = [];
+  for (const file of files) {
+    const matrix = await load(file, session);
+    runs.push({ matrix, session: forOrganization(session, matrix.desired) });
+  }
+  refuseDuplicates(runs.map(({ matrix, session: s }) => ({ file: matrix.file, host: hostOf(s.env), organization: matrix.desired.organization.id, apiKeyEnv: matrix.desired.organization.apiKeyEnv })));
+  return runs;
+}
+
+/**
+ * Two matrices for one organization on one host would each plan against the other's changes: refused
+ * before any call, naming both. `@current` is the key's organization: the same for two matrices whose
+ * key is read from the same variable.
+ */
+export function refuseDuplicates(list: readonly { file: string; host: string; organization: string; apiKeyEnv?: string | undefined }[]): void {
+  const seen = new Map<string, string>();
+  const problems: string[] = [];
+  for (const { file, host, organization, apiKeyEnv } of list) {
+    const who = organization === '@current' ? `@current (the organization of $${apiKeyEnv ?? 'POSTHOG_PERSONAL_API_KEY'}'s key)` : organization;
+    const id = `${canonicalHost(host)}\n${who}`;
+    const first = seen.get(id);
+    if (first !== undefined) problems.push(`${first} and ${file} both name organization ${who} on ${canonicalHost(host)}: one organization is managed by one matrix; merge them, or remove one from --matrix`);
+    else seen.set(id, file);
+  }
+  if (problems.length) throw new ConfigError(problems);
+}
+
+export interface PlanRunOptions {
+  at?: string; allowDeletes?: number; rollSecretKeys?: true | string[]; allowSsoWithoutIdp?: boolean; strict?: boolean; resolution?: ResolutionMode;
+}
+
+/** One organization's part of the plan, from its matrix and PostHog as read now. */
 export async function makePlan(
-  api: ClosablePostHogApi, matrix: LoadedMatrix, session: Session,
-  options: { at?: string; allowDeletes?: number; rollSecretKeys?: true | string[]; allowSsoWithoutIdp?: boolean; strict?: boolean; resolution?: ResolutionMode },
-): Promise<{ plan: Plan; actual: ActualState }> {
-  const now = new Date();
-  const at = parseAt(options.at, now);
+  api: ClosablePostHogApi, matrix: LoadedMatrix, session: Session, options: PlanRunOptions, times: { now: Date; at: Date } = { now: new Date(), at: parseAt(options.at, new Date()) },
+): Promise<{ plan: OrganizationPlan; actual: ActualState }> {
+  const { now, at } = times;
   if (options.strict) requireApiKeyVariables(matrix.desired.apiKeys, session.env);
   const read = readScopeOf(matrix.desired);
   session.progress?.phase('reading PostHog');
@@ -118,7 +174,7 @@ export async function makePlan(
   // `--resolution most-specific`: PostHog's own preview of the switch, to hold the model against.
   const switching = options.resolution !== undefined && options.resolution !== modeOf(actual);
   const preview = switching && options.resolution === 'most_specific' ? await readResolutionPreview(api, actual) : undefined;
-  const plan = await withCascades(api, actual, () => buildPlan({
+  const plan = await withCascades(api, actual, () => buildOrganizationPlan({
     desired: matrix.desired, actual, at, createdAt: now, host: hostOf(session.env),
     matrix: { file: matrix.file, sha256: matrix.sha256 }, read, allowDeletes: options.allowDeletes,
     options: { rollSecretKeys: options.rollSecretKeys, allowSsoWithoutIdp: options.allowSsoWithoutIdp, ...(options.resolution && { resolution: options.resolution }) },
@@ -128,10 +184,27 @@ export async function makePlan(
 }
 
 /**
+ * Runs `work` for every organization at once and waits for all of them, so none is left running
+ * when one fails; then the first failure is thrown, naming its matrix when there are several.
+ */
+export async function eachOrganization<T, R>(items: readonly T[], fileOf: (item: T) => string, work: (item: T) => Promise<R>): Promise<R[]> {
+  const settled = await Promise.allSettled(items.map(work));
+  const failed = settled.findIndex((r) => r.status === 'rejected');
+  if (failed === -1) return settled.map((r) => (r as PromiseFulfilledResult<R>).value);
+  const error = (settled[failed] as PromiseRejectedResult).reason as unknown;
+  if (items.length > 1) {
+    const file = fileOf(items[failed]!);
+    if (error instanceof ConfigError) throw new ConfigError(error.problems.map((p) => `${file}: ${p}`));
+    if (error instanceof Error) error.message = `${file}: ${error.message}`;
+  }
+  throw error;
+}
+
+/**
  * The plan, made again once what its team and member removals take with them in projects the matrix
  * does not name has been read (only when it removes some): max_deletes counts all of it.
  */
-async function withCascades(api: ClosablePostHogApi, actual: ActualState, build: () => Plan): Promise<Plan> {
+async function withCascades(api: ClosablePostHogApi, actual: ActualState, build: () => OrganizationPlan): Promise<OrganizationPlan> {
   const plan = build();
   const removing = removedSubjects(plan.changes);
   if (!removing.teams.length && !removing.members.length) return plan;
@@ -211,66 +284,121 @@ function refuseIf(refusals: Refusal[]): void {
 }
 
 /** `--roll-secret-keys` as the saved plan was made with it: its rolls asked for by that flag. */
-function rollsOf(plan: Plan): string[] | undefined {
+function rollsOf(plan: OrganizationPlan): string[] | undefined {
   const rolls = plan.changes.flatMap((c) => (c.kind === 'secret_key' && c.action === 'update' && c.after.roll && c.reason.includes('--roll-secret-keys') ? [`${c.subject.project}/${c.subject.label}`] : []));
   return rolls.length ? rolls : undefined;
 }
 
+/** Refusals of one organization among several name it; with one, they read as before. */
+function naming(refusals: Refusal[], org: Pick<OrganizationPlan, 'organization' | 'matrix'>, several: boolean): Refusal[] {
+  return several ? refusals.map((r) => ({ ...r, message: `${org.organization.name} (${org.matrix.file}): ${r.message}` })) : refusals;
+}
+
+/** An organization of a saved plan, checked before any call: its matrix (loaded again, same content) and the session its matrix gives. */
+export interface SavedOrganization {
+  /** The organization as its file records it, with the plan's times and its host canonical. */
+  reviewed: GatedOrganization;
+  matrix: LoadedMatrix;
+  session: Session;
+}
+
 /**
- * A saved plan applies only as reviewed. It is refused first when it is not for now or this host
- * (before any call); then the plan is made again from the matrix it names (which must still have
- * the content it had) and PostHog as read now, and the file must say exactly what that plan says.
- * What is applied, and judged by the guards with the matrix's safety settings and this run's
- * flags, is that plan: nothing in the file is trusted beyond matching it.
+ * A saved plan applies only as reviewed. Before any call, every organization in it must be for now
+ * and for the host its matrix names (else POSTHOG_HOST), and its matrix must load with the content
+ * it had: one that is not refuses the whole plan, nothing applied anywhere.
  */
-export async function checkSavedPlan(
-  api: ClosablePostHogApi, saved: Plan, session: Session, allowDeletes?: number, options: PlanOptions = {},
-): Promise<{ plan: Plan; actual: ActualState; reviewed: Plan }> {
+export async function openSavedPlan(saved: Plan, session: Session): Promise<SavedOrganization[]> {
   const now = new Date();
-  const host = hostOf(session.env);
-  const apply = { now, host, saved: true, secretSink: true };
-  // One host written two ways (a trailing /, localhost) is one host.
-  const reviewed = { ...saved, host: canonicalHost(saved.host) };
-  refuseIf(refusalsOf(reviewed, { apply }));
-  let matrix: LoadedMatrix;
-  try {
-    matrix = await loadMatrix(saved.matrix.file, { env: session.env });
-  } catch (e) {
-    const why = e instanceof ConfigError ? e.problems.slice(0, 3).join('; ') : (e as Error).message;
-    throw new UnsafePlanError(`the plan was made from the matrix ${saved.matrix.file}, which cannot be loaded now (${why}): apply a saved plan from the folder plan ran in, with the same matrix`);
+  const several = saved.organizations.length > 1;
+  const refusals: Refusal[] = [];
+  const problems: string[] = [];
+  const opened: SavedOrganization[] = [];
+  for (const org of saved.organizations) {
+    // One host written two ways (a trailing /, localhost) is one host.
+    const reviewed: GatedOrganization = { ...org, host: canonicalHost(org.host), at: saved.at, createdAt: saved.createdAt };
+    const gate = (s: Session) => naming(refusalsOf(reviewed, { apply: { now, host: hostOf(s.env), saved: true, secretSink: true } }), org, several);
+    let matrix: LoadedMatrix;
+    try {
+      matrix = await loadMatrix(org.matrix.file, { env: session.env });
+    } catch (e) {
+      refusals.push(...gate(session));
+      const why = e instanceof ConfigError ? e.problems.slice(0, 3).join('; ') : (e as Error).message;
+      problems.push(`the plan was made from the matrix ${org.matrix.file}, which cannot be loaded now (${why}): apply a saved plan from the folder plan ran in, with the same matrix`);
+      continue;
+    }
+    let orgSession: Session;
+    try {
+      orgSession = forOrganization(session, matrix.desired);
+    } catch (e) {
+      refusals.push(...gate(session));
+      problems.push(`${org.matrix.file}: ${(e as Error).message}`);
+      continue;
+    }
+    refusals.push(...gate(orgSession));
+    if (matrix.sha256 !== org.matrix.sha256) {
+      problems.push(`the matrix ${org.matrix.file} changed since the plan was made (its content hash differs): run plan again, review it, and apply that plan`);
+    }
+    opened.push({ reviewed, matrix, session: orgSession });
   }
-  if (matrix.sha256 !== saved.matrix.sha256) {
-    throw new UnsafePlanError(`the matrix ${saved.matrix.file} changed since the plan was made (its content hash differs): run plan again, review it, and apply that plan`);
-  }
+  refuseIf(refusals);
+  if (problems.length) throw new UnsafePlanError(problems.join('\n'));
+  refuseDuplicates(opened.map(({ matrix, session: s }) => ({ file: matrix.file, host: hostOf(s.env), organization: matrix.desired.organization.id, apiKeyEnv: matrix.desired.organization.apiKeyEnv })));
+  return opened;
+}
+
+/**
+ * One organization of a saved plan, with PostHog read again: the plan is made again from the
+ * matrix it names and PostHog as read now, and the file must say exactly what that plan says. What
+ * is applied, and judged by the guards with the matrix's safety settings and this run's flags, is
+ * that plan: nothing in the file is trusted beyond matching it. Returns, not throws, why it is
+ * stale or not as reviewed: a saved plan is refused as a whole when any organization is.
+ */
+export async function recheckSavedOrganization(
+  api: ClosablePostHogApi, item: SavedOrganization, allowDeletes?: number, options: PlanOptions = {},
+): Promise<{ plan: OrganizationPlan; actual: ActualState; stale: Refusal[] }> {
+  const { reviewed, matrix, session } = item;
+  const now = new Date();
   const read = readScopeOf(matrix.desired);
   session.progress?.phase('reading PostHog again for the saved plan');
   const actual = await fetchActual(api, read);
-  const plan = await withCascades(api, actual, () => buildPlan({
-    desired: matrix.desired, actual, at: now, createdAt: now, host,
+  const plan = await withCascades(api, actual, () => buildOrganizationPlan({
+    desired: matrix.desired, actual, at: now, createdAt: now, host: hostOf(session.env),
     matrix: { file: matrix.file, sha256: matrix.sha256 }, read, allowDeletes,
-    options: { ...options, rollSecretKeys: rollsOf(saved) },
+    options: { ...options, rollSecretKeys: rollsOf(reviewed) },
   }));
   // Nothing of the flags is saved in the plan: the guards see those given to apply.
-  plan.refusals = refusalsOf(plan, { actual, allowDeletes, options, apply: { ...apply, reviewed } });
-  refuseIf(plan.refusals.filter((r) => r.guard === 'stale' || r.guard === 'reviewed'));
-  return { plan, actual, reviewed };
+  const apply = { now, host: hostOf(session.env), saved: true, secretSink: true, reviewed };
+  plan.refusals = refusalsOf({ ...plan, at: now.toISOString(), createdAt: now.toISOString() }, { actual, allowDeletes, options, apply });
+  return { plan, actual, stale: plan.refusals.filter((r) => r.guard === 'stale' || r.guard === 'reviewed') };
 }
 
-/** The safety gate before any write, with the state as read and what this apply was given. */
-export function refuseIfUnsafe(
-  plan: Plan, actual: ActualState, context: Omit<GateContext, 'actual' | 'apply'> & { saved: boolean; secrets?: PreparedSink; reviewed?: Plan }, session: Session,
-): void {
-  refuseIf(refusalsOf({ ...plan, host: canonicalHost(plan.host) }, {
+/** Why not to apply a saved plan: its organizations' stale and not-as-reviewed refusals, each named when there are several. */
+export function refuseIfStale(organizations: readonly { plan: Pick<OrganizationPlan, 'organization' | 'matrix'>; stale: Refusal[] }[]): void {
+  refuseIf(organizations.flatMap(({ plan, stale }) => naming(stale, plan, organizations.length > 1)));
+}
+
+/** The safety gate before any write to one organization, with the state as read and what this apply was given. */
+export function applyRefusals(
+  plan: OrganizationPlan, actual: ActualState, context: Omit<GateContext, 'actual' | 'apply'> & { saved: boolean; secrets?: PreparedSink; reviewed?: GatedOrganization }, session: Session,
+): Refusal[] {
+  const now = new Date();
+  const times = context.reviewed ? { at: context.reviewed.at, createdAt: context.reviewed.createdAt } : { at: now.toISOString(), createdAt: now.toISOString() };
+  return refusalsOf({ ...plan, ...times, host: canonicalHost(plan.host) }, {
     actual, allowDeletes: context.allowDeletes, options: context.options ?? {},
     apply: {
-      now: new Date(), host: hostOf(session.env), saved: context.saved, secretSink: context.secrets !== undefined,
-      ...(context.reviewed && { reviewed: { ...context.reviewed, host: canonicalHost(context.reviewed.host) } }),
+      now, host: hostOf(session.env), saved: context.saved, secretSink: context.secrets !== undefined,
+      ...(context.reviewed && { reviewed: context.reviewed }),
     },
-  }));
+  });
+}
+
+/** The refusals of apply, as an error: nothing was applied (to this organization). */
+export function refusedError(refusals: Refusal[]): UnsafePlanError {
+  return new UnsafePlanError(`nothing was applied; the plan is refused:\n${refusals.map((r) => `- ${r.guard}: ${r.message}`).join('\n')}`);
 }
 
 export async function execute(
-  api: ClosablePostHogApi, plan: Plan, actual: ActualState, session: Session, options: { journal?: string; concurrency?: number; secrets?: PreparedSink },
+  api: ClosablePostHogApi, plan: Pick<OrganizationPlan, 'changes'>, actual: ActualState, session: Session, options: { journal?: string; concurrency?: number; secrets?: PreparedSink },
 ): Promise<ApplyReport> {
   const { secrets } = options;
   if (secrets && secretMakingChanges(plan.changes).length) {

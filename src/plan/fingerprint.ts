@@ -41,8 +41,9 @@ export function moved(saved: Fingerprint, current: Fingerprint): string[] {
   return [...names].filter((n) => saved.sections[n] !== current.sections[n]).sort();
 }
 
-/** What apply acts on and checks, hashed: changes, guards' settings, what was read, when, where. */
+/** What apply acts on and checks, hashed: each organization's changes, guards' settings, what was read, where; when. */
 export function planChecksum(plan: Omit<Plan, 'checksum'>): string {
-  const { organization, host, at, validUntil, read, fingerprint: fp, safety, changes } = plan;
-  return sha256(canonicalJson({ organization, host, at, validUntil, read, fingerprint: fp, safety, changes }));
+  const { at, validUntil } = plan;
+  const organizations = plan.organizations.map(({ organization, host, validUntil: until, read, fingerprint: fp, safety, changes }) => ({ organization, host, validUntil: until, read, fingerprint: fp, safety, changes }));
+  return sha256(canonicalJson({ at, validUntil, organizations }));
 }

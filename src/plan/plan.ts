@@ -14,7 +14,7 @@ import { identityProviderReport } from './identity-providers.ts';
 import { denyNotices, resolutionSwitch, type PreviewRead } from './resolution.ts';
 import { modeOf, viewOfActual } from '../access/view.ts';
 import { accessChanges } from '../access/changes.ts';
-import { PLAN_FORMAT_VERSION, type Change, type Notice, type Plan } from './types.ts';
+import { PLAN_FORMAT_VERSION, type Change, type Notice, type OrganizationPlan, type Plan, type Summary } from './types.ts';
 
 export interface PlanInput {
   desired: DesiredState;
@@ -47,7 +47,8 @@ export function featureNotices(changes: Change[], features: string[]): Notice[] 
   return [...needed.values()].map(({ need, count }) => ({ level: 'warning', code: 'feature_missing', message: need.message(count) }));
 }
 
-export function buildPlan(input: PlanInput): Plan {
+/** One organization's part of a plan: its changes, notices, fingerprint and the guards' refusals. */
+export function buildOrganizationPlan(input: PlanInput): OrganizationPlan {
   const { desired, actual } = input;
   const result = diff(desired, actual, input.at, input.options);
   auditNotices({ desired, actual, now: input.at, changes: result.changes, notices: result.notices, manualSteps: result.manualSteps });
@@ -61,17 +62,12 @@ export function buildPlan(input: PlanInput): Plan {
     const missing = missingScopes(actual.key.scopes, requiredScopes(result.changes));
     if (missing.length) notices.unshift({ level: 'warning', code: 'scope', message: `applying this plan needs scopes the running key lacks: ${missing.join(', ')}` });
   }
-  const count = (action: Change['action']) => result.changes.filter((c) => c.action === action).length;
-  const plan: Omit<Plan, 'checksum'> = {
-    formatVersion: PLAN_FORMAT_VERSION,
-    tool: { name: 'posthog-access', version: TOOL_VERSION },
-    createdAt: input.createdAt.toISOString(),
-    at: input.at.toISOString(),
-    validUntil: nextBoundary(desired, input.at)?.toISOString() ?? null,
+  const organization: OrganizationPlan = {
     host: input.host,
     organization: { id: actual.organization.id, name: actual.organization.name, resolution: mode },
     ...(to !== undefined && to !== mode && { resolutionSwitch: resolutionSwitch(desired, actual, input.at, to, input.preview) }),
     matrix: input.matrix,
+    validUntil: nextBoundary(desired, input.at)?.toISOString() ?? null,
     fingerprint: fingerprint(actual),
     read: input.read,
     safety: { maxDeletes: desired.safety.maxDeletes, protected: desired.safety.protected },
@@ -80,13 +76,36 @@ export function buildPlan(input: PlanInput): Plan {
     notices,
     manualSteps: result.manualSteps,
     refusals: [],
-    summary: {
-      create: count('create'),
-      update: count('update'),
-      delete: count('delete'),
-      destructive: result.changes.filter((c) => c.destructive).length,
-    },
+    summary: summaryOf(result.changes),
   };
-  plan.refusals = refusalsOf(plan, { actual, allowDeletes: input.allowDeletes, options: input.options ?? {} });
+  const at = input.at.toISOString();
+  organization.refusals = refusalsOf({ ...organization, at, createdAt: input.createdAt.toISOString() }, { actual, allowDeletes: input.allowDeletes, options: input.options ?? {} });
+  return organization;
+}
+
+export function summaryOf(changes: readonly Change[]): Summary {
+  const count = (action: Change['action']) => changes.filter((c) => c.action === action).length;
+  return { create: count('create'), update: count('update'), delete: count('delete'), destructive: changes.filter((c) => c.destructive).length };
+}
+
+/** The plan of a run: its organizations (one per matrix, in order) under one summary and checksum. */
+export function assemblePlan(input: { createdAt: Date; at: Date; organizations: OrganizationPlan[] }): Plan {
+  const { organizations } = input;
+  const until = organizations.map((o) => o.validUntil).filter((v): v is string => v !== null).sort();
+  const sum = (field: keyof Summary) => organizations.reduce((n, o) => n + o.summary[field], 0);
+  const plan: Omit<Plan, 'checksum'> = {
+    formatVersion: PLAN_FORMAT_VERSION,
+    tool: { name: 'posthog-access', version: TOOL_VERSION },
+    createdAt: input.createdAt.toISOString(),
+    at: input.at.toISOString(),
+    validUntil: until[0] ?? null,
+    organizations,
+    summary: { create: sum('create'), update: sum('update'), delete: sum('delete'), destructive: sum('destructive') },
+  };
   return { ...plan, checksum: planChecksum(plan) };
+}
+
+/** The plan of one organization (a run over one matrix). */
+export function buildPlan(input: PlanInput): Plan {
+  return assemblePlan({ createdAt: input.createdAt, at: input.at, organizations: [buildOrganizationPlan(input)] });
 }

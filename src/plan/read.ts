@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Kind } from './kind.ts';
 import { planChecksum } from './fingerprint.ts';
 import { KINDS } from './registry.ts';
-import { PLAN_FORMAT_VERSION, type Change, type ChangeKind, type Plan } from './types.ts';
+import { PLAN_FORMAT_VERSION, type Change, type ChangeKind, type OrganizationPlan, type Plan } from './types.ts';
 
 const operation = z.object({
   op: z.enum(['add', 'remove', 'replace', 'move', 'copy', 'test']),
@@ -49,12 +49,7 @@ export function parseChange(data: unknown): Change {
 const refusal = z.object({ guard: z.string(), message: z.string(), changeIds: z.array(z.string()) });
 const counts = z.object({ create: z.number(), update: z.number(), delete: z.number(), destructive: z.number() });
 
-const planSchema = z.object({
-  formatVersion: z.literal(PLAN_FORMAT_VERSION),
-  tool: z.object({ name: z.literal('posthog-access'), version: z.string() }),
-  createdAt: z.string(),
-  at: z.string(),
-  validUntil: z.string().nullable(),
+const organizationSchema = z.object({
   host: z.string(),
   organization: z.object({ id: z.string(), name: z.string(), resolution: z.enum(['legacy', 'most_specific']).optional() }),
   resolutionSwitch: z.object({
@@ -70,6 +65,7 @@ const planSchema = z.object({
     ]),
   }).optional(),
   matrix: z.object({ file: z.string(), sha256: z.string() }),
+  validUntil: z.string().nullable(),
   fingerprint: z.object({ digest: z.string(), sections: z.record(z.string(), z.string()) }),
   read: z.object({ organization: z.string(), projects: z.array(z.string()), secretKeys: z.array(z.string()), domains: z.boolean() }),
   safety: z.object({ maxDeletes: z.number().int().nonnegative(), protected: z.array(z.string()) }),
@@ -83,6 +79,16 @@ const planSchema = z.object({
   manualSteps: z.array(z.object({ key: z.string(), message: z.string() })),
   refusals: z.array(refusal),
   summary: counts,
+});
+
+const planSchema = z.object({
+  formatVersion: z.literal(PLAN_FORMAT_VERSION),
+  tool: z.object({ name: z.literal('posthog-access'), version: z.string() }),
+  createdAt: z.string(),
+  at: z.string(),
+  validUntil: z.string().nullable(),
+  organizations: z.array(organizationSchema).min(1),
+  summary: counts,
   checksum: z.string(),
 });
 
@@ -90,21 +96,42 @@ export class PlanFormatError extends Error {
   override name = 'PlanFormatError';
 }
 
+/**
+ * Plans this version cannot read, said plainly: format version 1, and version 2 from before it
+ * listed organizations (one organization at the top level). Their checksums cover other fields,
+ * so they are not converted: planning again takes one command.
+ */
+function olderFormat(data: unknown): string | undefined {
+  const seen = z.object({ formatVersion: z.number(), tool: z.object({ name: z.literal('posthog-access'), version: z.string() }).optional() }).passthrough().safeParse(data);
+  if (!seen.success) return undefined;
+  const { formatVersion, tool } = seen.data;
+  const by = tool ? `posthog-access ${tool.version}` : 'an earlier posthog-access';
+  if (formatVersion === PLAN_FORMAT_VERSION && 'organizations' in seen.data) return undefined;
+  if (formatVersion === PLAN_FORMAT_VERSION && 'changes' in seen.data) {
+    return `a plan made by ${by} in the earlier form of format version 2 (one organization, no \`organizations\` list), which this version does not apply: run \`posthog-access plan --out\` again with this version`;
+  }
+  if (formatVersion < PLAN_FORMAT_VERSION) return `a plan of format version ${formatVersion}, made by ${by}; this version reads format version ${PLAN_FORMAT_VERSION} (docs/plan-json.md): run \`posthog-access plan --out\` again with this version`;
+  if (formatVersion > PLAN_FORMAT_VERSION) return `a plan of format version ${formatVersion}, made by ${by}, newer than this version reads (${PLAN_FORMAT_VERSION}): apply it with that version, or run \`posthog-access plan --out\` again with this one`;
+  return undefined;
+}
+
 /** The plan in `data` (parsed JSON), or a PlanFormatError saying what is wrong with it. */
 export function parsePlan(data: unknown): Plan {
+  const older = olderFormat(data);
+  if (older) throw new PlanFormatError(older);
   const result = planSchema.safeParse(data);
   if (!result.success) {
     const issue = result.error.issues[0];
     const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
     throw new PlanFormatError(`not a posthog-access plan of format version ${PLAN_FORMAT_VERSION}${where}: ${issue?.message ?? 'invalid'}`);
   }
-  let changes: Change[];
+  let organizations: OrganizationPlan[];
   try {
-    changes = result.data.changes.map(parseChange);
+    organizations = result.data.organizations.map((o) => ({ ...o, changes: o.changes.map(parseChange) }));
   } catch (e) {
     throw new PlanFormatError(`not a posthog-access plan of format version ${PLAN_FORMAT_VERSION}: ${(e as Error).message}`);
   }
-  const plan: Plan = { ...result.data, changes };
+  const plan: Plan = { ...result.data, organizations };
   const { checksum, ...content } = plan;
   if (checksum !== planChecksum(content)) throw new PlanFormatError('it was changed after it was made (its checksum does not match)');
   return plan;

@@ -11,7 +11,7 @@ import type { GuardContext, Kind, PlanOptions } from './kind.ts';
 import { refuse } from './refuse.ts';
 import { KINDS, kindOf, subjectOf } from './registry.ts';
 import { missingScopes, requiredScopes, scopeOf } from './scopes.ts';
-import type { Change, ChangeOf, ChangeKind, Plan, Refusal } from './types.ts';
+import type { Change, ChangeOf, ChangeKind, OrganizationPlan, Plan, Refusal } from './types.ts';
 import { count } from '../util/english.ts';
 
 export interface Safety {
@@ -19,8 +19,19 @@ export interface Safety {
   protected: string[];
 }
 
-/** What the gate judges: an organization's changes and what a saved plan records about them. */
-export type Gated = Pick<Plan, 'changes' | 'safety' | 'at' | 'createdAt' | 'validUntil' | 'host' | 'fingerprint'>;
+/**
+ * What the gate judges: an organization's changes and what a saved plan records about them (the
+ * plan's `at` and `createdAt` with them). The gate runs once per organization of a plan.
+ */
+export type Gated = Pick<OrganizationPlan, 'changes' | 'safety' | 'validUntil' | 'host' | 'fingerprint'> & Pick<Plan, 'at' | 'createdAt'> & { organization?: OrganizationPlan['organization'] };
+
+/** An organization of a plan with the plan's times: what the gate and the reviewed check take. */
+export type GatedOrganization = OrganizationPlan & Pick<Plan, 'at' | 'createdAt'>;
+
+/** Each organization of a plan as the gate judges it. */
+export function gatedOrganizations(plan: Plan): GatedOrganization[] {
+  return plan.organizations.map((organization) => ({ ...organization, at: plan.at, createdAt: plan.createdAt }));
+}
 
 export interface GateContext {
   /** PostHog as read for this run; absent before reading: only the checks that need no call. */
@@ -42,7 +53,7 @@ export interface GateContext {
      * A saved plan as read from its file, when the plan judged is the one computed again now from
      * the matrix and PostHog: the file is applied only when it says exactly that.
      */
-    reviewed?: Gated & Pick<Plan, 'organization' | 'matrix' | 'read' | 'summary'>;
+    reviewed?: GatedOrganization;
   };
 }
 
@@ -56,11 +67,12 @@ export function refusalsOf(plan: Gated, ctx: GateContext): Refusal[] {
   // A saved plan's own fields are judged from its file; what it would do, from the plan made now.
   const file = apply?.reviewed ?? plan;
   if (apply?.saved) out.push(...savedPlanRefusals(file, apply.now, apply.host));
-  if (apply?.reviewed) out.push(...reviewRefusals(apply.reviewed, plan as Gated & Pick<Plan, 'organization' | 'matrix' | 'read' | 'summary'>));
+  if (apply?.reviewed) out.push(...reviewRefusals(apply.reviewed, plan as GatedOrganization));
   if (actual) {
     if (apply?.saved) {
       const movedSections = moved(file.fingerprint, fingerprint(actual));
-      if (movedSections.length) out.push(refuse('stale', `the saved plan is stale: PostHog changed since it was made (${movedSections.join(', ')}). Run plan again, review it, and apply the new one`, []));
+      const where = file.organization ? `, in organization ${file.organization.name} (${file.organization.id}):` : '';
+      if (movedSections.length) out.push(refuse('stale', `the saved plan is stale: PostHog changed since it was made${where} (${movedSections.join(', ')}). Run plan again, review it, and apply the new one`, []));
     }
     out.push(...guardRefusals(plan, actual, ctx));
     if (apply && plan.changes.length) {
@@ -107,7 +119,7 @@ function savedPlanRefusals(plan: Gated, now: Date, host: string): Refusal[] {
  * names and PostHog give now (the plan computed again). Guards and safety settings then come from
  * that plan, never from the file; its checksum is no protection (anyone can compute it again).
  */
-function reviewRefusals(file: Gated & Pick<Plan, 'organization' | 'matrix' | 'read' | 'summary'>, now: Gated & Pick<Plan, 'organization' | 'matrix' | 'read' | 'summary'>): Refusal[] {
+function reviewRefusals(file: GatedOrganization, now: GatedOrganization): Refusal[] {
   const differs: string[] = [];
   const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
   if (file.organization.id !== now.organization.id) differs.push(`organization (${file.organization.id} in the file, ${now.organization.id} in the matrix)`);

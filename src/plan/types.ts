@@ -172,20 +172,21 @@ export interface ResolutionSwitch {
   posthog: { compared: true; onlyModel: string[]; onlyPostHog: string[]; objectRecords: number } | { compared: false; reason: string };
 }
 
-export interface Plan {
-  formatVersion: typeof PLAN_FORMAT_VERSION;
-  tool: { name: 'posthog-access'; version: string };
-  createdAt: string;
-  /** The moment expiry is evaluated at (ISO time): `createdAt`, or `--at` for a plan to review only. */
-  at: string;
-  /** When the next grant in the matrix starts or stops after `at` (ISO time): the plan is stale from then. */
-  validUntil: string | null;
+/**
+ * One organization's part of a plan: what was read of it, its changes and what guards them. A run
+ * over several matrices makes one of these per matrix (docs/plan-json.md).
+ */
+export interface OrganizationPlan {
+  /** The PostHog host the organization lives on (canonical, see src/posthog/client.ts). */
   host: string;
-  /** `resolution`: the organization's mode as read (absent in plans saved before it was recorded). */
+  /** `resolution`: the organization's mode as read. */
   organization: { id: string; name: string; resolution?: Resolution };
   /** Only with `plan --resolution <mode>` naming the other mode. */
   resolutionSwitch?: ResolutionSwitch;
+  /** The matrix the organization's changes come from (apply of a saved plan loads it again: its host and key variable). */
   matrix: { file: string; sha256: string };
+  /** When the next grant in this organization's matrix starts or stops after `at` (ISO time). */
+  validUntil: string | null;
   fingerprint: Fingerprint;
   /** What was read from PostHog; applying a saved plan re-reads the same to compare fingerprints. */
   read: ReadScope;
@@ -196,8 +197,22 @@ export interface Plan {
   access?: AccessChange[];
   notices: Notice[];
   manualSteps: ManualStep[];
-  /** Non-empty when a guard refuses the plan; the plan is still shown. */
+  /** Non-empty when a guard refuses this organization's changes; the plan is still shown. */
   refusals: Refusal[];
+  summary: Summary;
+}
+
+export interface Plan {
+  formatVersion: typeof PLAN_FORMAT_VERSION;
+  tool: { name: 'posthog-access'; version: string };
+  createdAt: string;
+  /** The moment expiry is evaluated at (ISO time): `createdAt`, or `--at` for a plan to review only. */
+  at: string;
+  /** The earliest of the organizations' `validUntil`: the plan is stale from then. */
+  validUntil: string | null;
+  /** One per matrix, in the order the matrices were given. */
+  organizations: OrganizationPlan[];
+  /** The organizations' summaries added up. */
   summary: Summary;
   /** sha256 over what apply acts on (see planChecksum): a plan file edited after it was made is refused. */
   checksum: string;

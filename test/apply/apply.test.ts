@@ -3,7 +3,7 @@ import { applyPlan } from '../../src/apply/apply.ts';
 import { diff } from '../../src/plan/diff.ts';
 import { ApiError } from '../../src/errors.ts';
 import type { PostHogApi } from '../../src/posthog/types.ts';
-import type { Plan } from '../../src/plan/types.ts';
+import type { OrganizationPlan } from '../../src/plan/types.ts';
 import { actual, desired, project } from '../plan/builders.ts';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
@@ -29,8 +29,8 @@ function fakeApi(failing: string[] = []): PostHogApi & { calls: string[] } {
   return new Proxy({}, handler) as PostHogApi & { calls: string[] };
 }
 
-const planOf = (d: ReturnType<typeof desired>, a: ReturnType<typeof actual>): Plan =>
-  ({ changes: diff(d, a, NOW).changes }) as Plan;
+const planOf = (d: ReturnType<typeof desired>, a: ReturnType<typeof actual>): Pick<OrganizationPlan, 'changes'> =>
+  ({ changes: diff(d, a, NOW).changes });
 
 describe('applier', () => {
   const a = actual((b) => b.member('bob@x.io', 'member').member('gone@x.io', 'member'));

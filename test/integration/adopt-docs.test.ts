@@ -39,7 +39,7 @@ describe('docs/adopt.md', () => {
     const staging = blocks.find((b) => b.body.startsWith('  Staging:'))!.body;
     await writeFile(file, exported.replace('  Staging: {}\n', staging));
     const first = await cli(emu, ['plan', '--matrix', file, '--format', 'json']);
-    expect(JSON.parse(first.stdout).changes.map((c: { kind: string; key: string; after: unknown }) => [c.kind, c.key, c.after]))
+    expect(JSON.parse(first.stdout).organizations[0].changes.map((c: { kind: string; key: string; after: unknown }) => [c.kind, c.key, c.after]))
       .toEqual([['project_access', 'Staging / member:carol@example.com', { level: 'admin' }]]);
 
     const prune = blocks.find((b) => b.lang === 'yaml' && b.body.startsWith('prune:'))!.body;

@@ -44,7 +44,7 @@ describe('the example matrix on the sample organization', () => {
 
     // Product is the default team: PostHog puts her there on joining, so nothing waits.
     const after = await cli(emu, ['plan', '-m', EXAMPLE, '--format', 'json', '--detailed-exitcode']);
-    expect(JSON.parse(after.stdout).changes).toEqual([]);
+    expect(JSON.parse(after.stdout).organizations[0].changes).toEqual([]);
     const roles = (await api(emu, 'GET', '/api/organizations/@current/roles/')).json.results as { name: string; members: { user: { email: string } }[] }[];
     expect(roles.find((r) => r.name === 'Product')?.members.map((m) => m.user.email)).toContain('erin@example.com');
   });
@@ -62,13 +62,13 @@ describe('the example matrix on the sample organization', () => {
     ].join('\n'));
     await cli(emu, ['apply', '-m', matrix, '--yes', ...journal()]);
     const pending = JSON.parse((await cli(emu, ['plan', '-m', matrix, '--format', 'json'])).stdout);
-    expect(pending.changes).toEqual([]);
-    expect(pending.notices.map((n: { code: string }) => n.code)).toContain('pending_invite');
+    expect(pending.organizations[0].changes).toEqual([]);
+    expect(pending.organizations[0].notices.map((n: { code: string }) => n.code)).toContain('pending_invite');
 
     await control(emu, 'POST', '/_emulator/invites/accept', { email: 'new@example.com' });
     const waiting = JSON.parse((await cli(emu, ['plan', '-m', matrix, '--format', 'json'])).stdout);
     // The project grant came with the invite; the team and the resource rule waited for her.
-    expect(waiting.changes.map((c: { id: string }) => c.id)).toEqual([
+    expect(waiting.organizations[0].changes.map((c: { id: string }) => c.id)).toEqual([
       'team_member:Engineering / new@example.com',
       'resource_access:Production / feature_flag / member:new@example.com',
     ]);
@@ -162,7 +162,7 @@ describe('saved plans are applied only as computed', () => {
     const out = join(dir, 'edited.json');
     await cli(emu, ['plan', '-m', EXAMPLE, '--out', out]);
     const plan = JSON.parse(await readFile(out, 'utf8'));
-    plan.safety.maxDeletes = 1000;
+    plan.organizations[0].safety.maxDeletes = 1000;
     await writeFile(out, JSON.stringify(plan));
     const run = await cli(emu, ['apply', out, ...journal()]);
     expect(run.code).toBe(1);
@@ -186,7 +186,7 @@ describe('guards against the emulator', () => {
     await control(emu, 'DELETE', '/_emulator/requests');
     const planned = await cli(emu, ['plan', '-m', matrix, '--format', 'json']);
     expect(planned.code).toBe(1);
-    expect(JSON.parse(planned.stdout).refusals.map((r: { guard: string }) => r.guard)).toEqual(['max_deletes']);
+    expect(JSON.parse(planned.stdout).organizations[0].refusals.map((r: { guard: string }) => r.guard)).toEqual(['max_deletes']);
     expect(planned.stderr).toContain('the plan is refused: the plan removes or lowers 12 things, including 7 memberships and rules that go with removed members and teams');
 
     const run = await cli(emu, ['apply', '-m', matrix, '--yes', ...journal()]);

@@ -28,7 +28,7 @@ async function roundTrip(emu: Emulator): Promise<string> {
   expect(validated.stderr).toBe('');
   expect(validated.code).toBe(0);
   const plan = await cli(emu, ['plan', '-m', file, '--format', 'json', '--detailed-exitcode']);
-  expect(JSON.parse(plan.stdout).changes).toEqual([]);
+  expect(JSON.parse(plan.stdout).organizations[0].changes).toEqual([]);
   expect(plan.code).toBe(0);
   return readFile(file, 'utf8');
 }

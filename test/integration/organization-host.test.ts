@@ -23,12 +23,12 @@ describe('organization.host and organization.api_key_env', () => {
     const planned = await cli(null, ['plan', '-m', matrix, '--format', 'json'], env);
     expect(planned.stderr).toBe('');
     const plan = JSON.parse(planned.stdout);
-    expect(plan.host).toBe(emu.url);
-    expect(plan.changes.map((c: { id: string }) => c.id)).toContain('team:Analysts');
+    expect(plan.organizations[0].host).toBe(emu.url);
+    expect(plan.organizations[0].changes.map((c: { id: string }) => c.id)).toContain('team:Analysts');
     const applied = await cli(null, ['apply', '-m', matrix, '--yes', '--journal', join(dir, 'journal.jsonl')], env);
     expect(applied.code).toBe(0);
     const again = await cli(null, ['plan', '-m', matrix, '--format', 'json', '--detailed-exitcode'], env);
-    expect(JSON.parse(again.stdout).changes).toEqual([]);
+    expect(JSON.parse(again.stdout).organizations[0].changes).toEqual([]);
     expect(again.code).toBe(0);
   });
 

@@ -30,7 +30,7 @@ describe('apply --format json', () => {
     const run = await cli(emu, ['apply', '--yes', '--format', 'json', '-m', matrix, '--journal', join(dir, 'j.jsonl')]);
     expect(run.code).toBe(0);
     const doc = JSON.parse(run.stdout);
-    expect(doc.plan.changes.map((c: { id: string }) => c.id)).toEqual(['member:carol@example.com']);
+    expect(doc.plan.organizations[0].changes.map((c: { id: string }) => c.id)).toEqual(['member:carol@example.com']);
     expect(doc.apply).toMatchObject({ status: 'applied', ok: 1, failed: 0, skipped: 0 });
     expect(doc.apply.results).toEqual([expect.objectContaining({ id: 'member:carol@example.com', status: 'ok' })]);
   });

@@ -39,7 +39,7 @@ describe('resolution mode', () => {
     expect(text.stdout.split('\n')[1]).toContain('access resolution: legacy (highest wins)');
     expect(text.stdout).toContain('frank@example.com: none on Staging has no effect: team Engineering gives admin, and the organization resolves access in legacy ("highest wins") mode; it would deny in most-specific mode');
     expect((await cli(emu, ['plan', '-m', file, '--format', 'markdown'])).stdout).toContain('access resolution: **legacy (highest wins)**');
-    expect(JSON.parse((await cli(emu, ['plan', '-m', file, '--format', 'json'])).stdout).organization.resolution).toBe('legacy');
+    expect(JSON.parse((await cli(emu, ['plan', '-m', file, '--format', 'json'])).stdout).organizations[0].organization.resolution).toBe('legacy');
   });
 
   it('plan --resolution most-specific: who would lose what, and PostHog\'s preview agreeing', async () => {
@@ -50,7 +50,7 @@ describe('resolution mode', () => {
     expect(plan.stdout).toContain('frank@example.com loses Staging: admin (team Engineering) → none (own rule)');
     expect(plan.stdout).toContain('PostHog\'s preview agrees for the projects the matrix names');
     const json = JSON.parse((await cli(emu, ['plan', '-m', file, '--resolution', 'most-specific', '--format', 'json'])).stdout);
-    expect(json.resolutionSwitch.posthog).toMatchObject({ compared: true, onlyModel: [], onlyPostHog: [] });
+    expect(json.organizations[0].resolutionSwitch.posthog).toMatchObject({ compared: true, onlyModel: [], onlyPostHog: [] });
   });
 
   it('most specific: read on every plan, and the same deny now works', async () => {

@@ -188,6 +188,20 @@ describe('review with a matrix', () => {
     const md = (await cli(e, ['review', '-m', first, '-m', second])).stdout;
     expect(md.indexOf('## Example Co')).toBeGreaterThan(0);
     expect(md.indexOf('## Second Co')).toBeGreaterThan(md.indexOf('## Example Co'));
+    const csv = (await cli(e, ['review', '-m', first, '-m', second, '--format', 'csv'])).stdout.split('\r\n');
+    expect(csv.filter((l) => l.startsWith('organization,'))).toHaveLength(1); // one header for both
+    expect(csv.filter((l) => l.startsWith('Example Co,'))).toHaveLength(7 * 3);
+    expect(csv.filter((l) => l.startsWith('Second Co,'))).toEqual(['Second Co,alice@example.com,member,owner,2026-01-01,2026-11-30,yes,,yes,Analytics,admin,organization admin,']);
+  });
+
+  it("reads each matrix's organization with the matrix's host and key", async () => {
+    const e = await start();
+    const file = join(dir, 'own-key.yaml');
+    await writeFile(file, `version: 1\norganization: { id: "${'$'}{POSTHOG_ORG_ID}", host: "${e.url}", api_key_env: EXAMPLE_CO_KEY }\nmembers: { alice@example.com: owner }\n`);
+    // The environment's host and key lead nowhere: only the matrix's can answer.
+    const run = await cli(e, ['review', '-m', file, '--format', 'json'], { POSTHOG_HOST: 'http://127.0.0.1:9', POSTHOG_PERSONAL_API_KEY: 'phx_not_a_key_anywhere_000000000000', EXAMPLE_CO_KEY: e.key });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout).organizations[0].organization).toBe('Example Co');
   });
 });
 
@@ -246,7 +260,7 @@ describe('review.every_days in plan and drift', () => {
     const plan = await cli(e, ['plan', '-m', file]);
     expect(plan.stdout).toContain(`no access review is recorded in ${reviews} (review.every_days: 90): review access and record it: \`posthog-access review --matrix ${file} --record\`, then commit the record`);
     const json = JSON.parse((await cli(e, ['plan', '-m', file, '--format', 'json'])).stdout);
-    expect(json.notices.filter((n: { code: string }) => n.code === 'review_due')).toHaveLength(1);
+    expect(json.organizations[0].notices.filter((n: { code: string }) => n.code === 'review_due')).toHaveLength(1);
 
     await mkdir(reviews);
     await writeFile(join(reviews, 'access-review-2026-07-01.json'), JSON.stringify({ organizations: [{ organization_id: e.organization }] }));

@@ -124,7 +124,7 @@ describe('flags and environment in bounds', () => {
     const saved = join(dir, 'plan.json');
     const port = new URL(emu.url).port;
     expect((await cli(emu, ['plan', '-m', file, '--out', saved], { POSTHOG_HOST: `http://localhost:${port}/` })).code).toBe(0);
-    expect(JSON.parse(await readFile(saved, 'utf8')).host).toBe(`http://127.0.0.1:${port}`);
+    expect(JSON.parse(await readFile(saved, 'utf8')).organizations[0].host).toBe(`http://127.0.0.1:${port}`);
     const run = await cli(emu, ['apply', saved, ...journal()], { POSTHOG_HOST: `http://127.0.0.1:${port}` });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
@@ -286,7 +286,7 @@ safety:
     const file = await matrix(GUARDED);
     const saved = join(dir, 'plan.json');
     expect((await cli(emu, ['plan', '-m', file, '--out', saved])).code).toBe(0);
-    await tamper(saved, (p) => { p.safety.protected = []; p.safety.maxDeletes = 1000; });
+    await tamper(saved, (p) => { p.organizations[0].safety.protected = []; p.organizations[0].safety.maxDeletes = 1000; });
     const run = await cli(emu, ['apply', saved, ...journal()]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('reviewed: the saved plan is not the plan the matrix');
@@ -299,7 +299,8 @@ safety:
     const saved = join(dir, 'plan.json');
     expect((await cli(emu, ['plan', '-m', file, '--out', saved])).code).toBe(0);
     await tamper(saved, (p) => {
-      p.changes.push({ id: 'invite:mallory@evil.example', kind: 'invite', action: 'create', key: 'mallory@evil.example', subject: { email: 'mallory@evil.example' }, after: { level: 'owner', projects: {}, expired: false }, reason: 'declared in the matrix', destructive: false, dependsOn: [] });
+      p.organizations[0].changes.push({ id: 'invite:mallory@evil.example', kind: 'invite', action: 'create', key: 'mallory@evil.example', subject: { email: 'mallory@evil.example' }, after: { level: 'owner', projects: {}, expired: false }, reason: 'declared in the matrix', destructive: false, dependsOn: [] });
+      p.organizations[0].summary.create += 1;
       p.summary.create += 1;
     });
     const run = await cli(emu, ['apply', saved, ...journal()]);

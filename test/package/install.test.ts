@@ -105,7 +105,7 @@ describe('the packed package', () => {
       expect(existsSync(join(elsewhere, 'secrets.json'))).toBe(true);
       const drift = await cli(['drift', '--format', 'json'], env);
       expect([0, 2]).toContain(drift.code);
-      expect(JSON.parse(drift.stdout).organization.id).toBe(organization);
+      expect(JSON.parse(drift.stdout).organizations[0].organization.id).toBe(organization);
     } finally {
       emulator.kill();
     }

@@ -161,8 +161,8 @@ describe('running key', () => {
       desired: desired({ apiKeys: { bi: SPEC } }), actual: a, at: NOW, createdAt: NOW, host: 'http://x',
       matrix: { file: 'm.yaml', sha256: '0' }, read: { organization: '@current', projects: [], secretKeys: [], domains: false },
     });
-    expect(plan.manualSteps.map((s) => s.key)).toEqual(['api_key:bi']);
-    expect(plan.notices.map((n) => n.code)).toContain('running_key');
-    expect(plan.changes).toEqual([]);
+    expect(plan.organizations[0]!.manualSteps.map((s) => s.key)).toEqual(['api_key:bi']);
+    expect(plan.organizations[0]!.notices.map((n) => n.code)).toContain('running_key');
+    expect(plan.organizations[0]!.changes).toEqual([]);
   });
 });

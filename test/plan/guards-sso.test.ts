@@ -61,7 +61,7 @@ describe('sso guard', () => {
       actual: state, at: NOW, createdAt: NOW, host: 'https://emulator', matrix: { file: 'm.yaml', sha256: 'x' },
       read: { organization: '@current', projects: [], secretKeys: [], domains: true },
     };
-    expect(buildPlan(input).refusals.map((r) => r.guard)).toEqual(['sso']);
-    expect(buildPlan({ ...input, options: { allowSsoWithoutIdp: true } }).refusals).toEqual([]);
+    expect(buildPlan(input).organizations[0]!.refusals.map((r) => r.guard)).toEqual(['sso']);
+    expect(buildPlan({ ...input, options: { allowSsoWithoutIdp: true } }).organizations[0]!.refusals).toEqual([]);
   });
 });

@@ -47,26 +47,26 @@ const record = (direction: 'gains' | 'loses'): ResolutionPreviewChange => ({
 describe('the resolution mode in every plan', () => {
   it.each([['legacy', 'legacy (highest wins)'], ['most_specific', 'most specific wins']] as const)('%s: in the JSON plan, the text header and the Markdown header', (mode, words) => {
     const p = plan(mode);
-    expect(p.organization.resolution).toBe(mode);
-    expect(JSON.parse(renderJson(p)).organization).toEqual({ id: 'org-1', name: 'Example Co', resolution: mode });
-    expect(parsePlan(JSON.parse(renderJson(p))).organization.resolution).toBe(mode);
+    expect(p.organizations[0]!.organization.resolution).toBe(mode);
+    expect(JSON.parse(renderJson(p)).organizations[0].organization).toEqual({ id: 'org-1', name: 'Example Co', resolution: mode });
+    expect(parsePlan(JSON.parse(renderJson(p))).organizations[0]!.organization.resolution).toBe(mode);
     expect(renderText(p, { color: false }).split('\n')[1]).toContain(`access resolution: ${words}`);
     expect(renderMarkdown(p)).toContain(`access resolution: **${words}**`);
   });
 
   it('warns about a member none rule that denies nothing in legacy mode, not in most-specific mode', () => {
-    expect(plan('legacy').notices).toContainEqual({
+    expect(plan('legacy').organizations[0]!.notices).toContainEqual({
       level: 'warning', code: 'deny_without_effect', key: 'Prod / member:u@example.com',
       message: 'u@example.com: none on Prod has no effect: team R gives admin, and the organization resolves access in legacy ("highest wins") mode; it would deny in most-specific mode',
     });
-    expect(plan('most_specific').notices.map((n) => n.code)).not.toContain('deny_without_effect');
+    expect(plan('most_specific').organizations[0]!.notices.map((n) => n.code)).not.toContain('deny_without_effect');
   });
 });
 
 describe('plan --resolution', () => {
   it('lists who gains or loses what, and PostHog\'s preview agreeing', () => {
     const p = plan('legacy', { resolution: 'most_specific', preview: { preview: { changes: [record('loses'), { ...record('gains'), resource: 'dashboard' }] } } });
-    expect(p.resolutionSwitch).toEqual({
+    expect(p.organizations[0]!.resolutionSwitch).toEqual({
       from: 'legacy', to: 'most_specific',
       changes: [{ email: U, project: 'Prod', direction: 'loses', from: { level: 'admin', source: 'team R' }, to: { level: 'none', source: 'own rule' } }],
       posthog: { compared: true, onlyModel: [], onlyPostHog: [], objectRecords: 1 },
@@ -76,22 +76,22 @@ describe('plan --resolution', () => {
     expect(text).toContain('  u@example.com loses Prod: admin (team R) → none (own rule)');
     expect(text).toContain('PostHog\'s preview agrees for the projects the matrix names (as they are now); 1 record about single objects, which the matrix does not manage, not compared');
     expect(renderMarkdown(p)).toContain('- u@example.com loses Prod: admin (team R) → none (own rule)');
-    expect(parsePlan(JSON.parse(renderJson(p))).resolutionSwitch).toEqual(p.resolutionSwitch);
+    expect(parsePlan(JSON.parse(renderJson(p))).organizations[0]!.resolutionSwitch).toEqual(p.organizations[0]!.resolutionSwitch);
   });
 
   it('names a disagreement with PostHog\'s preview, and a preview it could not read', () => {
     const differs = plan('legacy', { resolution: 'most_specific', preview: { preview: { changes: [] } } });
-    expect(differs.resolutionSwitch?.posthog).toEqual({ compared: true, onlyModel: ['Prod loses'], onlyPostHog: [], objectRecords: 0 });
+    expect(differs.organizations[0]!.resolutionSwitch?.posthog).toEqual({ compared: true, onlyModel: ['Prod loses'], onlyPostHog: [], objectRecords: 0 });
     expect(renderText(differs, { color: false })).toContain('PostHog\'s preview differs (as the rules are now): only posthog-access finds Prod loses; trust PostHog\'s answer');
     const unread = plan('legacy', { resolution: 'most_specific', preview: { unavailable: 'the running key lacks access_control:read' } });
-    expect(unread.resolutionSwitch?.posthog).toEqual({ compared: false, reason: 'the running key lacks access_control:read' });
+    expect(unread.organizations[0]!.resolutionSwitch?.posthog).toEqual({ compared: false, reason: 'the running key lacks access_control:read' });
   });
 
   it('switching back to legacy is shown too (PostHog previews only the other way); the same mode shows nothing', () => {
     const back = plan('most_specific', { resolution: 'legacy' });
-    expect(back.resolutionSwitch?.changes.map((c) => `${c.direction} ${c.to.level}`)).toEqual(['gains admin']);
-    expect(back.resolutionSwitch?.posthog).toEqual({ compared: false, reason: 'PostHog previews only the switch to most-specific' });
-    expect(plan('legacy', { resolution: 'legacy' }).resolutionSwitch).toBeUndefined();
+    expect(back.organizations[0]!.resolutionSwitch?.changes.map((c) => `${c.direction} ${c.to.level}`)).toEqual(['gains admin']);
+    expect(back.organizations[0]!.resolutionSwitch?.posthog).toEqual({ compared: false, reason: 'PostHog previews only the switch to most-specific' });
+    expect(plan('legacy', { resolution: 'legacy' }).organizations[0]!.resolutionSwitch).toBeUndefined();
   });
 });
 

@@ -3,16 +3,16 @@
 import { describe, expect, it } from 'vitest';
 import { buildPlan } from '../../src/plan/plan.ts';
 import { overrideHint } from '../../src/plan/render/describe.ts';
-import { refusalsOf, removalCount } from '../../src/plan/safety.ts';
-import type { Plan } from '../../src/plan/types.ts';
+import { gatedOrganizations, refusalsOf, removalCount, type GatedOrganization } from '../../src/plan/safety.ts';
 import { actual, desired, project } from './builders.ts';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
 const HOST = 'https://us.posthog.com';
 const READ = { organization: '@current', projects: [], secretKeys: [], domains: false };
 
-function planOf(d: ReturnType<typeof desired>, a: ReturnType<typeof actual>, at = NOW): Plan {
-  return buildPlan({ desired: d, actual: a, at, createdAt: NOW, host: HOST, matrix: { file: 'm.yaml', sha256: 'x'.repeat(64) }, read: READ });
+/** The plan's one organization, as the gate judges it. */
+function planOf(d: ReturnType<typeof desired>, a: ReturnType<typeof actual>, at = NOW): GatedOrganization {
+  return gatedOrganizations(buildPlan({ desired: d, actual: a, at, createdAt: NOW, host: HOST, matrix: { file: 'm.yaml', sha256: 'x'.repeat(64) }, read: READ }))[0]!;
 }
 
 const applying = (overrides: Partial<{ now: Date; host: string; saved: boolean; secretSink: boolean }> = {}) => ({ now: NOW, host: HOST, saved: true, secretSink: true, ...overrides });

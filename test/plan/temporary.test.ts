@@ -40,8 +40,9 @@ const d = desired({
 });
 
 const byId = (p: Plan, id: string): Change => {
-  const change = p.changes.find((c) => c.id === id);
-  if (!change) throw new Error(`no change ${id} in ${p.changes.map((c) => c.id).join(', ')}`);
+  const changes = p.organizations.flatMap((o) => o.changes);
+  const change = changes.find((c) => c.id === id);
+  if (!change) throw new Error(`no change ${id} in ${changes.map((c) => c.id).join(', ')}`);
   return change;
 };
 
@@ -92,9 +93,9 @@ describe('temporary grants in the plan', () => {
 
   it('a saved plan keeps them: read back as written', () => {
     const read = parsePlan(JSON.parse(render(p, 'json')));
-    expect(read.changes).toEqual(p.changes);
+    expect(read.organizations[0]!.changes).toEqual(p.organizations[0]!.changes);
     const edited = JSON.parse(render(p, 'json'));
-    edited.changes.find((c: Change) => c.id === 'member:bob@x.io').expires = 'next week';
+    edited.organizations[0].changes.find((c: Change) => c.id === 'member:bob@x.io').expires = 'next week';
     expect(() => parsePlan(edited)).toThrow(/expires/);
   });
 });

@@ -1,7 +1,7 @@
 // Small builders for plans: defaults for everything, override what the test is about.
 import jsonpatch, { type Operation } from 'fast-json-patch';
 import { parseChange } from '../../src/plan/read.ts';
-import type { Change, Plan, Subject } from '../../src/plan/types.ts';
+import type { Change, OrganizationPlan, Plan, Subject } from '../../src/plan/types.ts';
 import { accessChanges } from '../../src/access/changes.ts';
 import type { AccessView } from '../../src/access/effective.ts';
 import { ORG_LEVEL_NAMES, type OrgLevelName } from '../../src/model/levels.ts';
@@ -84,19 +84,25 @@ export function sampleView(changes: readonly Change[]): AccessView {
   return view;
 }
 
-export function plan(overrides: Partial<Plan> = {}): Plan {
+/** Fields of a plan with one organization, given flat: the plan's own (times, tool, checksum) and its organization's. */
+export type PlanFields = Partial<Omit<Plan, 'organizations' | 'summary'>> & Partial<OrganizationPlan>;
+
+const summaryOf = (changes: readonly Change[]) => ({
+  create: changes.filter((c) => c.action === 'create').length,
+  update: changes.filter((c) => c.action === 'update').length,
+  delete: changes.filter((c) => c.action === 'delete').length,
+  destructive: changes.filter((c) => c.destructive).length,
+});
+
+/** One organization's part of a plan: defaults for everything, override what the test is about. */
+export function organizationPlan(overrides: Partial<OrganizationPlan> = {}): OrganizationPlan {
   const changes = overrides.changes ?? [];
   return {
     access: accessChanges(sampleView(changes), changes),
-    formatVersion: 2,
-    tool: { name: 'posthog-access', version: '0.1.0' },
-    createdAt: '2026-03-20T09:30:00.000Z',
-    at: '2026-03-20',
-    validUntil: null,
-    checksum: 'e'.repeat(64),
     host: 'https://us.posthog.com',
     organization: { id: '0191b2c3-0000-7000-8000-000000000001', name: 'Acme' },
     matrix: { file: 'access-matrix.yaml', sha256: 'a'.repeat(64) },
+    validUntil: null,
     fingerprint: { digest: 'f'.repeat(64), sections: { members: 'b'.repeat(64), organization: 'c'.repeat(64) } },
     read: { organization: '0191b2c3-0000-7000-8000-000000000001', projects: ['Production'], secretKeys: [], domains: false },
     safety: { maxDeletes: 10, protected: ['alice@example.com'] },
@@ -104,18 +110,36 @@ export function plan(overrides: Partial<Plan> = {}): Plan {
     notices: [],
     manualSteps: [],
     refusals: [],
-    summary: {
-      create: changes.filter((c) => c.action === 'create').length,
-      update: changes.filter((c) => c.action === 'update').length,
-      delete: changes.filter((c) => c.action === 'delete').length,
-      destructive: changes.filter((c) => c.destructive).length,
-    },
+    summary: summaryOf(changes),
     ...overrides,
   };
 }
 
+/** A plan of one organization; the plan's fields and the organization's are given together. */
+export function plan(overrides: PlanFields = {}): Plan {
+  const { formatVersion, tool, createdAt, at, validUntil, checksum, ...organization } = overrides;
+  const org = organizationPlan({ ...organization, ...(validUntil !== undefined && { validUntil }) });
+  return plans([org], { formatVersion, tool, createdAt, at, validUntil, checksum });
+}
+
+/** A plan of several organizations. */
+export function plans(organizations: OrganizationPlan[], overrides: Partial<Omit<Plan, 'organizations'>> = {}): Plan {
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  return {
+    formatVersion: 2,
+    tool: { name: 'posthog-access', version: '0.1.0' },
+    createdAt: '2026-03-20T09:30:00.000Z',
+    at: '2026-03-20',
+    validUntil: null,
+    organizations,
+    summary: summaryOf(organizations.flatMap((o) => o.changes)),
+    checksum: 'e'.repeat(64),
+    ...defined,
+  };
+}
+
 /** A small plan touching most sections, in apply order. */
-export function samplePlan(overrides: Partial<Plan> = {}): Plan {
+export function samplePlan(overrides: PlanFields = {}): Plan {
   return plan({
     changes: [
       change({ kind: 'project', action: 'create', key: 'Data Warehouse', after: { name: 'Data Warehouse' }, }),

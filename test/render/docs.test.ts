@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renderJson, renderMarkdown, renderText } from '../../src/plan/render/index.ts';
-import { parseChange } from '../../src/plan/read.ts';
+import { parseChange, parsePlan } from '../../src/plan/read.ts';
 import type { Plan } from '../../src/plan/types.ts';
 
 const doc = readFileSync(new URL('../../docs/plan-json.md', import.meta.url), 'utf8');
@@ -24,8 +24,10 @@ describe('docs/plan-json.md', () => {
   it('has a full example of format version 2 whose changes have every required field', () => {
     expect(example).toBeDefined();
     expect(example!.formatVersion).toBe(2);
-    expect(example!.changes.length).toBeGreaterThan(0);
-    for (const change of example!.changes) {
+    expect(example!.organizations.length).toBeGreaterThan(0);
+    const changes = example!.organizations.flatMap((o) => o.changes);
+    expect(changes.length).toBeGreaterThan(0);
+    for (const change of changes) {
       for (const field of REQUIRED) expect(change, `${change.id} lacks ${field}`).toHaveProperty(field);
       expect(KINDS).toContain(change.kind);
       expect(['create', 'update', 'delete']).toContain(change.action);
@@ -37,7 +39,13 @@ describe('docs/plan-json.md', () => {
   });
 
   it('has an example consistent with itself: summary, refusal ids, dependencies', () => {
-    const p = example!;
+    expect(example!.summary).toEqual({
+      create: example!.organizations.reduce((n, o) => n + o.summary.create, 0),
+      update: example!.organizations.reduce((n, o) => n + o.summary.update, 0),
+      delete: example!.organizations.reduce((n, o) => n + o.summary.delete, 0),
+      destructive: example!.organizations.reduce((n, o) => n + o.summary.destructive, 0),
+    });
+    for (const p of example!.organizations) {
     const ids = new Set(p.changes.map((c) => c.id));
     expect(p.summary).toEqual({
       create: p.changes.filter((c) => c.action === 'create').length,
@@ -49,11 +57,16 @@ describe('docs/plan-json.md', () => {
     p.changes.forEach((c, i) => {
       for (const dep of c.dependsOn) expect(p.changes.slice(0, i).map((d) => d.id)).toContain(dep);
     });
+    }
   });
 
   it('shows exactly what renderJson writes (key order, indentation)', () => {
     const block = blocks.find((b) => b.includes('"formatVersion"'))!;
     expect(renderJson(example!)).toBe(block);
+  });
+
+  it('has an example a saved plan can be: it reads back, checksum and all', () => {
+    expect(parsePlan(example)).toEqual(example);
   });
 
   it('has an example the other renderers accept', () => {
@@ -64,10 +77,13 @@ describe('docs/plan-json.md', () => {
   it('documents every field of the example', () => {
     const fields = new Set([
       ...Object.keys(example!),
-      ...example!.changes.flatMap((c) => Object.keys(c)),
-      ...example!.notices.flatMap((n) => Object.keys(n)),
-      ...example!.refusals.flatMap((r) => Object.keys(r)),
-      ...Object.keys(example!.fingerprint),
+      ...example!.organizations.flatMap((o) => [
+        ...Object.keys(o),
+        ...o.changes.flatMap((c) => Object.keys(c)),
+        ...o.notices.flatMap((n) => Object.keys(n)),
+        ...o.refusals.flatMap((r) => Object.keys(r)),
+        ...Object.keys(o.fingerprint),
+      ]),
     ]);
     for (const field of fields) expect(doc, field).toContain(`| \`${field}\` |`);
   });

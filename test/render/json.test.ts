@@ -23,7 +23,11 @@ describe('renderJson', () => {
   it("orders keys as the Plan declares them, whatever order the plan was built in", () => {
     const p = samplePlan();
     const shuffled = Object.fromEntries(Object.entries(p).reverse()) as unknown as Plan;
-    shuffled.changes = p.changes.map((c) => Object.fromEntries(Object.entries(c).reverse()) as unknown as typeof c);
+    shuffled.organizations = p.organizations.map((o) => {
+      const org = Object.fromEntries(Object.entries(o).reverse()) as unknown as typeof o;
+      org.changes = o.changes.map((c) => Object.fromEntries(Object.entries(c).reverse()) as unknown as typeof c);
+      return org;
+    });
     expect(renderJson(shuffled)).toBe(renderJson(p));
     expect(Object.keys(JSON.parse(renderJson(shuffled)))).toEqual([
       'formatVersion',
@@ -31,9 +35,15 @@ describe('renderJson', () => {
       'createdAt',
       'at',
       'validUntil',
+      'organizations',
+      'summary',
+      'checksum',
+    ]);
+    expect(Object.keys(JSON.parse(renderJson(shuffled)).organizations[0])).toEqual([
       'host',
       'organization',
       'matrix',
+      'validUntil',
       'fingerprint',
       'read',
       'safety',
@@ -43,16 +53,15 @@ describe('renderJson', () => {
       'manualSteps',
       'refusals',
       'summary',
-      'checksum',
     ]);
     // Who gains or loses what, as the effective-access model says it.
-    expect(JSON.parse(renderJson(shuffled)).access).toContainEqual({
+    expect(JSON.parse(renderJson(shuffled)).organizations[0].access).toContainEqual({
       email: 'carol@example.com', project: 'Production', direction: 'loses',
       before: { level: 'admin', source: 'own rule' }, after: { level: 'member', source: 'default rule' },
       because: ['project_access:Production / member:carol@example.com'],
     });
     const withPatch = change({ patch: [{ op: 'replace', path: '/level', value: 'member' }], note: 'n' });
-    expect(Object.keys(JSON.parse(renderJson(plan({ changes: [withPatch] }))).changes[0])).toEqual([
+    expect(Object.keys(JSON.parse(renderJson(plan({ changes: [withPatch] }))).organizations[0].changes[0])).toEqual([
       'id',
       'kind',
       'action',
@@ -73,15 +82,16 @@ describe('renderJson', () => {
     const m = change({ kind: 'team_member', action: 'create', key: 'T / e', subject: { team: 'T', email: 'e' }, after: {} });
     const p = { ...plan({ changes: [c, m] }), futureField: true } as Plan;
     const out = JSON.parse(renderJson(p));
-    expect(Object.keys(out.changes[0].after)).toEqual(['expired', 'level', 'projects']);
-    expect(Object.keys(out.changes[0].after.projects)).toEqual(['a', 'b']);
-    expect(Object.keys(out.changes[1].subject)).toEqual(['email', 'team']);
+    const [first, second] = out.organizations[0].changes;
+    expect(Object.keys(first.after)).toEqual(['expired', 'level', 'projects']);
+    expect(Object.keys(first.after.projects)).toEqual(['a', 'b']);
+    expect(Object.keys(second.subject)).toEqual(['email', 'team']);
     expect(Object.keys(out).at(-1)).toBe('futureField');
   });
 
   it('leaves out absent optional fields rather than writing null', () => {
     const out = JSON.parse(renderJson(plan({ changes: [change({ action: 'create' })] })));
-    expect('note' in out.changes[0]).toBe(false);
-    expect('patch' in out.changes[0]).toBe(false);
+    expect('note' in out.organizations[0].changes[0]).toBe(false);
+    expect('patch' in out.organizations[0].changes[0]).toBe(false);
   });
 });

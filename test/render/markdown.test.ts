@@ -72,7 +72,7 @@ describe('renderMarkdown', () => {
     const md = renderMarkdown(
       samplePlan({
         changes: [
-          ...samplePlan().changes,
+          ...samplePlan().organizations[0]!.changes,
           change({
             kind: 'team_member',
             action: 'create',

@@ -2,11 +2,11 @@
 // change of level with the reason and note of the change behind it.
 import { describe, expect, it } from 'vitest';
 import { personChanges } from '../../src/plan/render/people.ts';
-import { change, plan } from './builders.ts';
+import { change, organizationPlan } from './builders.ts';
 import type { Change } from '../../src/plan/types.ts';
 
 function words(changes: Change[]) {
-  return personChanges(plan({ changes })).map((p) => ({
+  return personChanges(organizationPlan({ changes })).map((p) => ({
     email: p.email,
     gains: p.gains.map((g) => g.what),
     loses: p.loses.map((l) => l.what),
@@ -38,14 +38,14 @@ describe('personChanges', () => {
     // frank keeps member through Engineering; carol keeps admin by her own rule; nobody else is named.
     expect(words(closed)).toEqual([]);
     const leaves = [...closed, change({ kind: 'team_member', action: 'delete', key: 'Engineering / frank@example.com', before: {}, subject: { email: 'frank@example.com', team: 'Engineering' }, reason: 'not in the matrix (prune.teams)' })];
-    const people = personChanges(plan({ changes: leaves }));
+    const people = personChanges(organizationPlan({ changes: leaves }));
     expect(people.map((p) => [p.email, p.loses.map((l) => [l.what, l.reason])])).toEqual([
       ['frank@example.com', [['Production: member (team Engineering) → none (default rule)', 'declared in the matrix']]],
     ]);
   });
 
   it('lists people alphabetically and carries the reason and note of the change behind it', () => {
-    const people = personChanges(plan({ changes: [
+    const people = personChanges(organizationPlan({ changes: [
       change({ key: 'zed@x.com', action: 'delete', reason: 'not in the matrix' }),
       change({ key: 'amy@x.com', action: 'delete', reason: 'expired 2026-03-16', note: 'temp' }),
     ] }));

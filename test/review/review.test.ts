@@ -89,6 +89,29 @@ describe('temporary grants', () => {
       ['admin in the organization for d@example.com', 'in_force', false],
     ]);
     // Reverted: b is back to member, c gone; an expired grant with nothing after is not "missing from PostHog".
+    // A team membership and a project rule that expired and are still in PostHog; a default rule reverted to its `then`.
+    const teamAndRules = parseMatrix([
+      'version: 1',
+      'members: { a@example.com: owner, b@example.com: member }',
+      'teams: { Ops: { members: [{ email: b@example.com, expires: 2026-11-01, note: "rota" }] } }',
+      'projects:',
+      '  Prod:',
+      '    access: { level: member, expires: 2026-11-01, then: none }',
+      '    members: { b@example.com: { level: admin, expires: 2026-11-01, then: member } }',
+    ].join('\n'), 'm.yaml', {}).desired;
+    const state = actual({ 'a@example.com': 15, 'b@example.com': 1 });
+    state.teams = { Ops: { id: 'r1', name: 'Ops', members: { 'b@example.com': 'rm1' } } };
+    state.projects = { Prod: { id: 1, name: 'Prod', rulesLoaded: true, unresolvedRules: 0, resources: {}, default: { level: 'none' }, teams: {}, members: { 'b@example.com': { level: 'admin' } } } };
+    const withRules = buildReview({ actual: state, desired: teamAndRules, now: NOW });
+    expect(withRules.temporaryGrants.map((g) => [g.what, g.posthog, g.stillPresent])).toEqual([
+      ['admin on Prod for b@example.com', 'admin', true],
+      ['member on Prod by default', 'none', false],
+      ['membership of Ops for b@example.com', 'member', true],
+    ]);
+    expect(withRules.notes).toEqual([{ what: 'membership of Ops for b@example.com', note: 'rota', expires: '2026-11-01' }]);
+    // Effective access comes from the model: b's own (expired, still present) rule is what PostHog enforces.
+    expect(withRules.projects[0]!.people.find((p) => p.email === 'b@example.com')).toMatchObject({ level: 'admin', source: { kind: 'member' } });
+
     const reverted = buildReview({ actual: actual({ 'a@example.com': 15, 'b@example.com': 1, 'd@example.com': 8 }), desired, now: NOW });
     expect(reverted.temporaryGrants.filter((g) => g.stillPresent)).toEqual([]);
     expect(reverted.notInPostHog).toEqual([]);

@@ -1,7 +1,7 @@
 // Turning a change into short, format-neutral words: which fields move, and from what to what.
 // Text and Markdown renderers both build on these so they never disagree.
 import { removalCount } from '../safety.ts';
-import type { Change, Plan, Refusal } from '../types.ts';
+import type { Change, OrganizationPlan, Refusal } from '../types.ts';
 import type { Counts } from './sections.ts';
 
 export const NONE = '(none)';
@@ -145,7 +145,7 @@ export function summaryLine(counts: Counts, manualSteps = 0, where: 'above' | 'b
 }
 
 /** The way around a refusal, when there is one (only max_deletes can be lifted for one run), with the gate's own count. */
-export function overrideHint(plan: Pick<Plan, 'changes'>, refusal: Refusal): string | undefined {
+export function overrideHint(plan: Pick<OrganizationPlan, 'changes'>, refusal: Refusal): string | undefined {
   // The guard's own message may already say it.
   if (refusal.guard !== 'max_deletes' || refusal.message.includes('--allow-deletes')) return undefined;
   return `--allow-deletes ${removalCount(plan.changes).total}`;

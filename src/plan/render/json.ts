@@ -18,17 +18,13 @@ const CHANGE: Shape = {
   },
 };
 
-const PLAN: Shape = {
+const ORGANIZATION: Shape = {
   order: [
-    'formatVersion',
-    'tool',
-    'createdAt',
-    'at',
-    'validUntil',
     'host',
     'organization',
     'resolutionSwitch',
     'matrix',
+    'validUntil',
     'fingerprint',
     'read',
     'safety',
@@ -38,10 +34,8 @@ const PLAN: Shape = {
     'manualSteps',
     'refusals',
     'summary',
-    'checksum',
   ],
   children: {
-    tool: { order: ['name', 'version'] },
     organization: { order: ['id', 'name', 'resolution'] },
     resolutionSwitch: {
       order: ['from', 'to', 'changes', 'posthog'],
@@ -59,6 +53,15 @@ const PLAN: Shape = {
     notices: { order: [], items: { order: ['level', 'code', 'message', 'key'] } },
     manualSteps: { order: [], items: { order: ['key', 'message'] } },
     refusals: { order: [], items: { order: ['guard', 'message', 'changeIds'] } },
+    summary: { order: ['create', 'update', 'delete', 'destructive'] },
+  },
+};
+
+const PLAN: Shape = {
+  order: ['formatVersion', 'tool', 'createdAt', 'at', 'validUntil', 'organizations', 'summary', 'checksum'],
+  children: {
+    tool: { order: ['name', 'version'] },
+    organizations: { order: [], items: ORGANIZATION },
     summary: { order: ['create', 'update', 'delete', 'destructive'] },
   },
 };

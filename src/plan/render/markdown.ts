@@ -1,7 +1,7 @@
 // Markdown for pull-request comments: refusals first, a summary table, who gains or loses what,
 // then the details folded per section. Everything a user wrote is escaped, and the comment is
 // kept under GitHub's size limit by leaving details out (and saying so).
-import type { Change, Plan } from '../types.ts';
+import type { Change, OrganizationPlan, Plan } from '../types.ts';
 import { fieldChanges, formatField, noticeOrder, overrideHint, summaryLine } from './describe.ts';
 import { personChanges } from './people.ts';
 import type { PersonEffect } from './people.ts';
@@ -51,32 +51,38 @@ function countsText(changes: readonly Change[]): string {
     .join(', ');
 }
 
-function headBlock(plan: Plan, command: 'plan' | 'drift'): string[] {
-  const out: string[] = [`### posthog-access ${command} for ${e(plan.organization.name)}`, ''];
-  if (plan.refusals.length > 0) {
-    out.push('> [!CAUTION]', '> **Refused: this plan will not be applied.**');
-    for (const refusal of plan.refusals) {
-      const hint = overrideHint(plan, refusal);
-      const how = hint ? ` — to allow this for one run, pass \`${hint}\`.` : '';
-      const message = e(refusal.message).replace(/--allow-deletes \d+/g, (flag) => `\`${flag}\``);
-      out.push(`> - **${e(refusal.guard)}**: ${message}${how}`);
-    }
-    out.push('');
+/** Refusals, loud, with the way around them when there is one. */
+function refusalBlock(org: OrganizationPlan): string[] {
+  if (org.refusals.length === 0) return [];
+  const out = ['> [!CAUTION]', '> **Refused: this plan will not be applied.**'];
+  for (const refusal of org.refusals) {
+    const hint = overrideHint(org, refusal);
+    const how = hint ? ` — to allow this for one run, pass \`${hint}\`.` : '';
+    const message = e(refusal.message).replace(/--allow-deletes \d+/g, (flag) => `\`${flag}\``);
+    out.push(`> - **${e(refusal.guard)}**: ${message}${how}`);
   }
+  out.push('');
+  return out;
+}
+
+/** An organization's heading (when the plan has several), refusals, where it is, its counts per section. */
+function headBlock(plan: Plan, org: OrganizationPlan, heading: string): string[] {
+  const out: string[] = [heading, ''];
+  out.push(...refusalBlock(org));
   out.push(
-    `Organization **${e(plan.organization.name)}** (${e(plan.organization.id)}) on ${e(plan.host)} · ` +
-      `${resolutionOf(plan) ? `access resolution: **${e(resolutionOf(plan)!)}** · ` : ''}` +
-      `evaluated at **${e(plan.at)}** · matrix ${e(plan.matrix.file)}`,
+    `Organization **${e(org.organization.name)}** (${e(org.organization.id)}) on ${e(org.host)} · ` +
+      `${resolutionOf(org) ? `access resolution: **${e(resolutionOf(org)!)}** · ` : ''}` +
+      `evaluated at **${e(plan.at)}** · matrix ${e(org.matrix.file)}`,
     '',
   );
-  const counts = countChanges(plan.changes);
+  const counts = countChanges(org.changes);
   const destructive =
     counts.destructive > 0 ? ` ${plural(counts.destructive, 'destructive change')} (removals or lowered access).` : '';
-  out.push(`**${summaryLine(counts, plan.manualSteps.length, 'below')}**${destructive}`, '');
-  if (plan.changes.length === 0) return out;
+  out.push(`**${summaryLine(counts, org.manualSteps.length, 'below')}**${destructive}`, '');
+  if (org.changes.length === 0) return out;
 
   out.push('| Section | Create | Update | Delete |', '| --- | ---: | ---: | ---: |');
-  for (const group of groupBySection(plan.changes)) {
+  for (const group of groupBySection(org.changes)) {
     const c = countChanges(group.changes);
     out.push(`| ${group.title} | ${c.create} | ${c.update} | ${c.delete} |`);
   }
@@ -100,7 +106,7 @@ function effectsText(effects: PersonEffect[]): string {
   }).join(', ');
 }
 
-function peopleLines(plan: Plan): string[] {
+function peopleLines(plan: OrganizationPlan): string[] {
   return personChanges(plan).map((person) => {
     const sides: string[] = [];
     if (person.loses.length > 0) sides.push(`loses: ${effectsText(person.loses)}`);
@@ -109,7 +115,7 @@ function peopleLines(plan: Plan): string[] {
   });
 }
 
-function noticeBlock(plan: Plan): string[] {
+function noticeBlock(plan: OrganizationPlan): string[] {
   const out: string[] = [];
   if (plan.notices.length > 0) {
     out.push('#### Notices', '');
@@ -194,20 +200,51 @@ function detailBlock(groups: readonly SectionGroup[]) {
   };
 }
 
-function footer(plan: Plan): string[] {
+function footer(plan: Plan, org: OrganizationPlan): string[] {
   return [
     `<sub>${e(plan.tool.name)} ${e(plan.tool.version)} · plan created ${e(plan.createdAt)} · ` +
-      `state fingerprint ${e(plan.fingerprint.digest.slice(0, 12))} · matrix sha256 ${e(plan.matrix.sha256.slice(0, 12))}</sub>`,
+      `state fingerprint ${e(org.fingerprint.digest.slice(0, 12))} · matrix sha256 ${e(org.matrix.sha256.slice(0, 12))}</sub>`,
   ];
 }
 
 export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): string {
   const limit = options.maxLength ?? GITHUB_COMMENT_LIMIT;
-  const head = headBlock(plan, options.command ?? 'plan');
-  const people = peopleLines(plan);
-  const notices = noticeBlock(plan);
-  const groups = groupBySection(plan.changes);
-  const total = plan.changes.length;
+  const command = options.command ?? 'plan';
+  const [only] = plan.organizations;
+  if (plan.organizations.length === 1 && only) return organizationMarkdown(plan, only, `### posthog-access ${command} for ${e(only.organization.name)}`, limit);
+
+  // Several organizations: the summary of them all first, then a part each, sharing what is left of the limit.
+  const head = overviewBlock(plan, command);
+  const share = Math.floor((limit - linesLength(head)) / Math.max(plan.organizations.length, 1));
+  const parts = plan.organizations.map((org) => organizationMarkdown(plan, org, `### ${e(org.organization.name)}`, share));
+  return `${head.join('\n')}\n${parts.join('\n')}`;
+}
+
+/** For several organizations: a row each (where, what, refused or not) and the total. */
+function overviewBlock(plan: Plan, command: 'plan' | 'drift'): string[] {
+  const out = [`## posthog-access ${command} for ${plan.organizations.length} organizations`, ''];
+  const refused = plan.organizations.filter((o) => o.refusals.length > 0);
+  if (refused.length) {
+    out.push('> [!CAUTION]', `> **Refused in ${refused.map((o) => e(o.organization.name)).join(', ')}: ${refused.length === 1 ? 'its' : 'their'} changes will not be applied** (see ${refused.length === 1 ? 'its part' : 'their parts'} below).`, '');
+  }
+  const manual = plan.organizations.reduce((n, o) => n + o.manualSteps.length, 0);
+  out.push(`**${summaryLine(plan.summary, manual, 'below')}** Evaluated at **${e(plan.at)}**.`, '');
+  out.push('| Organization | Host | Matrix | Create | Update | Delete | |', '| --- | --- | --- | ---: | ---: | ---: | --- |');
+  for (const org of plan.organizations) {
+    const c = countChanges(org.changes);
+    out.push(`| ${e(org.organization.name)} | ${e(org.host)} | ${e(org.matrix.file)} | ${c.create} | ${c.update} | ${c.delete} | ${org.refusals.length ? '**refused**' : ''} |`);
+  }
+  out.push(`| **Total** | | | **${plan.summary.create}** | **${plan.summary.update}** | **${plan.summary.delete}** | |`, '');
+  return out;
+}
+
+/** One organization's comment (the whole comment when the plan has one): kept under `limit` characters. */
+function organizationMarkdown(plan: Plan, org: OrganizationPlan, heading: string, limit: number): string {
+  const head = headBlock(plan, org, heading);
+  const people = peopleLines(org);
+  const notices = noticeBlock(org);
+  const groups = groupBySection(org.changes);
+  const total = org.changes.length;
 
   const details = detailBlock(groups);
 
@@ -230,11 +267,11 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
   const detailsPart = (shown: number): string[] =>
     (total === 0 ? [] : [...detailsHead, ...details.lines(shown), ...detailsOmitted(shown)]);
   const build = (shownPeople: number, shownChanges: number): string =>
-    `${[...head, ...peoplePart(shownPeople), ...notices, ...detailsPart(shownChanges), ...footer(plan)].join('\n')}\n`;
+    `${[...head, ...peoplePart(shownPeople), ...notices, ...detailsPart(shownChanges), ...footer(plan, org)].join('\n')}\n`;
 
   // build(p, c).length without building it: the search below asks often, and building the whole
   // comment at each step made fitting a large plan slow.
-  const fixed = linesLength(head) + linesLength(notices) + linesLength(footer(plan));
+  const fixed = linesLength(head) + linesLength(notices) + linesLength(footer(plan, org));
   const peopleLength = [0];
   for (const line of people) peopleLength.push(peopleLength[peopleLength.length - 1]! + line.length + 1);
   const length = (shownPeople: number, shownChanges: number): number =>

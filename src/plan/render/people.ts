@@ -2,7 +2,7 @@
 // effective-access model, src/access/changes.ts), said per person, each with the reason and note
 // of the change behind it.
 import { describeAccessChange, type AccessChange } from '../../access/changes.ts';
-import type { Change, Plan } from '../types.ts';
+import type { Change, OrganizationPlan } from '../types.ts';
 
 export interface PersonEffect {
   /** What is gained or lost, e.g. "Production: admin (own rule) → member (default rule)". */
@@ -21,7 +21,7 @@ export interface PersonChanges {
 }
 
 /** People whose effective access the plan changes, alphabetically, organization first, then by place. */
-export function personChanges(plan: Pick<Plan, 'changes' | 'access'>): PersonChanges[] {
+export function personChanges(plan: Pick<OrganizationPlan, 'changes' | 'access'>): PersonChanges[] {
   const byId = new Map(plan.changes.map((c) => [c.id, c]));
   const people = new Map<string, PersonChanges>();
   for (const access of plan.access ?? []) {

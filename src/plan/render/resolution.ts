@@ -1,5 +1,5 @@
 // The resolution mode and `plan --resolution` in words, shared by the text and Markdown views.
-import type { Plan, Resolution, ResolutionSwitch } from '../types.ts';
+import type { OrganizationPlan, Resolution, ResolutionSwitch } from '../types.ts';
 
 /** At most this many people × places are listed in text and Markdown; the JSON plan has them all. */
 export const SWITCH_LISTED = 50;
@@ -34,6 +34,6 @@ export function previewLine(s: ResolutionSwitch): string {
   return `PostHog's preview differs (as the rules are now): ${parts.join('; ')}; trust PostHog's answer${objects}`;
 }
 
-export function resolutionOf(plan: Plan): string | undefined {
+export function resolutionOf(plan: Pick<OrganizationPlan, 'organization'>): string | undefined {
   return plan.organization.resolution && modeName(plan.organization.resolution);
 }

@@ -1,5 +1,5 @@
 // The terminal view: grouped by section, + ~ - markers, refusals last and loud, then the summary.
-import type { Change, Plan } from '../types.ts';
+import type { Change, OrganizationPlan, Plan } from '../types.ts';
 import { fieldChanges, formatField, noticeOrder, overrideHint, summaryLine } from './describe.ts';
 import { countChanges, groupBySection, kindPrefix } from './sections.ts';
 import { previewLine, resolutionOf, switchLines, switchTitle } from './resolution.ts';
@@ -62,19 +62,10 @@ function changeLines(change: Change, mixedKinds: boolean, paint: Paint): string[
   return lines;
 }
 
-export function renderText(plan: Plan, options: TextOptions): string {
-  const paint = painter(options.color);
+/** One organization's part: its sections, notices, the resolution switch, manual steps and refusals. */
+function organizationLines(org: OrganizationPlan, paint: Paint): string[] {
   const out: string[] = [];
-  const headerParts = [
-    `organization ${clean(plan.organization.name)}`,
-    `at ${clean(plan.at)}`,
-    `matrix ${clean(plan.matrix.file)}`,
-  ];
-  out.push(paint('bold', `posthog-access ${options.command ?? 'plan'} · ${headerParts.join(' · ')}`));
-  const resolution = resolutionOf(plan);
-  out.push(paint('dim', `${clean(plan.host)} · organization id ${clean(plan.organization.id)}${resolution ? ` · access resolution: ${resolution}` : ''}`));
-
-  for (const group of groupBySection(plan.changes)) {
+  for (const group of groupBySection(org.changes)) {
     const counts = countChanges(group.changes);
     const parts = (['create', 'update', 'delete'] as const)
       .filter((a) => counts[a] > 0)
@@ -84,7 +75,7 @@ export function renderText(plan: Plan, options: TextOptions): string {
     for (const change of group.changes) out.push(...changeLines(change, group.mixedKinds, paint));
   }
 
-  const people = personChanges(plan);
+  const people = personChanges(org);
   if (people.length > 0) {
     out.push('', paint('bold', 'Who gains or loses what'));
     const line = (side: 'gains' | 'loses', effect: PersonEffect) => {
@@ -100,9 +91,9 @@ export function renderText(plan: Plan, options: TextOptions): string {
     if (people.length > TEXT_PEOPLE_LIMIT) out.push(`${INDENT}${paint('dim', `… and ${people.length - TEXT_PEOPLE_LIMIT} more people (--format json lists them all)`)}`);
   }
 
-  if (plan.notices.length > 0) {
+  if (org.notices.length > 0) {
     out.push('', paint('bold', 'Notices'));
-    for (const notice of noticeOrder(plan.notices)) {
+    for (const notice of noticeOrder(org.notices)) {
       const warning = notice.level === 'warning';
       const mark = warning ? paint('yellow', '!') : paint('cyan', 'i');
       const key = notice.key !== undefined && !notice.message.includes(notice.key) ? ` ${paint('dim', `(${clean(notice.key)})`)}` : '';
@@ -111,28 +102,65 @@ export function renderText(plan: Plan, options: TextOptions): string {
     }
   }
 
-  if (plan.resolutionSwitch) {
-    out.push('', paint('bold', switchTitle(plan.resolutionSwitch)));
-    for (const line of switchLines(plan.resolutionSwitch)) out.push(`${INDENT}${clean(line)}`);
-    out.push(`${INDENT}${paint('dim', clean(previewLine(plan.resolutionSwitch)))}`);
+  if (org.resolutionSwitch) {
+    out.push('', paint('bold', switchTitle(org.resolutionSwitch)));
+    for (const line of switchLines(org.resolutionSwitch)) out.push(`${INDENT}${clean(line)}`);
+    out.push(`${INDENT}${paint('dim', clean(previewLine(org.resolutionSwitch)))}`);
   }
 
-  if (plan.manualSteps.length > 0) {
+  if (org.manualSteps.length > 0) {
     out.push('', paint('bold', 'Manual steps (posthog-access cannot do these for you)'));
-    plan.manualSteps.forEach((step, i) => {
+    org.manualSteps.forEach((step, i) => {
       out.push(`${INDENT}${i + 1}. ${paint('bold', clean(step.key))}: ${clean(step.message)}`);
     });
   }
 
-  if (plan.refusals.length > 0) {
+  if (org.refusals.length > 0) {
     out.push('', paint(['bold', 'red'], '✗ Refused: this plan will not be applied.'));
-    for (const refusal of plan.refusals) {
+    for (const refusal of org.refusals) {
       out.push(paint('red', `${INDENT}✗ ${clean(refusal.guard)}: ${clean(refusal.message)}`));
-      const hint = overrideHint(plan, refusal);
+      const hint = overrideHint(org, refusal);
       if (hint) out.push(`${INDENT}    To allow this for one run, pass ${paint('bold', hint)}.`);
     }
   }
+  return out;
+}
 
-  out.push('', paint('bold', summaryLine(countChanges(plan.changes), plan.manualSteps.length)));
+/** The line under an organization's name: where it is and how it resolves access. */
+function whereLine(org: OrganizationPlan): string {
+  const resolution = resolutionOf(org);
+  return `${clean(org.host)} · organization id ${clean(org.organization.id)}${resolution ? ` · access resolution: ${resolution}` : ''}`;
+}
+
+export function renderText(plan: Plan, options: TextOptions): string {
+  const paint = painter(options.color);
+  const command = options.command ?? 'plan';
+  const out: string[] = [];
+  const [only] = plan.organizations;
+  if (plan.organizations.length === 1 && only) {
+    const headerParts = [
+      `organization ${clean(only.organization.name)}`,
+      `at ${clean(plan.at)}`,
+      `matrix ${clean(only.matrix.file)}`,
+    ];
+    out.push(paint('bold', `posthog-access ${command} · ${headerParts.join(' · ')}`));
+    out.push(paint('dim', whereLine(only)));
+    out.push(...organizationLines(only, paint));
+    out.push('', paint('bold', summaryLine(countChanges(only.changes), only.manualSteps.length)));
+    return `${out.join('\n')}\n`;
+  }
+
+  // Several organizations: a section each, then the summary of them all.
+  out.push(paint('bold', `posthog-access ${command} · ${plan.organizations.length} organizations · at ${clean(plan.at)}`));
+  for (const org of plan.organizations) {
+    out.push('', paint('bold', `═══ organization ${clean(org.organization.name)} · matrix ${clean(org.matrix.file)}`));
+    out.push(paint('dim', whereLine(org)));
+    out.push(...organizationLines(org, paint));
+    out.push('', `${clean(org.organization.name)}: ${summaryLine(countChanges(org.changes), org.manualSteps.length)}`);
+  }
+  const refused = plan.organizations.filter((o) => o.refusals.length > 0);
+  const manual = plan.organizations.reduce((n, o) => n + o.manualSteps.length, 0);
+  out.push('', paint('bold', `All ${plan.organizations.length} organizations: ${summaryLine(plan.summary, manual)}`));
+  if (refused.length) out.push(paint(['bold', 'red'], `✗ Refused in ${refused.map((o) => clean(o.organization.name)).join(', ')}: ${refused.length === 1 ? 'its' : 'their'} changes will not be applied.`));
   return `${out.join('\n')}\n`;
 }
