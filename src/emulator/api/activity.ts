@@ -81,7 +81,7 @@ function advancedActivityLogs(ctx: Ctx): Result {
 
 export const ACTIVITY_ROUTES: RouteSpec[] = [
   route('GET', `${PROJECT}/activity_log/`, 'activity_log_list', 'activity_log', 'project', activityLogList),
+  route('GET', `${PROJECT}/advanced_activity_logs/`, 'advanced_activity_logs_list', 'activity_log', 'project', projectAdvancedActivityLogs),
   // unpublished
-  route('GET', `${PROJECT}/advanced_activity_logs/`, 'project_advanced_activity_logs_list', 'activity_log', 'project', projectAdvancedActivityLogs),
   route('GET', `${ORG}/advanced_activity_logs/`, 'organization_advanced_activity_logs_list', 'activity_log', 'org', advancedActivityLogs),
 ];
