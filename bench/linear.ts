@@ -1,5 +1,10 @@
 // Growth of each stage, in one process: the same stage at size n and 4n, timed as the median of
 // repeated runs after a warm-up. A linear stage takes about 4× as long at 4n; a quadratic one 16×.
+// Time is the process's CPU time (all its threads, the garbage collector's included), not wall
+// time: on a shared machine, waiting for a core would otherwise count as work. Each dimension also
+// times a baseline, one plain linear pass over the same data (JSON of the state read and of the
+// matrix): on a machine whose caches are shared and small, even that grows more than 4× at 4n,
+// and the ratio of a stage is to be read against it.
 // Run by bench/run.ts (node bench/linear.ts [runs]); prints one JSON line per stage.
 import { stringify } from 'yaml';
 import { parseMatrix } from '../src/matrix/load.ts';
@@ -147,6 +152,7 @@ async function prepare(s: Scenario): Promise<Prepared> {
 type Stage = (p: Prepared) => unknown;
 
 const STAGES: Record<string, Stage> = {
+  baseline: (p) => JSON.stringify(p.actual).length + JSON.stringify(p.desired).length,
   load: (p) => parseMatrix(p.text, 'bench.yaml', {}),
   fetch: (p) => fetchActual(p.api, scopeOf(p.desired)),
   diff: (p) => diff(p.desired, p.actual, NOW),
@@ -163,12 +169,17 @@ const STAGES: Record<string, Stage> = {
  * it lasts long enough to time. Growth is judged on the fastest: on a shared machine other work
  * only ever adds time to a sample.
  */
+const cpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
 async function time(stage: Stage, p: Prepared, runs: number, reps: number): Promise<{ min: number; median: number }> {
   const samples: number[] = [];
   for (let r = 0; r < runs; r++) {
-    const started = performance.now();
+    const started = cpuMs();
     for (let k = 0; k < reps; k++) await stage(p);
-    samples.push((performance.now() - started) / reps);
+    samples.push((cpuMs() - started) / reps);
   }
   samples.sort((a, b) => a - b);
   return { min: samples[0]!, median: samples[samples.length >> 1]! };
@@ -177,9 +188,9 @@ async function time(stage: Stage, p: Prepared, runs: number, reps: number): Prom
 /** How many repetitions make one sample of the small size last at least 50 ms (after a warm-up). */
 async function calibrate(stage: Stage, p: Prepared): Promise<number> {
   await stage(p);
-  const started = performance.now();
+  const started = cpuMs();
   await stage(p);
-  const ms = performance.now() - started;
+  const ms = cpuMs() - started;
   return Math.max(1, Math.min(200, Math.ceil(50 / Math.max(ms, 0.01))));
 }
 
@@ -188,9 +199,9 @@ const runs = Number(process.argv[2] ?? 5);
 const [onlyDimension, onlyStage] = process.argv.slice(3);
 const dimensions: { dimension: string; n: string; at: (scale: number) => Scenario; stages: string[] }[] = [
   { dimension: 'changes', n: '2×2,000 changes', at: (k) => changes(2_000 * k), stages: Object.keys(STAGES) },
-  { dimension: 'rules in one project', n: '5,000 rules', at: (k) => rulesInOneProject(5_000 * k), stages: ['load', 'fetch', 'diff', 'fingerprint'] },
-  { dimension: 'teams', n: '500 teams', at: (k) => teams(500 * k), stages: ['load', 'fetch', 'diff', 'render text', 'render markdown'] },
-  { dimension: 'invitees × projects', n: '500 invitees × 250 projects', at: (k) => invitees(500 * k, 250 * k), stages: ['load', 'diff', 'render text', 'render markdown', 'render json'] },
+  { dimension: 'rules in one project', n: '5,000 rules', at: (k) => rulesInOneProject(5_000 * k), stages: ['baseline', 'load', 'fetch', 'diff', 'fingerprint'] },
+  { dimension: 'teams', n: '500 teams', at: (k) => teams(500 * k), stages: ['baseline', 'load', 'fetch', 'diff', 'render text', 'render markdown'] },
+  { dimension: 'invitees × projects', n: '500 invitees × 250 projects', at: (k) => invitees(500 * k, 250 * k), stages: ['baseline', 'load', 'diff', 'render text', 'render markdown', 'render json'] },
 ];
 
 for (const d of dimensions.filter((x) => !onlyDimension || x.dimension === onlyDimension)) {

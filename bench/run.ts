@@ -321,14 +321,19 @@ async function linear(): Promise<void> {
   failed(run, 'bench/linear.ts');
   const rows = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { dimension: string; n: string; stage: string; ms: number; ms4: number; median: number; median4: number; ratio: number });
   section(`Linear growth: each stage at n and 4n, in one process (${LINEAR_RUNS} runs each after a warm-up)`, [
-    'The ratio is of the fastest runs (other work on a shared machine only adds time); the medians are shown too.',
+    'Times are the process\'s CPU time (all threads, garbage collection included), so that waiting for a core on a shared machine does not count.',
+    'The ratio is of the fastest runs (other work on a shared machine only adds time); the medians are shown too. Each dimension\'s',
+    '"baseline" is one plain linear pass over the same data (JSON of the state read and of the matrix): what 4× the data costs on this',
+    'machine when the algorithm is linear (caches make it more than 4×). It is not a stage and is not held to the target.',
     '',
     '| grows with | n | stage | at n: fastest (median) | at 4n: fastest (median) | ratio |',
     '|---|---|---|---|---|---|',
     ...rows.map((r) => `| ${r.dimension} | ${r.n} | ${r.stage} | ${r.ms.toFixed(1)} ms (${r.median.toFixed(1)}) | ${r.ms4.toFixed(1)} ms (${r.median4.toFixed(1)}) | ${r.ratio.toFixed(2)} |`),
   ]);
-  const over = rows.filter((r) => r.ratio >= 4.5);
-  target('linear: every stage at n and 4n', over.length ? `${over.length} of ${rows.length} over: ${over.map((r) => `${r.stage} by ${r.dimension} ${r.ratio.toFixed(1)}×`).join('; ')}` : `all ${rows.length} under 4.5 (worst ${Math.max(...rows.map((r) => r.ratio)).toFixed(2)})`, 'ratio < 4.5', over.length === 0);
+  const stages = rows.filter((r) => r.stage !== 'baseline');
+  const over = stages.filter((r) => r.ratio >= 4.5);
+  const baselines = rows.filter((r) => r.stage === 'baseline').map((r) => `${r.dimension} ${r.ratio.toFixed(1)}×`).join(', ');
+  target('linear: every stage at n and 4n', (over.length ? `${over.length} of ${stages.length} over: ${over.map((r) => `${r.stage} by ${r.dimension} ${r.ratio.toFixed(1)}×`).join('; ')}` : `all ${stages.length} under 4.5 (worst ${Math.max(...stages.map((r) => r.ratio)).toFixed(2)})`) + (baselines ? `; baseline (a plain linear pass): ${baselines}` : ''), 'ratio < 4.5', over.length === 0);
 }
 
 // ---------------------------------------------------------------- the emulator itself

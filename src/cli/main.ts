@@ -180,6 +180,7 @@ Examples:
     .option('--verify', "compare with PostHog's own effective access (live only); exit 2 when they differ");
 
   accessOptions(program.command('explain <email>').description("a person's effective access: organization level, teams, each project and resource type, and why"))
+    .option('--offboarding', 'also list what they created that others rely on (feature flags, dashboards, insights), in every project the key can read')
     .action(async (email: string, flags) => {
       const { explainCommand } = await import('./access.ts');
       exitCode = await explainCommand(email, flags, session(global()), io);

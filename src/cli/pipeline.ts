@@ -9,6 +9,7 @@ import { loadMatrix, type LoadedMatrix } from '../matrix/load.ts';
 import { createApiFromEnv, type ClosablePostHogApi } from '../posthog/api.ts';
 import { canonicalHost } from '../posthog/client.ts';
 import { maskKey } from '../posthog/errors.ts';
+import { readCreated } from '../state/created.ts';
 import { fetchActual, readRulesElsewhere } from '../state/fetch.ts';
 import { auditApiKeys } from '../state/audit-keys.ts';
 import { commandSink, fileSink, type PreparedSink } from '../secrets/sink.ts';
@@ -209,6 +210,8 @@ async function withCascades(api: ClosablePostHogApi, actual: ActualState, build:
   const removing = removedSubjects(plan.changes);
   if (!removing.teams.length && !removing.members.length) return plan;
   await readRulesElsewhere(api, actual, removing);
+  // Offboarding: what the removed members created that others rely on (docs/cli.md#offboarding).
+  if (removing.members.length) await readCreated(api, actual, removing.members);
   return build();
 }
 

@@ -3,7 +3,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { kindBounds, orgLevelLabel, PROJECT_ACCESS_LEVELS, RESOURCE_ACCESS_LEVELS, RESOURCE_PARENT } from './tables.ts';
 import type { ProjectAccessLevel, ResourceAccessLevel } from './tables.ts';
 import type {
-  AccessControlRow, ActivityLogRow, DomainRow, IdentityProviderConfigRow, InviteRow, MembershipRow, OrganizationRow,
+  AccessControlRow, ActivityLogRow, DashboardRow, DomainRow, FeatureFlagRow, InsightRow, IdentityProviderConfigRow, InviteRow, MembershipRow, OrganizationRow,
   PersonalApiKeyRow, ProjectRow, ProjectSecretKeyRow, RoleMembershipRow, RoleRow, Snapshot, UserRow,
 } from './snapshot.ts';
 import { parseSnapshot } from './snapshot.ts';
@@ -82,6 +82,10 @@ export class EmulatorState {
   secretKeysByHash = new Map<string, ProjectSecretKeyRow>();
   domains = new Map<string, DomainRow>();
   idpConfigs = new Map<string, IdentityProviderConfigRow>();
+  /** What people created in projects, by id (api/objects.ts serves them). */
+  featureFlags = new Map<number, FeatureFlagRow>();
+  dashboards = new Map<number, DashboardRow>();
+  insights = new Map<number, InsightRow>();
   orgLogs = new Map<string, ActivityLogRow[]>();
   teamLogs = new Map<number, ActivityLogRow[]>();
   clockIso: string | null = null;
@@ -124,6 +128,9 @@ export class EmulatorState {
     for (const d of s.domains) this.domains.set(d.id, { ...d });
     for (const c of s.identity_provider_configs) this.idpConfigs.set(c.id, { ...c });
     for (const l of s.activity_logs) this.addLog(l);
+    for (const f of s.feature_flags) this.featureFlags.set(f.id, { ...f });
+    for (const d of s.dashboards) this.dashboards.set(d.id, { ...d });
+    for (const i of s.insights) this.insights.set(i.id, { ...i, dashboards: [...i.dashboards] });
   }
 
   toSnapshot(): Snapshot {
@@ -146,6 +153,9 @@ export class EmulatorState {
       domains: [...this.domains.values()],
       identity_provider_configs: [...this.idpConfigs.values()],
       activity_logs: logs,
+      feature_flags: [...this.featureFlags.values()],
+      dashboards: [...this.dashboards.values()],
+      insights: [...this.insights.values()],
     };
     if (this.rateLimit !== undefined) snap.rate_limit = this.rateLimit;
     return structuredClone(snap);

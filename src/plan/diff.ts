@@ -56,17 +56,41 @@ function describeCascade(change: Extract<Change, { action: 'delete' }>, folded: 
  * A person's removal needs nothing: they are leaving.
  */
 function protectGrants(changes: Change[]): void {
-  const grants = changes.filter((c) => !c.destructive && c.action !== 'delete' && subjectOf(c).label === undefined);
   const position = new Map(changes.map((c, i) => [c.id, i]));
+  // The grants by scope and by person, in apply order: a restriction looks only at its own two lists.
+  const byScope = new Map<string, Change[]>();
+  const byPerson = new Map<string, Change[]>();
+  const add = (index: Map<string, Change[]>, key: string, g: Change) => {
+    const list = index.get(key);
+    if (list) list.push(g);
+    else index.set(key, [g]);
+  };
+  for (const g of changes) {
+    if (g.destructive || g.action === 'delete') continue;
+    const of = subjectOf(g);
+    if (of.label !== undefined) continue;
+    if (of.project !== undefined && g.kind !== 'project') add(byScope, JSON.stringify([of.project, of.resource ?? null]), g);
+    if (of.email !== undefined) add(byPerson, of.email, g);
+  }
   for (const c of changes) {
     if (!c.destructive || (c.kind === 'member' && c.action === 'delete')) continue;
     const { project, resource, email } = subjectOf(c);
-    // Only grants that run before it (apply order): those it can wait for.
-    for (const g of grants.filter((g) => (position.get(g.id) ?? Infinity) < (position.get(c.id) ?? 0))) {
-      const of = subjectOf(g);
-      const sameScope = project !== undefined && of.project === project && of.resource === resource && g.kind !== 'project';
-      const samePerson = email !== undefined && of.email === email;
-      if ((sameScope || samePerson) && g.id !== c.id) c.dependsOn.push(g.id);
+    const mine = position.get(c.id) ?? 0;
+    const sameScope = project !== undefined ? byScope.get(JSON.stringify([project, resource ?? null])) ?? [] : [];
+    const samePerson = email !== undefined ? byPerson.get(email) ?? [] : [];
+    // Both lists are in apply order: merge them, each grant once, only those that run before it.
+    let i = 0;
+    let j = 0;
+    for (;;) {
+      const a = sameScope[i];
+      const b = samePerson[j];
+      const pa = a ? position.get(a.id) ?? Infinity : Infinity;
+      const pb = b ? position.get(b.id) ?? Infinity : Infinity;
+      const g = pa <= pb ? a : b;
+      if (!g || Math.min(pa, pb) >= mine) break;
+      if (pa <= pb) i++;
+      if (pb <= pa) j++;
+      if (g.id !== c.id) c.dependsOn.push(g.id);
     }
   }
 }

@@ -13,6 +13,7 @@ import { nameKey } from '../model/names.ts';
 import { effectiveGrant, endOf, EXPIRING_SOON_DAYS } from '../plan/expiry.ts';
 import { secretKeyBorn } from '../plan/kinds/secret-key.ts';
 import { DAY_MS, daysSince, olderThan } from '../util/days.ts';
+import { InternalError } from '../errors.ts';
 
 /** A member who has not logged in for this many days is a finding. */
 export const INACTIVE_DAYS = 90;
@@ -179,11 +180,13 @@ function membersOf(actual: ActualState): ReviewMember[] {
 
 /** The project pivot of everyone's effective access: who is above none, with their resource levels. */
 function projectsOf(view: AccessView, people: PersonAccess[]): ReviewProject[] {
-  return Object.keys(view.projects).sort().map((project) => {
+  // personAccess lists every project of the view in this same (sorted) order: index, not search.
+  return Object.keys(view.projects).sort().map((project, index) => {
     const holders: ProjectHolder[] = [];
     for (const person of people) {
-      const p = person.projects.find((x) => x.project === project);
-      if (!p || p.level === 'none') continue;
+      const p = person.projects[index];
+      if (p?.project !== project) throw new InternalError(`effective access listed ${p?.project} where ${project} was expected`);
+      if (p.level === 'none') continue;
       holders.push({ email: person.email, pending: person.pending, level: p.level, source: p.source, resources: p.resources.map((r) => ({ resource: r.resource, level: r.level, source: r.source })) });
     }
     return { project, known: view.projects[project]!.known, resources: ruledResources(view.projects[project]!), people: holders };

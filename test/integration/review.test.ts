@@ -112,6 +112,21 @@ describe('review of the live organization (no matrix)', () => {
     expect(org.findings.map((f: { code: string }) => f.code)).toEqual(['no_2fa', 'never_logged_in', 'no_2fa', 'no_2fa', 'inactive', 'invite_expired']);
   });
 
+  it("resolves in the organization's mode (most specific here), as explain does", async () => {
+    const state = sampleSnapshot(NOW);
+    state.organizations[0]!.uses_most_specific_access_resolution = true;
+    const e = await start(state);
+    const md = (await cli(e, ['review'])).stdout;
+    expect(md).toContain('### Who can reach each project (most-specific resolution)');
+    const json = JSON.parse((await cli(e, ['review', '--format', 'json'])).stdout).organizations[0];
+    expect(json.mode).toBe('most_specific');
+    const explained = JSON.parse((await cli(e, ['explain', 'frank@example.com', '--format', 'json'])).stdout).organizations[0].projects;
+    for (const p of explained) {
+      const holder = json.projects.find((x: { project: string }) => x.project === p.project).people.find((h: { email: string }) => h.email === 'frank@example.com');
+      expect(holder ? { level: holder.level, source: holder.source } : { level: 'none' }).toEqual(p.level === 'none' ? { level: 'none' } : { level: p.level, source: p.source });
+    }
+  });
+
   it('gives CSV: one row per person and project, quoted, formula-like cells neutralised', async () => {
     const state = sampleSnapshot(NOW);
     // A team whose name a spreadsheet would run as a formula, with a comma that needs quoting.
@@ -192,6 +207,29 @@ describe('review with a matrix', () => {
     expect(csv.filter((l) => l.startsWith('organization,'))).toHaveLength(1); // one header for both
     expect(csv.filter((l) => l.startsWith('Example Co,'))).toHaveLength(7 * 3);
     expect(csv.filter((l) => l.startsWith('Second Co,'))).toEqual(['Second Co,alice@example.com,member,owner,2026-01-01,2026-11-30,yes,,yes,Analytics,admin,organization admin,']);
+  });
+
+  it('audits declared personal keys with their own values, against max_age_days, never showing a value', async () => {
+    const state = sampleSnapshot(NOW);
+    const value = 'phx_bi_dashboard_review_key_0123456789abcdef';
+    const bob = state.users.find((u) => u.email === 'bob@example.com')!;
+    state.personal_api_keys.push({ id: 'bi', user_uuid: bob.uuid, label: 'BI dashboard', value, scopes: ['insight:read'], created_at: '2026-05-04T09:00:00.000Z' } as Snapshot['personal_api_keys'][number]);
+    const e = await start(state);
+    const file = await matrix('keys.yaml', 'api_keys:\n  bi-dashboard: { env: BI_KEY, scopes: [insight:read], max_age_days: 90 }\n  forgotten: { env: FORGOTTEN_KEY, scopes: [insight:read] }\n');
+    const run = await cli(e, ['review', '-m', file, '--format', 'json'], { BI_KEY: value });
+    expect(run.stderr).toBe('');
+    const org = JSON.parse(run.stdout).organizations[0];
+    expect(org.personal_keys).toEqual([
+      { name: 'bi-dashboard', env: 'BI_KEY', status: 'audited', label: 'BI dashboard', born: '2026-05-04T09:00:00.000Z', age_days: 210, max_age_days: 90, overdue: true },
+      { name: 'forgotten', env: 'FORGOTTEN_KEY', status: 'variable_unset', overdue: false },
+    ]);
+    expect(org.findings).toContainEqual({ code: 'api_key_overdue', message: 'personal API key api_keys.bi-dashboard ("BI dashboard") is 210 days old, past its max_age_days (90)' });
+    expect(org.findings).toContainEqual({ code: 'api_key_not_audited', message: 'personal API key api_keys.forgotten was not audited: $FORGOTTEN_KEY is not set where the review ran' });
+    expect(org.counts.keys_overdue).toBe(1);
+    for (const format of ['markdown', 'csv', 'json']) {
+      const out = await cli(e, ['review', '-m', file, '--format', format, '--record', join(dir, format), '--reviewer', 'R'], { BI_KEY: value });
+      expect(out.stdout + out.stderr + await readFile(join(dir, format, 'access-review-2026-11-30.json'), 'utf8')).not.toContain(value.slice(4, 20));
+    }
   });
 
   it("reads each matrix's organization with the matrix's host and key", async () => {

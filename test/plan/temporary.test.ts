@@ -12,8 +12,8 @@ import { actual, desired, project } from './builders.ts';
 const NOW = new Date('2026-11-22T12:00:00Z');
 const READ = { organization: '@current', projects: ['Prod'], secretKeys: [], domains: false };
 
-function planOf(d: ReturnType<typeof desired>, a: ReturnType<typeof actual>): Plan {
-  return buildPlan({ desired: d, actual: a, at: NOW, createdAt: NOW, host: 'https://us.posthog.com', matrix: { file: 'm.yaml', sha256: 'x'.repeat(64) }, read: READ });
+function planOf(d: ReturnType<typeof desired>, a: ReturnType<typeof actual>, at = NOW): Plan {
+  return buildPlan({ desired: d, actual: a, at, createdAt: at, host: 'https://us.posthog.com', matrix: { file: 'm.yaml', sha256: 'x'.repeat(64) }, read: READ });
 }
 
 const a = actual((b) => b.member('bob@x.io', 'member').member('carol@x.io', 'member').member('dave@x.io', 'admin').team('Eng').project('Prod'));
@@ -89,6 +89,15 @@ describe('temporary grants in the plan', () => {
     // The order docs/plan-json.md gives: after note, before destructive.
     const keys = Object.keys(byId(json, 'member:bob@x.io'));
     expect(keys.slice(keys.indexOf('reason'), keys.indexOf('destructive') + 1)).toEqual(['reason', 'expires', 'then', 'destructive']);
+  });
+
+  it('grants ending within two weeks are named in notices, with what follows', () => {
+    const later = planOf(d, a, new Date('2026-12-05T00:00:00Z'));
+    const expiring = later.organizations[0]!.notices.filter((n) => n.code === 'expiring').map((n) => n.message);
+    expect(expiring).toEqual(expect.arrayContaining([
+      'Eng / carol@x.io: the membership ends after 2026-12-15, then out of Eng',
+      'Prod / member:carol@x.io: admin ends after 2026-12-10, then the rule is removed',
+    ]));
   });
 
   it('a saved plan keeps them: read back as written', () => {

@@ -51,10 +51,28 @@ function actualRule(ctx: DiffContext, s: RuleSubject): { level: string; managedB
   if (!scope) return undefined;
   if (s.email !== undefined) return scope.members[s.email];
   if (s.team !== undefined) {
-    const role = Object.keys(scope.teams).find((t) => teamName(ctx, t) === s.team);
+    const role = rolesByTeamName(ctx, scope.teams).get(s.team);
     return role === undefined ? undefined : scope.teams[role];
   }
   return scope.default;
+}
+
+const roleIndexes = new WeakMap<object, { desired: DiffContext['desired']; byTeam: Map<string, string> }>();
+
+/**
+ * A scope's rules of roles, by the matrix's spelling of the team (the first role in key order for
+ * each), built once per scope: a scan per team rule made the diff quadratic in teams.
+ */
+function rolesByTeamName(ctx: DiffContext, teams: Readonly<Record<string, unknown>>): Map<string, string> {
+  const cached = roleIndexes.get(teams);
+  if (cached?.desired === ctx.desired) return cached.byTeam;
+  const byTeam = new Map<string, string>();
+  for (const role of Object.keys(teams)) {
+    const name = teamName(ctx, role);
+    if (!byTeam.has(name)) byTeam.set(name, role);
+  }
+  roleIndexes.set(teams, { desired: ctx.desired, byTeam });
+  return byTeam;
 }
 
 /**

@@ -1,7 +1,7 @@
 // Who is in each team (PostHog role memberships). Memberships have no update: added or removed.
 // People still invited get theirs once they join.
 import { z } from 'zod';
-import { inForce, untilText } from '../expiry.ts';
+import { effectiveGrant, inForce, untilText } from '../expiry.ts';
 import { defineKind, type DesiredItem } from '../kind.ts';
 import { scimManaged, standing, teamName } from '../lookup.ts';
 
@@ -27,6 +27,8 @@ export const teamMemberKind = defineKind({
       for (const m of members) {
         const who = standing(ctx, m.email);
         if (who !== 'member') continue; // invitees wait for their invite; leavers go with their removal
+        const endsSoon = m.expires && effectiveGrant({ level: 'member', expires: m.expires }, ctx.now).endsSoon;
+        if (endsSoon) ctx.notices.push({ level: 'info', code: 'expiring', key: `${team} / ${m.email}`, message: `${team} / ${m.email}: the membership ends after ${endsSoon}, then out of ${team}` });
         items.push({
           subject: { team, email: m.email },
           value: inForce(m.expires, ctx.now) ? {} : null,
