@@ -220,7 +220,7 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
       plan = assemblePlan({ createdAt: now, at: now, organizations: targets.map((t) => t.plan) });
       if (!json) print(io, plan, flags.format);
       if (plan.summary.create + plan.summary.update + plan.summary.delete && !flags.yes) {
-        if (!io.stdin.isTTY) throw new ConfigError('apply changes PostHog: pass --yes to confirm when not on a terminal, or apply a reviewed plan file (plan --out FILE, then apply FILE)');
+        if (!io.stdin.isTTY) throw new ConfigError('apply changes PostHog: pass --yes to confirm when not on a terminal, or apply a reviewed plan file (plan --out plan.json, then apply plan.json)');
       }
     } else {
       throw new InternalError('apply without a plan file has a matrix');

@@ -127,6 +127,18 @@ describe('review of the live organization (no matrix)', () => {
     }
   });
 
+  it('needs read scopes only (those docs/review.md names)', async () => {
+    const state = sampleSnapshot(NOW);
+    const value = 'phx_review_read_only_key_0123456789abcdefgh';
+    const alice = state.users.find((u) => u.email === 'alice@example.com')!;
+    const scopes = ['user:read', 'organization:read', 'organization_member:read', 'project:read', 'access_control:read'];
+    state.personal_api_keys.push({ id: 'ro', user_uuid: alice.uuid, label: 'read only', value, scopes, created_at: T0 } as Snapshot['personal_api_keys'][number]);
+    const e = await start(state);
+    const run = await cli(e, ['review', '--format', 'json'], { POSTHOG_PERSONAL_API_KEY: value });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout).organizations[0].secret_keys).toHaveLength(1);
+  });
+
   it('gives CSV: one row per person and project, quoted, formula-like cells neutralised', async () => {
     const state = sampleSnapshot(NOW);
     // A team whose name a spreadsheet would run as a formula, with a comma that needs quoting.
