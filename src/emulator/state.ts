@@ -1,7 +1,7 @@
 // In-memory state of the emulator, indexed for large organizations (100k members, 1k projects).
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { orgLevelLabel, PROJECT_ACCESS_LEVELS } from './tables.ts';
-import type { ProjectAccessLevel } from './tables.ts';
+import { kindBounds, orgLevelLabel, PROJECT_ACCESS_LEVELS, RESOURCE_ACCESS_LEVELS, RESOURCE_PARENT } from './tables.ts';
+import type { ProjectAccessLevel, ResourceAccessLevel } from './tables.ts';
 import type {
   AccessControlRow, ActivityLogRow, DashboardRow, DomainRow, FeatureFlagRow, InsightRow, IdentityProviderConfigRow, InviteRow, MembershipRow, OrganizationRow,
   PersonalApiKeyRow, ProjectRow, ProjectSecretKeyRow, RoleMembershipRow, RoleRow, Snapshot, UserRow,
@@ -481,6 +481,33 @@ export class EmulatorState {
       else everyone = false;
     }
     return everyone ? null : visible;
+  }
+
+  /**
+   * A member's resource-wide level for one kind in a project (PostHog's `access_level_for_resource`):
+   * org admins the kind's maximum; without `access_control` its default; else the kind's
+   * resource-wide rules (a child kind's parent's) by the organization's mode, legacy pooling them
+   * with the default rule; no rule = the kind's default.
+   */
+  resourceLevel(m: MembershipRow, teamId: number, kind: string): ResourceAccessLevel {
+    const bounds = kindBounds(kind);
+    if (m.level >= 8) return bounds.maximum;
+    if (!this.hasFeature(m.organization_id, 'access_control')) return bounds.default;
+    const effective = RESOURCE_PARENT[kind] ?? kind;
+    const rows = this.resourceRules(teamId).filter((r) => r.resource === effective);
+    return this.ruleLevel(m, rows, RESOURCE_ACCESS_LEVELS, this.mostSpecific(m.organization_id), true)?.level ?? bounds.default;
+  }
+
+  /** Whether a member's own or their roles' rules grant at least `level` on some single object of a kind. */
+  hasObjectGrant(m: MembershipRow, teamId: number, kind: string, level: ResourceAccessLevel): boolean {
+    const roles = this.hasFeature(m.organization_id, 'role_based_access') ? new Set(this.roleIdsOf(m.id)) : new Set<string>();
+    const min = RESOURCE_ACCESS_LEVELS.indexOf(level);
+    for (const r of this.teamAccessControls.get(teamId)?.values() ?? []) {
+      if (r.resource !== kind || r.resource_id === null) continue;
+      if (r.organization_member !== m.id && !(r.role && roles.has(r.role))) continue;
+      if (RESOURCE_ACCESS_LEVELS.indexOf(r.access_level as ResourceAccessLevel) >= min) return true;
+    }
+    return false;
   }
 
   // ---- keys
