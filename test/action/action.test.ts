@@ -131,6 +131,17 @@ describe('on a pull request', () => {
     expect(gh.artifacts).toEqual([]);
   });
 
+  it("validate's warnings are annotated on the file and fail nothing: default_team with prune.teams", async () => {
+    await writeFile(join(workspace, 'access-matrix.yaml'), `${MATRIX.replace('organization:\n  id: ${POSTHOG_ORG_ID}', 'organization:\n  id: ${POSTHOG_ORG_ID}\n  default_team: Engineering')}prune:\n  teams: true\n`);
+    const r = await runAction('pull_request', pullRequest(9, HEAD_1), { sha: HEAD_1, inputs: { command: 'validate' } });
+    expect(r.code).toBe(0);
+    expect(r.outputs.command).toBe('validate');
+    const warnings = r.stdout.split('\n').filter((l) => l.startsWith('::warning '));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^::warning title=posthog-access,file=access-matrix\.yaml,line=4,col=3::default_team: Engineering puts everyone who joins in Engineering.*alice@example\.com/);
+    expect(r.stdout).not.toContain('::error');
+  });
+
   it('a plan longer than a comment can hold: the comment has the summary and a link, the job summary the whole plan', async () => {
     const many = Array.from({ length: 700 }, (_, i) => `  person-number-${i}-with-a-long-address@example.com: member\n`).join('');
     await writeFile(join(workspace, 'access-matrix.yaml'), MATRIX.replace('teams:', `${many}teams:`));
