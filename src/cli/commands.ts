@@ -32,6 +32,8 @@ export interface PlanFlags {
   matrix: string | string[];
   format: RenderFormat;
   out?: string;
+  /** The apply journal (`--journal`): read by plan and drift for secret key values that reached no sink. */
+  journal?: string;
   at?: string;
   detailedExitcode?: boolean;
   allowDeletes?: number;
@@ -202,7 +204,7 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
         apis.push(api);
         locks.push(await lockOrganization(api, item.session, item.reviewed.organization.id, flags.lockWait));
         // Reviewed already: not printed again. Made again and compared; guards run with this run's flags.
-        const again = await recheckSavedOrganization(api, item, flags.allowDeletes, { allowSsoWithoutIdp: flags.allowSsoWithoutIdp });
+        const again = await recheckSavedOrganization(api, item, flags.allowDeletes, { allowSsoWithoutIdp: flags.allowSsoWithoutIdp }, flags.journal);
         return { ...again, session: item.session, api, reviewed: item.reviewed };
       });
       // Stale anywhere: the saved plan is not what was reviewed, and none of it is applied.

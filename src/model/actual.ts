@@ -166,10 +166,28 @@ export interface ActualState {
    */
   rulesElsewhere?: { teams: Record<string, number>; members: Record<string, number>; projects: number };
   /**
+   * Names PostHog holds more than once (made outside the tool, or by two applies at once on
+   * different machines), with every id: the plan leaves them alone and says so (src/plan/diff.ts).
+   * Absent when there are none.
+   */
+  duplicates?: Duplicate[];
+  /** What this machine's apply journal says about the calls that made secret key values (plan and drift read it). */
+  secretKeyJournal?: SecretKeyJournal;
+  /**
    * What people created in the organization's projects, for offboarding: read only when the plan
    * removes a member or `explain --offboarding` asks (src/state/created.ts); absent otherwise.
    */
   created?: CreatedRead;
+}
+
+/** Per secret key ("Project / label"): when the last call that makes a value started, and when a value last reached a sink (ISO times). */
+export type SecretKeyJournal = Record<string, { started?: string; delivered?: string }>;
+
+export interface Duplicate {
+  kind: 'project' | 'team';
+  /** The name the plan knows (the matrix's spelling for projects). */
+  name: string;
+  ids: (string | number)[];
 }
 
 /** The kinds of things a person creates that others rely on, as offboarding reads them. */
