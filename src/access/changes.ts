@@ -42,13 +42,16 @@ function rank(context: LevelContext, level: ShownLevel | null): number {
 /**
  * The changes behind a person's change at a place, most direct first: their own rule there; the
  * place's default and team rules, its project, their teams' removal, their team memberships; their
- * membership or invite. For the organization level: their membership or invite.
+ * membership or invite (first when they join or leave). For the organization level: their
+ * membership or invite.
  */
-function causes(changes: readonly Change[], email: string, before: AccessView, project?: string, resource?: string): string[] {
+function causes(changes: readonly Change[], email: string, before: AccessView, joinsOrLeaves: boolean, project?: string, resource?: string): string[] {
   const teams = new Set(Object.entries(before.teams).filter(([, members]) => members.includes(email)).map(([t]) => t));
   const own: string[] = [];
   const place: string[] = [];
   const person: string[] = [];
+  // Rules on the resource type itself come before the project's, which decide it only through project access.
+  const projectWide: string[] = [];
   for (const c of changes) {
     const s: Subject = c.subject;
     if (c.kind === 'member' || c.kind === 'invite') {
@@ -56,15 +59,18 @@ function causes(changes: readonly Change[], email: string, before: AccessView, p
       continue;
     }
     if (project === undefined) continue;
-    const atPlace = s.project === project && (s.resource === undefined || s.resource === resource);
-    if ((c.kind === 'project_access' || c.kind === 'resource_access') && atPlace) {
-      if (s.email === email) own.push(c.id);
-      else if (s.email === undefined) place.push(c.id);
+    const exact = s.project === project && s.resource === resource;
+    const above = resource !== undefined && s.project === project && s.resource === undefined;
+    if ((c.kind === 'project_access' || c.kind === 'resource_access') && (exact || above)) {
+      if (s.email !== undefined && s.email !== email) continue;
+      (above ? projectWide : s.email === email ? own : place).push(c.id);
     } else if (c.kind === 'project' && s.project === project) place.push(c.id);
     else if (c.kind === 'team' && c.action === 'delete' && s.team !== undefined && teams.has(s.team)) place.push(c.id);
     else if (c.kind === 'team_member' && s.email === email) place.push(c.id);
   }
-  return project === undefined ? person : [...own, ...place, ...person];
+  if (project === undefined) return person;
+  // Joining or leaving the organization decides every place at once: that change first.
+  return joinsOrLeaves ? [...person, ...own, ...place, ...projectWide] : [...own, ...place, ...projectWide, ...person];
 }
 
 /**
@@ -87,7 +93,7 @@ export function accessChanges(before: AccessView, changes: readonly Change[]): A
       out.push({
         email, ...(project !== undefined && { project }), ...(resource !== undefined && { resource }),
         before: was, after: now, direction: rank(context, now) > rank(context, was) ? 'gains' : 'loses',
-        because: causes(changes, email, before, project, resource),
+        because: causes(changes, email, before, !before.people[email] || !after.people[email], project, resource),
       });
     };
     add('organization', orgLevel(before, email), orgLevel(after, email));
