@@ -10,7 +10,7 @@ import { effectiveGrant, endOf, EXPIRING_SOON_DAYS } from '../plan/expiry.ts';
 import type { Io } from './commands.ts';
 import { EXIT } from './exit.ts';
 import { readLive } from './live.ts';
-import { connect, load, type Session } from './pipeline.ts';
+import { connect, forOrganization, load, type Session } from './pipeline.ts';
 import { ConfigError } from '../errors.ts';
 import { verificationText, verify, type Verification } from '../access/verify.ts';
 import { readCreated } from '../state/created.ts';
@@ -42,7 +42,8 @@ async function sources(flags: AccessFlags, session: Session, now: Date): Promise
   const out: Answerable[] = [];
   for (const file of flags.matrix) {
     const { desired } = await load(file, session);
-    const actual = await readLive(session, { organization: desired.organization.id });
+    // Each matrix's organization with its own host and key (organization.host, organization.api_key_env).
+    const actual = await readLive(forOrganization(session, desired), { organization: desired.organization.id });
     out.push({ organization: refOf(actual), view: viewOfDesired(desired, actual, now), actual, desired });
   }
   return out;

@@ -143,6 +143,19 @@ describe('two organizations on two hosts', () => {
     expect(await teams(eu)).toContain('Auditors');
   });
 
+  it('explain, who-can and log read each matrix\'s organization with its host and key', async () => {
+    const { files, env } = await setup();
+    const explain = await cli(null, ['explain', 'carol@example.com', '-m', files.us, '-m', files.eu, '--format', 'json'], env);
+    expect(explain.stderr).toBe('');
+    expect(JSON.parse(explain.stdout).organizations).toHaveLength(2);
+    const whoCan = await cli(null, ['who-can', 'Production', '-m', files.us, '-m', files.eu], env);
+    expect(whoCan.stderr).toBe('');
+    expect(whoCan.code).toBe(0);
+    const log = await cli(null, ['log', '-m', files.us, '-m', files.eu], env);
+    expect(log.stderr).toBe('');
+    expect(log.code).toBe(0);
+  });
+
   it('a directory stands for its *.yaml files, in name order', async () => {
     const { files, env } = await setup();
     const folder = join(dir, 'matrices');
