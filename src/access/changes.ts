@@ -117,7 +117,9 @@ export function accessChanges(before: AccessView, changes: readonly Change[]): A
   const projects = [...new Set([...Object.keys(before.projects), ...Object.keys(after.projects)])].sort();
   for (const email of emails) {
     const add = (context: LevelContext, was: ShownLevel | null, now: ShownLevel | null, project?: string, resource?: string) => {
-      if (was?.level === now?.level) return;
+      // Outside the organization a project or resource level is none: joining or leaving where one had none changes nothing.
+      const none = context === 'organization' ? undefined : 'none';
+      if ((was?.level ?? none) === (now?.level ?? none)) return;
       out.push({
         email, ...(project !== undefined && { project }), ...(resource !== undefined && { resource }),
         before: was, after: now, direction: rank(context, now) > rank(context, was) ? 'gains' : 'loses',

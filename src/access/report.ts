@@ -1,5 +1,6 @@
 // explain and who-can as text, Markdown and versioned JSON (docs/cli.md#explain). Pure.
 import { describeSource, type Holder, type PersonAccess, type ResolutionMode, type Source } from './effective.ts';
+import type { CreatedObject, CreatedRead } from '../model/actual.ts';
 
 /** Bumped when a field changes meaning or goes away; new fields may appear within a version. */
 export const ACCESS_REPORT_VERSION = 1;
@@ -25,7 +26,35 @@ export interface Explained {
   /** Undefined when the person is neither a member nor invited there. */
   access?: PersonAccess;
   endingSoon: EndingSoon[];
+  /** With --offboarding (members only): what they created, and the lists PostHog would not give. */
+  offboarding?: { objects: CreatedObject[]; unread: CreatedRead['unread']; projects: number };
 }
+
+const KIND_TEXT: Record<CreatedObject['kind'], string> = { feature_flag: 'feature flag', dashboard: 'dashboard', insight: 'insight' };
+
+/** Offboarding lines: what others rely on, then the private insights PostHog deletes with the person. */
+function offboardingLines(o: NonNullable<Explained['offboarding']>, markdown: boolean): string[] {
+  const out: string[] = [];
+  const shared = o.objects.filter((x) => x.shared);
+  const personal = o.objects.filter((x) => !x.shared);
+  const item = (x: CreatedObject) => (markdown ? `- ${x.project}: ${KIND_TEXT[x.kind]} **${x.name}** (id ${x.id})` : `    ${x.project}  ${KIND_TEXT[x.kind]}  ${x.name}  (id ${x.id})`);
+  const head = (text: string) => (markdown ? ['', `**${text}**`, ''] : [`  ${text}`]);
+  out.push(...head(`Created, others may rely on it (${shared.length}, in ${o.projects} ${o.projects === 1 ? 'project' : 'projects'} read):`));
+  if (!shared.length) out.push(markdown ? '- nothing' : '    nothing');
+  out.push(...shared.map(item));
+  out.push(...head(`Private insights PostHog deletes when they are removed (${personal.length}):`));
+  if (!personal.length) out.push(markdown ? '- none' : '    none');
+  out.push(...personal.map(item));
+  for (const u of o.unread) out.push(`${markdown ? '- ' : '  '}not read: ${u.project} ${KIND_TEXT[u.kind]}s (${u.reason})`);
+  return out;
+}
+
+const offboardingJson = (o: NonNullable<Explained['offboarding']>) => ({
+  projects_read: o.projects,
+  created: o.objects.filter((x) => x.shared).map((x) => ({ project: x.project, kind: x.kind, id: x.id, name: x.name })),
+  private_insights: o.objects.filter((x) => !x.shared).map((x) => ({ project: x.project, id: x.id, name: x.name })),
+  unread: o.unread,
+});
 
 export interface WhoCanAnswer {
   organization: OrganizationRef;
@@ -41,7 +70,7 @@ const sourceJson = (source: Source) => ({ source: source.kind, ...(source.team !
 export function explainJson(email: string, answers: Explained[]): unknown {
   return {
     formatVersion: ACCESS_REPORT_VERSION, email,
-    organizations: answers.map(({ organization, access, endingSoon }) => ({
+    organizations: answers.map(({ organization, access, endingSoon, offboarding }) => ({
       organization: organization.name, organization_id: organization.id, mode: organization.mode,
       level: access?.level ?? null, pending: access?.pending ?? false, teams: access?.teams ?? [],
       projects: (access?.projects ?? []).map((p) => ({
@@ -49,6 +78,7 @@ export function explainJson(email: string, answers: Explained[]): unknown {
         resources: p.resources.map((r) => ({ resource: r.resource, level: r.level, ...sourceJson(r.source) })),
       })),
       ending_soon: endingSoon.map((e) => ({ what: e.what, expires: e.expires, ...(e.then && { then: e.then }) })),
+      ...(offboarding && { offboarding: offboardingJson(offboarding) }),
     })),
   };
 }
@@ -71,7 +101,7 @@ function pad(rows: string[][]): string[] {
 
 export function explainText(email: string, answers: Explained[]): string {
   const out: string[] = [];
-  for (const { organization, access, endingSoon } of answers) {
+  for (const { organization, access, endingSoon, offboarding } of answers) {
     if (!access) {
       out.push(`${email} is neither a member of ${organization.name} nor invited to it.`, '');
       continue;
@@ -87,6 +117,7 @@ export function explainText(email: string, answers: Explained[]): string {
     if (rows.length) out.push(...pad(rows));
     else out.push('  no projects');
     for (const e of endingSoon) out.push(`  ends soon: ${e.what} after ${e.expires}${e.then ? `, then ${e.then}` : ''}`);
+    if (offboarding) out.push(...offboardingLines(offboarding, false));
     out.push('');
   }
   return `${out.join('\n').trimEnd()}\n`;
@@ -94,7 +125,7 @@ export function explainText(email: string, answers: Explained[]): string {
 
 export function explainMarkdown(email: string, answers: Explained[]): string {
   const out: string[] = [];
-  for (const { organization, access, endingSoon } of answers) {
+  for (const { organization, access, endingSoon, offboarding } of answers) {
     out.push(`### ${email} in ${organization.name}`, '');
     if (!access) {
       out.push('Neither a member nor invited.', '');
@@ -111,6 +142,7 @@ export function explainMarkdown(email: string, answers: Explained[]): string {
       out.push('', 'Ending soon:', '');
       for (const e of endingSoon) out.push(`- ${e.what} after ${e.expires}${e.then ? `, then ${e.then}` : ''}`);
     }
+    if (offboarding) out.push(...offboardingLines(offboarding, true));
     out.push('');
   }
   return `${out.join('\n').trimEnd()}\n`;

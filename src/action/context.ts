@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { ConfigError } from '../errors.ts';
 import { loadMatrix } from '../matrix/load.ts';
 import { locate, type Located } from '../cli/annotations.ts';
+import { locatedWarnings } from '../cli/validate.ts';
 import type { Inputs } from './inputs.ts';
 import { artifactPlanStore, type PlanStore } from './plan-store.ts';
 
@@ -38,12 +39,19 @@ export async function makeRun(inputs: Inputs): Promise<Run> {
   };
 }
 
-/** Every problem of every matrix, located (the loader reports them all at once, per file). */
+/**
+ * Every problem of every matrix, located (the loader reports them all at once, per file). The
+ * warnings of valid ones (`validate`'s, e.g. default_team with prune.teams) are annotated on the
+ * files as warnings: they fail nothing.
+ */
 export async function validateMatrices(inputs: Inputs): Promise<Located[]> {
   const problems: Located[] = [];
   for (const file of inputs.matrices) {
     try {
-      await loadMatrix(file, { env: inputs.env });
+      const loaded = await loadMatrix(file, { env: inputs.env });
+      for (const w of await locatedWarnings(file, loaded.desired)) {
+        core.warning(w.message, { title: 'posthog-access', file, ...(w.line && { startLine: w.line }), ...(w.col && { startColumn: w.col }) });
+      }
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
       problems.push(...e.problems.map(locate));

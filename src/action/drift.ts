@@ -4,15 +4,21 @@ import * as core from '@actions/core';
 import type { Run } from './context.ts';
 import { COMMENT_LIMIT, DRIFT_MARKER, SUMMARY_LIMIT, fit, truncateBytes } from './comment.ts';
 import { cli, errorText } from './run-cli.ts';
+import { parsePlan } from '../plan/read.ts';
+import { renderMarkdown } from '../plan/render/index.ts';
 
 export async function drift(run: Run): Promise<void> {
   const sections: string[] = [];
   const errors: string[] = [];
   const drifted: string[] = [];
-  for (const matrix of run.inputs.matrices) {
-    const r = await cli(['drift', '--matrix', matrix, '--format', 'markdown'], run.inputs.env);
-    if (r.code === 2) { drifted.push(matrix); sections.push(`#### \`${matrix}\`\n\n${r.stdout.trim()}`); }
-    else if (r.code !== 0) errors.push(`\`${matrix}\`: ${errorText(r) || `drift exited ${r.code}`}`);
+  // Every matrix in one run: one drift plan, a part per organization (docs/cli.md#several-organizations).
+  const r = await cli(['drift', ...run.inputs.matrices.flatMap((m) => ['--matrix', m]), '--format', 'json'], run.inputs.env);
+  if (r.code === 2) {
+    const plan = parsePlan(JSON.parse(r.stdout));
+    drifted.push(...plan.organizations.filter((o) => o.changes.length || o.manualSteps.length).map((o) => o.matrix.file));
+    sections.push(renderMarkdown(plan, { command: 'drift' }).trim());
+  } else if (r.code !== 0) {
+    errors.push(`${run.inputs.matrices.map((m) => `\`${m}\``).join(', ')}: ${errorText(r) || `drift exited ${r.code}`}`);
   }
   const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
   if (errors.length) {

@@ -8,10 +8,13 @@ import { chooseMode, readInputs } from './inputs.ts';
 import { pullRequest } from './pull-request.ts';
 import { merge } from './merge.ts';
 import { drift } from './drift.ts';
+import { matrixFiles } from '../cli/pipeline.ts';
 
 export async function run(): Promise<void> {
   try {
     const inputs = readInputs();
+    // A directory in the `matrix` input stands for its *.yaml files, as `--matrix DIR` does.
+    inputs.matrices = await matrixFiles(inputs.matrices);
     const mode = chooseMode(inputs.command, {
       eventName: context.eventName, ref: context.ref, defaultBranch: context.payload.repository?.default_branch,
     });

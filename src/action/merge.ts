@@ -1,4 +1,4 @@
-// After merge: apply the plans reviewed on the merged pull request's head commit, and nothing else.
+// After merge: apply the plan reviewed on the merged pull request's head commit, and nothing else.
 // No plan, a matrix that differs from the planned one, or a PostHog that moved since: refused, said
 // in the pull request and the job summary; re-planning is a new pull request's job.
 import * as core from '@actions/core';
@@ -14,6 +14,7 @@ const STATUS_START = '<!-- posthog-access:status -->';
 const STATUS_END = '<!-- /posthog-access:status -->';
 
 interface Outcome {
+  /** The matrices of the plan applied, as Markdown (`a.yaml`, `b.yaml`). */
   matrix: string;
   ok: boolean;
   text: string;
@@ -73,23 +74,26 @@ export async function merge(run: Run): Promise<void> {
   }
   if (problems.length) { await refuse(run, problems.join(' '), pr); return; }
 
+  // One apply per saved plan (one plan holds every matrix it was made from): each is applied as a whole.
   const outcomes: Outcome[] = [];
-  for (const matrix of run.inputs.matrices) {
-    const args = ['apply', saved.get(matrix)!.file];
+  const planFiles = [...new Set(run.inputs.matrices.map((m) => saved.get(m)!.file))];
+  for (const file of planFiles) {
+    const matrices = run.inputs.matrices.filter((m) => saved.get(m)!.file === file).map((m) => `\`${m}\``).join(', ');
+    const args = ['apply', file];
     if (run.inputs.secretsFile) args.push('--secrets-file', run.inputs.secretsFile);
     if (run.inputs.secretsCommand) args.push('--secrets-command', run.inputs.secretsCommand);
     if (run.inputs.allowDeletes) args.push('--allow-deletes', run.inputs.allowDeletes);
     const r = await cli(args, run.inputs.env);
     outcomes.push(r.code === 0
-      ? { matrix, ok: true, text: 'applied as reviewed', report: r.stdout.trim() }
-      : { matrix, ok: false, text: errorText(r) || `apply exited ${r.code}`, ...(r.stdout.trim() && { report: r.stdout.trim() }) });
+      ? { matrix: matrices, ok: true, text: 'applied as reviewed', report: r.stdout.trim() }
+      : { matrix: matrices, ok: false, text: errorText(r) || `apply exited ${r.code}`, ...(r.stdout.trim() && { report: r.stdout.trim() }) });
   }
-  const lines = outcomes.map((o) => `- \`${o.matrix}\`: ${o.ok ? o.text : `**not applied**: ${o.text.replace(/^error: /gm, '')}`}`);
+  const lines = outcomes.map((o) => `- ${o.matrix}: ${o.ok ? o.text : `**not applied**: ${o.text.replace(/^error: /gm, '')}`}`);
   const allOk = outcomes.every((o) => o.ok);
   const headline = allOk
     ? `**Applied** the plan reviewed on ${shortSha(pr.headSha)} (merged in ${shortSha(run.sha)}).`
     : `**posthog-access refused or failed part of the apply** of the plan reviewed on ${shortSha(pr.headSha)}. Nothing is re-planned here: open a new pull request to plan again.`;
-  const reports = outcomes.filter((o) => o.report).map((o) => `#### \`${o.matrix}\`\n\n\`\`\`\n${o.report}\n\`\`\``);
+  const reports = outcomes.filter((o) => o.report).map((o) => `#### ${o.matrix}\n\n\`\`\`\n${o.report}\n\`\`\``);
   await core.summary.addRaw(truncateBytes(`### posthog-access apply on ${shortSha(run.sha)}\n\n${headline}\n\n${lines.join('\n')}\n\n${reports.join('\n\n')}\n`, SUMMARY_LIMIT - 1024, 'the run log')).write();
   await tellPullRequest(run, pr.number, `${headline}\n\n${lines.join('\n')}\n\n[Run](${run.runUrl})`);
   core.setOutput('applied', String(allOk));

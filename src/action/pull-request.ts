@@ -1,5 +1,6 @@
-// On a pull request: validate, plan every matrix, keep one comment up to date with the plan, and
-// save the plans as an artifact of the head commit — the only plans the run after merge applies.
+// On a pull request: validate, plan every matrix in one run (one plan, a part per organization), keep
+// one comment up to date with it, and save it as an artifact of the head commit — the only plan the
+// run after merge applies.
 import * as core from '@actions/core';
 import { writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -32,25 +33,22 @@ export function outcome(p: PlannedMatrix): string {
   return `${counts || 'no changes'}${p.refused ? ' · **refused** (see below)' : ''}`;
 }
 
-export async function planMatrices(run: Run): Promise<PlannedMatrix[]> {
-  const results: PlannedMatrix[] = [];
-  for (const [i, matrix] of run.inputs.matrices.entries()) {
-    const file = `plan-${i + 1}.json`;
-    const args = ['plan', '--matrix', matrix, '--format', 'json', '--out', join(run.dir, file)];
-    if (run.inputs.allowDeletes) args.push('--allow-deletes', run.inputs.allowDeletes);
-    const r = await cli(args, run.inputs.env);
-    if (!existsSync(join(run.dir, file))) {
-      results.push({ matrix, changes: 0, refused: false, error: errorText(r) || `plan exited ${r.code}` });
-      continue;
-    }
-    const plan = await readPlanFile(join(run.dir, file));
-    results.push({
-      matrix, file, plan, organization: plan.organizations.map((o) => o.organization.name).join(', '),
-      changes: plan.organizations.reduce((n, o) => n + o.changes.length, 0),
-      summary: plan.summary, refused: plan.organizations.some((o) => o.refusals.length > 0),
-    });
+/** Every matrix planned in one run (one plan, one organization each), saved as plan-1.json. */
+export async function planMatrices(run: Run): Promise<{ planned: PlannedMatrix[]; plan?: Plan; error?: string }> {
+  const file = 'plan-1.json';
+  const args = ['plan', ...run.inputs.matrices.flatMap((m) => ['--matrix', m]), '--format', 'json', '--out', join(run.dir, file)];
+  if (run.inputs.allowDeletes) args.push('--allow-deletes', run.inputs.allowDeletes);
+  const r = await cli(args, run.inputs.env);
+  if (!existsSync(join(run.dir, file))) {
+    const error = errorText(r) || `plan exited ${r.code}`;
+    return { planned: run.inputs.matrices.map((matrix) => ({ matrix, changes: 0, refused: false, error })), error };
   }
-  return results;
+  const plan = await readPlanFile(join(run.dir, file));
+  const planned = plan.organizations.map((o): PlannedMatrix => ({
+    matrix: o.matrix.file, file, plan, organization: o.organization.name, changes: o.changes.length,
+    summary: o.summary, refused: o.refusals.length > 0,
+  }));
+  return { planned, plan };
 }
 
 function table(plans: PlannedMatrix[]): string {
@@ -73,18 +71,18 @@ export async function pullRequest(run: Run): Promise<void> {
     return;
   }
 
-  const plans = await planMatrices(run);
+  const { planned: plans, plan, error } = await planMatrices(run);
   const artifact = planArtifactName(headSha);
-  const footer = `Saved as the artifact \`${artifact}\`: after merge, the Action applies exactly these plans, or refuses if PostHog changed since. [Run](${run.runUrl})`;
+  const footer = `Saved as the artifact \`${artifact}\`: after merge, the Action applies exactly this plan, or refuses if PostHog changed since. [Run](${run.runUrl})`;
   const document = (maxLength: number) => [header, '', table(plans), '',
-    ...plans.flatMap((p) => [`#### \`${p.matrix}\``, '', p.plan ? renderMarkdown(p.plan, { maxLength }).trim() : `Planning failed:\n\n\`\`\`\n${p.error}\n\`\`\``, '']), footer, ''].join('\n');
+    plan ? renderMarkdown(plan, { maxLength }).trim() : `Planning failed:\n\n\`\`\`\n${error}\n\`\`\``, '', footer, ''].join('\n');
   const full = document(SUMMARY_LIMIT);
-  // Over a comment's limit: each plan's summary and what fits of its details, and where the rest is.
+  // Over a comment's limit: the summary of each organization and what fits of the details, and where the rest is.
   const note = `The full plan (${full.length.toLocaleString('en')} characters) is longer than a comment can be: read it in the [job summary](${run.runUrl}) or the artifact \`${artifact}\`.`;
-  const short = `${note}\n\n${document(Math.floor((COMMENT_LIMIT - 4_000) / Math.max(plans.length, 1)))}`;
+  const short = `${note}\n\n${document(COMMENT_LIMIT - 4_000)}`;
 
   await writeFile(join(run.dir, 'plan.md'), full);
-  const saved = plans.filter((p) => p.file).map((p) => join(run.dir, p.file!));
+  const saved = [...new Set(plans.filter((p) => p.file).map((p) => join(run.dir, p.file!)))];
   if (saved.length) await run.store.save(headSha, run.dir, [...saved, join(run.dir, 'plan.md')]);
   await core.summary.addRaw(truncateBytes(full, SUMMARY_LIMIT - 1024, `the artifact \`${artifact}\``)).write();
   if (number) {

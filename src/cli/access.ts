@@ -2,7 +2,7 @@
 // organization named by the environment, or with --matrix what apply would leave (one answer per
 // matrix, so several organizations in one run). Read-only.
 import { personAccess, whoCan, type AccessView } from '../access/effective.ts';
-import { explainJson, explainMarkdown, explainText, whoCanJson, whoCanMarkdown, whoCanText, type AccessFormat, type EndingSoon, type OrganizationRef } from '../access/report.ts';
+import { explainJson, explainMarkdown, explainText, whoCanJson, whoCanMarkdown, whoCanText, type AccessFormat, type EndingSoon, type Explained, type OrganizationRef } from '../access/report.ts';
 import { modeOf, viewOfActual, viewOfDesired } from '../access/view.ts';
 import type { ActualState } from '../model/actual.ts';
 import type { DesiredState, Grant } from '../model/desired.ts';
@@ -10,15 +10,18 @@ import { effectiveGrant, endOf, EXPIRING_SOON_DAYS } from '../plan/expiry.ts';
 import type { Io } from './commands.ts';
 import { EXIT } from './exit.ts';
 import { readLive } from './live.ts';
-import { connect, load, type Session } from './pipeline.ts';
+import { connect, forOrganization, load, type Session } from './pipeline.ts';
 import { ConfigError } from '../errors.ts';
 import { verificationText, verify, type Verification } from '../access/verify.ts';
+import { readCreated } from '../state/created.ts';
 
 export interface AccessFlags {
   matrix: string[];
   format: AccessFormat;
   /** Compare with PostHog's own effective access (live only). */
   verify?: boolean;
+  /** explain: also read what the person created that others rely on (three calls per project). */
+  offboarding?: boolean;
 }
 
 interface Answerable {
@@ -39,7 +42,8 @@ async function sources(flags: AccessFlags, session: Session, now: Date): Promise
   const out: Answerable[] = [];
   for (const file of flags.matrix) {
     const { desired } = await load(file, session);
-    const actual = await readLive(session, { organization: desired.organization.id });
+    // Each matrix's organization with its own host and key (organization.host, organization.api_key_env).
+    const actual = await readLive(forOrganization(session, desired), { organization: desired.organization.id });
     out.push({ organization: refOf(actual), view: viewOfDesired(desired, actual, now), actual, desired });
   }
   return out;
@@ -98,9 +102,21 @@ export async function explainCommand(emailArg: string, flags: AccessFlags, sessi
   const email = emailArg.trim().toLowerCase();
   const now = new Date();
   const found = await sources(flags, session, now);
-  const answers = found.map((s) => ({
+  const answers: Explained[] = found.map((s) => ({
     organization: s.organization, access: personAccess(s.view, email), endingSoon: endingSoon(s.desired, email, now),
   }));
+  if (flags.offboarding) {
+    for (const [i, s] of found.entries()) {
+      if (!s.actual.members[email]) continue;
+      const api = connect(session);
+      try {
+        const created = await readCreated(api, s.actual, [email]);
+        answers[i]!.offboarding = { objects: created.byEmail[email] ?? [], unread: created.unread, projects: created.projects };
+      } finally {
+        await api.close();
+      }
+    }
+  }
   const checks: Verification[] = [];
   if (flags.verify) {
     for (const s of found) {

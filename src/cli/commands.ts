@@ -32,6 +32,8 @@ export interface PlanFlags {
   matrix: string | string[];
   format: RenderFormat;
   out?: string;
+  /** The apply journal (`--journal`): read by plan and drift for secret key values that reached no sink. */
+  journal?: string;
   at?: string;
   detailedExitcode?: boolean;
   allowDeletes?: number;
@@ -202,7 +204,7 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
         apis.push(api);
         locks.push(await lockOrganization(api, item.session, item.reviewed.organization.id, flags.lockWait));
         // Reviewed already: not printed again. Made again and compared; guards run with this run's flags.
-        const again = await recheckSavedOrganization(api, item, flags.allowDeletes, { allowSsoWithoutIdp: flags.allowSsoWithoutIdp });
+        const again = await recheckSavedOrganization(api, item, flags.allowDeletes, { allowSsoWithoutIdp: flags.allowSsoWithoutIdp }, flags.journal);
         return { ...again, session: item.session, api, reviewed: item.reviewed };
       });
       // Stale anywhere: the saved plan is not what was reviewed, and none of it is applied.
@@ -220,7 +222,7 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
       plan = assemblePlan({ createdAt: now, at: now, organizations: targets.map((t) => t.plan) });
       if (!json) print(io, plan, flags.format);
       if (plan.summary.create + plan.summary.update + plan.summary.delete && !flags.yes) {
-        if (!io.stdin.isTTY) throw new ConfigError('apply changes PostHog: pass --yes to confirm when not on a terminal, or apply a reviewed plan file (plan --out FILE, then apply FILE)');
+        if (!io.stdin.isTTY) throw new ConfigError('apply changes PostHog: pass --yes to confirm when not on a terminal, or apply a reviewed plan file (plan --out plan.json, then apply plan.json)');
       }
     } else {
       throw new InternalError('apply without a plan file has a matrix');
@@ -284,9 +286,11 @@ function renderReports(outcomes: readonly OrganizationOutcome[], color: boolean)
     if (o.status === 'nothing_to_do') return `${head}\nNothing to do.\n`;
     return `${head}\nNot applied (${o.status}): ${o.reason ?? ''}\n`;
   });
-  const done = outcomes.filter((o) => o.status === 'applied' || o.status === 'nothing_to_do').map((o) => o.plan.organization.name);
-  const not = outcomes.filter((o) => !done.includes(o.plan.organization.name)).map((o) => `${o.plan.organization.name} (${o.status})`);
-  const total = not.length ? `Not all applied: ${not.join(', ')}${done.length ? `; done: ${done.join(', ')}` : ''}.` : `All ${outcomes.length} organizations applied.`;
+  const ok = (o: OrganizationOutcome) => o.status === 'applied' || o.status === 'nothing_to_do';
+  const name = (o: OrganizationOutcome) => `${o.plan.organization.name} (${o.plan.matrix.file})`;
+  const done = outcomes.filter(ok).map(name);
+  const not = outcomes.filter((o) => !ok(o)).map((o) => `${name(o)}: ${o.status}`);
+  const total = not.length ? `Not all applied: ${not.join('; ')}${done.length ? `. Done: ${done.join('; ')}` : ''}.` : `All ${outcomes.length} organizations applied.`;
   return `${parts.join('\n')}\n${total}\n`;
 }
 

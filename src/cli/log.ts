@@ -6,7 +6,7 @@ import { loadMatrix } from '../matrix/load.ts';
 import { readAccessLog } from '../state/access-log.ts';
 import type { Io } from './commands.ts';
 import { EXIT } from './exit.ts';
-import { connect, type Session } from './pipeline.ts';
+import { connect, forOrganization, type Session } from './pipeline.ts';
 
 export interface LogFlags {
   matrix: string[];
@@ -27,14 +27,18 @@ export function parseSince(value: string | undefined, now: Date): Date | undefin
 
 export async function logCommand(flags: LogFlags, session: Session, io: Io): Promise<number> {
   const since = parseSince(flags.since, new Date());
+  // Each matrix's organization with its own host and key (organization.host, organization.api_key_env).
   const organizations = flags.matrix.length
-    ? await Promise.all(flags.matrix.map(async (file) => (await loadMatrix(file, { env: session.env })).desired.organization.id))
-    : [session.env.POSTHOG_ORG_ID?.trim() || '@current'];
-  const api = connect(session);
-  try {
-    const me = await api.me();
-    const csv: string[] = [];
-    for (const wanted of organizations) {
+    ? await Promise.all(flags.matrix.map(async (file) => {
+      const { desired } = await loadMatrix(file, { env: session.env });
+      return { wanted: desired.organization.id, session: forOrganization(session, desired) };
+    }))
+    : [{ wanted: session.env.POSTHOG_ORG_ID?.trim() || '@current', session }];
+  const csv: string[] = [];
+  for (const { wanted, session: own } of organizations) {
+    const api = connect(own);
+    try {
+      const me = await api.me();
       const id = wanted === '@current' ? me.organization?.id : wanted;
       if (!id) throw new ConfigError(`${me.email} has no current organization: set POSTHOG_ORG_ID`);
       const org = await api.organization(id);
@@ -42,10 +46,10 @@ export async function logCommand(flags: LogFlags, session: Session, io: Io): Pro
       const rows = logRows(entries);
       if (flags.format === 'csv') csv.push(csv.length ? logCsv(rows).split('\n').slice(1).join('\n') : logCsv(rows));
       else io.stdout.write(flags.format === 'json' ? logJson(org, rows) : flags.format === 'markdown' ? logMarkdown(org.name, rows) : logText(org.name, rows));
+    } finally {
+      await api.close();
     }
-    if (csv.length) io.stdout.write(csv.join(''));
-    return EXIT.ok;
-  } finally {
-    await api.close();
   }
+  if (csv.length) io.stdout.write(csv.join(''));
+  return EXIT.ok;
 }

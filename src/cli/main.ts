@@ -135,6 +135,7 @@ Examples:
         return v === 'most-specific' ? 'most_specific' : 'legacy';
       }))
     .option('-o, --out <file>', 'save the plan (JSON, with the fingerprint of the state it was made from)')
+    .option('--journal <file>', "apply's journal, read to find secret key values PostHog made that reached no sink", '.posthog-access/journal.jsonl')
     .option('--detailed-exitcode', 'exit 2 when there are changes')
     .action(async (flags) => {
       const { planCommand } = await import('./commands.ts');
@@ -160,6 +161,7 @@ Examples:
     });
 
   planOptions(program.command('drift').description('plan for scheduled jobs: exit 2 when PostHog differs from the matrix'))
+    .option('--journal <file>', "apply's journal, read to find secret key values PostHog made that reached no sink", '.posthog-access/journal.jsonl')
     .action(async (flags) => {
       const { planCommand } = await import('./commands.ts');
       exitCode = await planCommand(flags, session(global(), flags.timeout), io, 'drift');
@@ -180,6 +182,7 @@ Examples:
     .option('--verify', "compare with PostHog's own effective access (live only); exit 2 when they differ");
 
   accessOptions(program.command('explain <email>').description("a person's effective access: organization level, teams, each project and resource type, and why"))
+    .option('--offboarding', 'also list what they created that others rely on (feature flags, dashboards, insights), in every project the key can read')
     .action(async (email: string, flags) => {
       const { explainCommand } = await import('./access.ts');
       exitCode = await explainCommand(email, flags, session(global()), io);

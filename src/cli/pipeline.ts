@@ -9,7 +9,9 @@ import { loadMatrix, type LoadedMatrix } from '../matrix/load.ts';
 import { createApiFromEnv, type ClosablePostHogApi } from '../posthog/api.ts';
 import { canonicalHost } from '../posthog/client.ts';
 import { maskKey } from '../posthog/errors.ts';
+import { readCreated } from '../state/created.ts';
 import { fetchActual, readRulesElsewhere } from '../state/fetch.ts';
+import { readSecretKeyJournal } from '../state/secret-journal.ts';
 import { auditApiKeys } from '../state/audit-keys.ts';
 import { commandSink, fileSink, type PreparedSink } from '../secrets/sink.ts';
 import type { DesiredState } from '../model/desired.ts';
@@ -154,6 +156,8 @@ export function refuseDuplicates(list: readonly { file: string; host: string; or
 }
 
 export interface PlanRunOptions {
+  /** The apply journal, read for secret key values that reached no sink (src/state/secret-journal.ts). */
+  journal?: string;
   at?: string; allowDeletes?: number; rollSecretKeys?: true | string[]; allowSsoWithoutIdp?: boolean; strict?: boolean; resolution?: ResolutionMode;
 }
 
@@ -166,6 +170,7 @@ export async function makePlan(
   const read = readScopeOf(matrix.desired);
   session.progress?.phase('reading PostHog');
   const actual = await fetchActual(api, read);
+  actual.secretKeyJournal = await readSecretKeyJournal(options.journal, actual.organization.id);
   session.progress?.phase('planning');
   session.logger.info({ stage: 'fetch', calls: api.requestCount }, `read ${actual.organization.name} in ${count(api.requestCount, 'call')}`);
   if (Object.keys(matrix.desired.apiKeys).length) {
@@ -209,6 +214,8 @@ async function withCascades(api: ClosablePostHogApi, actual: ActualState, build:
   const removing = removedSubjects(plan.changes);
   if (!removing.teams.length && !removing.members.length) return plan;
   await readRulesElsewhere(api, actual, removing);
+  // Offboarding: what the removed members created that others rely on (docs/cli.md#offboarding).
+  if (removing.members.length) await readCreated(api, actual, removing.members);
   return build();
 }
 
@@ -354,13 +361,14 @@ export async function openSavedPlan(saved: Plan, session: Session): Promise<Save
  * stale or not as reviewed: a saved plan is refused as a whole when any organization is.
  */
 export async function recheckSavedOrganization(
-  api: ClosablePostHogApi, item: SavedOrganization, allowDeletes?: number, options: PlanOptions = {},
+  api: ClosablePostHogApi, item: SavedOrganization, allowDeletes?: number, options: PlanOptions = {}, journal?: string,
 ): Promise<{ plan: OrganizationPlan; actual: ActualState; stale: Refusal[] }> {
   const { reviewed, matrix, session } = item;
   const now = new Date();
   const read = readScopeOf(matrix.desired);
   session.progress?.phase('reading PostHog again for the saved plan');
   const actual = await fetchActual(api, read);
+  actual.secretKeyJournal = await readSecretKeyJournal(journal, actual.organization.id);
   const plan = await withCascades(api, actual, () => buildOrganizationPlan({
     desired: matrix.desired, actual, at: now, createdAt: now, host: hostOf(session.env),
     matrix: { file: matrix.file, sha256: matrix.sha256 }, read, allowDeletes,

@@ -19,6 +19,13 @@ async function locateKey(file: string, key: string): Promise<{ line: number; col
   return i < 0 ? undefined : { line: i + 1, col: lines[i]!.search(/\S/) + 1 };
 }
 
+/** The matrix's warnings (src/matrix/warnings.ts), each at the key it is about. */
+export async function locatedWarnings(file: string, desired: Parameters<typeof matrixWarnings>[0]): Promise<Located[]> {
+  const warnings: Located[] = [];
+  for (const w of matrixWarnings(desired)) warnings.push({ file, ...(await locateKey(file, w.key)), message: w.message });
+  return warnings;
+}
+
 export async function validateCommand(flags: { matrix: string; format?: ValidateFormat }, session: Session, io: Io): Promise<number> {
   const format = flags.format ?? 'text';
   let loaded;
@@ -31,8 +38,7 @@ export async function validateCommand(flags: { matrix: string; format?: Validate
     if (!(e instanceof ConfigError) || format === 'text') throw e;
     problems = e.problems.map(locate);
   }
-  const warnings: Located[] = [];
-  for (const w of loaded ? matrixWarnings(loaded.desired) : []) warnings.push({ file: flags.matrix, ...(await locateKey(flags.matrix, w.key)), message: w.message });
+  const warnings = loaded ? await locatedWarnings(flags.matrix, loaded.desired) : [];
   const n = (o: object) => Object.keys(o).length;
   if (format === 'json') {
     const counts = loaded && { members: n(loaded.desired.members), teams: n(loaded.desired.teams), projects: n(loaded.desired.projects) };

@@ -14,6 +14,7 @@ import { ORGANIZATION_ROUTES } from './api/organizations.ts';
 import { PROJECT_ROUTES } from './api/projects.ts';
 import { RESOLUTION_ROUTES } from './api/resolution.ts';
 import { ROLE_ROUTES } from './api/roles.ts';
+import { OBJECT_ROUTES } from './api/objects.ts';
 
 export type { RouteKind };
 
@@ -29,7 +30,7 @@ function split(path: string): string[] {
 /** Every route, the most literal patterns first (so `invites/bulk/` wins over `invites/{id}/`). */
 export const ROUTES: RouteDef[] = [
   ...ORGANIZATION_ROUTES, ...MEMBER_ROUTES, ...INVITE_ROUTES, ...ROLE_ROUTES, ...PROJECT_ROUTES,
-  ...ACCESS_CONTROL_ROUTES, ...RESOLUTION_ROUTES, ...EFFECTIVE_ACCESS_ROUTES, ...KEY_ROUTES, ...DOMAIN_ROUTES, ...ACTIVITY_ROUTES,
+  ...ACCESS_CONTROL_ROUTES, ...RESOLUTION_ROUTES, ...EFFECTIVE_ACCESS_ROUTES, ...KEY_ROUTES, ...DOMAIN_ROUTES, ...ACTIVITY_ROUTES, ...OBJECT_ROUTES,
 ].map((r) => {
   const segments = split(r.pattern);
   return { ...r, segments, literals: segments.filter((s) => !s.startsWith('{')).length };

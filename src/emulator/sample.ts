@@ -111,6 +111,25 @@ export function sampleSnapshot(now: Date = new Date()): Snapshot {
     id_jag_issuer_url: null, id_jag_jwks_url: null, id_jag_allowed_clients: [], created_at: t(339), updated_at: t(339),
   }];
 
+  // What people created that others rely on (offboarding reads it): frank's flags, grace's
+  // dashboard with a saved insight on it, private (unsaved) insights of both, alice's dashboard.
+  const by = (email: string) => users.find((u) => u.email === email)!.uuid;
+  const feature_flags = [
+    { id: 1, team_id: 1, key: 'new-onboarding', name: 'New onboarding flow', created_by_uuid: by('frank@example.com'), created_at: t(80) },
+    { id: 2, team_id: 3, key: 'sandbox-experiment', name: '', created_by_uuid: by('frank@example.com'), created_at: t(30) },
+    { id: 3, team_id: 1, key: 'pricing-page-v2', name: 'Pricing page v2', created_by_uuid: by('carol@example.com'), created_at: t(40) },
+  ];
+  const dashboards = [
+    { id: 1, team_id: 1, name: 'Company KPIs', pinned: true, created_by_uuid: alice.uuid, created_at: t(600) },
+    { id: 2, team_id: 1, name: 'Marketing funnel', created_by_uuid: by('grace@example.com'), created_at: t(60) },
+  ];
+  const insights = [
+    { id: 1, team_id: 1, short_id: 'kpiSignup', name: 'Weekly signups', dashboards: [1], created_by_uuid: alice.uuid, created_at: t(600) },
+    { id: 2, team_id: 1, short_id: 'mktChan01', name: 'Signups by channel', dashboards: [2], created_by_uuid: by('grace@example.com'), created_at: t(60) },
+    { id: 3, team_id: 1, short_id: 'grcDraft1', name: 'Campaign draft', saved: false, created_by_uuid: by('grace@example.com'), created_at: t(5) },
+    { id: 4, team_id: 3, short_id: 'frkDraft1', name: null, saved: false, created_by_uuid: by('frank@example.com'), created_at: t(3) },
+  ];
+
   return {
     version: 1,
     clock: null,
@@ -134,5 +153,8 @@ export function sampleSnapshot(now: Date = new Date()): Snapshot {
     domains,
     identity_provider_configs,
     activity_logs: [],
+    feature_flags: feature_flags.map((f) => ({ active: true, deleted: false, ...f })),
+    dashboards: dashboards.map((d) => ({ pinned: false, deleted: false, ...d })),
+    insights: insights.map((i) => ({ saved: true, deleted: false, dashboards: [], ...i })),
   };
 }

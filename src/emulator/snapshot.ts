@@ -150,6 +150,40 @@ export const ProjectSecretKeySchema = z.object({
   last_rolled_at: iso.nullable().default(null),
 });
 
+/** What people create in a project that others rely on (read for offboarding): feature flags, dashboards, insights. */
+export const FeatureFlagSchema = z.object({
+  id: z.number().int(),
+  team_id: z.number().int().describe('project id'),
+  key: z.string(),
+  name: z.string().default(''),
+  active: z.boolean().default(true),
+  deleted: z.boolean().default(false),
+  created_by_uuid: uuid.nullable().default(null),
+  created_at: iso,
+});
+
+export const DashboardSchema = z.object({
+  id: z.number().int(),
+  team_id: z.number().int().describe('project id'),
+  name: z.string(),
+  pinned: z.boolean().default(false),
+  deleted: z.boolean().default(false),
+  created_by_uuid: uuid.nullable().default(null),
+  created_at: iso,
+});
+
+export const InsightSchema = z.object({
+  id: z.number().int(),
+  team_id: z.number().int().describe('project id'),
+  short_id: z.string(),
+  name: z.string().nullable().default(null),
+  saved: z.boolean().default(true).describe('false: a private (unsaved) insight of its creator'),
+  deleted: z.boolean().default(false),
+  dashboards: z.array(z.number().int()).default([]).describe('ids of the dashboards it is on'),
+  created_by_uuid: uuid.nullable().default(null),
+  created_at: iso,
+});
+
 export const DomainSchema = z.object({
   id: uuid,
   organization_id: uuid,
@@ -235,6 +269,9 @@ export const SnapshotSchema = z.object({
   domains: z.array(DomainSchema).default([]),
   identity_provider_configs: z.array(IdentityProviderConfigSchema).default([]),
   activity_logs: z.array(ActivityLogSchema).default([]),
+  feature_flags: z.array(FeatureFlagSchema).default([]),
+  dashboards: z.array(DashboardSchema).default([]),
+  insights: z.array(InsightSchema).default([]),
 });
 
 export type Snapshot = z.output<typeof SnapshotSchema>;
@@ -252,6 +289,9 @@ export type ProjectSecretKeyRow = z.output<typeof ProjectSecretKeySchema>;
 export type DomainRow = z.output<typeof DomainSchema>;
 export type IdentityProviderConfigRow = z.output<typeof IdentityProviderConfigSchema>;
 export type ActivityLogRow = z.output<typeof ActivityLogSchema>;
+export type FeatureFlagRow = z.output<typeof FeatureFlagSchema>;
+export type DashboardRow = z.output<typeof DashboardSchema>;
+export type InsightRow = z.output<typeof InsightSchema>;
 
 /** Parse and default a snapshot; throws a readable error on a bad one. */
 export function parseSnapshot(input: unknown): Snapshot {

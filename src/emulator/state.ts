@@ -1,9 +1,9 @@
 // In-memory state of the emulator, indexed for large organizations (100k members, 1k projects).
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { orgLevelLabel, PROJECT_ACCESS_LEVELS } from './tables.ts';
-import type { ProjectAccessLevel } from './tables.ts';
+import { kindBounds, orgLevelLabel, PROJECT_ACCESS_LEVELS, RESOURCE_ACCESS_LEVELS, RESOURCE_PARENT } from './tables.ts';
+import type { ProjectAccessLevel, ResourceAccessLevel } from './tables.ts';
 import type {
-  AccessControlRow, ActivityLogRow, DomainRow, IdentityProviderConfigRow, InviteRow, MembershipRow, OrganizationRow,
+  AccessControlRow, ActivityLogRow, DashboardRow, DomainRow, FeatureFlagRow, InsightRow, IdentityProviderConfigRow, InviteRow, MembershipRow, OrganizationRow,
   PersonalApiKeyRow, ProjectRow, ProjectSecretKeyRow, RoleMembershipRow, RoleRow, Snapshot, UserRow,
 } from './snapshot.ts';
 import { parseSnapshot } from './snapshot.ts';
@@ -82,6 +82,10 @@ export class EmulatorState {
   secretKeysByHash = new Map<string, ProjectSecretKeyRow>();
   domains = new Map<string, DomainRow>();
   idpConfigs = new Map<string, IdentityProviderConfigRow>();
+  /** What people created in projects, by id (api/objects.ts serves them). */
+  featureFlags = new Map<number, FeatureFlagRow>();
+  dashboards = new Map<number, DashboardRow>();
+  insights = new Map<number, InsightRow>();
   orgLogs = new Map<string, ActivityLogRow[]>();
   teamLogs = new Map<number, ActivityLogRow[]>();
   clockIso: string | null = null;
@@ -124,6 +128,9 @@ export class EmulatorState {
     for (const d of s.domains) this.domains.set(d.id, { ...d });
     for (const c of s.identity_provider_configs) this.idpConfigs.set(c.id, { ...c });
     for (const l of s.activity_logs) this.addLog(l);
+    for (const f of s.feature_flags) this.featureFlags.set(f.id, { ...f });
+    for (const d of s.dashboards) this.dashboards.set(d.id, { ...d });
+    for (const i of s.insights) this.insights.set(i.id, { ...i, dashboards: [...i.dashboards] });
   }
 
   toSnapshot(): Snapshot {
@@ -146,6 +153,9 @@ export class EmulatorState {
       domains: [...this.domains.values()],
       identity_provider_configs: [...this.idpConfigs.values()],
       activity_logs: logs,
+      feature_flags: [...this.featureFlags.values()],
+      dashboards: [...this.dashboards.values()],
+      insights: [...this.insights.values()],
     };
     if (this.rateLimit !== undefined) snap.rate_limit = this.rateLimit;
     return structuredClone(snap);
@@ -471,6 +481,33 @@ export class EmulatorState {
       else everyone = false;
     }
     return everyone ? null : visible;
+  }
+
+  /**
+   * A member's resource-wide level for one kind in a project (PostHog's `access_level_for_resource`):
+   * org admins the kind's maximum; without `access_control` its default; else the kind's
+   * resource-wide rules (a child kind's parent's) by the organization's mode, legacy pooling them
+   * with the default rule; no rule = the kind's default.
+   */
+  resourceLevel(m: MembershipRow, teamId: number, kind: string): ResourceAccessLevel {
+    const bounds = kindBounds(kind);
+    if (m.level >= 8) return bounds.maximum;
+    if (!this.hasFeature(m.organization_id, 'access_control')) return bounds.default;
+    const effective = RESOURCE_PARENT[kind] ?? kind;
+    const rows = this.resourceRules(teamId).filter((r) => r.resource === effective);
+    return this.ruleLevel(m, rows, RESOURCE_ACCESS_LEVELS, this.mostSpecific(m.organization_id), true)?.level ?? bounds.default;
+  }
+
+  /** Whether a member's own or their roles' rules grant at least `level` on some single object of a kind. */
+  hasObjectGrant(m: MembershipRow, teamId: number, kind: string, level: ResourceAccessLevel): boolean {
+    const roles = this.hasFeature(m.organization_id, 'role_based_access') ? new Set(this.roleIdsOf(m.id)) : new Set<string>();
+    const min = RESOURCE_ACCESS_LEVELS.indexOf(level);
+    for (const r of this.teamAccessControls.get(teamId)?.values() ?? []) {
+      if (r.resource !== kind || r.resource_id === null) continue;
+      if (r.organization_member !== m.id && !(r.role && roles.has(r.role))) continue;
+      if (RESOURCE_ACCESS_LEVELS.indexOf(r.access_level as ResourceAccessLevel) >= min) return true;
+    }
+    return false;
   }
 
   // ---- keys

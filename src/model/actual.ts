@@ -165,6 +165,51 @@ export interface ActualState {
    * removes a team or a member (src/state/fetch.ts `readRulesElsewhere`); absent otherwise.
    */
   rulesElsewhere?: { teams: Record<string, number>; members: Record<string, number>; projects: number };
+  /**
+   * Names PostHog holds more than once (made outside the tool, or by two applies at once on
+   * different machines), with every id: the plan leaves them alone and says so (src/plan/diff.ts).
+   * Absent when there are none.
+   */
+  duplicates?: Duplicate[];
+  /** What this machine's apply journal says about the calls that made secret key values (plan and drift read it). */
+  secretKeyJournal?: SecretKeyJournal;
+  /**
+   * What people created in the organization's projects, for offboarding: read only when the plan
+   * removes a member or `explain --offboarding` asks (src/state/created.ts); absent otherwise.
+   */
+  created?: CreatedRead;
+}
+
+/** Per secret key ("Project / label"): when the last call that makes a value started, and when a value last reached a sink (ISO times). */
+export type SecretKeyJournal = Record<string, { started?: string; delivered?: string }>;
+
+export interface Duplicate {
+  kind: 'project' | 'team';
+  /** The name the plan knows (the matrix's spelling for projects). */
+  name: string;
+  ids: (string | number)[];
+}
+
+/** The kinds of things a person creates that others rely on, as offboarding reads them. */
+export type CreatedKind = 'feature_flag' | 'dashboard' | 'insight';
+
+export interface CreatedObject {
+  kind: CreatedKind;
+  project: string;
+  id: number;
+  /** A flag's key, a dashboard's name, an insight's name (or short id). */
+  name: string;
+  /** False for a private insight (not saved, on no dashboard): PostHog deletes it with its creator. */
+  shared: boolean;
+}
+
+export interface CreatedRead {
+  /** By lower-cased email of the people asked about. */
+  byEmail: Record<string, CreatedObject[]>;
+  /** Lists PostHog would not give (a scope the key lacks, no access to the project): said, never fatal. */
+  unread: { project: string; kind: CreatedKind; reason: string }[];
+  /** Projects read. */
+  projects: number;
 }
 
 /** Access rules of a team or a person in the projects whose rules were read (project and resource-type rules). */

@@ -95,11 +95,42 @@ function protectGrants(changes: Change[]): void {
   }
 }
 
+/**
+ * A name PostHog holds more than once (two projects, two roles: made outside the tool, or by two
+ * applies at once on different machines) cannot be told apart by the matrix: every change about it,
+ * and every change that needs one of those, is left out, and a manual step names each id.
+ */
+function leaveDuplicatesAlone(changes: Change[], actual: ActualState, manualSteps: ManualStep[]): Change[] {
+  const same = (a: string | undefined, b: string) => a !== undefined && a.trim().toLowerCase() === b.trim().toLowerCase();
+  const left = new Set<string>();
+  for (const d of actual.duplicates ?? []) {
+    const about = changes.filter((c) => same(d.kind === 'project' ? subjectOf(c).project : subjectOf(c).team, d.name));
+    for (const c of about) left.add(c.id);
+    const what = d.kind === 'project' ? 'projects' : 'teams (roles)';
+    const untouched = about.length ? ` (${about.length} change${about.length === 1 ? '' : 's'} not planned)` : '';
+    manualSteps.push({
+      key: `${d.kind}:${d.name}`,
+      message: `PostHog has ${d.ids.length} ${what} named "${d.name}" (ids ${d.ids.join(', ')}), made outside posthog-access or by two applies at once: the matrix cannot tell them apart, so the plan leaves "${d.name}" alone${untouched}. Delete or rename the extra ones in PostHog, then plan again`,
+    });
+  }
+  // What needs a change left out waits with it.
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const c of changes) {
+      if (!left.has(c.id) && c.dependsOn.some((id) => left.has(id))) {
+        left.add(c.id);
+        grew = true;
+      }
+    }
+  }
+  return changes.filter((c) => !left.has(c.id));
+}
+
 export function diff(desired: DesiredState, actual: ActualState, now: Date, options: PlanOptions = {}): DiffResult {
   const ctx: DiffContext = { desired, actual, now, options, notices: [], manualSteps: [] };
   const all: Change[] = [];
   for (const kind of KINDS) all.push(...kind.diff(ctx));
-  const changes = orderChanges(foldCascades(all, actual));
+  const changes = leaveDuplicatesAlone(orderChanges(foldCascades(all, actual)), actual, ctx.manualSteps);
   protectGrants(changes);
   const ids = new Set(changes.map((c) => c.id));
   for (const c of changes) c.dependsOn = [...new Set(c.dependsOn)].filter((id) => ids.has(id));

@@ -1,5 +1,6 @@
 // Natural-key lookups shared by the kinds: matrix spelling of team names, who is a member or an
 // invitee, and who administers the organization.
+import type { ActivityLogEntry } from '../posthog/types.ts';
 import { findTeam, type ActualState } from '../model/actual.ts';
 import { ORG_LEVELS } from '../model/levels.ts';
 import { keyIgnoringCase } from '../util/case-index.ts';
@@ -38,4 +39,15 @@ export function standing(ctx: Pick<DiffContext, 'desired' | 'actual' | 'now'>, e
 export function administrators(actual: ActualState): string[] {
   const me = actual.me.email.toLowerCase();
   return Object.values(actual.members).filter((m) => m.level >= ORG_LEVELS.admin || m.email === me).map((m) => m.email).sort();
+}
+
+/**
+ * Whether `entry` is the removal of `email`'s membership (PostHog logs it as an
+ * `OrganizationMembership` `deleted` entry whose context names the user): what a removed member's
+ * re-invite, team memberships and rules are drift from.
+ */
+export function removedMember(entry: ActivityLogEntry, email: string | undefined): boolean {
+  const who = entry.detail.context?.user_email;
+  return email !== undefined && entry.scope === 'OrganizationMembership' && entry.activity === 'deleted'
+    && typeof who === 'string' && who.toLowerCase() === email.toLowerCase();
 }

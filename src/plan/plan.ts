@@ -14,6 +14,7 @@ import { identityProviderReport } from './identity-providers.ts';
 import { denyNotices, resolutionSwitch, type PreviewRead } from './resolution.ts';
 import { modeOf, viewOfActual } from '../access/view.ts';
 import { accessChanges } from '../access/changes.ts';
+import { offboardingNotices } from './offboarding.ts';
 import { PLAN_FORMAT_VERSION, type Change, type Notice, type OrganizationPlan, type Plan, type Summary } from './types.ts';
 
 export interface PlanInput {
@@ -55,7 +56,7 @@ export function buildOrganizationPlan(input: PlanInput): OrganizationPlan {
   const idp = identityProviderReport(desired, actual);
   result.notices.push(...idp.notices);
   result.manualSteps.push(...idp.manualSteps);
-  const notices = [...featureNotices(result.changes, actual.organization.features), ...result.notices, ...denyNotices(desired, actual, input.at)];
+  const notices = [...featureNotices(result.changes, actual.organization.features), ...result.notices, ...denyNotices(desired, actual, input.at), ...offboardingNotices(result.changes, actual)];
   const mode = modeOf(actual);
   const to = input.options?.resolution;
   if (actual.key && result.changes.length) {

@@ -5,8 +5,11 @@ import type { Change } from './types.ts';
 
 export const READ_SCOPES = ['user:read', 'organization:read', 'organization_member:read', 'project:read', 'access_control:read'];
 
-/** Every scope posthog-access can use (reads, every kind's writes, the activity log for drift). */
-export const TOOL_SCOPES: readonly string[] = [...new Set([...READ_SCOPES, ...KINDS.map((k) => k.scope), 'activity_log:read'])].sort();
+/** What offboarding reads (what removed members created: src/state/created.ts). */
+export const OFFBOARDING_SCOPES = ['feature_flag:read', 'dashboard:read', 'insight:read'];
+
+/** Every scope posthog-access can use (reads, every kind's writes, the activity log for drift, offboarding's lists). */
+export const TOOL_SCOPES: readonly string[] = [...new Set([...READ_SCOPES, ...KINDS.map((k) => k.scope), 'activity_log:read', ...OFFBOARDING_SCOPES])].sort();
 
 export const scopeOf = (change: Pick<Change, 'kind'>): string => kindOf(change.kind).scope;
 

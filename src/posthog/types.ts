@@ -203,6 +203,8 @@ export interface SecretKeyResponse {
 /** One entry of PostHog's activity log (docs/emulator.md, activity log). */
 export interface ActivityLogEntry {
   id: string;
+  /** The project the entry is about; null for organization-level entries. */
+  team_id?: number | null;
   user: BasicUser | null;
   activity: string;
   scope: string;

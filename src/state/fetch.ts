@@ -2,7 +2,7 @@
 // the key, the organization, one paged list each of members, invites, roles (which embed their
 // memberships) and projects, then two reads per project the matrix names. Read-only.
 import { ApiError, ConfigError } from '../errors.ts';
-import type { ActualDomain, ActualKey, ActualProject, ActualState, ActualSubjectRules, ReadScope } from '../model/actual.ts';
+import type { ActualDomain, ActualKey, Duplicate, ActualProject, ActualState, ActualSubjectRules, ReadScope } from '../model/actual.ts';
 import { declaredSpelling } from '../model/names.ts';
 import { mapLimit } from '../util/concurrency.ts';
 import type { OrgLevel, ProjectLevel, ResourceLevel } from '../model/levels.ts';
@@ -49,17 +49,38 @@ function subjectRules<L extends string>(
   return out;
 }
 
-/** Projects by the name the plan knows them by (`keyOf`: the matrix's spelling where PostHog's differs only in case or spaces). */
-function uniqueProjects(list: ProjectResponse[], named: Set<string>, keyOf: (p: ProjectResponse) => string): Map<string, ProjectResponse> {
+/**
+ * Projects by the name the plan knows them by (`keyOf`: the matrix's spelling where PostHog's differs
+ * only in case or spaces), the one with the lowest id where a name the matrix uses is held twice;
+ * those names, with every id, are `duplicates` (the plan leaves them alone). Reading every project
+ * (export, explain), a duplicate is an error: what it says could be about either.
+ */
+function uniqueProjects(list: ProjectResponse[], named: Set<string>, keyOf: (p: ProjectResponse) => string, strict: boolean): { byName: Map<string, ProjectResponse>; duplicates: Duplicate[] } {
   const byName = new Map<string, ProjectResponse>();
-  const clashes: string[] = [];
-  for (const p of list) {
+  const ids = new Map<string, number[]>();
+  for (const p of [...list].sort((a, b) => a.id - b.id)) {
     const key = keyOf(p);
-    if (byName.has(key) && named.has(key)) clashes.push(`two projects are named "${key}" (ids ${byName.get(key)?.id} and ${p.id}): rename one in PostHog so the matrix can tell them apart`);
+    ids.set(key, [...(ids.get(key) ?? []), p.id]);
     if (!byName.has(key)) byName.set(key, p);
   }
-  if (clashes.length) throw new ConfigError(clashes);
-  return byName;
+  const duplicates: Duplicate[] = [...ids].filter(([key, all]) => all.length > 1 && named.has(key)).map(([name, all]) => ({ kind: 'project', name, ids: all }));
+  if (strict && duplicates.length) {
+    throw new ConfigError(duplicates.map((d) => `two projects are named "${d.name}" (ids ${d.ids.join(' and ')}): rename one in PostHog so the matrix can tell them apart`));
+  }
+  return { byName, duplicates };
+}
+
+/** Roles whose name (case ignored, as PostHog compares them) is held more than once, and the role kept for each name (the first listed). */
+function uniqueRoles(roles: RoleResponse[]): { kept: RoleResponse[]; duplicates: Duplicate[] } {
+  const byName = new Map<string, RoleResponse[]>();
+  for (const r of roles) {
+    const key = r.name.trim().toLowerCase();
+    byName.set(key, [...(byName.get(key) ?? []), r]);
+  }
+  return {
+    kept: [...byName.values()].map((same) => same[0]!),
+    duplicates: [...byName.values()].filter((same) => same.length > 1).map((same) => ({ kind: 'team', name: same[0]!.name, ids: same.map((r) => r.id) })),
+  };
 }
 
 export async function fetchActual(api: PostHogApi, options: FetchOptions): Promise<ActualState> {
@@ -88,7 +109,9 @@ export async function fetchActual(api: PostHogApi, options: FetchOptions): Promi
   const spelling = declaredSpelling(options.allProjects ? [] : options.projects, projects.map((p) => p.name));
   const keyOf = (p: ProjectResponse) => spelling.get(p.name) ?? p.name;
   const named = new Set(options.allProjects ? projects.map((p) => p.name) : options.projects);
-  const byName = uniqueProjects(projects, named, keyOf);
+  const { byName, duplicates } = uniqueProjects(projects, named, keyOf, options.allProjects === true);
+  const { kept: keptRoles, duplicates: duplicateRoles } = uniqueRoles(roles);
+  duplicates.push(...duplicateRoles);
   const projectNameById = new Map(projects.map((p) => [p.id, keyOf(p)]));
 
   const toRead = [...byName.entries()].filter(([key]) => named.has(key)).map(([key, p]) => ({ key, p }));
@@ -160,12 +183,13 @@ export async function fetchActual(api: PostHogApi, options: FetchOptions): Promi
         return name ? [[name, a.level]] : [];
       })),
     }])),
-    teams: Object.fromEntries(roles.map((r) => [r.name, {
+    teams: Object.fromEntries(keptRoles.map((r) => [r.name, {
       id: r.id, name: r.name,
       members: Object.fromEntries((r.members ?? []).map((m) => [email(m.user.email), m.id])),
       ...(r.created_by === null && { noCreator: true }),
     }])),
     projects: actualProjects,
+    ...(duplicates.length && { duplicates }),
     ...(domains && {
       domains: Object.fromEntries(domains.map((d): [string, ActualDomain] => [d.domain, {
         id: d.id, domain: d.domain, isVerified: d.is_verified, verificationChallenge: d.verification_challenge,

@@ -131,6 +131,17 @@ describe('on a pull request', () => {
     expect(gh.artifacts).toEqual([]);
   });
 
+  it("validate's warnings are annotated on the file and fail nothing: default_team with prune.teams", async () => {
+    await writeFile(join(workspace, 'access-matrix.yaml'), `${MATRIX.replace('organization:\n  id: ${POSTHOG_ORG_ID}', 'organization:\n  id: ${POSTHOG_ORG_ID}\n  default_team: Engineering')}prune:\n  teams: true\n`);
+    const r = await runAction('pull_request', pullRequest(9, HEAD_1), { sha: HEAD_1, inputs: { command: 'validate' } });
+    expect(r.code).toBe(0);
+    expect(r.outputs.command).toBe('validate');
+    const warnings = r.stdout.split('\n').filter((l) => l.startsWith('::warning '));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^::warning title=posthog-access,file=access-matrix\.yaml,line=4,col=3::default_team: Engineering puts everyone who joins in Engineering.*alice@example\.com/);
+    expect(r.stdout).not.toContain('::error');
+  });
+
   it('a plan longer than a comment can hold: the comment has the summary and a link, the job summary the whole plan', async () => {
     const many = Array.from({ length: 700 }, (_, i) => `  person-number-${i}-with-a-long-address@example.com: member\n`).join('');
     await writeFile(join(workspace, 'access-matrix.yaml'), MATRIX.replace('teams:', `${many}teams:`));
@@ -232,5 +243,49 @@ describe('on a schedule', () => {
     expect(r3.outputs.drift).toBe('false');
     expect(gh.issues[0]!.state).toBe('closed');
     expect(gh.comments.filter((c) => c.issue === gh.issues[0]!.number)[0]!.body).toContain('No drift any more');
+  });
+});
+
+describe('several organizations', () => {
+  it('plans every matrix of a directory in one plan and one comment, and applies it after merge; drift covers both', async () => {
+    const eu = await emulator();
+    try {
+      await mkdir(join(workspace, 'matrices'));
+      const teamIn = (e: Emulator, keyEnv: string, team: string) => `version: 1\norganization:\n  id: "${e.organization}"\n  host: "${e.url}"\n  api_key_env: ${keyEnv}\nteams:\n  ${team}: {}\n`;
+      await writeFile(join(workspace, 'matrices', 'eu.yaml'), teamIn(eu, 'EU_KEY', 'Auditors'));
+      await writeFile(join(workspace, 'matrices', 'us.yaml'), teamIn(emu, 'US_KEY', 'Analysts'));
+      const extra = { inputs: { matrix: 'matrices' }, env: { US_KEY: emu.key, EU_KEY: eu.key } };
+
+      const planned = await runAction('pull_request', pullRequest(9, HEAD_1), { sha: HEAD_1, ...extra });
+      expect(planned.code).toBe(0);
+      const body = gh.comments[0]!.body;
+      expect(body).toContain('| `matrices/eu.yaml` | Example Co | 1 to create |');
+      expect(body).toContain('| `matrices/us.yaml` | Example Co | 1 to create |');
+      expect(body).toContain('## posthog-access plan for 2 organizations');
+      expect(body.indexOf('Auditors')).toBeLessThan(body.indexOf('Analysts')); // in name order: eu.yaml, us.yaml
+      expect(gh.artifacts.map((a) => a.name)).toEqual([`posthog-access-plan-${HEAD_1}`]);
+      expect(await writesTo(emu)).toEqual([]);
+      expect(await writesTo(eu)).toEqual([]);
+
+      gh.pullsOfCommit.set(MERGE, [{ number: 9, merged_at: new Date().toISOString(), head: { sha: HEAD_1 }, base: { ref: 'main' } }]);
+      const applied = await runAction('push', { ref: 'refs/heads/main', after: MERGE }, { sha: MERGE, ...extra });
+      expect(applied.code).toBe(0);
+      expect(applied.outputs.applied).toBe('true');
+      expect(applied.summary).toContain('- `matrices/eu.yaml`, `matrices/us.yaml`: applied as reviewed');
+      const roles = async (e: Emulator) => ((await api(e, 'GET', `/api/organizations/${e.organization}/roles/`)).json.results as { name: string }[]).map((r) => r.name);
+      expect(await roles(emu)).toContain('Analysts');
+      expect(await roles(eu)).toContain('Auditors');
+
+      // Someone adds a member in one organization: the drift issue names that matrix only.
+      await control(eu, 'POST', '/_emulator/members', { email: 'mallory@example.com', level: 8 });
+      await writeFile(join(workspace, 'matrices', 'eu.yaml'), `${teamIn(eu, 'EU_KEY', 'Auditors')}members:\n  alice@example.com: owner\nprune:\n  members: true\nsafety:\n  max_deletes: 100\n`);
+      const drifted = await runAction('schedule', {}, { sha: MERGE, ...extra });
+      expect(drifted.code).toBe(0);
+      expect(drifted.outputs.drift).toBe('true');
+      expect(gh.issues[0]!.body).toContain('PostHog differs from `matrices/eu.yaml` as of');
+      expect(gh.issues[0]!.body).toContain('## posthog-access drift for 2 organizations');
+    } finally {
+      await eu.close();
+    }
   });
 });

@@ -8,8 +8,8 @@ import { actual, desired, project } from '../plan/builders.ts';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
 
-/** A fake API recording calls; any method named in `failing` rejects. */
-function fakeApi(failing: string[] = []): PostHogApi & { calls: string[] } {
+/** A fake API recording calls; any method named in `failing` rejects; lists answer `lists[name]` (else nothing). */
+function fakeApi(failing: string[] = [], lists: Record<string, unknown[]> = {}): PostHogApi & { calls: string[] } {
   const calls: string[] = [];
   let id = 100;
   const handler: ProxyHandler<object> = {
@@ -20,6 +20,7 @@ function fakeApi(failing: string[] = []): PostHogApi & { calls: string[] } {
         calls.push(`${name} ${JSON.stringify(args.slice(1))}`);
         await new Promise((r) => setTimeout(r, 1));
         if (failing.includes(name)) throw new Error(`${name} failed`);
+        if (name.startsWith('list')) return lists[name] ?? [];
         if (name === 'createProject') return { id: ++id, name: args[1] };
         if (name === 'createRole') return { id: `role-${++id}`, name: args[1] };
         return null;
@@ -45,7 +46,9 @@ describe('applier', () => {
     const api = fakeApi();
     const report = await applyPlan({ api, plan: planOf(d, a), actual: a });
     expect(report).toMatchObject({ ok: 7, failed: 0, skipped: 0 });
-    expect(api.calls[0]).toMatch(/^createProject/);
+    // (Each create looks its name up just before: PostHog would make a second one.)
+    expect(api.calls.filter((c) => !c.startsWith('list'))[0]).toMatch(/^createProject/);
+    expect(api.calls[0]).toMatch(/^listProjects/);
     expect(api.calls.at(-1)).toMatch(/^removeMember/);
     // The team rule names the role created earlier in this apply.
     expect(api.calls.find((c) => c.startsWith('putProjectAccessControl') && c.includes('role-'))).toBeDefined();
@@ -79,6 +82,15 @@ describe('applier', () => {
     controller.abort();
     const report = await applyPlan({ api: fakeApi(), plan: planOf(d, a), actual: a, signal: controller.signal });
     expect(report.skipped).toBe(report.results.length);
+  });
+
+  it('a project or role made meanwhile (another apply at the same time) is used, not made twice', async () => {
+    const api = fakeApi([], { listProjects: [{ id: 7, name: ' new ' }], listRoles: [{ id: 'role-7', name: 'eng' }] });
+    const report = await applyPlan({ api, plan: planOf(d, a), actual: a });
+    expect(report).toMatchObject({ ok: 7, failed: 0, skipped: 0 });
+    expect(api.calls.filter((c) => c.startsWith('createProject') || c.startsWith('createRole'))).toEqual([]);
+    expect(api.calls.find((c) => c.startsWith('putProjectAccessControl') && c.includes('role-7'))).toBeDefined();
+    expect(api.calls.find((c) => c.startsWith('addRoleMember'))).toContain('role-7');
   });
 });
 

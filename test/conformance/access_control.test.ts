@@ -149,6 +149,8 @@ describe('access control: bounds', () => {
     await w.setLevel(MEMBER);
     r = await w.client.get('/api/projects/@current/activity_log/');
     expect(r.status).toBe(403);
+    r = await w.client.get('/api/projects/@current/advanced_activity_logs/');
+    expect(r.status).toBe(403);
   });
 });
 

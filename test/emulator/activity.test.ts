@@ -40,6 +40,22 @@ describe('activity log', () => {
     expect(filtered.body.results.every((l: any) => l.scope === 'Role')).toBe(true);
   });
 
+  it("a project's feed needs viewer on activity_log: its rules, or a grant on one entry", async () => {
+    const frank = c.as(await c.keyFor('frank@example.com'));
+    const frankId = (await c.member('frank@example.com')).id;
+    expect((await frank.get('/api/projects/1/activity_log/')).status).toBe(200);
+    expect((await c.put('/api/projects/1/resource_access_controls/', { resource: 'activity_log', access_level: 'none' })).status).toBe(200);
+    for (const path of ['/api/projects/1/activity_log/', '/api/projects/1/advanced_activity_logs/']) {
+      expect(err(await frank.get(path))).toMatchObject({ status: 403, detail: 'You do not have viewer access to this resource.' });
+    }
+    // org admins are never restricted; a member's own rule lifts the default
+    expect((await c.get('/api/projects/1/advanced_activity_logs/')).body.count).toBeGreaterThan(0);
+    await c.put('/api/projects/1/resource_access_controls/', { resource: 'activity_log', access_level: 'viewer', organization_member: frankId });
+    expect((await frank.get('/api/projects/1/activity_log/')).status).toBe(200);
+    await c.put('/api/projects/1/resource_access_controls/', { resource: 'activity_log', access_level: null, organization_member: frankId });
+    await c.put('/api/projects/1/resource_access_controls/', { resource: 'activity_log', access_level: null });
+  });
+
   it('needs audit_logs (402)', async () => {
     await c.control('POST', '/_emulator/features', { features: ['access_control'] });
     const r = await c.get(`/api/organizations/${c.org}/advanced_activity_logs/`);

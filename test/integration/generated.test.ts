@@ -4,6 +4,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
 import { generateMatrix, generateOrganization, type OrgSize } from '../../bench/generate.ts';
 import { cli, control, emulator } from './harness.ts';
 
@@ -35,6 +36,39 @@ describe('generated organizations and matrices', () => {
 
     } finally {
       await emu.close(); // checks every request is a known PostHog operation
+    }
+  });
+});
+
+describe('two generated organizations on two hosts, in one run', () => {
+  it.each([[1, 4], [2, 5], [3, 6]])('seeds %i and %i: apply both, then plan shows no changes in either', async (...seeds) => {
+    const sizes = seeds.map((seed): OrgSize => ({ members: 20 + seed * 3, projects: 2 + (seed % 4), teams: 2 + (seed % 3), rulesPerProject: 8, seed }));
+    const emus = await Promise.all(sizes.map((size) => emulator({ state: generateOrganization(size), rateLimit: false })));
+    try {
+      const dir = await mkdtemp(join(tmpdir(), 'posthog-access-gen2-'));
+      const matrices: string[] = [];
+      const env: Record<string, string | undefined> = { POSTHOG_HOST: 'http://127.0.0.1:9', POSTHOG_PERSONAL_API_KEY: 'phx_not_this_one', POSTHOG_ORG_ID: undefined };
+      for (const [i, size] of sizes.entries()) {
+        // Each matrix names its organization's host and the variable holding its key.
+        const generated = parse(generateMatrix(size, seeds[i]! * 7919)) as { organization?: Record<string, unknown> };
+        generated.organization = { ...generated.organization, host: emus[i]!.url, api_key_env: `ORG_${i}_KEY` };
+        env[`ORG_${i}_KEY`] = emus[i]!.key;
+        const file = join(dir, `matrix-${i}.yaml`);
+        await writeFile(file, stringify(generated));
+        matrices.push(file);
+      }
+      const args = matrices.flatMap((m) => ['-m', m]);
+      const journal = ['--journal', join(dir, 'journal.jsonl')];
+
+      const applied = await cli(null, ['apply', ...args, '--yes', ...journal], env);
+      expect(applied.stderr).toBe('');
+      expect(applied.code).toBe(0);
+      expect(applied.stdout).toContain('All 2 organizations applied.');
+      const again = await cli(null, ['plan', ...args, '--format', 'json', '--detailed-exitcode'], env);
+      expect(JSON.parse(again.stdout).organizations.map((o: { host: string; changes: unknown[] }) => [o.host, o.changes])).toEqual(emus.map((e) => [e.url, []]));
+      expect(again.code).toBe(0);
+    } finally {
+      await Promise.all(emus.map((e) => e.close())); // checks every request is a known PostHog operation
     }
   });
 });

@@ -127,6 +127,18 @@ describe('review of the live organization (no matrix)', () => {
     }
   });
 
+  it('needs read scopes only (those docs/review.md names)', async () => {
+    const state = sampleSnapshot(NOW);
+    const value = 'phx_review_read_only_key_0123456789abcdefgh';
+    const alice = state.users.find((u) => u.email === 'alice@example.com')!;
+    const scopes = ['user:read', 'organization:read', 'organization_member:read', 'project:read', 'access_control:read'];
+    state.personal_api_keys.push({ id: 'ro', user_uuid: alice.uuid, label: 'read only', value, scopes, created_at: T0 } as Snapshot['personal_api_keys'][number]);
+    const e = await start(state);
+    const run = await cli(e, ['review', '--format', 'json'], { POSTHOG_PERSONAL_API_KEY: value });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout).organizations[0].secret_keys).toHaveLength(1);
+  });
+
   it('gives CSV: one row per person and project, quoted, formula-like cells neutralised', async () => {
     const state = sampleSnapshot(NOW);
     // A team whose name a spreadsheet would run as a formula, with a comma that needs quoting.
@@ -207,6 +219,14 @@ describe('review with a matrix', () => {
     expect(csv.filter((l) => l.startsWith('organization,'))).toHaveLength(1); // one header for both
     expect(csv.filter((l) => l.startsWith('Example Co,'))).toHaveLength(7 * 3);
     expect(csv.filter((l) => l.startsWith('Second Co,'))).toEqual(['Second Co,alice@example.com,member,owner,2026-01-01,2026-11-30,yes,,yes,Analytics,admin,organization admin,']);
+
+    // One record of both, into each matrix's review.records folder.
+    await writeFile(second, `version: 1\norganization: { id: "${SECOND}" }\nmembers: { alice@example.com: owner, bob@example.com: member }\nreview: { records: second-reviews }\n`);
+    const recorded = await cli(e, ['review', '-m', first, '-m', second, '--record', '--reviewer', 'Rita', '--format', 'json']);
+    expect(recorded.stderr).toBe('');
+    const files = [join(dir, 'reviews', 'access-review-2026-11-30.json'), join(dir, 'second-reviews', 'access-review-2026-11-30.json')];
+    expect(JSON.parse(recorded.stdout).records).toEqual(files);
+    for (const f of files) expect(JSON.parse(await readFile(f, 'utf8')).organizations.map((o: { organization: string }) => o.organization)).toEqual(['Example Co', 'Second Co']);
   });
 
   it('audits declared personal keys with their own values, against max_age_days, never showing a value', async () => {

@@ -55,6 +55,22 @@ async function productionId(): Promise<number> {
   return projects.find((p) => p.name === 'Production')!.id;
 }
 
+/** A proxy in front of the emulator that runs `before` for each request, then passes it on. */
+async function interceptingProxy(before: (method: string, path: string) => Promise<void>): Promise<string> {
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    await before(req.method ?? '', req.url ?? '');
+    const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => k !== 'host' && k !== 'content-length')) as Record<string, string>;
+    const upstream = await fetch(`${emu.url}${req.url}`, { method: req.method, headers, ...(chunks.length && { body: Buffer.concat(chunks) }) });
+    res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
+    res.end(await upstream.text());
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+}
+
 /**
  * A proxy in front of the emulator that passes everything on, except that for requests matching
  * `drop` it lets the emulator carry the request out, then cuts the connection before the answer.
@@ -160,6 +176,38 @@ describe('unknown outcomes of calls that make secrets are never silent', () => {
     const lines = (await readFile(journalFile(), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { result: string; change: { id: string } });
     const roll = lines.slice(-2);
     expect(roll.map((l) => [l.change.id, l.result])).toEqual([['secret_key:Production / new-service', 'started'], ['secret_key:Production / new-service', 'failed']]);
+
+    // plan and drift find the value that reached no sink: a roll, with the reason; never "No changes".
+    const planned = await cli(emu, ['plan', '-m', file, '--detailed-exitcode', ...journal()]);
+    expect(planned.stdout).not.toContain('No changes');
+    expect(planned.stdout).toContain('~ Production / new-service  roll: false → true');
+    expect(planned.stdout).toMatch(/rolled on \S+ but its value never reached a sink \(the journal records the call that made it, started \S+, and no delivery\)/);
+    expect(planned.code).toBe(2);
+    const drift = await cli(emu, ['drift', '-m', file, ...journal()]);
+    expect(drift.stdout).toContain('but its value never reached a sink');
+    expect(drift.code).toBe(2);
+
+    // Applying it puts a working value in the sink; then there is nothing left to do.
+    const fixed = await cli(emu, ['apply', '-m', file, '--yes', '--secrets-file', secrets, ...journal()]);
+    expect(fixed.code).toBe(0);
+    const value = JSON.parse(await readFile(secrets, 'utf8')).Production['new-service'] as string;
+    expect(value).not.toBe(first);
+    expect((await api(emu, 'GET', `/api/projects/${pid}/feature_flags/local_evaluation/`, undefined, value)).status).toBe(200);
+    const after = await cli(emu, ['plan', '-m', file, '--detailed-exitcode', ...journal()]);
+    expect(after.stdout).toContain('No changes');
+    expect(after.code).toBe(0);
+  });
+
+  it('a dropped answer to a create: plan finds the key PostHog made and plans a roll of it', async () => {
+    const file = await matrix(KEYS);
+    const proxy = await droppingProxy((method, path) => method === 'POST' && path.endsWith('/project_secret_api_keys/'));
+    const run = await cli(emu, ['apply', '-m', file, '--yes', '--secrets-file', join(dir, 'secrets.json'), ...journal()], { POSTHOG_HOST: proxy });
+    expect(run.code).toBe(1);
+    const planned = await cli(emu, ['plan', '-m', file, ...journal()]);
+    expect(planned.stdout).toMatch(/~ Production \/ new-service  roll: false → true\n\s+created on \S+ but its value never reached a sink/);
+    // Without the journal (another machine) nothing is claimed: the key exists as declared.
+    const elsewhere = await cli(emu, ['plan', '-m', file, '--journal', join(dir, 'none.jsonl')]);
+    expect(elsewhere.stdout).toContain('No changes');
   });
 
   it('a --secrets-command that exits 0 without reading the value fails the step loudly', async () => {
@@ -214,6 +262,38 @@ projects:
     const refused = runs.find((r) => r.code === 1)!;
     expect(refused.stderr).toContain('the saved plan is stale: PostHog changed since it was made');
     expect((await list('projects')).filter((p) => p.name === 'Web')).toHaveLength(1);
+  });
+
+  it('another machine creating the same things meanwhile: each create looks its name up just before, and nothing is made twice', async () => {
+    const file = await matrix(NEW);
+    // The other apply (on another machine: no shared lock) makes Web, Design and Web's key just
+    // after this one has read PostHog, before this one posts them.
+    let otherWeb: number | undefined;
+    const seen = new Map<string, number>();
+    const proxy = await interceptingProxy(async (method, path) => {
+      const n = (seen.get(`${method} ${path}`) ?? 0) + 1;
+      seen.set(`${method} ${path}`, n);
+      if (method !== 'GET') return;
+      // The second read of the lists (the first is this apply's plan); the first of Web's keys.
+      if (n === 2 && path.startsWith(`/api/organizations/${emu.organization}/projects/`)) {
+        otherWeb = (await api(emu, 'POST', `/api/organizations/${emu.organization}/projects/`, { name: 'Web' })).json.id;
+      } else if (n === 2 && path.startsWith(`/api/organizations/${emu.organization}/roles/`)) {
+        await api(emu, 'POST', `/api/organizations/${emu.organization}/roles/`, { name: 'Design' });
+      } else if (n === 1 && otherWeb !== undefined && path.startsWith(`/api/projects/${otherWeb}/project_secret_api_keys/`)) {
+        await api(emu, 'POST', `/api/projects/${otherWeb}/project_secret_api_keys/`, { label: 'web-service', scopes: ['feature_flag:read'] });
+      }
+    });
+    const run = await cli(emu, ['apply', '-m', file, '--yes', '--secrets-file', join(dir, 'secrets.json'), ...journal()], { POSTHOG_HOST: proxy });
+    expect(run.stdout).toContain('✗ create secret_key Web / web-service: Web / web-service: a key of this label was made in PostHog after the plan was read (another apply at the same time?), so it was not made twice');
+    expect(run.stdout).toContain('posthog-access apply --roll-secret-keys "Web/web-service"');
+    expect(run.code).toBe(1);
+    expect((await list('projects')).filter((p) => p.name === 'Web')).toHaveLength(1);
+    expect((await list('roles')).filter((r) => r.name === 'Design')).toHaveLength(1);
+    const keys = (await api(emu, 'GET', `/api/projects/${otherWeb}/project_secret_api_keys/`)).json.results as { label: string }[];
+    expect(keys.filter((k) => k.label === 'web-service')).toHaveLength(1);
+    const after = await cli(emu, ['plan', '-m', file, '--detailed-exitcode']);
+    expect(after.stdout).toContain('No changes');
+    expect(after.code).toBe(0);
   });
 
   it('--lock-wait 0 refuses at once while another apply holds the organization', async () => {
@@ -448,5 +528,51 @@ teams:
     for (const id of elsewhere) {
       expect((await api(emu, 'GET', `/api/projects/${id}/access_controls/`)).json.access_controls.filter((r: { role: string | null }) => r.role === role.id)).toEqual([]);
     }
+  });
+});
+
+describe('names PostHog holds twice', () => {
+  it('two projects and two roles of one name, made outside the tool: a manual step naming both ids, never a failed plan or a third', async () => {
+    const state = (await control(emu, 'GET', '/_emulator/state')).json;
+    const production = state.projects.find((p: { name: string }) => p.name === 'Production');
+    const engineering = state.roles.find((r: { name: string }) => r.name === 'Engineering');
+    const twinProject = { ...production, id: 99, uuid: '0190f7b3-0000-7000-8000-000000000099', api_token: 'phc_twin99' };
+    const twinRole = { ...engineering, id: '0190f7b3-0000-7000-8000-0000000000aa' };
+    state.projects.push(twinProject);
+    state.roles.push(twinRole);
+    expect((await control(emu, 'PUT', '/_emulator/state', state)).status).toBe(200);
+
+    const file = await matrix(`version: 1
+organization:
+  id: \${POSTHOG_ORG_ID}
+teams:
+  Engineering: {}
+  Design: {}
+projects:
+  Production:
+    access: none
+    teams:
+      Engineering: admin
+  Analytics: {}
+`);
+    const planned = await cli(emu, ['plan', '-m', file]);
+    expect(planned.stderr).toBe('');
+    expect(planned.code).toBe(0);
+    expect(planned.stdout).toContain(`PostHog has 2 projects named "Production" (ids ${production.id}, 99)`);
+    expect(planned.stdout).toContain(`PostHog has 2 teams (roles) named "Engineering" (ids ${engineering.id}, ${twinRole.id})`);
+    expect(planned.stdout).toContain('Delete or rename the extra ones in PostHog, then plan again');
+    expect(planned.stdout).not.toMatch(/^\s+[-+~] Production/m);
+    expect(planned.stdout).toContain('+ Design');
+    expect(planned.stdout).toContain('+ Analytics');
+    const drift = await cli(emu, ['drift', '-m', file]);
+    expect(drift.code).toBe(2);
+
+    // Apply does what it can and nothing about the names it cannot tell apart.
+    const applied = await cli(emu, ['apply', '-m', file, '--yes', ...journal()]);
+    expect(applied.code).toBe(0);
+    const projects = (await api(emu, 'GET', `/api/organizations/${emu.organization}/projects/`)).json.results as { name: string }[];
+    expect(projects.filter((p) => p.name === 'Production')).toHaveLength(2);
+    expect(projects.filter((p) => p.name === 'Analytics')).toHaveLength(1);
+    expect(emu.requests.filter((r) => r.method !== 'GET' && (r.path.includes(`/projects/${production.id}/`) || r.path.includes('/projects/99/') || r.path.includes(engineering.id)))).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@ import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_pro
 import { existsSync, readFileSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,6 +70,14 @@ describe('the packed package', () => {
     const links = [...readme.matchAll(/\]\(([^)#:]+)(#[^)]*)?\)/g)].map((m) => m[1]!);
     expect(links.length).toBeGreaterThan(3);
     expect(links.filter((l) => !existsSync(join(pkg, l)))).toEqual([]);
+  });
+
+  it("the docs' relative links resolve inside the installed package too (the example workflows ship)", () => {
+    const docs = files.filter((f) => /^docs\/.*\.md$/.test(f));
+    const broken = docs.flatMap((doc) => [...readFileSync(join(pkg, doc), 'utf8').matchAll(/\]\(([^)#:]+)(#[^)]*)?\)/g)]
+      .map((m) => m[1]!).filter((l) => !existsSync(join(pkg, dirname(doc), l))).map((l) => `${doc} -> ${l}`));
+    expect(broken).toEqual([]);
+    expect(files).toContain('examples/access-plan.yml');
   });
 
   // Each of these starts Node processes; on a loaded machine that takes a while (no timing asserted).

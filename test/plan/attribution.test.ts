@@ -44,4 +44,38 @@ describe('attribution of drift to the activity log', () => {
   it('says nothing without a matching entry', () => {
     expect(attribute(changes, a, [])).toEqual([]);
   });
+
+  it('attributes a removed member\'s re-invite to their removal (their team memberships and rules wait for them to join)', () => {
+    const before = actual((b) => b.team('Eng', []));
+    const d2 = desired({ members: { 'gone@x.io': { level: 'member' } }, teams: { Eng: { members: [{ email: 'gone@x.io' }] } } });
+    const c2 = diff(d2, before, NOW).changes;
+    const removal = entry({ activity: 'deleted', item_id: 'm-gone', detail: { name: 'Gone (gone@x.io) left X', changes: null, context: { user_email: 'gone@x.io' } } });
+    expect(attribute(c2, before, [removal]).map((n) => [n.key, n.message])).toEqual([['gone@x.io', 'gone@x.io: last changed in PostHog — deleted by carol@x.io on 2026-11-20']]);
+    // Someone else's removal says nothing about them.
+    expect(attribute(c2, before, [{ ...removal, detail: { ...removal.detail, context: { user_email: 'other@x.io' } } }])).toEqual([]);
+  });
+
+  it('attributes changed access rules to AccessControl entries of their project, resource and subject', () => {
+    const a2 = actual((b) => b.member('bob@x.io', 'member').team('Eng', ['bob@x.io']).project('Prod', {
+      default: { level: 'member' }, teams: { Eng: { level: 'admin' } }, members: { 'bob@x.io': { level: 'admin' } },
+    }));
+    const d2 = desired({
+      members: { 'bob@x.io': { level: 'member' } }, teams: { Eng: { members: [{ email: 'bob@x.io' }] } },
+      projects: { Prod: { teams: { Eng: { level: 'member' } }, members: { 'bob@x.io': { level: 'member' } }, resources: {}, secretKeys: {}, default: { level: 'none' } } },
+    });
+    const c2 = diff(d2, a2, NOW).changes.filter((c) => c.kind === 'project_access');
+    expect(c2.map((c) => c.key).sort()).toEqual(['Prod / default', 'Prod / member:bob@x.io', 'Prod / team:Eng']);
+    const prod = a2.projects.Prod!.id;
+    const rule = (context: Record<string, unknown>, teamId = prod) => entry({
+      scope: 'AccessControl', team_id: teamId, item_id: 'ac',
+      detail: { name: 'Prod', changes: [{ type: 'AccessControl', action: 'changed', field: 'access_level', before: 'member', after: 'admin' }], context: { resource: 'project', resource_id: String(prod), ...context } },
+    });
+    const notices = attribute(c2, a2, [
+      rule({ role: a2.teams.Eng!.id }),
+      rule({ organization_member: a2.members['bob@x.io']!.membershipId }),
+      rule({}, prod + 1), // another project
+    ]);
+    expect(notices.map((n) => n.key).sort()).toEqual(['Prod / member:bob@x.io', 'Prod / team:Eng']);
+    expect(attribute(c2, a2, [rule({})]).map((n) => n.key)).toEqual(['Prod / default']);
+  });
 });

@@ -144,9 +144,10 @@ describe('running key', () => {
   });
 
   it('flags explicit scopes posthog-access never uses', () => {
-    const r = audit({}, { scopes: SPEC.scopes, lastUsedAt: '2026-11-01T00:00:00Z' }, { runningScopes: ['organization:write', 'person:write', 'insight:read'] });
+    // insight:read is no example any more: offboarding reads insights.
+    const r = audit({}, { scopes: SPEC.scopes, lastUsedAt: '2026-11-01T00:00:00Z' }, { runningScopes: ['organization:write', 'person:write', 'cohort:read'] });
     const notice = r.notices.find((n) => n.code === 'running_key');
-    expect(notice?.message).toContain('has scopes posthog-access never uses: insight:read, person:write');
+    expect(notice?.message).toContain('has scopes posthog-access never uses: cohort:read, person:write');
   });
 
   it('says nothing of a key with explicit scopes (missing ones are the preflight\'s warning)', () => {

@@ -43,6 +43,9 @@ describe('fingerprint coverage', () => {
     identityProviders: [],
     apiKeys: { bi: { env: 'BI_KEY', found: false } },
     rulesElsewhere: { teams: { Eng: 3 }, members: {}, projects: 2 },
+    duplicates: [{ kind: 'project', name: 'Prod', ids: [1, 2] }],
+    secretKeyJournal: { 'Prod / svc': { started: '2026-11-22T00:00:00Z' } },
+    created: { byEmail: { 'bob@x.io': [{ kind: 'feature_flag', project: 'Prod', id: 1, name: 'f', shared: true }] }, unread: [], projects: 1 },
   };
 
   it('covers every part of the actual state, or says why a part is left out', () => {

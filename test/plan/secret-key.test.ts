@@ -4,7 +4,7 @@ import { applyChange } from '../../src/apply/apply.ts';
 import type { ApplyEnv } from '../../src/apply/writers/index.ts';
 import type { PlanOptions } from '../../src/plan/kind.ts';
 import type { SecretSink } from '../../src/secrets/sink.ts';
-import { secretKeyKind } from '../../src/plan/kinds/secret-key.ts';
+import { lostValue, secretKeyKind } from '../../src/plan/kinds/secret-key.ts';
 import type { Change } from '../../src/plan/types.ts';
 import type { PostHogApi } from '../../src/posthog/types.ts';
 import type { ActualState } from '../../src/model/actual.ts';
@@ -113,7 +113,11 @@ describe('secret keys: plan', () => {
 
 interface Call { op: string; args: unknown[] }
 
-function fakeEnv(state: ActualState, options: { sink?: boolean; failSink?: boolean } = {}) {
+/** PostHog's keys of a project as the state holds them (what apply reads just before making a value). */
+const listed = (state: ActualState, projectId: number) => Object.values(Object.values(state.projects).find((p) => p.id === projectId)?.secretKeys ?? {})
+  .map((k) => ({ id: k.id, label: k.label, mask_value: 'phs_…', created_at: k.createdAt, last_used_at: k.lastUsedAt, last_rolled_at: k.lastRolledAt, scopes: k.scopes }));
+
+function fakeEnv(state: ActualState, options: { sink?: boolean; failSink?: boolean; posthog?: ActualState } = {}) {
   const calls: Call[] = [];
   const delivered: { project: string; label: string; value: string }[] = [];
   let n = 0;
@@ -123,6 +127,7 @@ function fakeEnv(state: ActualState, options: { sink?: boolean; failSink?: boole
     updateSecretKey: async (projectId: number, keyId: string, body: { scopes: string[] }) => { calls.push({ op: 'update', args: [projectId, keyId, body] }); return { ...response('x', body.scopes), value: null }; },
     rollSecretKey: async (projectId: number, keyId: string) => { calls.push({ op: 'roll', args: [projectId, keyId] }); return response('x', []); },
     deleteSecretKey: async (projectId: number, keyId: string) => { calls.push({ op: 'delete', args: [projectId, keyId] }); },
+    listSecretKeys: async (projectId: number) => listed(options.posthog ?? state, projectId),
   } as unknown as PostHogApi;
   const sink: SecretSink = {
     async deliver(secret) {
@@ -196,11 +201,50 @@ describe('secret keys: apply', () => {
     expect(calls.map((c) => c.op)).toEqual(['update']);
   });
 
+  it('a key made or rolled in PostHog after the plan read it (another apply at the same time) is not made or rolled again', async () => {
+    const a = withKeys();
+    const made = structuredClone(a);
+    made.projects.Production!.secretKeys = { svc: secretKey('svc', ['query:read']) };
+    const meanwhile = fakeEnv(a, { posthog: made });
+    const create = run(keys({ svc: { scopes: ['query:read'] } }), a).changes[0]!;
+    await expect(applyChange(create, meanwhile.env)).rejects.toThrow('Production / svc: a key of this label was made in PostHog after the plan was read (another apply at the same time?), so it was not made twice; its value went where that apply sent it. if this run\'s sink must hold it, roll it: posthog-access apply --roll-secret-keys "Production/svc"');
+    expect(meanwhile.calls).toEqual([]);
+
+    const rolled = structuredClone(state);
+    rolled.projects.Production!.secretKeys!.svc!.lastRolledAt = '2026-11-22T11:59:00Z';
+    const twice = fakeEnv(state, { posthog: rolled });
+    const roll = run(keys({ svc: { scopes: ['feature_flag:read'] } }), state, { rollSecretKeys: true }).changes[0]!;
+    await expect(applyChange(roll, twice.env)).rejects.toThrow('Production / svc: the key was rolled in PostHog after the plan was read (another apply at the same time?), so it was not rolled again');
+    expect(twice.calls).toEqual([]);
+    expect(twice.delivered).toEqual([]);
+  });
+
   it('a failing sink fails the step, says to roll again, and does not leak the value', async () => {
     const { env } = fakeEnv(state, { failSink: true });
     const roll = run(keys({ svc: { scopes: ['feature_flag:read'] } }), state, { rollSecretKeys: true }).changes[0]!;
     const error = await applyChange(roll, env).catch((e: Error) => e);
     expect((error as Error).message).toMatch(/secret sink failed 3 times \(last: store unavailable\); the new value was kept only in memory and is lost with this run\. The old value no longer works\..*--roll-secret-keys "Production\/svc"/);
     expect((error as Error).message).not.toContain('phs_value');
+  });
+});
+
+describe('secret keys: values that reached no sink', () => {
+  const key = (createdAt: string, lastRolledAt: string | null = null) => ({ createdAt, lastRolledAt });
+  it('a roll that started and was made, with no delivery after it, is lost', () => {
+    expect(lostValue(key('2026-01-01T00:00:00Z', '2026-11-22T10:00:05Z'), { started: '2026-11-22T10:00:00Z', delivered: '2026-11-01T00:00:00Z' }))
+      .toBe('rolled on 2026-11-22T10:00:05Z but its value never reached a sink (the journal records the call that made it, started 2026-11-22T10:00:00Z, and no delivery): rolled again so that one does');
+  });
+  it('is not lost once delivered, when PostHog did not make it (made before the call), or without a journal', () => {
+    expect(lostValue(key('2026-01-01T00:00:00Z', '2026-11-22T10:00:05Z'), { started: '2026-11-22T10:00:00Z', delivered: '2026-11-22T10:00:06Z' })).toBeUndefined();
+    expect(lostValue(key('2026-01-01T00:00:00Z', '2026-11-01T00:00:00Z'), { started: '2026-11-22T10:00:00Z' })).toBeUndefined();
+    expect(lostValue(key('2026-01-01T00:00:00Z'), undefined)).toBeUndefined();
+    expect(lostValue(key('2026-01-01T00:00:00Z'), { delivered: '2026-01-01T00:00:01Z' })).toBeUndefined();
+  });
+  it('a create whose answer never arrived is lost too, and the plan rolls the key', () => {
+    const a = withKeys(secretKey('svc', ['query:read'], { createdAt: '2026-11-22T11:00:01Z' }));
+    a.secretKeyJournal = { 'Production / svc': { started: '2026-11-22T11:00:00Z' } };
+    const { changes } = run(keys({ svc: { scopes: ['query:read'] } }), a);
+    expect(changes).toMatchObject([{ id: 'secret_key:Production / svc', action: 'update', after: { roll: true } }]);
+    expect(changes[0]?.reason).toContain('created on 2026-11-22T11:00:01Z but its value never reached a sink');
   });
 });

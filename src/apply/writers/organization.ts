@@ -1,11 +1,19 @@
 // Writes of the organization itself: projects, teams (roles), settings, SSO domains.
 import { InternalError } from '../../errors.ts';
 import { findTeam } from '../../model/actual.ts';
+import { nameKey } from '../../model/names.ts';
 import { DEFAULT_TEAM } from '../../plan/kinds/org-settings.ts';
 import { projectIdOf, teamIdOf, type Writer } from './writer.ts';
 
+// PostHog does not deduplicate what is created by POST across two applies at once (the lock only
+// covers one machine): just before each create, the name is looked up again, and a project or role
+// made meanwhile (by another apply) is used instead of making a second one.
+
 export const projectWriter: Writer<'project'> = {
   async create(change, env) {
+    const name = nameKey(change.subject.project);
+    const made = (await env.api.listProjects(env.orgId)).filter((p) => nameKey(p.name) === name).sort((a, b) => a.id - b.id)[0];
+    if (made) return made.id;
     return (await env.api.createProject(env.orgId, change.subject.project)).id;
   },
   async update(change, env) {
@@ -15,6 +23,9 @@ export const projectWriter: Writer<'project'> = {
 
 export const teamWriter: Writer<'team'> = {
   async create(change, env) {
+    const name = nameKey(change.subject.team);
+    const made = (await env.api.listRoles(env.orgId)).find((r) => nameKey(r.name) === name);
+    if (made) return made.id;
     return (await env.api.createRole(env.orgId, change.subject.team)).id;
   },
   async update(change, env) {

@@ -64,10 +64,30 @@ async function makeValue(change: ChangeOf<'secret_key'>, what: 'create' | 'roll'
   }
 }
 
+/**
+ * Just before a value is made, PostHog is asked again: a key of that label made, or rolled, since
+ * the plan read it (by another apply at the same time) is not made or rolled a second time (two keys
+ * of one label; or two rolls, the sink left holding the value the second one killed). Its value
+ * went to the other apply's sink: the step fails, saying so and how to roll it here if needed.
+ */
+async function madeMeanwhile(change: ChangeOf<'secret_key'>, env: ApplyEnv, projectId: number): Promise<void> {
+  const { project, label } = change.subject;
+  const now = (await env.api.listSecretKeys(projectId)).find((k) => k.label === label);
+  const read = env.actual.projects[project]?.secretKeys?.[label];
+  const again = `if this run's sink must hold it, roll it: posthog-access apply --roll-secret-keys "${project}/${label}"`;
+  if (now && !read) {
+    throw new Error(`${change.key}: a key of this label was made in PostHog after the plan was read (another apply at the same time?), so it was not made twice; its value went where that apply sent it. ${again}`);
+  }
+  if (now && read && change.action === 'update' && (now.last_rolled_at ?? now.created_at) !== (read.lastRolledAt ?? read.createdAt)) {
+    throw new Error(`${change.key}: the key was rolled in PostHog after the plan was read (another apply at the same time?), so it was not rolled again; its value went where that roll sent it. ${again}`);
+  }
+}
+
 export const secretKeyWriter: Writer<'secret_key'> = {
   async create(change, env) {
     const sink = sinkOf(env, change);
     const projectId = projectIdOf(env, change.subject.project);
+    await madeMeanwhile(change, env, projectId);
     const created = await makeValue(change, 'create', () => env.api.createSecretKey(projectId, { label: change.subject.label, scopes: change.after.scopes }));
     await deliver(sink, change, created, 'created');
   },
@@ -79,7 +99,10 @@ export const secretKeyWriter: Writer<'secret_key'> = {
     if (sorted(change.before.scopes).join(' ') !== sorted(change.after.scopes).join(' ')) {
       await env.api.updateSecretKey(projectId, keyId, { scopes: change.after.scopes });
     }
-    if (roll && sink) await deliver(sink, change, await makeValue(change, 'roll', () => env.api.rollSecretKey(projectId, keyId)), 'rolled');
+    if (roll && sink) {
+      await madeMeanwhile(change, env, projectId);
+      await deliver(sink, change, await makeValue(change, 'roll', () => env.api.rollSecretKey(projectId, keyId)), 'rolled');
+    }
   },
   async delete(change, env) {
     await env.api.deleteSecretKey(projectIdOf(env, change.subject.project), keyIdOf(change, env));

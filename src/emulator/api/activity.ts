@@ -1,5 +1,5 @@
 // Activity log: the project feed and the organization's advanced feed.
-import { paymentRequired } from '../errors.ts';
+import { forbidden, paymentRequired } from '../errors.ts';
 import { logJson } from '../serialize.ts';
 import { ok, ORG, PROJECT, requireAdmin, route } from './common.ts';
 import type { Ctx, Result, RouteSpec } from './common.ts';
@@ -45,10 +45,32 @@ function activityPage(ctx: Ctx, source: readonly ActivityLogRow[], withCount: bo
   return out;
 }
 
+/**
+ * PostHog's AccessControlPermission for a project's activity log: reading needs `viewer` on the
+ * `activity_log` kind (its resource-wide rules, or a grant on some single object of the kind),
+ * else 403.
+ */
+function requireActivityLogAccess(ctx: Ctx): void {
+  const s = ctx.state;
+  const m = ctx.membership!;
+  const teamId = ctx.project!.id;
+  if (s.resourceLevel(m, teamId, 'activity_log') !== 'none' || s.hasObjectGrant(m, teamId, 'activity_log', 'viewer')) return;
+  throw forbidden('You do not have viewer access to this resource.');
+}
+
 function activityLogList(ctx: Ctx): Result {
   const p = ctx.project!;
   if (!ctx.state.hasFeature(p.organization_id, 'audit_logs')) throw paymentRequired('Audit logs');
+  requireActivityLogAccess(ctx);
   return ok(activityPage(ctx, ctx.state.teamLogs.get(p.id) ?? [], false));
+}
+
+/** The project's advanced feed: its entries, page-numbered with a count, as the organization's. */
+function projectAdvancedActivityLogs(ctx: Ctx): Result {
+  const p = ctx.project!;
+  if (!ctx.state.hasFeature(p.organization_id, 'audit_logs')) throw paymentRequired('Audit logs');
+  requireActivityLogAccess(ctx);
+  return ok(activityPage(ctx, ctx.state.teamLogs.get(p.id) ?? [], true));
 }
 
 function advancedActivityLogs(ctx: Ctx): Result {
@@ -59,6 +81,7 @@ function advancedActivityLogs(ctx: Ctx): Result {
 
 export const ACTIVITY_ROUTES: RouteSpec[] = [
   route('GET', `${PROJECT}/activity_log/`, 'activity_log_list', 'activity_log', 'project', activityLogList),
+  route('GET', `${PROJECT}/advanced_activity_logs/`, 'advanced_activity_logs_list', 'activity_log', 'project', projectAdvancedActivityLogs),
   // unpublished
   route('GET', `${ORG}/advanced_activity_logs/`, 'organization_advanced_activity_logs_list', 'activity_log', 'org', advancedActivityLogs),
 ];

@@ -8,6 +8,7 @@ import type { Temporary } from '../types.ts';
 import { PROJECT_DEFAULT_LEVEL, PROJECT_LEVELS, RESOURCE_LEVELS, levelRank, resourceBounds } from '../../model/levels.ts';
 import { effectiveGrant, temporaryOf, untilText } from '../expiry.ts';
 import { defineKind, type DiffContext, type FeatureNeed } from '../kind.ts';
+import type { ActivityLogEntry } from '../../posthog/types.ts';
 import { standing, teamName } from '../lookup.ts';
 import { count } from '../../util/english.ts';
 
@@ -159,6 +160,25 @@ export function projectSections(actual: ActualState): Record<string, unknown> {
   return out;
 }
 
+/**
+ * Whether an activity entry is about this rule: an `AccessControl` entry of the rule's project
+ * (`team_id`), resource and subject (the emulator logs rule writes so; PostHog's newest source read
+ * was not seen logging them, docs/cli.md#drift). A removed member's rules come back with their
+ * invite, which their removal attributes (src/plan/kinds/invite.ts).
+ */
+function aboutRule(subject: RuleSubject, entry: ActivityLogEntry, actual: ActualState): boolean {
+  if (entry.scope !== 'AccessControl') return false;
+  const project = actual.projects[subject.project];
+  const context = entry.detail.context ?? {};
+  if (!project || entry.team_id !== project.id || context.resource !== (subject.resource ?? 'project')) return false;
+  if (subject.resource !== undefined && context.resource_id != null) return false;
+  if (subject.email !== undefined) return context.organization_member === actual.members[subject.email]?.membershipId && context.organization_member !== undefined;
+  if (subject.team !== undefined) return context.role === findTeam(actual, subject.team)?.id && context.role !== undefined;
+  return !context.organization_member && !context.role;
+}
+
+const attribution = { scopes: ['AccessControl'], about: (change: { subject: RuleSubject }, entry: ActivityLogEntry, actual: ActualState) => aboutRule(change.subject, entry, actual) };
+
 // Rules are removed with the member or team they name (PostHog cascades).
 const goesWith = (s: RuleSubject) => [...(s.email !== undefined ? [`member:${s.email}`] : []), ...(s.team !== undefined ? [`team:${s.team}`] : [])];
 
@@ -196,6 +216,7 @@ export const projectAccessKind = defineKind({
   implicit: (item) => (item.subject.team !== undefined || item.subject.email !== undefined ? undefined : { level: PROJECT_DEFAULT_LEVEL }),
   goesWith,
   features,
+  attribution,
 });
 
 export const resourceAccessKind = defineKind({
@@ -217,4 +238,5 @@ export const resourceAccessKind = defineKind({
   implicit: (item) => (item.subject.team !== undefined || item.subject.email !== undefined ? undefined : { level: resourceBounds(item.subject.resource).default }),
   goesWith,
   features,
+  attribution,
 });

@@ -7,6 +7,7 @@ import { ORG_LEVELS, ORG_LEVEL_NAMES, PROJECT_LEVELS, orgLevelName, type Project
 import type { DesiredState } from '../../model/desired.ts';
 import { effectiveGrant, temporaryOf, untilText } from '../expiry.ts';
 import type { Temporary } from '../types.ts';
+import { removedMember } from '../lookup.ts';
 import { defineKind, type DesiredItem } from '../kind.ts';
 import { ownersOnly } from './member.ts';
 
@@ -101,10 +102,12 @@ export const inviteKind = defineKind({
     return actual.organization.membershipLevel < ORG_LEVELS.owner && owners.length ? [ownersOnly(actual.me.email, owners)] : [];
   },
   attribution: {
-    scopes: ['OrganizationInvite'],
+    // A member the matrix keeps but someone removed in PostHog is invited again: their removal says who.
+    scopes: ['OrganizationInvite', 'OrganizationMembership'],
     about: (change, entry) => {
       const email = change.subject.email.toLowerCase();
-      return entry.scope === 'OrganizationInvite' && (lower(entry.detail.name) === email || lower(entry.detail.context?.target_email) === email);
+      return (entry.scope === 'OrganizationInvite' && (lower(entry.detail.name) === email || lower(entry.detail.context?.target_email) === email))
+        || (change.action === 'create' && removedMember(entry, email));
     },
   },
 });

@@ -29,6 +29,23 @@ export function secretKeyAgeDays(key: Pick<ActualSecretKey, 'createdAt' | 'lastR
   return daysSince(secretKeyBorn(key), now);
 }
 
+/** Clocks differ (this machine's, PostHog's): a value made within this much before the call started is that call's. */
+const CLOCK_SLACK_MS = 60_000;
+
+/**
+ * A value PostHog made that reached no sink: the journal records that a call making this key's value
+ * started, no delivery after it, and PostHog says the key was created or rolled at or after that
+ * start. For a roll the old value is dead too: only another roll puts a working value in the sink.
+ */
+export function lostValue(key: Pick<ActualSecretKey, 'createdAt' | 'lastRolledAt'>, journal: { started?: string; delivered?: string } | undefined): string | undefined {
+  const started = journal?.started;
+  if (!started) return undefined;
+  if (journal.delivered && Date.parse(journal.delivered) >= Date.parse(started)) return undefined;
+  const born = secretKeyBorn(key);
+  if (Date.parse(born) < Date.parse(started) - CLOCK_SLACK_MS) return undefined;
+  return `${key.lastRolledAt ? 'rolled' : 'created'} on ${born} but its value never reached a sink (the journal records the call that made it, started ${started}, and no delivery): rolled again so that one does`;
+}
+
 /** Whether `--roll-secret-keys` asks for this key: all (true), its label, or "Project/label". */
 function rollRequested(ctx: DiffContext, project: string, label: string): boolean {
   const asked = ctx.options.rollSecretKeys;
@@ -66,9 +83,13 @@ function desiredKeys(ctx: DiffContext): DesiredItem<'secret_key'>[] {
       let roll = false;
       if (have) {
         if (sorted(have.scopes).join(' ') !== scopes.join(' ')) reasons.push('scopes differ from the matrix');
+        const lost = lostValue(have, ctx.actual.secretKeyJournal?.[secretKeyId({ project, label })]);
         if (rollRequested(ctx, project, label)) {
           roll = true;
           reasons.push('--roll-secret-keys');
+        } else if (lost) {
+          roll = true;
+          reasons.push(lost);
         } else if (key.rotateAfterDays !== undefined && olderThan(secretKeyBorn(have), key.rotateAfterDays, ctx.now)) {
           roll = true;
           reasons.push(`older than rotate_after_days (${key.rotateAfterDays} day${key.rotateAfterDays === 1 ? '' : 's'})`);
