@@ -4,9 +4,5 @@
 // move those out of this list.
 export const UNCLAIMED: Record<string, string> = {
   "products/access_control/backend/tests/test_resolution_preview.py::TestResolutionPreviewAPI::test_returns_changes_and_summary":
-    "emulator lacks the resolution preview endpoint; it also has no dashboards to name (\"Growth KPIs\")",
-  "products/access_control/backend/tests/test_resolution_preview.py::TestResolutionPreviewAPI::test_covers_every_project_the_requester_administers":
-    "emulator lacks the resolution preview endpoint",
-  "products/access_control/backend/tests/test_resolution_preview.py::TestResolutionPreviewAPI::test_project_scoped_credential_stays_within_its_projects":
-    "emulator lacks the resolution preview endpoint",
+    "the emulator keeps no dashboards, so the change's object_name is the object's id, not the dashboard's name \"Growth KPIs\"",
 };

@@ -37,10 +37,11 @@ describe('resolution modes', () => {
     const preview = await c.get('/api/projects/1/access_control_resolution_preview/');
     expect(preview.status).toBe(200);
     expect(preview.body.changes).toEqual([expect.objectContaining({
-      subject: { type: 'member', id: frankMember.id, name: 'frank@example.com' },
+      // a member is named "first last" (else by address), as PostHog's preview names them
+      subject: { type: 'member', id: frankMember.id, name: 'Frank Example' },
       scope: 'object', resource: 'project', object_id: '2', object_name: 'Staging', project_id: 2, project_name: 'Staging', direction: 'loses',
       current: expect.objectContaining({ access_level: 'admin', source: 'object', source_subject: 'role', subject_name: 'Engineering' }),
-      proposed: expect.objectContaining({ access_level: 'none', source: 'object', source_subject: 'member', subject_name: 'frank@example.com' }),
+      proposed: expect.objectContaining({ access_level: 'none', source: 'object', source_subject: 'member', subject_name: 'Frank Example' }),
     })]);
     expect(preview.body.summary).toEqual({ total: 1, gains: 0, loses: 1, resources: 0, objects: 1 });
 
@@ -71,5 +72,23 @@ describe('resolution modes', () => {
     const preview = (await c.get('/api/projects/1/access_control_resolution_preview/')).body;
     const dash = preview.changes.find((x: any) => x.resource === 'dashboard');
     expect(dash).toMatchObject({ scope: 'resource', object_id: null, direction: 'loses', current: { access_level: 'editor' }, proposed: { access_level: 'viewer', source_subject: 'member' } });
+  });
+
+  it('objects with rules: an object default beats a resource-wide rule only when most specific wins', async () => {
+    await c.put('/api/projects/1/resource_access_controls/', { resource: 'dashboard', access_level: 'editor' });
+    // a rule on dashboard 5 (the emulator keeps no dashboards: the id stands for one)
+    const state = (await c.control('GET', '/_emulator/state')).body;
+    state.access_controls.push({ id: crypto.randomUUID(), team_id: 1, resource: 'dashboard', resource_id: '5', organization_member: null, role: null, access_level: 'none', created_by_uuid: null, created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z' });
+    c = c.as((await c.control('PUT', '/_emulator/state', state)).body.key);
+    const preview = (await c.get('/api/projects/1/access_control_resolution_preview/')).body;
+    const dash = preview.changes.filter((x: any) => x.resource === 'dashboard');
+    // one record for everyone, not one per member
+    expect(dash).toEqual([{
+      subject: { type: 'default', id: null, name: 'Everyone' }, scope: 'object', resource: 'dashboard', object_id: '5', object_name: '5', object_short_id: null,
+      current: { access_level: 'editor', source: 'resource', source_subject: 'default', source_resource: 'dashboard', source_resource_id: null, subject_name: null },
+      proposed: { access_level: 'none', source: 'object', source_subject: 'default', source_resource: 'dashboard', source_resource_id: '5', subject_name: null },
+      direction: 'loses', project_id: 1, project_name: 'Production',
+    }]);
+    expect(preview.summary).toMatchObject({ objects: 2, resources: 0 });
   });
 });
