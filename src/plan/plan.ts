@@ -6,6 +6,7 @@ import { auditNotices } from './audit.ts';
 import { diff } from './diff.ts';
 import { nextBoundary } from './expiry.ts';
 import type { FeatureNeed, PlanOptions } from './kind.ts';
+import { limitToVisible, partialView } from './partial-view.ts';
 import { fingerprint, planChecksum } from './fingerprint.ts';
 import { kindOf } from './registry.ts';
 import { refusalsOf } from './safety.ts';
@@ -52,11 +53,14 @@ export function featureNotices(changes: Change[], features: string[]): Notice[] 
 export function buildOrganizationPlan(input: PlanInput): OrganizationPlan {
   const { desired, actual } = input;
   const result = diff(desired, actual, input.at, input.options);
+  // A key that sees part of the organization plans nothing that depends on what it cannot see.
+  const partial = partialView(actual) ? limitToVisible(result.changes, actual) : undefined;
+  if (partial) result.changes = partial.changes;
   auditNotices({ desired, actual, now: input.at, changes: result.changes, notices: result.notices, manualSteps: result.manualSteps });
   const idp = identityProviderReport(desired, actual);
   result.notices.push(...idp.notices);
   result.manualSteps.push(...idp.manualSteps);
-  const notices = [...featureNotices(result.changes, actual.organization.features), ...result.notices, ...denyNotices(desired, actual, input.at), ...offboardingNotices(result.changes, actual)];
+  const notices = [...(partial ? [partial.notice] : []), ...featureNotices(result.changes, actual.organization.features), ...result.notices, ...denyNotices(desired, actual, input.at), ...offboardingNotices(result.changes, actual)];
   const mode = modeOf(actual);
   const to = input.options?.resolution;
   if (actual.key && result.changes.length) {

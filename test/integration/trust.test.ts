@@ -576,3 +576,44 @@ projects:
     expect(emu.requests.filter((r) => r.method !== 'GET' && (r.path.includes(`/projects/${production.id}/`) || r.path.includes('/projects/99/') || r.path.includes(engineering.id)))).toEqual([]);
   });
 });
+
+describe('a key whose user is not an organization admin', () => {
+  it('plan says so first and plans no create and no removal from its partial view', async () => {
+    expect((await api(emu, 'PATCH', `/api/organizations/${emu.organization}/`, { members_can_see_org_members: false })).status).toBe(200);
+    const carolKey = (await control(emu, 'POST', '/_emulator/keys', { email: 'carol@example.com', scopes: ['*'], label: 'carol' })).json.value as string;
+    const file = await matrix(`version: 1
+organization:
+  id: \${POSTHOG_ORG_ID}
+members:
+  alice@example.com: owner
+  bob@example.com: admin
+  carol@example.com: member
+  erin@example.com: member
+teams:
+  Engineering: { members: [bob@example.com] }
+  Design: {}
+projects:
+  Production:
+    access: none
+  Web: {}
+prune:
+  members: true
+  teams: true
+`);
+    const run = await cli(emu, ['plan', '-m', file, '--format', 'json'], { POSTHOG_PERSONAL_API_KEY: carolKey });
+    const plan = JSON.parse(run.stdout).organizations[0] as { changes: { action: string; id: string }[]; notices: { code: string; message: string }[] };
+    expect(plan.notices[0]?.code).toBe('partial_view');
+    expect(plan.notices[0]?.message).toContain("carol@example.com (the key's user) is a member of Example Co, not an admin: PostHog shows it only part of the organization (members_can_see_org_members is off: members too), so this plan is made from a partial view and plans no create and no removal");
+    expect(plan.changes.filter((c) => c.action !== 'update')).toEqual([]);
+
+    const text = await cli(emu, ['plan', '-m', file], { POSTHOG_PERSONAL_API_KEY: carolKey });
+    expect(text.stdout.split('\n').slice(0, 4).join('\n')).toContain("! carol@example.com (the key's user) is a member");
+    expect(text.stdout).not.toMatch(/^\s+[+-] /m);
+    // The same matrix with an admin's key removes and creates: the partial view only held them back.
+    const admin = await cli(emu, ['plan', '-m', file, '--format', 'json', '--allow-deletes', '100']);
+    const full = JSON.parse(admin.stdout).organizations[0] as { changes: { action: string }[]; notices: { code: string }[] };
+    expect(full.changes.some((c) => c.action === 'delete')).toBe(true);
+    expect(full.changes.some((c) => c.action === 'create')).toBe(true);
+    expect(full.notices.some((n) => n.code === 'partial_view')).toBe(false);
+  });
+});

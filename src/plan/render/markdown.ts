@@ -1,6 +1,7 @@
 // Markdown for pull-request comments: refusals first, a summary table, who gains or loses what,
 // then the details folded per section. Everything a user wrote is escaped, and the comment is
 // kept under GitHub's size limit by leaving details out (and saying so).
+import { PARTIAL_VIEW } from '../partial-view.ts';
 import type { Change, OrganizationPlan, Plan } from '../types.ts';
 import { fieldChanges, formatField, noticeOrder, overrideHint, summaryLine } from './describe.ts';
 import { personChanges } from './people.ts';
@@ -240,7 +241,8 @@ function overviewBlock(plan: Plan, command: 'plan' | 'drift'): string[] {
 
 /** One organization's comment (the whole comment when the plan has one): kept under `limit` characters. */
 function organizationMarkdown(plan: Plan, org: OrganizationPlan, heading: string, limit: number): string {
-  const head = headBlock(plan, org, heading);
+  // A plan made from a partial view says so before anything else (it is also among the notices).
+  const head = [...headBlock(plan, org, heading), ...org.notices.filter((n) => n.code === PARTIAL_VIEW).flatMap((n) => [`> [!WARNING]`, `> ${e(n.message)}`, ''])];
   const people = peopleLines(org);
   const notices = noticeBlock(org);
   const groups = groupBySection(org.changes);

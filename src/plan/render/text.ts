@@ -1,4 +1,5 @@
 // The terminal view: grouped by section, + ~ - markers, refusals last and loud, then the summary.
+import { PARTIAL_VIEW } from '../partial-view.ts';
 import type { Change, OrganizationPlan, Plan } from '../types.ts';
 import { fieldChanges, formatField, noticeOrder, overrideHint, summaryLine } from './describe.ts';
 import { countChanges, groupBySection, kindPrefix } from './sections.ts';
@@ -65,6 +66,8 @@ function changeLines(change: Change, mixedKinds: boolean, paint: Paint): string[
 /** One organization's part: its sections, notices, the resolution switch, manual steps and refusals. */
 function organizationLines(org: OrganizationPlan, paint: Paint): string[] {
   const out: string[] = [];
+  // A plan made from a partial view says so before anything else (it is also among the notices).
+  for (const n of org.notices.filter((x) => x.code === PARTIAL_VIEW)) out.push('', paint(['bold', 'yellow'], `! ${clean(n.message)}`));
   for (const group of groupBySection(org.changes)) {
     const counts = countChanges(group.changes);
     const parts = (['create', 'update', 'delete'] as const)
