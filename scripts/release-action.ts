@@ -23,7 +23,12 @@ export async function releaseAction(cwd: string, tag: string, push?: string): Pr
   const root = git(cwd, 'rev-parse', '--show-toplevel');
   const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
   if (`v${manifest.version}` !== tag) throw new ReleaseError(`${tag} does not match package.json's version ${manifest.version}: set "version" to ${tag.slice(1)} in the tagged commit, or tag v${manifest.version}`);
-  const tagged = git(root, 'rev-parse', `${tag}^{commit}`);
+  let tagged: string;
+  try {
+    tagged = git(root, 'rev-parse', '--verify', '--quiet', `refs/tags/${tag}^{commit}`);
+  } catch {
+    throw new ReleaseError(`there is no tag ${tag}: tag the commit to release first (git tag ${tag})`);
+  }
   if (git(root, 'rev-parse', 'HEAD') !== tagged) throw new ReleaseError(`HEAD is not ${tag}: check out the tag first (git checkout ${tag})`);
   if (git(root, 'status', '--porcelain')) throw new ReleaseError('the working tree has changes: release from a clean checkout of the tag');
 
@@ -47,7 +52,8 @@ if (import.meta.main) {
     const { commit, tags } = await releaseAction(process.cwd(), tag, remote);
     process.stdout.write(`${tags.join(' and ')} now point at ${commit}, which holds the Action's bundle${remote ? ` (pushed to ${remote})` : ''}\n`);
   } catch (e) {
-    process.stderr.write(`error: ${e instanceof ReleaseError ? e.message : (e as Error).message}\n`);
+    process.stderr.write(`error: ${(e as Error).message}\n`); // a ReleaseError says what to do; git's own errors name the command
+
     process.exit(1);
   }
 }

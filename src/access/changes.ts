@@ -6,7 +6,7 @@
 import { levelRank, type LevelContext } from '../model/levels.ts';
 import type { Change, Subject } from '../plan/types.ts';
 import { viewAfter } from './after.ts';
-import { describeSource, personAccess, projectAccess, resourceAccess, ruledResources, type AccessView, type Resolved } from './effective.ts';
+import { describeSource, projectAccess, resourceAccess, ruledResources, type AccessView, type Resolved } from './effective.ts';
 
 /** One level as the plan shows it: the level and its source in words ("team Engineering"). */
 export interface ShownLevel {
@@ -44,27 +44,62 @@ function rank(context: LevelContext, level: ShownLevel | null): number {
  * place's default and team rules, its project, their teams' removal, their team memberships; their
  * membership or invite. For the organization level: their membership or invite.
  */
-function causes(changes: readonly Change[], email: string, before: AccessView, project?: string, resource?: string): string[] {
-  const teams = new Set(Object.entries(before.teams).filter(([, members]) => members.includes(email)).map(([t]) => t));
+function causes(index: ChangeIndex, email: string, before: AccessView, project?: string, resource?: string): string[] {
+  const person = (index.byPerson.get(email) ?? []).map((i) => index.changes[i]!.id);
+  if (project === undefined) return person;
   const own: string[] = [];
-  const place: string[] = [];
-  const person: string[] = [];
-  for (const c of changes) {
+  const place: number[] = [];
+  for (const i of index.byProject.get(project) ?? []) {
+    const c = index.changes[i]!;
+    const s: Subject = c.subject;
+    if (c.kind === 'project') place.push(i);
+    else if (s.resource === undefined || s.resource === resource) {
+      if (s.email === email) own.push(c.id);
+      else if (s.email === undefined) place.push(i);
+    }
+  }
+  for (const i of index.teamRemovals) {
+    const team = (index.changes[i]!.subject as Subject).team;
+    if (team !== undefined && before.teams[team]?.includes(email)) place.push(i);
+  }
+  for (const i of index.membershipsOf.get(email) ?? []) place.push(i);
+  place.sort((a, b) => a - b);
+  return [...own, ...place.map((i) => index.changes[i]!.id), ...person];
+}
+
+/** The plan's changes by what they name (positions in plan order), so each person and place looks only at its own. */
+interface ChangeIndex {
+  changes: readonly Change[];
+  /** Member and invite changes, by email. */
+  byPerson: Map<string, number[]>;
+  /** Rule changes and the project's own, by project. */
+  byProject: Map<string, number[]>;
+  /** Team removals. */
+  teamRemovals: number[];
+  /** Team membership changes, by email. */
+  membershipsOf: Map<string, number[]>;
+}
+
+function indexChanges(changes: readonly Change[]): ChangeIndex {
+  const index: ChangeIndex = { changes, byPerson: new Map(), byProject: new Map(), teamRemovals: [], membershipsOf: new Map() };
+  const add = (map: Map<string, number[]>, key: string, i: number) => {
+    const list = map.get(key);
+    if (list) list.push(i);
+    else map.set(key, [i]);
+  };
+  changes.forEach((c, i) => {
     const s: Subject = c.subject;
     if (c.kind === 'member' || c.kind === 'invite') {
-      if (s.email === email) person.push(c.id);
-      continue;
+      if (s.email !== undefined) add(index.byPerson, s.email, i);
+    } else if ((c.kind === 'project_access' || c.kind === 'resource_access' || c.kind === 'project') && s.project !== undefined) {
+      add(index.byProject, s.project, i);
+    } else if (c.kind === 'team' && c.action === 'delete' && s.team !== undefined) {
+      index.teamRemovals.push(i);
+    } else if (c.kind === 'team_member' && s.email !== undefined) {
+      add(index.membershipsOf, s.email, i);
     }
-    if (project === undefined) continue;
-    const atPlace = s.project === project && (s.resource === undefined || s.resource === resource);
-    if ((c.kind === 'project_access' || c.kind === 'resource_access') && atPlace) {
-      if (s.email === email) own.push(c.id);
-      else if (s.email === undefined) place.push(c.id);
-    } else if (c.kind === 'project' && s.project === project) place.push(c.id);
-    else if (c.kind === 'team' && c.action === 'delete' && s.team !== undefined && teams.has(s.team)) place.push(c.id);
-    else if (c.kind === 'team_member' && s.email === email) place.push(c.id);
-  }
-  return project === undefined ? person : [...own, ...place, ...person];
+  });
+  return index;
 }
 
 /**
@@ -76,6 +111,7 @@ function causes(changes: readonly Change[], email: string, before: AccessView, p
 export function accessChanges(before: AccessView, changes: readonly Change[]): AccessChange[] {
   if (!changes.length) return [];
   const after = viewAfter(before, changes);
+  const index = indexChanges(changes);
   const out: AccessChange[] = [];
   const emails = [...new Set([...Object.keys(before.people), ...Object.keys(after.people)])].sort();
   const projects = [...new Set([...Object.keys(before.projects), ...Object.keys(after.projects)])].sort();
@@ -87,12 +123,13 @@ export function accessChanges(before: AccessView, changes: readonly Change[]): A
       out.push({
         email, ...(project !== undefined && { project }), ...(resource !== undefined && { resource }),
         before: was, after: now, direction: rank(context, now) > rank(context, was) ? 'gains' : 'loses',
-        because: causes(changes, email, before, project, resource),
+        because: causes(index, email, before, project, resource),
       });
     };
     add('organization', orgLevel(before, email), orgLevel(after, email));
-    const was = personAccess(before, email);
-    const now = personAccess(after, email);
+    // Whether they are in the organization on each side (their levels are resolved per place below).
+    const was = before.people[email];
+    const now = after.people[email];
     for (const project of projects) {
       const b = before.projects[project];
       const a = after.projects[project];

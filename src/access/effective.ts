@@ -67,9 +67,27 @@ export interface AccessView {
 
 const isAdmin = (person: Person) => ORG_LEVELS[person.level] >= ORG_LEVELS.admin;
 
+const teamIndexes = new WeakMap<AccessView['teams'], Map<string, string[]>>();
+
+/**
+ * A person's teams, sorted. Indexed once per view (by its teams record: a view is not changed once
+ * built), since resolution asks for every person in every project and resource type.
+ */
 function teamsOf(view: AccessView, email: string): string[] {
   if (!view.roleBasedAccess) return [];
-  return Object.keys(view.teams).filter((t) => view.teams[t]!.includes(email)).sort();
+  let index = teamIndexes.get(view.teams);
+  if (!index) {
+    index = new Map();
+    for (const team of Object.keys(view.teams).sort()) {
+      for (const member of new Set(view.teams[team])) {
+        const list = index.get(member);
+        if (list) list.push(team);
+        else index.set(member, [team]);
+      }
+    }
+    teamIndexes.set(view.teams, index);
+  }
+  return [...(index.get(email) ?? [])];
 }
 
 /** The highest team rule among `teams` in `rules`, the alphabetically first team on a tie. */

@@ -18,6 +18,7 @@ import { acquireApplyLock, type ApplyLock } from '../apply/lock.ts';
 import type { ClosablePostHogApi } from '../posthog/api.ts';
 import { applyRefusals, checkOutPath, connect, eachOrganization, execute, hostOf, loadOrganizations, makePlan, matrixFiles, openSavedPlan, parseAt, readPlanFile, recheckSavedOrganization, refusedError, refuseIfStale, secretSinkOf, type Session } from './pipeline.ts';
 import { count } from '../util/english.ts';
+import type { Progress } from './progress.ts';
 import { reviewDueNotices } from '../review/record.ts';
 
 export interface Io {
@@ -247,11 +248,17 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
       io.stdout.write('Apply cancelled: nothing was changed.\n');
       return EXIT.error;
     }
+    // One progress line for all organizations: the steps of every one counted against their total.
+    const { progress } = session;
+    const applying = gated.filter((g) => !g.refusals.length).reduce((n, g) => n + g.target.plan.changes.length, 0);
+    if (several) progress?.phase('applying', applying);
+    const shared: Progress | undefined = several && progress ? { phase: () => {}, step: () => progress.step(), waiting: (ms) => progress.waiting(ms), done: () => {} } : undefined;
     const outcomes = await Promise.all(gated.map(async ({ target, refusals }): Promise<OrganizationOutcome> => {
       if (!target.plan.changes.length) return { plan: target.plan, status: 'nothing_to_do' };
       if (refusals.length) return { plan: target.plan, status: 'refused', reason: refusedError(refusals).message };
       try {
-        const report = await execute(target.api, target.plan, target.actual, target.session, { ...flags, ...(secrets && { secrets }) });
+        const own = shared ? { ...target.session, progress: shared } : target.session;
+        const report = await execute(target.api, target.plan, target.actual, own, { ...flags, ...(secrets && { secrets }) });
         if (report.stopped) target.session.logger.error({ stage: 'apply' }, `apply stopped${several ? ` in ${target.plan.organization.name}` : ''}: ${report.stopped}`);
         return { plan: target.plan, status: reportStatus(report), report };
       } catch (e) {

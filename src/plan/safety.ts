@@ -109,7 +109,7 @@ function savedPlanRefusals(plan: Gated, now: Date, host: string): Refusal[] {
     out.push(refuse('valid_until', `the saved plan is stale: a grant in the matrix started or ended at ${plan.validUntil}, after the plan was made. Run plan again, review it, and apply the new one`, []));
   }
   if (plan.host !== host) {
-    out.push(refuse('host', `the plan was made against ${plan.host}, but POSTHOG_HOST is ${host}: run plan again against this host`, []));
+    out.push(refuse('host', `the plan was made against ${plan.host}, but this run talks to ${host} (the matrix's organization.host, else POSTHOG_HOST): run plan again against this host`, []));
   }
   return out;
 }

@@ -66,9 +66,15 @@ describe('releasing the Action', () => {
     expect(r.stdout).toContain('::error::posthog-access: this ref of the Action has no built bundle');
   });
 
-  it('refuses a tag that is not the package version, before building anything', async () => {
+  it('refuses a tag that is not the package version, or is missing, before building anything', async () => {
     await expect(releaseAction(work, 'v9.9.9')).rejects.toThrow(/does not match package\.json's version/);
     await expect(releaseAction(work, 'latest')).rejects.toThrow(/is not a release tag/);
+    git(work, 'tag', '--delete', tag);
+    try {
+      await expect(releaseAction(work, tag)).rejects.toThrow(`there is no tag ${tag}`);
+    } finally {
+      git(work, 'tag', tag, source);
+    }
     expect(git(work, 'rev-parse', 'HEAD')).toBe(source);
   });
 

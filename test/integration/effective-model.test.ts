@@ -2,10 +2,12 @@
 // generated organizations in both resolution modes: for every member, project and resource type,
 // the model's level must be the level the emulator's effective-access endpoint reports, and a
 // member's project list (what the emulator lets them open) must be the projects the model gives
-// them above `none`. Any difference fails, naming person, project and resource.
+// them above `none`, and the resource kinds it lets them list (feature flags, dashboards, insights:
+// 403 below viewer) must be those the model gives them above `none`. Any difference fails, naming
+// person, project and resource.
 import { describe, expect, it } from 'vitest';
 import { generateOrganization, type OrgSize } from '../../bench/generate.ts';
-import { projectAccess } from '../../src/access/effective.ts';
+import { projectAccess, resourceAccess } from '../../src/access/effective.ts';
 import { compareProject, type EffectiveMembersResponse } from '../../src/access/verify.ts';
 import { viewOfActual } from '../../src/access/view.ts';
 import { SAMPLE_FEATURES } from '../../src/emulator/sample.ts';
@@ -56,10 +58,17 @@ describe('the effective-access model agrees with the emulator\'s enforcement', (
       // What members can open: each one's own key lists the projects the emulator lets them reach.
       const members = Object.values(actual.members).filter((m) => m.level < 8).slice(0, 8);
       for (const member of members) {
-        const key = (await control(emu, 'POST', '/_emulator/keys', { email: member.email, scopes: ['project:read'] })).json.value as string;
+        const key = (await control(emu, 'POST', '/_emulator/keys', { email: member.email, scopes: ['project:read', 'feature_flag:read', 'dashboard:read', 'insight:read'] })).json.value as string;
         const listed = (await api(emu, 'GET', `/api/organizations/${emu.organization}/projects/`, undefined, key)).json.results.map((p: { name: string }) => p.name).sort();
         const model = Object.keys(view.projects).filter((p) => projectAccess(view, member.email, p).level !== 'none').sort();
         expect({ email: member.email, projects: listed }).toEqual({ email: member.email, projects: model });
+        for (const project of Object.values(actual.projects).filter((p) => listed.includes(p.name))) {
+          for (const [kind, path] of [['feature_flag', 'feature_flags'], ['dashboard', 'dashboards'], ['insight', 'insights']] as const) {
+            const status = (await api(emu, 'GET', `/api/projects/${project.id}/${path}/`, undefined, key)).status;
+            const level = resourceAccess(view, member.email, project.name, kind).level;
+            expect({ email: member.email, project: project.name, kind, listable: status === 200 }).toEqual({ email: member.email, project: project.name, kind, listable: level !== 'none' });
+          }
+        }
       }
     } finally {
       await client.close();

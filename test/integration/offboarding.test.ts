@@ -6,6 +6,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sampleSnapshot } from '../../src/emulator/sample.ts';
 import { cli, control, emulator } from './harness.ts';
 
 const LISTS = /\/api\/projects\/\d+\/(feature_flags|dashboards|insights)\/$/;
@@ -15,6 +16,24 @@ async function matrix(members: string): Promise<string> {
   const file = join(dir, 'matrix.yaml');
   await writeFile(file, `version: 1\norganization: { id: "\${POSTHOG_ORG_ID}" }\nmembers: { ${members} }\nprune: { members: true }\nsafety: { max_deletes: 10 }\n`);
   return file;
+}
+
+const T0 = '2026-01-01T00:00:00.000Z';
+const SECOND = '22222222-2222-4222-8222-222222222222';
+
+/** The sample organization, plus "Second Co" where alice is owner and carol a member who made a flag and a private insight. */
+function twoOrganizations() {
+  const s = sampleSnapshot();
+  s.organizations.push({ ...s.organizations[0]!, id: SECOND, name: 'Second Co', slug: 'second-co', default_role_id: null });
+  const uuidOf = (email: string) => s.users.find((u) => u.email === email)!.uuid;
+  s.memberships.push(
+    { id: '22222222-0000-4000-8000-000000000001', organization_id: SECOND, user_uuid: uuidOf('alice@example.com'), level: 15, joined_at: T0, updated_at: T0 },
+    { id: '22222222-0000-4000-8000-000000000002', organization_id: SECOND, user_uuid: uuidOf('carol@example.com'), level: 1, joined_at: T0, updated_at: T0 },
+  );
+  s.projects.push({ id: 901, uuid: '22222222-0000-4000-8000-000000000003', organization_id: SECOND, name: 'Analytics', api_token: 'phc_second', timezone: 'UTC', created_at: T0, updated_at: T0 });
+  s.feature_flags.push({ id: 90, team_id: 901, key: 'second-flag', name: '', active: true, deleted: false, created_by_uuid: uuidOf('carol@example.com'), created_at: T0 });
+  s.insights.push({ id: 90, team_id: 901, short_id: 'secDraft', name: 'Second draft', saved: false, deleted: false, dashboards: [], created_by_uuid: uuidOf('carol@example.com'), created_at: T0 });
+  return s;
 }
 
 const EVERYONE = 'alice@example.com: owner, bob@example.com: admin, carol@example.com: member, dave@example.com: admin, frank@example.com: member, grace@example.com: admin';
@@ -106,6 +125,34 @@ describe('offboarding', () => {
       const before = emu.requests.filter((r) => LISTS.test(r.path)).length;
       await cli(emu, ['explain', 'frank@example.com']);
       expect(emu.requests.filter((r) => LISTS.test(r.path))).toHaveLength(before);
+    } finally {
+      await emu.close();
+    }
+  });
+
+  it('works across two organizations: each plan part warns for its own removals, explain lists per organization', async () => {
+    const emu = await emulator({ state: twoOrganizations() });
+    try {
+      const first = await matrix(EVERYONE.replace(', frank@example.com: member', ''));
+      const dir = await mkdtemp(join(tmpdir(), 'posthog-access-offboarding-'));
+      const second = join(dir, 'second.yaml');
+      await writeFile(second, `version: 1\norganization: { id: "${SECOND}" }\nmembers: { alice@example.com: owner }\nprune: { members: true }\n`);
+      const run = await cli(emu, ['plan', '-m', first, '-m', second, '--format', 'json']);
+      expect(run.stderr).toBe('');
+      const orgs = JSON.parse(run.stdout).organizations;
+      const warned = orgs.map((o: { organization: { name: string }; notices: { code: string; key?: string }[] }) =>
+        [o.organization.name, o.notices.filter((n) => n.code === 'offboarding').map((n) => n.key)]);
+      expect(warned).toEqual([['Example Co', ['frank@example.com']], ['Second Co', ['carol@example.com']]]);
+      const carol = orgs[1].notices.find((n: { code: string }) => n.code === 'offboarding').message;
+      expect(carol).toContain('created 1 feature flag that others may rely on (Analytics: second-flag (feature flag))');
+      expect(carol).toContain('has 1 private insight');
+
+      const explained = JSON.parse((await cli(emu, ['explain', 'carol@example.com', '--offboarding', '-m', first, '-m', second, '--format', 'json'])).stdout);
+      expect(explained.organizations.map((o: { organization: string; offboarding: { created: { name: string }[]; private_insights: { name: string }[] } }) =>
+        [o.organization, o.offboarding.created.map((c) => c.name), o.offboarding.private_insights.map((c) => c.name)])).toEqual([
+        ['Example Co', ['pricing-page-v2'], []],
+        ['Second Co', ['second-flag'], ['Second draft']],
+      ]);
     } finally {
       await emu.close();
     }
