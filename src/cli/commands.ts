@@ -36,6 +36,8 @@ export interface PlanFlags {
   out?: string;
   /** The apply journal (`--journal`): read by plan and drift for secret key values that reached no sink. */
   journal?: string;
+  /** `--secrets-file`: plan and drift compare it with PostHog for dead or missing values; apply also writes new ones to it (mode 0600). */
+  secretsFile?: string;
   at?: string;
   detailedExitcode?: boolean;
   allowDeletes?: number;
@@ -54,8 +56,7 @@ export interface ApplyFlags extends PlanFlags {
   yes?: boolean;
   journal?: string;
   concurrency?: number;
-  /** Where new secret key values go: a JSON file written with mode 0600, or a command fed on stdin. */
-  secretsFile?: string;
+  /** Where new secret key values go, if not to `secretsFile`: a command fed each value on stdin. */
   secretsCommand?: string;
   /** Seconds to wait for another apply to the same organization on this machine (default 300; 0 refuses at once). */
   lockWait?: number;
@@ -212,7 +213,7 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
         apis.push(api);
         locks.push(await lockOrganization(api, item.session, item.reviewed.organization.id, flags.lockWait));
         // Reviewed already: not printed again. Made again and compared; guards run with this run's flags.
-        const again = await recheckSavedOrganization(api, item, flags.allowDeletes, { allowSsoWithoutIdp: flags.allowSsoWithoutIdp }, flags.journal);
+        const again = await recheckSavedOrganization(api, item, flags.allowDeletes, { allowSsoWithoutIdp: flags.allowSsoWithoutIdp }, { journal: flags.journal, secretsFile: flags.secretsFile });
         return { ...again, session: item.session, api, reviewed: item.reviewed };
       });
       // Stale anywhere: the saved plan is not what was reviewed, and none of it is applied.

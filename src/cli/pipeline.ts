@@ -12,6 +12,7 @@ import { maskKey } from '../posthog/errors.ts';
 import { readCreated } from '../state/created.ts';
 import { fetchActual, readRulesElsewhere } from '../state/fetch.ts';
 import { readSecretKeyJournal } from '../state/secret-journal.ts';
+import { readSecretKeySink } from '../state/secret-sink.ts';
 import { auditApiKeys } from '../state/audit-keys.ts';
 import { commandSink, fileSink, type PreparedSink } from '../secrets/sink.ts';
 import type { DesiredState } from '../model/desired.ts';
@@ -158,6 +159,8 @@ export function refuseDuplicates(list: readonly { file: string; host: string; or
 export interface PlanRunOptions {
   /** The apply journal, read for secret key values that reached no sink (src/state/secret-journal.ts). */
   journal?: string;
+  /** `--secrets-file`, compared with PostHog's masks for values it does not hold (src/state/secret-sink.ts). */
+  secretsFile?: string;
   at?: string; allowDeletes?: number; rollSecretKeys?: true | string[]; allowSsoWithoutIdp?: boolean; strict?: boolean; resolution?: ResolutionMode;
 }
 
@@ -170,7 +173,7 @@ export async function makePlan(
   const read = readScopeOf(matrix.desired);
   session.progress?.phase('reading PostHog');
   const actual = await fetchActual(api, read);
-  actual.secretKeyJournal = await readSecretKeyJournal(options.journal, actual.organization.id);
+  await readSecretKeyRecords(actual, matrix.desired, options);
   session.progress?.phase('planning');
   session.logger.info({ stage: 'fetch', calls: api.requestCount }, `read ${actual.organization.name} in ${count(api.requestCount, 'call')}`);
   if (Object.keys(matrix.desired.apiKeys).length) {
@@ -186,6 +189,17 @@ export async function makePlan(
     ...(preview && { preview }),
   }));
   return { plan, actual };
+}
+
+/** What this machine knows of secret key values beyond PostHog: the apply journal, and the secrets file when given. */
+async function readSecretKeyRecords(actual: ActualState, desired: DesiredState, files: { journal?: string | undefined; secretsFile?: string | undefined }): Promise<void> {
+  actual.secretKeyJournal = await readSecretKeyJournal(files.journal, actual.organization.id);
+  try {
+    actual.secretKeySink = await readSecretKeySink(files.secretsFile, desired, actual);
+  } catch (e) {
+    // Refused (a symlink, not a regular file, not the JSON apply writes) or unreadable: its message names the path, never the content.
+    throw new ConfigError((e as Error).message);
+  }
 }
 
 /**
@@ -361,14 +375,14 @@ export async function openSavedPlan(saved: Plan, session: Session): Promise<Save
  * stale or not as reviewed: a saved plan is refused as a whole when any organization is.
  */
 export async function recheckSavedOrganization(
-  api: ClosablePostHogApi, item: SavedOrganization, allowDeletes?: number, options: PlanOptions = {}, journal?: string,
+  api: ClosablePostHogApi, item: SavedOrganization, allowDeletes?: number, options: PlanOptions = {}, files: { journal?: string | undefined; secretsFile?: string | undefined } = {},
 ): Promise<{ plan: OrganizationPlan; actual: ActualState; stale: Refusal[] }> {
   const { reviewed, matrix, session } = item;
   const now = new Date();
   const read = readScopeOf(matrix.desired);
   session.progress?.phase('reading PostHog again for the saved plan');
   const actual = await fetchActual(api, read);
-  actual.secretKeyJournal = await readSecretKeyJournal(journal, actual.organization.id);
+  await readSecretKeyRecords(actual, matrix.desired, files);
   const plan = await withCascades(api, actual, () => buildOrganizationPlan({
     desired: matrix.desired, actual, at: now, createdAt: now, host: hostOf(session.env),
     matrix: { file: matrix.file, sha256: matrix.sha256 }, read, allowDeletes,

@@ -67,6 +67,8 @@ export interface ActualSecretKey {
   createdAt: string;
   lastRolledAt: string | null;
   lastUsedAt: string | null;
+  /** PostHog's mask of the current value (`phs_...abcd`), compared with the secrets file; null when PostHog gives none. */
+  mask?: string | null;
 }
 
 export interface ActualDomain {
@@ -173,6 +175,8 @@ export interface ActualState {
   duplicates?: Duplicate[];
   /** What this machine's apply journal says about the calls that made secret key values (plan and drift read it). */
   secretKeyJournal?: SecretKeyJournal;
+  /** What `--secrets-file` holds for the declared keys, judged by PostHog's mask (plan and drift read it; src/state/secret-sink.ts). */
+  secretKeySink?: SecretKeySink;
   /**
    * What people created in the organization's projects, for offboarding: read only when the plan
    * removes a member or `explain --offboarding` asks (src/state/created.ts); absent otherwise.
@@ -182,6 +186,18 @@ export interface ActualState {
 
 /** Per secret key ("Project / label"): when the last call that makes a value started, and when a value last reached a sink (ISO times). */
 export type SecretKeyJournal = Record<string, { started?: string; delivered?: string }>;
+
+/**
+ * The secrets file compared with PostHog, never a value: per secret key ("Project / label") that
+ * the matrix declares and PostHog has, whether the file holds its current value (`current`, by
+ * PostHog's mask), another one (`other`: dead), none (`none`), or cannot tell (`unknown`: PostHog
+ * gives no mask). `exists` is false when the file is not there at all.
+ */
+export interface SecretKeySink {
+  file: string;
+  exists: boolean;
+  keys: Record<string, 'current' | 'other' | 'none' | 'unknown'>;
+}
 
 export interface Duplicate {
   kind: 'project' | 'team' | 'secret_key';

@@ -22,11 +22,12 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
  * the audited keys are read again on apply and judged then (src/plan/safety.ts), so they need not
  * match the plan's; the rules a removal takes with it in projects the matrix does not name are
  * counts in the removals' `cascade`, and names held twice in PostHog are manual steps (their changes
- * are left out), and the local apply journal gives rolls of values that reached no sink: all are
+ * are left out), and the local apply journal and the secrets file give rolls of values that reached
+ * no sink, or that the sink no longer holds: all are
  * what a saved plan must match when it is made again; what removed people created only informs a
  * warning (offboarding), apply never acts on it. Every other part must be in some kind's section (test/plan/fingerprint.test.ts).
  */
-export const NOT_FINGERPRINTED: readonly (keyof ActualState)[] = ['me', 'key', 'apiKeys', 'rulesElsewhere', 'duplicates', 'secretKeyJournal', 'created'];
+export const NOT_FINGERPRINTED: readonly (keyof ActualState)[] = ['me', 'key', 'apiKeys', 'rulesElsewhere', 'duplicates', 'secretKeyJournal', 'secretKeySink', 'created'];
 
 /** The sections every kind's plan depends on (kinds sharing a section give the same content). */
 export function sections(actual: ActualState): Record<string, unknown> {

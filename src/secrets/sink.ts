@@ -23,11 +23,50 @@ export interface PreparedSink extends SecretSink {
 
 const OWNER_ONLY = 0o600;
 
-type Secrets = Record<string, Record<string, string>>;
-
 /** Replace a value wherever it appears in text we did not write (a command's stderr). */
 function scrubValue(text: string, value: string): string {
   return value ? text.split(value).join(maskKey(value)) : text;
+}
+
+/** The secrets file's content: `{ "<project>": { "<label>": "<value>" } }`. */
+export type Secrets = Record<string, Record<string, unknown>>;
+
+/** Undefined when the file does not exist yet; refuses anything but a regular file. */
+async function inspectSecretsFile(path: string): Promise<{ mode: number } | undefined> {
+  try {
+    const st = await lstat(path);
+    if (st.isSymbolicLink()) throw new Error(`--secrets-file ${path} is a symbolic link: refusing to read or write secrets through it; give the real path`);
+    if (!st.isFile()) throw new Error(`--secrets-file ${path} is not a regular file`);
+    return { mode: st.mode & 0o777 };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+/**
+ * What `--secrets-file` holds, undefined when it does not exist. The one reader of the file: apply
+ * merges into it, plan and drift compare it with PostHog (src/state/secret-sink.ts). A symbolic
+ * link or anything but a regular file is refused; a file others can read is made 0600 first. No
+ * error quotes its content.
+ */
+export async function readSecretsFile(path: string): Promise<Secrets | undefined> {
+  const existing = await inspectSecretsFile(path);
+  if (!existing) return undefined;
+  if (existing.mode & 0o077) await chmod(path, OWNER_ONLY); // readable by others: tighten before reading into it
+  const text = await readFile(path, 'utf8');
+  if (text.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // JSON.parse's message quotes the text, which holds secrets: never pass it on.
+    parsed = undefined;
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed) || Object.values(parsed).some((v) => !v || typeof v !== 'object' || Array.isArray(v))) {
+    throw new Error(`--secrets-file ${path} exists but is not a JSON object of {"<project>": {"<label>": "<value>"}}: move it away or give another path`);
+  }
+  return parsed as Secrets;
 }
 
 /**
@@ -37,38 +76,8 @@ function scrubValue(text: string, value: string): string {
  */
 export function fileSink(path: string): PreparedSink {
   let queue: Promise<void> = Promise.resolve();
-
-  /** Undefined when the file does not exist yet; refuses anything but a regular file. */
-  async function inspect(): Promise<{ mode: number } | undefined> {
-    try {
-      const st = await lstat(path);
-      if (st.isSymbolicLink()) throw new Error(`--secrets-file ${path} is a symbolic link: refusing to write secrets through it; give the real path`);
-      if (!st.isFile()) throw new Error(`--secrets-file ${path} is not a regular file`);
-      return { mode: st.mode & 0o777 };
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw e;
-    }
-  }
-
-  async function readSecrets(): Promise<Secrets> {
-    const existing = await inspect();
-    if (!existing) return {};
-    if (existing.mode & 0o077) await chmod(path, OWNER_ONLY); // readable by others: tighten before reading into it
-    const text = await readFile(path, 'utf8');
-    if (text.trim() === '') return {};
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      // JSON.parse's message quotes the text, which holds secrets: never pass it on.
-      parsed = undefined;
-    }
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed) || Object.values(parsed).some((v) => !v || typeof v !== 'object' || Array.isArray(v))) {
-      throw new Error(`--secrets-file ${path} exists but is not a JSON object of {"<project>": {"<label>": "<value>"}}: move it away or give another path`);
-    }
-    return parsed as Secrets;
-  }
+  const inspect = () => inspectSecretsFile(path);
+  const readSecrets = async (): Promise<Secrets> => (await readSecretsFile(path)) ?? {};
 
   async function writeSecrets(secrets: Secrets): Promise<void> {
     const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);

@@ -156,7 +156,7 @@ export async function fetchActual(api: PostHogApi, options: FetchOptions): Promi
     actualProjects[key] = {
       id: project.id, ...names(key, project), rulesLoaded: true, ...subjects, resources: resourceRules, unresolvedRules: unresolved,
       ...(keys && { secretKeys: Object.fromEntries([...keys].reverse().map((k) => [k.label, {
-        id: k.id, label: k.label, scopes: k.scopes, createdAt: k.created_at, lastRolledAt: k.last_rolled_at, lastUsedAt: k.last_used_at,
+        id: k.id, label: k.label, scopes: k.scopes, createdAt: k.created_at, lastRolledAt: k.last_rolled_at, lastUsedAt: k.last_used_at, mask: k.mask_value ?? null,
       }])) }),
     };
   }

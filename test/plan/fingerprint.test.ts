@@ -45,6 +45,7 @@ describe('fingerprint coverage', () => {
     rulesElsewhere: { teams: { Eng: 3 }, members: {}, projects: 2 },
     duplicates: [{ kind: 'project', name: 'Prod', ids: [1, 2] }],
     secretKeyJournal: { 'Prod / svc': { started: '2026-11-22T00:00:00Z' } },
+    secretKeySink: { file: 'secrets.json', exists: true, keys: { 'Prod / svc': 'other' } },
     created: { byEmail: { 'bob@x.io': [{ kind: 'feature_flag', project: 'Prod', id: 1, name: 'f', shared: true }] }, unread: [], projects: 1 },
   };
 

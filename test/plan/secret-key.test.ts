@@ -248,3 +248,40 @@ describe('secret keys: values that reached no sink', () => {
     expect(changes[0]?.reason).toContain('created on 2026-11-22T11:00:01Z but its value never reached a sink');
   });
 });
+
+describe('secret keys: what the secrets file holds (--secrets-file)', () => {
+  const sinkOf = (keys: NonNullable<ActualState['secretKeySink']>['keys'], exists = true) => ({ file: 'secrets.json', exists, keys });
+  const held = (verdict: 'current' | 'other' | 'none' | 'unknown', journal?: ActualState['secretKeyJournal']) => {
+    const a = withKeys({ ...secretKey('svc', ['query:read'], { createdAt: '2026-11-22T11:00:01Z' }), mask: 'phs_...wxyz' });
+    a.secretKeySink = sinkOf({ 'Production / svc': verdict });
+    if (journal) a.secretKeyJournal = journal;
+    return run(keys({ svc: { scopes: ['query:read'] } }), a);
+  };
+
+  it('a dead value: a roll naming PostHog\'s mask; no value: a roll saying so; the current one: nothing', () => {
+    expect(held('other').changes).toMatchObject([{ action: 'update', after: { roll: true }, reason: 'the secrets file holds a value that is not the key\'s current one (PostHog: phs_...wxyz): rolled so that the file holds one that works' }]);
+    expect(held('none').changes).toMatchObject([{ action: 'update', after: { roll: true }, reason: 'the secrets file holds no value for it: rolled so that the file holds one that works' }]);
+    expect(held('current').changes).toEqual([]);
+  });
+
+  it('a file holding the current value shows it reached a sink, whatever the journal says; a dead one leaves the journal\'s reason', () => {
+    const journal = { 'Production / svc': { started: '2026-11-22T11:00:00Z' } };
+    expect(held('current', journal).changes).toEqual([]);
+    expect(held('other', journal).changes[0]?.reason).toContain('never reached a sink (the journal records');
+  });
+
+  it('no mask from PostHog: not rolled, a warning says it cannot be compared', () => {
+    const result = held('unknown');
+    expect(result.changes).toEqual([]);
+    expect(result.notices).toContainEqual({ level: 'warning', code: 'secret_key_unchecked', key: 'Production / svc', message: 'Production / svc: PostHog gives no mask of its value, so it cannot be compared with --secrets-file secrets.json' });
+  });
+
+  it('no file at all: a manual step naming the keys it would roll, nothing rolled; none when the plan rolls them anyway', () => {
+    const a = withKeys(secretKey('svc', ['query:read']), secretKey('old', ['query:read'], { createdAt: '2026-01-01T00:00:00Z' }));
+    a.secretKeySink = sinkOf({ 'Production / svc': 'none', 'Production / old': 'none' }, false);
+    const result = run(keys({ svc: { scopes: ['query:read'] }, old: { scopes: ['query:read'], rotateAfterDays: 30 } }), a);
+    expect(result.changes.map(brief)).toEqual(['update secret_key Production / old']);
+    expect(result.changes[0]?.reason).toBe('older than rotate_after_days (30 days)');
+    expect(result.manualSteps).toEqual([{ key: 'secret_key:secrets-file', message: '--secrets-file secrets.json does not exist, so it holds no value for Production / svc, which PostHog has: give the path of the file apply writes; if their values are lost, roll them (posthog-access apply --roll-secret-keys "Production/svc" --secrets-file secrets.json)' }]);
+  });
+});

@@ -3,7 +3,7 @@
 // unlisted ones deleted. A new or rolled value exists once, in PostHog's response: it goes to the
 // secret sink and nowhere else (not the plan, not the journal, not the logs, not an error).
 import { z } from 'zod';
-import type { ActualSecretKey } from '../../model/actual.ts';
+import type { ActualSecretKey, SecretKeySink } from '../../model/actual.ts';
 import { daysSince, olderThan } from '../../util/days.ts';
 import { defineKind, type ActualItem, type DesiredItem, type DiffContext } from '../kind.ts';
 import { projectSections } from './access.ts';
@@ -46,6 +46,40 @@ export function lostValue(key: Pick<ActualSecretKey, 'createdAt' | 'lastRolledAt
   return `${key.lastRolledAt ? 'rolled' : 'created'} on ${born} but its value never reached a sink (the journal records the call that made it, started ${started}, and no delivery): rolled again so that one does`;
 }
 
+/**
+ * Why the secrets file (`--secrets-file`, given to plan, drift or apply) calls for a roll: it holds
+ * a dead value (a roll it never heard of, two runs rolling one key) or none. Only PostHog's own mask
+ * is named, never anything of the file's value. Undefined when the file holds the current value,
+ * or was not read.
+ */
+export function sinkReason(key: Pick<ActualSecretKey, 'mask'>, held: SecretKeySink['keys'][string] | undefined): string | undefined {
+  if (held === 'other') return `the secrets file holds a value that is not the key's current one (PostHog: ${key.mask}): rolled so that the file holds one that works`;
+  if (held === 'none') return 'the secrets file holds no value for it: rolled so that the file holds one that works';
+  return undefined;
+}
+
+/**
+ * What the secrets file cannot settle: no mask from PostHog to compare with, or no file at all.
+ * `kept` are the keys PostHog has that this plan does not roll anyway.
+ */
+function sinkNotices(ctx: DiffContext, kept: string[]): void {
+  const sink = ctx.actual.secretKeySink;
+  if (!sink) return;
+  if (!sink.exists) {
+    // A wrong path must not roll every key (their working values may be held elsewhere): told, not rolled.
+    if (kept.length) {
+      ctx.manualSteps.push({
+        key: 'secret_key:secrets-file',
+        message: `--secrets-file ${sink.file} does not exist, so it holds no value for ${kept.join(', ')}, which PostHog has: give the path of the file apply writes; if their values are lost, roll them (posthog-access apply --roll-secret-keys ${kept.map((id) => `"${id.replace(' / ', '/')}"`).join(' ')} --secrets-file ${sink.file})`,
+      });
+    }
+    return;
+  }
+  for (const id of Object.keys(sink.keys).filter((i) => sink.keys[i] === 'unknown')) {
+    ctx.notices.push({ level: 'warning', code: 'secret_key_unchecked', key: id, message: `${id}: PostHog gives no mask of its value, so it cannot be compared with --secrets-file ${sink.file}` });
+  }
+}
+
 /** Whether `--roll-secret-keys` asks for this key: all (true), its label, or "Project/label". */
 function rollRequested(ctx: DiffContext, project: string, label: string): boolean {
   const asked = ctx.options.rollSecretKeys;
@@ -74,7 +108,9 @@ function unmatchedRollRequests(ctx: DiffContext): void {
 
 function desiredKeys(ctx: DiffContext): DesiredItem<'secret_key'>[] {
   unmatchedRollRequests(ctx);
+  const sink = ctx.actual.secretKeySink?.exists ? ctx.actual.secretKeySink : undefined;
   const items: DesiredItem<'secret_key'>[] = [];
+  const kept: string[] = [];
   for (const [project, spec] of Object.entries(ctx.desired.projects)) {
     for (const [label, key] of Object.entries(spec.secretKeys)) {
       const scopes = sorted(key.scopes);
@@ -83,18 +119,26 @@ function desiredKeys(ctx: DiffContext): DesiredItem<'secret_key'>[] {
       let roll = false;
       if (have) {
         if (sorted(have.scopes).join(' ') !== scopes.join(' ')) reasons.push('scopes differ from the matrix');
-        const lost = lostValue(have, ctx.actual.secretKeyJournal?.[secretKeyId({ project, label })]);
+        const id = secretKeyId({ project, label });
+        const held = sink?.keys[id];
+        // A file holding the current value shows it did reach a sink, whatever this machine's journal says.
+        const lost = held === 'current' ? undefined : lostValue(have, ctx.actual.secretKeyJournal?.[id]);
+        const dead = sinkReason(have, held);
         if (rollRequested(ctx, project, label)) {
           roll = true;
           reasons.push('--roll-secret-keys');
         } else if (lost) {
           roll = true;
           reasons.push(lost);
+        } else if (dead) {
+          roll = true;
+          reasons.push(dead);
         } else if (key.rotateAfterDays !== undefined && olderThan(secretKeyBorn(have), key.rotateAfterDays, ctx.now)) {
           roll = true;
           reasons.push(`older than rotate_after_days (${key.rotateAfterDays} day${key.rotateAfterDays === 1 ? '' : 's'})`);
         }
       }
+      if (have && !roll) kept.push(secretKeyId({ project, label }));
       items.push({
         subject: { project, label },
         value: { scopes, roll },
@@ -103,6 +147,7 @@ function desiredKeys(ctx: DiffContext): DesiredItem<'secret_key'>[] {
       });
     }
   }
+  sinkNotices(ctx, kept);
   return items;
 }
 
