@@ -148,6 +148,11 @@ describe('two organizations on two hosts', () => {
     const explain = await cli(null, ['explain', 'carol@example.com', '-m', files.us, '-m', files.eu, '--format', 'json'], env);
     expect(explain.stderr).toBe('');
     expect(JSON.parse(explain.stdout).organizations).toHaveLength(2);
+    // What carol created is read from each matrix's host with its key too.
+    const offboarding = await cli(null, ['explain', 'carol@example.com', '--offboarding', '-m', files.us, '-m', files.eu, '--format', 'json'], env);
+    expect(offboarding.stderr).toBe('');
+    expect(JSON.parse(offboarding.stdout).organizations.map((o: { offboarding: { created: { name: string }[]; unread: unknown[] } }) =>
+      [o.offboarding.created.map((c) => c.name), o.offboarding.unread])).toEqual([[['pricing-page-v2'], []], [['pricing-page-v2'], []]]);
     const whoCan = await cli(null, ['who-can', 'Production', '-m', files.us, '-m', files.eu], env);
     expect(whoCan.stderr).toBe('');
     expect(whoCan.code).toBe(0);
