@@ -128,6 +128,16 @@ describe('what plan and drift say', () => {
     expect((await cli(emu, ['plan', '-m', matrix])).stdout).toMatch(/^posthog-access plan · /);
   });
 
+  it('drift ends with "Drift: …", plan with "Plan: …", text and Markdown', async () => {
+    const matrix = await file('m.yaml', MATRIX);
+    const last = (out: string) => out.trimEnd().split('\n').at(-1);
+    expect(last((await cli(emu, ['drift', '-m', matrix])).stdout)).toMatch(/^Drift: \d+ to create, \d+ to update, \d+ to delete\.$/);
+    expect((await cli(emu, ['drift', '-m', matrix, '--format', 'markdown'])).stdout).toMatch(/\n\*\*Drift: \d+ to create, \d+ to update, \d+ to delete\.\*\*/);
+    expect((await cli(emu, ['drift', '-m', matrix, '--format', 'markdown'])).stdout).not.toContain('Plan: ');
+    expect(last((await cli(emu, ['plan', '-m', matrix])).stdout)).toMatch(/^Plan: \d+ to create, \d+ to update, \d+ to delete\.$/);
+    expect((await cli(emu, ['plan', '-m', matrix, '--format', 'markdown'])).stdout).toMatch(/\n\*\*Plan: \d+ to create/);
+  });
+
   it('counts read as English: 3 projects, 2 teams not in the matrix', async () => {
     const run = await cli(emu, ['plan', '-m', await file('m.yaml', MATRIX)]);
     expect(run.stdout).toContain('3 projects not in the matrix');
