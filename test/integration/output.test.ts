@@ -78,7 +78,7 @@ describe('validate --format', () => {
     const matrix = await file('dt.yaml', 'version: 1\norganization:\n  default_team: Product\nmembers:\n  a@example.com: admin\n  b@example.com: member\nteams:\n  Product:\n    members: [b@example.com]\nprune:\n  teams: true\n');
     const json = JSON.parse((await cli(null, ['validate', '-m', matrix, '--format', 'json'])).stdout);
     expect(json.valid).toBe(true);
-    expect(json.warnings).toEqual([expect.objectContaining({ line: 3, col: 3, message: expect.stringContaining('1 person (a@example.com) would get Product\'s access when they join and then lose it') })]);
+    expect(json.warnings).toEqual([expect.objectContaining({ line: 3, col: 3, message: expect.stringContaining('of the 1 person it does not list (a@example.com), whoever is not in the organization yet would get Product\'s access when they join and then lose it (`plan` names them; people already in it are not concerned)') })]);
     const github = await cli(null, ['validate', '-m', matrix, '--format', 'github']);
     expect(github.code).toBe(0);
     expect(github.stdout).toMatch(/^::warning file=.*,line=3,col=3::default_team: Product/);
