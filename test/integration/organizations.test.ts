@@ -1,7 +1,9 @@
 // Several organizations in one run (docs/cli.md#several-organizations): two emulators (two hosts,
 // each with its own key) and one emulator holding two organizations. One plan covers both; apply
 // applies both, a failure in one leaves the other applied; duplicates and stale plans are refused.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -220,4 +222,39 @@ describe('one emulator holding two organizations', () => {
     expect(JSON.parse(again.stdout).organizations.map((o: { changes: unknown[] }) => o.changes)).toEqual([[], []]);
     expect(again.code).toBe(0);
   });
+});
+
+describe('two emulator processes', () => {
+  const root = join(import.meta.dirname, '..', '..');
+  /** `posthog-access emulator` in its own process; its first line says where and with which key. */
+  async function emulatorProcess(): Promise<{ child: ChildProcess; url: string; key: string; organization: string }> {
+    const child = spawn(process.execPath, [join(root, 'src/cli/main.ts'), 'emulator', '--port', '0', '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const first = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve));
+    return { child, ...(JSON.parse(first) as { url: string; key: string; organization: string }) };
+  }
+
+  it('plan and apply two organizations, one per process, then plan is empty for both', async () => {
+    const servers = await Promise.all([emulatorProcess(), emulatorProcess()]);
+    try {
+      const files: string[] = [];
+      const env: Record<string, string | undefined> = { ...nowhere };
+      for (const [i, s] of servers.entries()) {
+        const file = join(dir, `org-${i}.yaml`);
+        await writeFile(file, `version: 1\norganization:\n  id: "${s.organization}"\n  host: "${s.url}"\n  api_key_env: ORG_${i}_KEY\nteams:\n  Team ${i}: {}\n`);
+        env[`ORG_${i}_KEY`] = s.key;
+        files.push(file);
+      }
+      const args = files.flatMap((f) => ['-m', f]);
+      const planned = JSON.parse((await cli(null, ['plan', ...args, '--format', 'json'], env)).stdout);
+      expect(planned.organizations.map((o: { host: string; changes: { id: string }[] }) => [o.host, o.changes.map((c) => c.id)])).toEqual([[servers[0]!.url, ['team:Team 0']], [servers[1]!.url, ['team:Team 1']]]);
+      const applied = await cli(null, ['apply', ...args, '--yes', ...journal()], env);
+      expect(applied.stderr).toBe('');
+      expect(applied.code).toBe(0);
+      const again = await cli(null, ['plan', ...args, '--detailed-exitcode'], env);
+      expect(again.code).toBe(0);
+      expect(again.stdout).toContain('All 2 organizations: No changes. PostHog matches the matrix.');
+    } finally {
+      for (const s of servers) s.child.kill();
+    }
+  }, 60_000);
 });
