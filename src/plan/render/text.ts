@@ -81,13 +81,18 @@ function organizationLines(org: OrganizationPlan, paint: Paint): string[] {
   const people = personChanges(org);
   if (people.length > 0) {
     out.push('', paint('bold', 'Who gains or loses what'));
+    let said: unknown;
     const line = (side: 'gains' | 'loses', effect: PersonEffect) => {
-      const why = [effect.reason, effect.note ? `note: ${effect.note}` : ''].filter((w) => w !== '').map(clean).join(' · ');
+      // The reason of a change is said once, on the first of the lines it is behind.
+      const repeat = effect.change !== undefined && effect.change === said;
+      said = effect.change;
+      const why = repeat ? '' : [effect.reason, effect.note ? `note: ${effect.note}` : ''].filter((w) => w !== '').map(clean).join(' · ');
       const mark = side === 'gains' ? paint('green', 'gains') : paint('red', 'loses');
       return `${INDENT}${INDENT}${mark} ${clean(effect.what)}${why ? `  ${paint('dim', why)}` : ''}`;
     };
     for (const person of people.slice(0, TEXT_PEOPLE_LIMIT)) {
       out.push(`${INDENT}${paint('bold', clean(person.email))}`);
+      said = undefined;
       for (const effect of person.loses) out.push(line('loses', effect));
       for (const effect of person.gains) out.push(line('gains', effect));
     }
