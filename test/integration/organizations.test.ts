@@ -104,10 +104,12 @@ describe('two organizations on two hosts', () => {
     await control(eu, 'DELETE', '/_emulator/faults');
     const left = JSON.parse((await cli(null, ['plan', '-m', files.us, '-m', files.eu, '--format', 'json'], env)).stdout);
     expect(left.organizations.map((o: { changes: { id: string }[] }) => o.changes.map((c) => c.id))).toEqual([[], ['team:Auditors']]);
-    const text = await cli(null, ['apply', '-m', files.us, '-m', files.eu, '--yes', ...journal()], env);
-    expect(text.code).toBe(0);
-    expect(text.stdout).toContain(`═══ Example Co (${files.us})\nNothing to do.`);
-    expect(text.stdout).toContain('All 2 organizations applied.');
+    const rest = await cli(null, ['apply', '-m', files.us, '-m', files.eu, '--yes', '--format', 'json', ...journal()], env);
+    expect(rest.code).toBe(0);
+    const done = JSON.parse(rest.stdout).apply;
+    expect(done.status).toBe('applied'); // one applied, one with nothing to do
+    expect(done.organizations.map((o: { status: string }) => o.status)).toEqual(['nothing_to_do', 'applied']);
+    expect(await teams(eu)).toContain('Auditors');
   });
 
   it('a guard refusing one organization refuses only its changes; the other is applied', async () => {
@@ -156,6 +158,16 @@ describe('two organizations on two hosts', () => {
     const log = await cli(null, ['log', '-m', files.us, '-m', files.eu], env);
     expect(log.stderr).toBe('');
     expect(log.code).toBe(0);
+  });
+
+  it('two organizations making a secret key value of one project and label in one run are refused before any write', async () => {
+    const { us, eu, files, env } = await setup();
+    for (const file of [files.us, files.eu]) await writeFile(file, `${await readFile(file, 'utf8')}projects:\n  Production:\n    secret_keys:\n      ci:\n        scopes: [feature_flag:read]\n`);
+    const run = await cli(null, ['apply', '-m', files.us, '-m', files.eu, '--yes', '--secrets-file', join(dir, 'secrets.json'), ...journal()], env);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`Example Co (${files.us}) and Example Co (${files.eu}) both make a secret key value for Production/ci`);
+    expect(writes(us)).toEqual([]);
+    expect(writes(eu)).toEqual([]);
   });
 
   it('a directory stands for its *.yaml files, in name order', async () => {
