@@ -42,21 +42,28 @@ function rank(context: LevelContext, level: ShownLevel | null): number {
 /**
  * The changes behind a person's change at a place, most direct first: their own rule there; the
  * place's default and team rules, its project, their teams' removal, their team memberships; their
- * membership or invite. For the organization level: their membership or invite.
+ * membership or invite (first when they join or leave). For the organization level: their
+ * membership or invite.
  */
-function causes(index: ChangeIndex, email: string, before: AccessView, project?: string, resource?: string): string[] {
+function causes(index: ChangeIndex, email: string, before: AccessView, joinsOrLeaves: boolean, project?: string, resource?: string): string[] {
   const person = (index.byPerson.get(email) ?? []).map((i) => index.changes[i]!.id);
   if (project === undefined) return person;
   const own: string[] = [];
   const place: number[] = [];
+  // Rules on the resource type itself come before the project's, which decide it only through project access.
+  const projectWide: number[] = [];
   for (const i of index.byProject.get(project) ?? []) {
     const c = index.changes[i]!;
     const s: Subject = c.subject;
-    if (c.kind === 'project') place.push(i);
-    else if (s.resource === undefined || s.resource === resource) {
-      if (s.email === email) own.push(c.id);
-      else if (s.email === undefined) place.push(i);
+    if (c.kind === 'project') {
+      place.push(i);
+      continue;
     }
+    const above = resource !== undefined && s.resource === undefined;
+    if ((s.resource !== resource && !above) || (s.email !== undefined && s.email !== email)) continue;
+    if (above) projectWide.push(i);
+    else if (s.email === email) own.push(c.id);
+    else place.push(i);
   }
   for (const i of index.teamRemovals) {
     const team = (index.changes[i]!.subject as Subject).team;
@@ -64,7 +71,9 @@ function causes(index: ChangeIndex, email: string, before: AccessView, project?:
   }
   for (const i of index.membershipsOf.get(email) ?? []) place.push(i);
   place.sort((a, b) => a - b);
-  return [...own, ...place.map((i) => index.changes[i]!.id), ...person];
+  const ids = (list: number[]) => list.map((i) => index.changes[i]!.id);
+  // Joining or leaving the organization decides every place at once: that change first.
+  return joinsOrLeaves ? [...person, ...own, ...ids(place), ...ids(projectWide)] : [...own, ...ids(place), ...ids(projectWide), ...person];
 }
 
 /** The plan's changes by what they name (positions in plan order), so each person and place looks only at its own. */
@@ -123,7 +132,7 @@ export function accessChanges(before: AccessView, changes: readonly Change[]): A
       out.push({
         email, ...(project !== undefined && { project }), ...(resource !== undefined && { resource }),
         before: was, after: now, direction: rank(context, now) > rank(context, was) ? 'gains' : 'loses',
-        because: causes(index, email, before, project, resource),
+        because: causes(index, email, before, !before.people[email] || !after.people[email], project, resource),
       });
     };
     add('organization', orgLevel(before, email), orgLevel(after, email));

@@ -18,6 +18,7 @@ import { acquireApplyLock, type ApplyLock } from '../apply/lock.ts';
 import type { ClosablePostHogApi } from '../posthog/api.ts';
 import { applyRefusals, checkOutPath, connect, eachOrganization, execute, hostOf, loadOrganizations, makePlan, matrixFiles, openSavedPlan, parseAt, readPlanFile, recheckSavedOrganization, refusedError, refuseIfStale, secretSinkOf, type Session } from './pipeline.ts';
 import { count } from '../util/english.ts';
+import { secretMakingChanges } from '../plan/safety.ts';
 import type { Progress } from './progress.ts';
 import { reviewDueNotices } from '../review/record.ts';
 
@@ -155,11 +156,17 @@ function applyJson(outcomes: readonly OrganizationOutcome[]): Record<string, unk
     ok: o.report?.ok ?? 0, failed: o.report?.failed ?? 0, skipped: o.report?.skipped ?? 0, results: o.report?.results ?? [],
     ...(o.report?.stopped && { stopped: o.report.stopped }),
   });
-  const status = STATUS_ORDER.find((s) => outcomes.some((o) => o.status === s)) ?? 'nothing_to_do';
+  // Every organization's status when they agree; applied when each is applied or had nothing to do;
+  // else the worst of them, a mix of refused and applied counting as failed.
+  const statuses = new Set(outcomes.map((o) => o.status));
+  const worst = STATUS_ORDER.find((s) => statuses.has(s)) ?? 'nothing_to_do';
+  const status: ApplyStatus = statuses.size === 1 ? worst
+    : [...statuses].every((s) => s === 'applied' || s === 'nothing_to_do') ? 'applied'
+      : worst === 'stopped' ? 'stopped' : 'failed';
   const reasons = outcomes.filter((o) => o.reason !== undefined);
   const stopped = outcomes.find((o) => o.report?.stopped)?.report?.stopped;
   return {
-    status: outcomes.length > 1 && new Set(outcomes.map((o) => o.status)).size > 1 && status !== 'stopped' ? 'failed' : status,
+    status,
     ...(reasons.length && { reason: reasons.map((o) => (outcomes.length > 1 ? `${o.plan.organization.name}: ${o.reason}` : o.reason)).join('\n') }),
     ok: outcomes.reduce((n, o) => n + (o.report?.ok ?? 0), 0),
     failed: outcomes.reduce((n, o) => n + (o.report?.failed ?? 0), 0),
@@ -244,6 +251,7 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
     if (refused.length === gated.filter((g) => g.target.plan.changes.length).length) {
       throw refusedError(refused.flatMap((g) => g.refusals.map((r) => ({ ...r, message: `${g.target.plan.organization.name} (${g.target.plan.matrix.file}): ${r.message}` }))));
     }
+    if (several && secrets) refuseSharedSecretNames(gated.filter((g) => !g.refusals.length).map((g) => g.target.plan));
     if (!planFile && !flags.yes && !(await confirm(io, shown))) {
       io.stdout.write('Apply cancelled: nothing was changed.\n');
       return EXIT.error;
@@ -282,6 +290,26 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
   } finally {
     for (const lock of locks) lock.release();
     await Promise.all(apis.map((api) => api.close()));
+  }
+}
+
+/**
+ * A secret sink keeps values by project and label (src/secrets/sink.ts): two organizations making a
+ * value for the same project and label in one run would leave one of them lost. Refused before any
+ * write; applying the organizations one run each keeps both.
+ */
+function refuseSharedSecretNames(plans: readonly OrganizationPlan[]): void {
+  const makers = new Map<string, string[]>();
+  for (const plan of plans) {
+    for (const c of secretMakingChanges(plan.changes)) {
+      if (c.kind !== 'secret_key') continue;
+      const name = `${c.subject.project}/${c.subject.label}`;
+      makers.set(name, [...(makers.get(name) ?? []), `${plan.organization.name} (${plan.matrix.file})`]);
+    }
+  }
+  const shared = [...makers].filter(([, orgs]) => orgs.length > 1);
+  if (shared.length) {
+    throw new UnsafePlanError(`nothing was applied: ${shared.map(([name, orgs]) => `${orgs.join(' and ')} both make a secret key value for ${name}`).join('; ')}, and the secret sink keeps values by project and label, so one would be lost: apply these organizations in separate runs (one --matrix each), or give the keys different labels`);
   }
 }
 

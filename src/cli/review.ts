@@ -59,8 +59,7 @@ export async function reviewCommand(flags: ReviewFlags, session: Session, io: Io
   let written: string[] = [];
   if (reviewer !== undefined) written = await writeRecords(recordTargets(flags, found.recordDirs), reviewRecord(found.reviews, reviewer, now), flags.force ?? false);
   if (flags.format === 'json') {
-    const doc = JSON.parse(reviewJson(found.reviews, now)) as Record<string, unknown>;
-    io.stdout.write(`${JSON.stringify(written.length ? { ...doc, records: written } : doc, null, 2)}\n`);
+    io.stdout.write(reviewJson(found.reviews, now, written));
   } else if (flags.format === 'csv') {
     io.stdout.write(reviewCsv(found.reviews));
   } else {

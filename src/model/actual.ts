@@ -184,9 +184,11 @@ export interface ActualState {
 export type SecretKeyJournal = Record<string, { started?: string; delivered?: string }>;
 
 export interface Duplicate {
-  kind: 'project' | 'team';
-  /** The name the plan knows (the matrix's spelling for projects). */
+  kind: 'project' | 'team' | 'secret_key';
+  /** The name the plan knows (the matrix's spelling for projects); a secret key's label. */
   name: string;
+  /** For a secret key: its project. */
+  project?: string;
   ids: (string | number)[];
 }
 

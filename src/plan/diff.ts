@@ -104,13 +104,20 @@ function leaveDuplicatesAlone(changes: Change[], actual: ActualState, manualStep
   const same = (a: string | undefined, b: string) => a !== undefined && a.trim().toLowerCase() === b.trim().toLowerCase();
   const left = new Set<string>();
   for (const d of actual.duplicates ?? []) {
-    const about = changes.filter((c) => same(d.kind === 'project' ? subjectOf(c).project : subjectOf(c).team, d.name));
+    const about = changes.filter((c) => {
+      const subject = subjectOf(c);
+      if (d.kind === 'secret_key') return subject.project === d.project && subject.label === d.name;
+      return same(d.kind === 'project' ? subject.project : subject.team, d.name);
+    });
     for (const c of about) left.add(c.id);
-    const what = d.kind === 'project' ? 'projects' : 'teams (roles)';
     const untouched = about.length ? ` (${about.length} change${about.length === 1 ? '' : 's'} not planned)` : '';
+    const held = d.kind === 'secret_key'
+      ? `${d.ids.length} secret keys labelled "${d.name}" in ${d.project}`
+      : `${d.ids.length} ${d.kind === 'project' ? 'projects' : 'teams (roles)'} named "${d.name}"`;
+    const alone = d.kind === 'secret_key' ? `${d.project} / ${d.name}` : d.name;
     manualSteps.push({
-      key: `${d.kind}:${d.name}`,
-      message: `PostHog has ${d.ids.length} ${what} named "${d.name}" (ids ${d.ids.join(', ')}), made outside posthog-access or by two applies at once: the matrix cannot tell them apart, so the plan leaves "${d.name}" alone${untouched}. Delete or rename the extra ones in PostHog, then plan again`,
+      key: d.kind === 'secret_key' ? `secret_key:${alone}` : `${d.kind}:${d.name}`,
+      message: `PostHog has ${held} (ids ${d.ids.join(', ')}), made outside posthog-access or by two applies at once: the matrix cannot tell them apart, so the plan leaves "${alone}" alone${untouched}. Delete or rename the extra ones in PostHog, then plan again`,
     });
   }
   // What needs a change left out waits with it.

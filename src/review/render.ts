@@ -62,8 +62,10 @@ function organizationJson(r: OrganizationReview): unknown {
   };
 }
 
-export function reviewJson(reviews: OrganizationReview[], at: Date): string {
-  return `${JSON.stringify({ formatVersion: REVIEW_FORMAT_VERSION, date: day(at.toISOString()), generated_at: at.toISOString(), organizations: reviews.map(organizationJson) }, null, 2)}\n`;
+/** `records`: the record files `--record` wrote, when it did. */
+export function reviewJson(reviews: OrganizationReview[], at: Date, records: string[] = []): string {
+  const doc = { formatVersion: REVIEW_FORMAT_VERSION, date: day(at.toISOString()), generated_at: at.toISOString(), organizations: reviews.map(organizationJson), ...(records.length && { records }) };
+  return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
 // ---- CSV

@@ -149,9 +149,13 @@ export async function fetchActual(api: PostHogApi, options: FetchOptions): Promi
       resourceRules[resource] = subjects;
     }
     const { unresolved: _u, ...subjects } = own;
+    // Two keys of one label (two applies at once): the first listed is kept, and both are named.
+    const byLabel = new Map<string, string[]>();
+    for (const k of keys ?? []) byLabel.set(k.label, [...(byLabel.get(k.label) ?? []), k.id]);
+    for (const [label, ids] of byLabel) if (ids.length > 1) duplicates.push({ kind: 'secret_key', name: label, project: key, ids });
     actualProjects[key] = {
       id: project.id, ...names(key, project), rulesLoaded: true, ...subjects, resources: resourceRules, unresolvedRules: unresolved,
-      ...(keys && { secretKeys: Object.fromEntries(keys.map((k) => [k.label, {
+      ...(keys && { secretKeys: Object.fromEntries([...keys].reverse().map((k) => [k.label, {
         id: k.id, label: k.label, scopes: k.scopes, createdAt: k.created_at, lastRolledAt: k.last_rolled_at, lastUsedAt: k.last_used_at,
       }])) }),
     };

@@ -1,7 +1,9 @@
 // Several organizations in one run (docs/cli.md#several-organizations): two emulators (two hosts,
 // each with its own key) and one emulator holding two organizations. One plan covers both; apply
 // applies both, a failure in one leaves the other applied; duplicates and stale plans are refused.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -102,10 +104,12 @@ describe('two organizations on two hosts', () => {
     await control(eu, 'DELETE', '/_emulator/faults');
     const left = JSON.parse((await cli(null, ['plan', '-m', files.us, '-m', files.eu, '--format', 'json'], env)).stdout);
     expect(left.organizations.map((o: { changes: { id: string }[] }) => o.changes.map((c) => c.id))).toEqual([[], ['team:Auditors']]);
-    const text = await cli(null, ['apply', '-m', files.us, '-m', files.eu, '--yes', ...journal()], env);
-    expect(text.code).toBe(0);
-    expect(text.stdout).toContain(`═══ Example Co (${files.us})\nNothing to do.`);
-    expect(text.stdout).toContain('All 2 organizations applied.');
+    const rest = await cli(null, ['apply', '-m', files.us, '-m', files.eu, '--yes', '--format', 'json', ...journal()], env);
+    expect(rest.code).toBe(0);
+    const done = JSON.parse(rest.stdout).apply;
+    expect(done.status).toBe('applied'); // one applied, one with nothing to do
+    expect(done.organizations.map((o: { status: string }) => o.status)).toEqual(['nothing_to_do', 'applied']);
+    expect(await teams(eu)).toContain('Auditors');
   });
 
   it('a guard refusing one organization refuses only its changes; the other is applied', async () => {
@@ -148,12 +152,27 @@ describe('two organizations on two hosts', () => {
     const explain = await cli(null, ['explain', 'carol@example.com', '-m', files.us, '-m', files.eu, '--format', 'json'], env);
     expect(explain.stderr).toBe('');
     expect(JSON.parse(explain.stdout).organizations).toHaveLength(2);
+    // What carol created is read from each matrix's host with its key too.
+    const offboarding = await cli(null, ['explain', 'carol@example.com', '--offboarding', '-m', files.us, '-m', files.eu, '--format', 'json'], env);
+    expect(offboarding.stderr).toBe('');
+    expect(JSON.parse(offboarding.stdout).organizations.map((o: { offboarding: { created: { name: string }[]; unread: unknown[] } }) =>
+      [o.offboarding.created.map((c) => c.name), o.offboarding.unread])).toEqual([[['pricing-page-v2'], []], [['pricing-page-v2'], []]]);
     const whoCan = await cli(null, ['who-can', 'Production', '-m', files.us, '-m', files.eu], env);
     expect(whoCan.stderr).toBe('');
     expect(whoCan.code).toBe(0);
     const log = await cli(null, ['log', '-m', files.us, '-m', files.eu], env);
     expect(log.stderr).toBe('');
     expect(log.code).toBe(0);
+  });
+
+  it('two organizations making a secret key value of one project and label in one run are refused before any write', async () => {
+    const { us, eu, files, env } = await setup();
+    for (const file of [files.us, files.eu]) await writeFile(file, `${await readFile(file, 'utf8')}projects:\n  Production:\n    secret_keys:\n      ci:\n        scopes: [feature_flag:read]\n`);
+    const run = await cli(null, ['apply', '-m', files.us, '-m', files.eu, '--yes', '--secrets-file', join(dir, 'secrets.json'), ...journal()], env);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`Example Co (${files.us}) and Example Co (${files.eu}) both make a secret key value for Production/ci`);
+    expect(writes(us)).toEqual([]);
+    expect(writes(eu)).toEqual([]);
   });
 
   it('a directory stands for its *.yaml files, in name order', async () => {
@@ -215,4 +234,39 @@ describe('one emulator holding two organizations', () => {
     expect(JSON.parse(again.stdout).organizations.map((o: { changes: unknown[] }) => o.changes)).toEqual([[], []]);
     expect(again.code).toBe(0);
   });
+});
+
+describe('two emulator processes', () => {
+  const root = join(import.meta.dirname, '..', '..');
+  /** `posthog-access emulator` in its own process; its first line says where and with which key. */
+  async function emulatorProcess(): Promise<{ child: ChildProcess; url: string; key: string; organization: string }> {
+    const child = spawn(process.execPath, [join(root, 'src/cli/main.ts'), 'emulator', '--port', '0', '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const first = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve));
+    return { child, ...(JSON.parse(first) as { url: string; key: string; organization: string }) };
+  }
+
+  it('plan and apply two organizations, one per process, then plan is empty for both', async () => {
+    const servers = await Promise.all([emulatorProcess(), emulatorProcess()]);
+    try {
+      const files: string[] = [];
+      const env: Record<string, string | undefined> = { ...nowhere };
+      for (const [i, s] of servers.entries()) {
+        const file = join(dir, `org-${i}.yaml`);
+        await writeFile(file, `version: 1\norganization:\n  id: "${s.organization}"\n  host: "${s.url}"\n  api_key_env: ORG_${i}_KEY\nteams:\n  Team ${i}: {}\n`);
+        env[`ORG_${i}_KEY`] = s.key;
+        files.push(file);
+      }
+      const args = files.flatMap((f) => ['-m', f]);
+      const planned = JSON.parse((await cli(null, ['plan', ...args, '--format', 'json'], env)).stdout);
+      expect(planned.organizations.map((o: { host: string; changes: { id: string }[] }) => [o.host, o.changes.map((c) => c.id)])).toEqual([[servers[0]!.url, ['team:Team 0']], [servers[1]!.url, ['team:Team 1']]]);
+      const applied = await cli(null, ['apply', ...args, '--yes', ...journal()], env);
+      expect(applied.stderr).toBe('');
+      expect(applied.code).toBe(0);
+      const again = await cli(null, ['plan', ...args, '--detailed-exitcode'], env);
+      expect(again.code).toBe(0);
+      expect(again.stdout).toContain('All 2 organizations: No changes. PostHog matches the matrix.');
+    } finally {
+      for (const s of servers) s.child.kill();
+    }
+  }, 60_000);
 });

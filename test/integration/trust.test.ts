@@ -577,6 +577,34 @@ projects:
   });
 });
 
+describe('secret keys PostHog holds twice', () => {
+  it('two keys of one label: a manual step naming both ids, and no roll of either', async () => {
+    // PostHog refuses a second label now; an older PostHog (or a race) may have left two.
+    const pid = await productionId();
+    const made = await api(emu, 'POST', `/api/projects/${pid}/project_secret_api_keys/`, { label: 'twin', scopes: ['feature_flag:read'] });
+    expect(made.status).toBe(201);
+    const state = (await control(emu, 'GET', '/_emulator/state')).json;
+    const row = state.project_secret_api_keys.find((k: { id: string }) => k.id === made.json.id);
+    state.project_secret_api_keys.push({ ...row, id: '0190f7b3-0000-7000-8000-0000000000bb' });
+    expect((await control(emu, 'PUT', '/_emulator/state', state)).status).toBe(200);
+    const ids = [made.json.id as string, '0190f7b3-0000-7000-8000-0000000000bb'];
+    const file = await matrix(`version: 1
+organization:
+  id: \${POSTHOG_ORG_ID}
+projects:
+  Production:
+    secret_keys:
+      twin:
+        scopes: [feature_flag:read]
+`);
+    const planned = await cli(emu, ['plan', '-m', file, '--roll-secret-keys', 'twin']);
+    expect(planned.stderr).toBe('');
+    expect(planned.code).toBe(0);
+    expect(planned.stdout).toContain(`PostHog has 2 secret keys labelled "twin" in Production (ids ${ids.join(', ')})`);
+    expect(planned.stdout).not.toContain('roll: false → true');
+  });
+});
+
 describe('a key whose user is not an organization admin', () => {
   it('plan says so first and plans no create and no removal from its partial view', async () => {
     expect((await api(emu, 'PATCH', `/api/organizations/${emu.organization}/`, { members_can_see_org_members: false })).status).toBe(200);

@@ -90,7 +90,8 @@ describe('renderMarkdown', () => {
         'gains: Data Warehouse: admin (PostHog\'s default) (declared in the matrix)',
     );
     expect(md).toContain('- **dave@example.com** — loses: organization: admin → member, Production: admin (organization admin) → member (default rule) (expired 2026-01-31;');
-    expect(md).toContain('- **erin@example.com** — gains: organization: member (invite) (declared in the matrix), Data Warehouse: member (invite) (declared in the matrix)');
+    // Joining decides every place at once: the invite is behind each, its reason said once.
+    expect(md).toContain('- **erin@example.com** — gains: organization: member (invite), Data Warehouse: member (invite), Production: member (default rule) (declared in the matrix)');
     // frank leaves Engineering: on Production the default gives him member all the same, so only the new project shows.
     expect(md).toContain('- **frank@example.com** — gains: Data Warehouse: admin (PostHog\'s default) (declared in the matrix)');
     const people = md.split('\n').filter((l) => l.startsWith('- **'));

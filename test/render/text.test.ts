@@ -94,6 +94,18 @@ describe('renderText', () => {
     expect(text).toContain('      expired 2026-03-16 · note: incident follow-up');
   });
 
+  it('says who gains or loses what, per person, each change\'s reason once', () => {
+    const text = renderText(samplePlan(), { color: false });
+    const section = text.slice(text.indexOf('Who gains or loses what'), text.indexOf('Plan:'));
+    expect(section).toContain([
+      '  dave@example.com',
+      '    loses organization: admin → member  expired 2026-01-31 · note: Pricing experiment, approved by the CTO (OPS-123)',
+      '    loses Production: admin (organization admin) → member (default rule)',
+      '    gains Data Warehouse: admin (PostHog\'s default)  declared in the matrix',
+    ].join('\n'));
+    expect(section.indexOf('  alice@example.com')).toBeLessThan(section.indexOf('  carol@example.com'));
+  });
+
   it('ends with the summary line', () => {
     const text = renderText(samplePlan(), { color: false });
     expect(lines(text.trimEnd()).at(-1)).toBe('Plan: 4 to create, 1 to update, 2 to delete.');
