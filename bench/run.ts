@@ -42,6 +42,9 @@ const failed = (run: CliRun, what: string) => {
   if (run.code !== 0) throw new Error(`${what} exited with ${run.code}:\n${run.stderr.slice(-2000)}`);
 };
 
+/** The changes of a plan printed with --format json (of its one organization). */
+const changesOfPlan = (json: string) => (JSON.parse(json) as { organizations: { changes: { kind: string }[] }[] }).organizations.flatMap((o) => o.changes);
+
 /** The minimum reads for an organization (src/state/fetch.ts): @me, the key, the organization, the lists, two per named project. */
 const LIST_PAGE_SIZE = 1000;
 const minimumReads = (members: number, projects: number) => 3 + Math.ceil(members / LIST_PAGE_SIZE) + 1 + 1 + Math.max(1, Math.ceil(projects / LIST_PAGE_SIZE)) + 2 * projects;
@@ -118,7 +121,7 @@ async function planBenchmarkOrganization(dir: string): Promise<void> {
       const key = await emu.mintKey();
       const run = await runCli(['plan', '-m', file, '--format', 'json'], { env: emu.env(key), keepStdout: true });
       failed(run, 'plan');
-      return (JSON.parse(run.stdout) as { changes: unknown[] }).changes.length;
+      return changesOfPlan(run.stdout).length;
     };
     const changes = { none: await changesOf(files.none), many: await changesOf(files.many) };
     const rows: string[] = [];
@@ -181,7 +184,7 @@ async function applyMany(dir: string): Promise<void> {
     const key = await emu.mintKey();
     const planned = await runCli(['plan', '-m', file, '--format', 'json'], { env: emu.env(key), keepStdout: true });
     failed(planned, 'plan');
-    const changes = (JSON.parse(planned.stdout) as { changes: { kind: string }[] }).changes;
+    const changes = changesOfPlan(planned.stdout);
     const invites = changes.filter((c) => c.kind === 'invite').length;
     const runs: { run: CliRun; writes: number; inviteCalls: number; throttled: number; converged: boolean }[] = [];
     for (let r = 0; r < RUNS; r++) {

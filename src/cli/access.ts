@@ -29,6 +29,8 @@ interface Answerable {
   view: AccessView;
   actual: ActualState;
   desired?: DesiredState;
+  /** Where this organization is read: the environment's host and key, or the matrix's own. */
+  session: Session;
 }
 
 const refOf = (actual: ActualState): OrganizationRef => ({ id: actual.organization.id, name: actual.organization.name, mode: modeOf(actual) });
@@ -37,14 +39,15 @@ const refOf = (actual: ActualState): OrganizationRef => ({ id: actual.organizati
 async function sources(flags: AccessFlags, session: Session, now: Date): Promise<Answerable[]> {
   if (!flags.matrix.length) {
     const actual = await readLive(session);
-    return [{ organization: refOf(actual), view: viewOfActual(actual), actual }];
+    return [{ organization: refOf(actual), view: viewOfActual(actual), actual, session }];
   }
   const out: Answerable[] = [];
   for (const file of flags.matrix) {
     const { desired } = await load(file, session);
     // Each matrix's organization with its own host and key (organization.host, organization.api_key_env).
-    const actual = await readLive(forOrganization(session, desired), { organization: desired.organization.id });
-    out.push({ organization: refOf(actual), view: viewOfDesired(desired, actual, now), actual, desired });
+    const own = forOrganization(session, desired);
+    const actual = await readLive(own, { organization: desired.organization.id });
+    out.push({ organization: refOf(actual), view: viewOfDesired(desired, actual, now), actual, desired, session: own });
   }
   return out;
 }
@@ -84,8 +87,8 @@ function requireLive(flags: AccessFlags): void {
 }
 
 /** PostHog's answer for these projects (one read each), compared with the model's. */
-async function check(session: Session, source: Answerable, projects: string[], only?: { email?: string; membershipId?: string; resource?: string }): Promise<Verification> {
-  const api = connect(session);
+async function check(source: Answerable, projects: string[], only?: { email?: string; membershipId?: string; resource?: string }): Promise<Verification> {
+  const api = connect(source.session);
   try {
     const ids = projects.filter((p) => source.actual.projects[p]).map((p) => ({ name: p, id: source.actual.projects[p]!.id }));
     return await verify(api, source.view, ids, only);
@@ -108,7 +111,7 @@ export async function explainCommand(emailArg: string, flags: AccessFlags, sessi
   if (flags.offboarding) {
     for (const [i, s] of found.entries()) {
       if (!s.actual.members[email]) continue;
-      const api = connect(session);
+      const api = connect(s.session);
       try {
         const created = await readCreated(api, s.actual, [email]);
         answers[i]!.offboarding = { objects: created.byEmail[email] ?? [], unread: created.unread, projects: created.projects };
@@ -121,7 +124,7 @@ export async function explainCommand(emailArg: string, flags: AccessFlags, sessi
   if (flags.verify) {
     for (const s of found) {
       const member = s.actual.members[email];
-      if (member) checks.push(await check(session, s, Object.keys(s.actual.projects).sort(), { email, membershipId: member.membershipId }));
+      if (member) checks.push(await check(s, Object.keys(s.actual.projects).sort(), { email, membershipId: member.membershipId }));
     }
   }
   write(io, flags.format, { text: () => explainText(email, answers), markdown: () => explainMarkdown(email, answers), json: () => explainJson(email, answers) }, checks);
@@ -136,7 +139,7 @@ export async function whoCanCommand(project: string, resource: string | undefine
     found: project in s.view.projects, people: project in s.view.projects ? whoCan(s.view, project, resource) : [],
   }));
   const checks: Verification[] = [];
-  if (flags.verify) for (const s of found) if (s.actual.projects[project]) checks.push(await check(session, s, [project], resource === undefined ? {} : { resource }));
+  if (flags.verify) for (const s of found) if (s.actual.projects[project]) checks.push(await check(s, [project], resource === undefined ? {} : { resource }));
   write(io, flags.format, { text: () => whoCanText(answers), markdown: () => whoCanMarkdown(answers), json: () => whoCanJson(answers) }, checks);
   return verdict(answers.some((a) => a.found), checks);
 }

@@ -510,6 +510,27 @@ export class EmulatorState {
     return false;
   }
 
+  /**
+   * The object a rule on a single object points at, as PostHog names it for rule lists and the
+   * resolution preview: a dashboard by its name, an insight by its name (with its short id).
+   * `exists` is false for a dashboard, insight or feature flag the project does not have (a rule
+   * left on a deleted object); objects of kinds the emulator keeps no rows for are taken to exist.
+   */
+  ruledObject(teamId: number, resource: string, id: string): { exists: boolean; name: string | null; short_id: string | null } {
+    const n = Number(id);
+    const mine = <T extends { team_id: number }>(row: T | undefined): T | undefined => (row && row.team_id === teamId ? row : undefined);
+    if (resource === 'dashboard') {
+      const d = mine(this.dashboards.get(n));
+      return { exists: Boolean(d), name: d?.name || null, short_id: null };
+    }
+    if (resource === 'insight') {
+      const i = mine(this.insights.get(n));
+      return { exists: Boolean(i), name: i?.name || null, short_id: i?.short_id ?? null };
+    }
+    if (resource === 'feature_flag') return { exists: Boolean(mine(this.featureFlags.get(n))), name: null, short_id: null };
+    return { exists: true, name: null, short_id: null };
+  }
+
   // ---- keys
   addKey(k: PersonalApiKeyRow): PersonalApiKeyRow {
     this.keys.set(k.id, k);

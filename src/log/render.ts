@@ -1,4 +1,5 @@
 // The access log as text, Markdown, JSON and CSV. Pure.
+import { csvLines } from '../util/csv.ts';
 import type { ActivityLogEntry } from '../posthog/types.ts';
 
 export const LOG_FORMATS = ['text', 'markdown', 'json', 'csv'] as const;
@@ -55,15 +56,13 @@ export function logJson(organization: { id: string; name: string }, rows: LogRow
   return `${JSON.stringify({ formatVersion: LOG_FORMAT_VERSION, organization: organization.name, organization_id: organization.id, entries: rows }, null, 2)}\n`;
 }
 
-const csvCell = (s: string) => (/[",\n\r]/.test(s) || /^[=+\-@]/.test(s) ? `"${(/^[=+\-@]/.test(s) ? `'${s}` : s).replace(/"/g, '""')}"` : s);
-
-/** One row per changed field (one per entry when it lists none); formula-like cells are neutralised. */
+/** One row per changed field (one per entry when it lists none); formula-like cells are neutralised (util/csv.ts). */
 export function logCsv(rows: LogRow[]): string {
-  const out = ['when,who,activity,scope,item,field,before,after'];
+  const out = [['when', 'who', 'activity', 'scope', 'item', 'field', 'before', 'after']];
   for (const r of rows) {
     const base = [r.when, r.who, r.activity, r.scope, r.item];
     const fields = r.changes.length ? r.changes.map((c) => [c.field, value(c.before), value(c.after)]) : [['', '', '']];
-    for (const f of fields) out.push([...base, ...f].map(csvCell).join(','));
+    for (const f of fields) out.push([...base, ...f]);
   }
-  return `${out.join('\n')}\n`;
+  return csvLines(out);
 }

@@ -27,13 +27,20 @@ async function base() {
   return { w, roleA, roleB };
 }
 
-// "Growth KPIs", a dashboard created by other@posthog.com; the emulator has no dashboards, so its
-// rules are seeded by id
 const DASHBOARD = '1';
 
-/** TestResolutionPreviewAPI.setUp: the dashboard's default is viewer, dashboards' default editor. */
+/** `Dashboard.objects.create(team=…, created_by=…, name=…)`, as a snapshot row. */
+async function addDashboard(w: World, id: number, team: number, name: string, creator: string) {
+  await w.mutate((s) => {
+    const uuid = s.users.find((u: any) => u.email === creator).uuid;
+    s.dashboards.push({ id, team_id: team, name, created_by_uuid: uuid, created_at: new Date().toISOString() });
+  });
+}
+
+/** TestResolutionPreviewAPI.setUp: "Growth KPIs" by other@posthog.com, its default viewer, dashboards' default editor. */
 async function previewWorld() {
   const b = await base();
+  await addDashboard(b.w, 1, b.w.project, 'Growth KPIs', 'other@posthog.com');
   await b.w.addRule({ resource: 'dashboard', resource_id: DASHBOARD, access_level: 'viewer' });
   await b.w.addRule({ resource: 'dashboard', resource_id: null, access_level: 'editor' });
   return b;
@@ -82,6 +89,7 @@ describe('resolution preview', () => {
   preview(`${C}::test_covers_every_project_the_requester_administers`, async () => {
     const { w } = await previewWorld();
     const second = await w.addProject('Second project');
+    await addDashboard(w, 2, second, 'Second dashboard', 'other@posthog.com');
     await w.addRule({ team: second, resource: 'dashboard', resource_id: '2', access_level: 'viewer' });
     await w.addRule({ team: second, resource: 'dashboard', resource_id: null, access_level: 'editor' });
     // a project admin of the current project sees only its changes
@@ -101,6 +109,7 @@ describe('resolution preview', () => {
     const { w } = await previewWorld();
     await w.setLevel(ADMIN);
     const second = await w.addProject('Second project');
+    await addDashboard(w, 2, second, 'Second dashboard', 'other@posthog.com');
     await w.addRule({ team: second, resource: 'dashboard', resource_id: '2', access_level: 'viewer' });
     await w.addRule({ team: second, resource: 'dashboard', resource_id: null, access_level: 'editor' });
     const key = await w.keyFor(w.email, ['*'], { label: 'scoped', scoped_teams: [w.project] });

@@ -3,6 +3,4 @@
 // Run `CONFORMANCE_ALL=1 npx vitest run test/conformance` to see which of these pass by now, and
 // move those out of this list.
 export const UNCLAIMED: Record<string, string> = {
-  "products/access_control/backend/tests/test_resolution_preview.py::TestResolutionPreviewAPI::test_returns_changes_and_summary":
-    "the emulator keeps no dashboards, so the change's object_name is the object's id, not the dashboard's name \"Growth KPIs\"",
 };

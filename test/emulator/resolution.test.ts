@@ -76,17 +76,18 @@ describe('resolution modes', () => {
 
   it('objects with rules: an object default beats a resource-wide rule only when most specific wins', async () => {
     await c.put('/api/projects/1/resource_access_controls/', { resource: 'dashboard', access_level: 'editor' });
-    // a rule on dashboard 5 (the emulator keeps no dashboards: the id stands for one)
+    // the sample's dashboard 1 ("Company KPIs") gets a default rule; dashboard 5 does not exist
     const state = (await c.control('GET', '/_emulator/state')).body;
-    state.access_controls.push({ id: crypto.randomUUID(), team_id: 1, resource: 'dashboard', resource_id: '5', organization_member: null, role: null, access_level: 'none', created_by_uuid: null, created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z' });
+    const rule = (id: string) => ({ id: crypto.randomUUID(), team_id: 1, resource: 'dashboard', resource_id: id, organization_member: null, role: null, access_level: 'none', created_by_uuid: null, created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z' });
+    state.access_controls.push(rule('1'), rule('5'));
     c = c.as((await c.control('PUT', '/_emulator/state', state)).body.key);
     const preview = (await c.get('/api/projects/1/access_control_resolution_preview/')).body;
     const dash = preview.changes.filter((x: any) => x.resource === 'dashboard');
-    // one record for everyone, not one per member
+    // one record for everyone, not one per member; the rule left on a missing dashboard is not listed
     expect(dash).toEqual([{
-      subject: { type: 'default', id: null, name: 'Everyone' }, scope: 'object', resource: 'dashboard', object_id: '5', object_name: '5', object_short_id: null,
+      subject: { type: 'default', id: null, name: 'Everyone' }, scope: 'object', resource: 'dashboard', object_id: '1', object_name: 'Company KPIs', object_short_id: null,
       current: { access_level: 'editor', source: 'resource', source_subject: 'default', source_resource: 'dashboard', source_resource_id: null, subject_name: null },
-      proposed: { access_level: 'none', source: 'object', source_subject: 'default', source_resource: 'dashboard', source_resource_id: '5', subject_name: null },
+      proposed: { access_level: 'none', source: 'object', source_subject: 'default', source_resource: 'dashboard', source_resource_id: '1', subject_name: null },
       direction: 'loses', project_id: 1, project_name: 'Production',
     }]);
     expect(preview.summary).toMatchObject({ objects: 2, resources: 0 });

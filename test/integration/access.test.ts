@@ -157,8 +157,12 @@ describe('docs/cli.md', () => {
     const emu = await emulator();
     try {
       expect((await cli(emu, command.split(' '))).stdout).toBe(shownAfter(`posthog-access ${command}`));
-      // 7 calls, plus 2 per project (the sample has 3), as the page says.
-      expect(emu.requests.filter((r) => r.path.startsWith('/api/'))).toHaveLength(7 + 2 * 3);
+      // 7 calls, plus 2 per project (the sample has 3): its access rules and resource-type rules, as the page says.
+      const calls = emu.requests.filter((r) => r.path.startsWith('/api/')).map((r) => `${r.method} ${r.path.split('?')[0]}`);
+      expect(calls).toHaveLength(7 + 2 * 3);
+      expect(doc).toContain('Reads: 7 calls plus 2 per project (every project\'s access rules and resource-type rules;\nno secret keys)');
+      const perProject = calls.filter((c) => c.startsWith('GET /api/projects/')).map((c) => c.replace(/\/projects\/\d+\//, '/projects/{id}/')).sort();
+      expect(perProject).toEqual([...Array(3).fill('GET /api/projects/{id}/access_controls/'), ...Array(3).fill('GET /api/projects/{id}/resource_access_controls/')]);
     } finally {
       await emu.close();
     }

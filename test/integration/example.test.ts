@@ -49,6 +49,27 @@ describe('the example matrix on the sample organization', () => {
     expect(roles.find((r) => r.name === 'Product')?.members.map((m) => m.user.email)).toContain('erin@example.com');
   });
 
+  it('warns at plan time about exactly the people who would join the default team and lose it (not those already members)', async () => {
+    const plan = JSON.parse((await cli(emu, ['plan', '-m', EXAMPLE, '--format', 'json'])).stdout);
+    const warned = plan.organizations[0].notices.filter((n: { code: string }) => n.code === 'default_team_pruned');
+    // alice, bob and carol are members already (never join again); erin is listed in Product; henry is re-invited.
+    expect(warned).toEqual([{
+      level: 'warning', code: 'default_team_pruned', key: 'default_team',
+      message: 'default_team: Product with prune.teams: 1 person still to join (henry@example.com) is not under teams.Product.members: '
+        + 'PostHog puts them in Product when they join and the next apply takes them out. List them there to keep them in it, set prune.teams: false, or remove default_team (docs/matrix.md, "default_team with prune.teams")',
+    }]);
+    expect((await cli(emu, ['plan', '-m', EXAMPLE])).stdout).toContain('default_team: Product with prune.teams: 1 person still to join (henry@example.com)');
+    // docs/matrix.md shows this very warning.
+    expect(await readFile('docs/matrix.md', 'utf8')).toContain(`\n${warned[0].message}\n`);
+
+    // As warned: henry joins, PostHog puts him in Product, and the next plan takes him out.
+    await cli(emu, ['apply', '-m', EXAMPLE, '--yes', ...journal()]);
+    expect((await control(emu, 'POST', '/_emulator/invites/accept', { email: 'henry@example.com' })).status).toBeLessThan(300);
+    const after = JSON.parse((await cli(emu, ['plan', '-m', EXAMPLE, '--format', 'json'])).stdout).organizations[0];
+    expect(after.changes.map((c: { id: string; action: string }) => `${c.action} ${c.id}`)).toContain('delete team_member:Product / henry@example.com');
+    expect(after.notices.filter((n: { code: string }) => n.code === 'default_team_pruned')).toEqual([]);
+  });
+
   it('adds a person to the teams that waited for her invite to be accepted', async () => {
     const matrix = join(dir, 'waiting.yaml');
     await writeFile(matrix, [

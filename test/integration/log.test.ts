@@ -35,7 +35,7 @@ describe('log', () => {
     expect(text.stdout).toMatch(/^Access changes in Example Co, newest first \(2\):\n  \d{4}-\d\d-\d\d \d\d:\d\d  alice@example\.com  /);
 
     const csv = await cli(emu, ['log', '--format', 'csv']);
-    expect(csv.stdout.split('\n')[0]).toBe('when,who,activity,scope,item,field,before,after');
+    expect(csv.stdout.split('\r\n')[0]).toBe('when,who,activity,scope,item,field,before,after');
     expect(csv.stdout).toMatch(/,alice@example\.com,created,OrganizationInvite,erin@example\.com,/);
     const markdown = await cli(emu, ['log', '--format', 'markdown']);
     expect(markdown.stdout).toContain('| when (UTC) | who | what | item | before → after |');

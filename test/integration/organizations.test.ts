@@ -152,12 +152,32 @@ describe('two organizations on two hosts', () => {
     const explain = await cli(null, ['explain', 'carol@example.com', '-m', files.us, '-m', files.eu, '--format', 'json'], env);
     expect(explain.stderr).toBe('');
     expect(JSON.parse(explain.stdout).organizations).toHaveLength(2);
+    // What carol created is read from each matrix's host with its key too.
+    const offboarding = await cli(null, ['explain', 'carol@example.com', '--offboarding', '-m', files.us, '-m', files.eu, '--format', 'json'], env);
+    expect(offboarding.stderr).toBe('');
+    expect(JSON.parse(offboarding.stdout).organizations.map((o: { offboarding: { created: { name: string }[]; unread: unknown[] } }) =>
+      [o.offboarding.created.map((c) => c.name), o.offboarding.unread])).toEqual([[['pricing-page-v2'], []], [['pricing-page-v2'], []]]);
     const whoCan = await cli(null, ['who-can', 'Production', '-m', files.us, '-m', files.eu], env);
     expect(whoCan.stderr).toBe('');
     expect(whoCan.code).toBe(0);
     const log = await cli(null, ['log', '-m', files.us, '-m', files.eu], env);
     expect(log.stderr).toBe('');
     expect(log.code).toBe(0);
+    // CSV of both: one header, then both organizations' rows, every line ending in CRLF (util/csv.ts).
+    expect((await cli(null, ['apply', '-m', files.us, '-m', files.eu, '--yes', ...journal()], env)).code).toBe(0);
+    const csv = await cli(null, ['log', '-m', files.us, '-m', files.eu, '--format', 'csv'], env);
+    expect(csv.stderr).toBe('');
+    const rowsOf = async (file: string) => (await cli(null, ['log', '-m', file, '--format', 'csv'], env)).stdout.split('\r\n').length - 2;
+    const rows = [await rowsOf(files.us), await rowsOf(files.eu)];
+    expect(rows.every((n) => n > 0)).toBe(true);
+    const lines = csv.stdout.split('\r\n');
+    expect(lines[0]).toBe('when,who,activity,scope,item,field,before,after');
+    expect(lines.filter((l) => l.startsWith('when,'))).toHaveLength(1);
+    expect(lines.at(-1)).toBe('');
+    expect(csv.stdout.replaceAll('\r\n', '')).not.toContain('\n');
+    expect(lines.length - 2).toBe(rows[0]! + rows[1]!);
+    expect(csv.stdout).toContain(',created,Role,Analysts,');
+    expect(csv.stdout).toContain(',created,Role,Auditors,');
   });
 
   it('two organizations making a secret key value of one project and label in one run are refused before any write', async () => {

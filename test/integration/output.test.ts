@@ -78,7 +78,7 @@ describe('validate --format', () => {
     const matrix = await file('dt.yaml', 'version: 1\norganization:\n  default_team: Product\nmembers:\n  a@example.com: admin\n  b@example.com: member\nteams:\n  Product:\n    members: [b@example.com]\nprune:\n  teams: true\n');
     const json = JSON.parse((await cli(null, ['validate', '-m', matrix, '--format', 'json'])).stdout);
     expect(json.valid).toBe(true);
-    expect(json.warnings).toEqual([expect.objectContaining({ line: 3, col: 3, message: expect.stringContaining('1 person (a@example.com) would get Product\'s access when they join and then lose it') })]);
+    expect(json.warnings).toEqual([expect.objectContaining({ line: 3, col: 3, message: expect.stringContaining('of the 1 person it does not list (a@example.com), whoever is not in the organization yet would get Product\'s access when they join and then lose it (`plan` names them; people already in it are not concerned)') })]);
     const github = await cli(null, ['validate', '-m', matrix, '--format', 'github']);
     expect(github.code).toBe(0);
     expect(github.stdout).toMatch(/^::warning file=.*,line=3,col=3::default_team: Product/);
@@ -126,6 +126,16 @@ describe('what plan and drift say', () => {
     expect((await cli(emu, ['drift', '-m', matrix])).stdout).toMatch(/^posthog-access drift · /);
     expect((await cli(emu, ['drift', '-m', matrix, '--format', 'markdown'])).stdout).toMatch(/^### posthog-access drift for /);
     expect((await cli(emu, ['plan', '-m', matrix])).stdout).toMatch(/^posthog-access plan · /);
+  });
+
+  it('drift ends with "Drift: …", plan with "Plan: …", text and Markdown', async () => {
+    const matrix = await file('m.yaml', MATRIX);
+    const last = (out: string) => out.trimEnd().split('\n').at(-1);
+    expect(last((await cli(emu, ['drift', '-m', matrix])).stdout)).toMatch(/^Drift: \d+ to create, \d+ to update, \d+ to delete\.$/);
+    expect((await cli(emu, ['drift', '-m', matrix, '--format', 'markdown'])).stdout).toMatch(/\n\*\*Drift: \d+ to create, \d+ to update, \d+ to delete\.\*\*/);
+    expect((await cli(emu, ['drift', '-m', matrix, '--format', 'markdown'])).stdout).not.toContain('Plan: ');
+    expect(last((await cli(emu, ['plan', '-m', matrix])).stdout)).toMatch(/^Plan: \d+ to create, \d+ to update, \d+ to delete\.$/);
+    expect((await cli(emu, ['plan', '-m', matrix, '--format', 'markdown'])).stdout).toMatch(/\n\*\*Plan: \d+ to create/);
   });
 
   it('counts read as English: 3 projects, 2 teams not in the matrix', async () => {

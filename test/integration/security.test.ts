@@ -154,7 +154,7 @@ describe('SSO domains', () => {
     expect((await cli(emu, ['apply', '-m', file, '--yes', ...journal()])).code).toBe(0);
     expect(await domain('example.com')).toMatchObject({ jit_provisioning_enabled: true, sso_enforcement: 'saml' });
     const again = await cli(emu, ['drift', '-m', file]);
-    expect(again.stdout).toContain('No changes');
+    expect(again.stdout).toContain('No drift. PostHog matches the matrix.');
     expect(again.code).toBe(0);
   });
 

@@ -11,12 +11,13 @@ const entry = (over: Partial<ActivityLogEntry>): ActivityLogEntry => ({
 });
 
 describe('access log rendering', () => {
-  it('CSV: a row per changed field, formula-like cells neutralised', () => {
+  it('CSV: a row per changed field, CRLF line ends, formula-like cells neutralised (leading = + - @ tab or CR)', () => {
     const rows = logRows([
       entry({}),
       entry({ user: null, scope: 'Role', activity: 'updated', detail: { name: '=HYPERLINK("x")', changes: [
         { type: 'Role', action: 'changed', field: 'name', before: 'A', after: '=HYPERLINK("x")' },
         { type: 'Role', action: 'changed', field: 'x', before: null, after: 'b,c' },
+        { type: 'Role', action: 'changed', field: 'tab', before: '\t=1+1', after: '\r=1+1' },
       ] } }),
     ]);
     expect(logCsv(rows)).toBe([
@@ -24,8 +25,10 @@ describe('access log rendering', () => {
       '2026-11-20T10:15:00.000Z,alice@example.com,updated,OrganizationMembership,carol@example.com,level,1,8',
       `2026-11-20T10:15:00.000Z,PostHog (system),updated,Role,"'=HYPERLINK(""x"")",name,A,"'=HYPERLINK(""x"")"`,
       `2026-11-20T10:15:00.000Z,PostHog (system),updated,Role,"'=HYPERLINK(""x"")",x,—,"b,c"`,
+      // A leading tab or carriage return is run as a formula too (util/csv.ts).
+      `2026-11-20T10:15:00.000Z,PostHog (system),updated,Role,"'=HYPERLINK(""x"")",tab,'\t=1+1,"'\r=1+1"`,
       '',
-    ].join('\n'));
+    ].join('\r\n'));
   });
 
   it('text: when, who, what, before and after', () => {

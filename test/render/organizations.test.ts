@@ -44,6 +44,21 @@ describe('a plan of two organizations', () => {
     expect(md).toContain('| **Total** | | | **1** | **0** | **2** | |');
     expect(md.indexOf('### US Co')).toBeLessThan(md.indexOf('### EU GmbH'));
     expect(md.indexOf('`--allow-deletes 2`')).toBeGreaterThan(md.indexOf('### EU GmbH'));
+    // drift says drift in its counts too, for all and for each organization.
+    expect(md).toContain('**Drift: 1 to create, 0 to update, 2 to delete.**');
+    expect(md).toContain('**Drift: 0 to create, 0 to update, 2 to delete.**');
+    expect(md).not.toContain('Plan: ');
+    expect(renderMarkdown(plans([us, eu]))).toContain('**Plan: 1 to create, 0 to update, 2 to delete.**');
+  });
+
+  it('text of drift: "Drift: …" for each organization and all of them', () => {
+    const text = renderText(plans([us, eu]), { color: false, command: 'drift' });
+    expect(text).toContain('US Co: Drift: 1 to create, 0 to update, 0 to delete.');
+    expect(text).toContain('All 2 organizations: Drift: 1 to create, 0 to update, 2 to delete.');
+    expect(text).not.toContain('Plan: ');
+    expect(renderText(plans([us]), { color: false, command: 'drift' }).trimEnd().split('\n').at(-1)).toBe('Drift: 1 to create, 0 to update, 0 to delete.');
+    expect(renderText(plans([organizationPlan({ ...us, changes: [] })]), { color: false, command: 'drift' }).trimEnd().split('\n').at(-1)).toBe('No drift. PostHog matches the matrix.');
+    expect(renderText(plans([organizationPlan({ ...us, changes: [] })]), { color: false }).trimEnd().split('\n').at(-1)).toBe('No changes. PostHog matches the matrix.');
   });
 
   it('markdown stays under the limit, sharing it between the organizations', () => {

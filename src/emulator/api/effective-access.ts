@@ -178,15 +178,18 @@ function accessControlDefaults(ctx: Ctx): Result {
 
 /**
  * One subject's own rules on single objects (the project's own row left out), without resolution.
- * The emulator keeps no objects, so an object's name is its id (PostHog's fallback for an object
- * it cannot name) and `short_id` is null.
+ * Dashboards and insights are named as PostHog names them; any other object (or one that is gone)
+ * by its id, PostHog's fallback for an object it cannot name.
  */
 function objectRules(ctx: Ctx, subject: (r: AccessControlRow) => boolean): Result {
   const rows: AccessControlRow[] = [];
   for (const r of ctx.state.teamAccessControls.get(ctx.project!.id)?.values() ?? []) {
     if (r.resource_id !== null && r.resource !== 'project' && subject(r)) rows.push(r);
   }
-  const results = rows.map((r) => ({ resource: r.resource, resource_id: r.resource_id, name: r.resource_id, short_id: null, access_level: r.access_level }));
+  const results = rows.map((r) => {
+    const o = ctx.state.ruledObject(ctx.project!.id, r.resource, r.resource_id!);
+    return { resource: r.resource, resource_id: r.resource_id, name: o.name ?? r.resource_id, short_id: o.short_id, access_level: r.access_level };
+  });
   results.sort((a, b) => a.resource.localeCompare(b.resource) || a.name!.toLowerCase().localeCompare(b.name!.toLowerCase()));
   return ok({ results });
 }

@@ -150,6 +150,13 @@ class Walks {
   }
 }
 
+/** Who created a dashboard, insight or feature flag of the project (user uuid), if the emulator keeps it. */
+function creatorOf(s: EmulatorState, teamId: number, resource: string, id: string): string | null {
+  const table = resource === 'dashboard' ? s.dashboards : resource === 'insight' ? s.insights : resource === 'feature_flag' ? s.featureFlags : null;
+  const row = table?.get(Number(id));
+  return row && row.team_id === teamId ? row.created_by_uuid : null;
+}
+
 /** Whether the caller may edit the project's rules (org admin, or `admin` on it through a rule). */
 function administers(ctx: Ctx, p: ProjectRow): boolean {
   const m = ctx.membership!;
@@ -163,11 +170,11 @@ function projectChanges(ctx: Ctx, p: ProjectRow): Record<string, unknown>[] {
   if (!rows.length) return [];
   const subjects = walks.subjects(rows);
   const changes: Record<string, unknown>[] = [];
-  const compare = (subject: Subject, scope: 'object' | 'resource', resource: string, current: Resolved, proposed: Resolved, objectId: string | null = null, objectName: string | null = null): void => {
+  const compare = (subject: Subject, scope: 'object' | 'resource', resource: string, current: Resolved, proposed: Resolved, objectId: string | null = null, objectName: string | null = null, shortId: string | null = null): void => {
     if (current.access_level === proposed.access_level) return;
     const order = levelsOf(resource);
     changes.push({
-      subject: subject.ref, scope, resource, object_id: objectId, object_name: objectName, object_short_id: null, current, proposed,
+      subject: subject.ref, scope, resource, object_id: objectId, object_name: objectName, object_short_id: shortId, current, proposed,
       direction: order.indexOf(proposed.access_level) > order.indexOf(current.access_level) ? 'gains' : 'loses',
       project_id: p.id, project_name: p.name,
     });
@@ -188,8 +195,9 @@ function projectChanges(ctx: Ctx, p: ProjectRow): Record<string, unknown>[] {
     }
   }
 
-  // object scope: objects with rules (the emulator keeps no objects: a ruled id stands for one,
-  // named by its id; a project's rules are rules on the project itself)
+  // object scope: objects with rules (dashboards, insights and flags the project has; an object of
+  // a kind the emulator keeps no rows for is taken to exist, named by its id; a project's rules
+  // are rules on the project itself)
   const resources = [...new Set(rows.filter((r) => r.resource_id !== null).map((r) => r.resource))];
   for (const resource of resources) {
     const ids = [...new Set(rows.filter((r) => r.resource === resource && r.resource_id !== null).map((r) => r.resource_id!))]
@@ -202,8 +210,11 @@ function projectChanges(ctx: Ctx, p: ProjectRow): Record<string, unknown>[] {
       for (const id of ids) {
         const objectRows = rows.filter((r) => r.resource === resource && r.resource_id === id);
         if (key !== 'default' && !wideKeys.has(key) && !objectRows.some((r) => subjectKey(r) === key)) continue;
+        // PostHog leaves out rules whose object is gone, and an object's creator keeps the maximum both ways
+        const o = resource === 'project' ? { exists: true, name: p.name, short_id: null } : ctx.state.ruledObject(p.id, resource, id);
+        if (!o.exists || (subject.memberId && creatorOf(ctx.state, p.id, resource, id) === ctx.state.memberships.get(subject.memberId)?.user_uuid)) continue;
         compare(subject, 'object', resource, walks.legacyObject(subject, objectRows, resource, kindRows), walks.mostSpecificObject(subject, objectRows, resource, kindRows),
-          id, resource === 'project' ? p.name : id);
+          id, o.name ?? id, o.short_id);
       }
     }
   }

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { effectiveGrant, inForce, untilText } from '../expiry.ts';
 import { defineKind, type DesiredItem } from '../kind.ts';
 import { scimManaged, standing, teamName } from '../lookup.ts';
+import { listedPeople, unlistedInDefaultTeam } from '../../matrix/warnings.ts';
+import { count } from '../../util/english.ts';
 
 export const teamMemberShape = {
   value: z.object({}),
@@ -22,6 +24,19 @@ export const teamMemberKind = defineKind({
   fingerprint: (actual) => ({ teams: actual.teams }),
   desired(ctx) {
     const items: DesiredItem<'team_member'>[] = [];
+    // validate's default_team warning made exact: of the people the default team does not list,
+    // those still to join (to invite, or invited) get it from PostHog on joining and lose it on
+    // the next apply; members already in the organization never join again.
+    const unlisted = unlistedInDefaultTeam(ctx.desired);
+    const joiners = unlisted?.emails.filter((email) => standing(ctx, email) === 'invitee') ?? [];
+    if (unlisted && joiners.length) {
+      const { team } = unlisted;
+      ctx.notices.push({
+        level: 'warning', code: 'default_team_pruned', key: 'default_team',
+        message: `default_team: ${team} with prune.teams: ${count(joiners.length, 'person', 'people')} still to join (${listedPeople(joiners)}) ${joiners.length === 1 ? 'is' : 'are'} not under teams.${team}.members: `
+          + `PostHog puts them in ${team} when they join and the next apply takes them out. List them there to keep them in it, set prune.teams: false, or remove default_team (docs/matrix.md, "default_team with prune.teams")`,
+      });
+    }
     for (const [team, { members }] of Object.entries(ctx.desired.teams)) {
       if (scimManaged(ctx, team)) continue; // (it lists no members: SCIM keeps them)
       for (const m of members) {

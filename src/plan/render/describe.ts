@@ -136,12 +136,14 @@ export function formatField(field: FieldChange, arrow = '→'): string {
   return `${field.path}: ${field.after ?? field.before ?? NONE}`;
 }
 
-export function summaryLine(counts: Counts, manualSteps = 0, where: 'above' | 'below' = 'above'): string {
+/** The closing count: `Plan: …` for plan, `Drift: …` for drift (what apply would change to end the drift). */
+export function summaryLine(counts: Counts, manualSteps = 0, where: 'above' | 'below' = 'above', command: 'plan' | 'drift' = 'plan'): string {
   const manual = manualSteps ? ` ${manualSteps} manual step${manualSteps === 1 ? '' : 's'} left to you (${where}).` : '';
   if (counts.create + counts.update + counts.delete === 0) {
-    return manualSteps ? `No changes to apply.${manual}` : 'No changes. PostHog matches the matrix.';
+    if (manualSteps) return `No changes to apply.${manual}`;
+    return command === 'drift' ? 'No drift. PostHog matches the matrix.' : 'No changes. PostHog matches the matrix.';
   }
-  return `Plan: ${counts.create} to create, ${counts.update} to update, ${counts.delete} to delete.${manual}`;
+  return `${command === 'drift' ? 'Drift' : 'Plan'}: ${counts.create} to create, ${counts.update} to update, ${counts.delete} to delete.${manual}`;
 }
 
 /** The way around a refusal, when there is one (only max_deletes can be lifted for one run), with the gate's own count. */

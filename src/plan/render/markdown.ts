@@ -67,7 +67,7 @@ function refusalBlock(org: OrganizationPlan): string[] {
 }
 
 /** An organization's heading (when the plan has several), refusals, where it is, its counts per section. */
-function headBlock(plan: Plan, org: OrganizationPlan, heading: string): string[] {
+function headBlock(plan: Plan, org: OrganizationPlan, heading: string, command: 'plan' | 'drift'): string[] {
   const out: string[] = [heading, ''];
   out.push(...refusalBlock(org));
   out.push(
@@ -79,7 +79,7 @@ function headBlock(plan: Plan, org: OrganizationPlan, heading: string): string[]
   const counts = countChanges(org.changes);
   const destructive =
     counts.destructive > 0 ? ` ${plural(counts.destructive, 'destructive change')} (removals or lowered access).` : '';
-  out.push(`**${summaryLine(counts, org.manualSteps.length, 'below')}**${destructive}`, '');
+  out.push(`**${summaryLine(counts, org.manualSteps.length, 'below', command)}**${destructive}`, '');
   if (org.changes.length === 0) return out;
 
   out.push('| Section | Create | Update | Delete |', '| --- | ---: | ---: | ---: |');
@@ -212,12 +212,12 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
   const limit = options.maxLength ?? GITHUB_COMMENT_LIMIT;
   const command = options.command ?? 'plan';
   const [only] = plan.organizations;
-  if (plan.organizations.length === 1 && only) return organizationMarkdown(plan, only, `### posthog-access ${command} for ${e(only.organization.name)}`, limit);
+  if (plan.organizations.length === 1 && only) return organizationMarkdown(plan, only, `### posthog-access ${command} for ${e(only.organization.name)}`, limit, command);
 
   // Several organizations: the summary of them all first, then a part each, sharing what is left of the limit.
   const head = overviewBlock(plan, command);
   const share = Math.floor((limit - linesLength(head)) / Math.max(plan.organizations.length, 1));
-  const parts = plan.organizations.map((org) => organizationMarkdown(plan, org, `### ${e(org.organization.name)}`, share));
+  const parts = plan.organizations.map((org) => organizationMarkdown(plan, org, `### ${e(org.organization.name)}`, share, command));
   return `${head.join('\n')}\n${parts.join('\n')}`;
 }
 
@@ -229,7 +229,7 @@ function overviewBlock(plan: Plan, command: 'plan' | 'drift'): string[] {
     out.push('> [!CAUTION]', `> **Refused in ${refused.map((o) => e(o.organization.name)).join(', ')}: ${refused.length === 1 ? 'its' : 'their'} changes will not be applied** (see ${refused.length === 1 ? 'its part' : 'their parts'} below).`, '');
   }
   const manual = plan.organizations.reduce((n, o) => n + o.manualSteps.length, 0);
-  out.push(`**${summaryLine(plan.summary, manual, 'below')}** Evaluated at **${e(plan.at)}**.`, '');
+  out.push(`**${summaryLine(plan.summary, manual, 'below', command)}** Evaluated at **${e(plan.at)}**.`, '');
   out.push('| Organization | Host | Matrix | Create | Update | Delete | |', '| --- | --- | --- | ---: | ---: | ---: | --- |');
   for (const org of plan.organizations) {
     const c = countChanges(org.changes);
@@ -240,9 +240,9 @@ function overviewBlock(plan: Plan, command: 'plan' | 'drift'): string[] {
 }
 
 /** One organization's comment (the whole comment when the plan has one): kept under `limit` characters. */
-function organizationMarkdown(plan: Plan, org: OrganizationPlan, heading: string, limit: number): string {
+function organizationMarkdown(plan: Plan, org: OrganizationPlan, heading: string, limit: number, command: 'plan' | 'drift'): string {
   // A plan made from a partial view says so before anything else (it is also among the notices).
-  const head = [...headBlock(plan, org, heading), ...org.notices.filter((n) => n.code === PARTIAL_VIEW).flatMap((n) => [`> [!WARNING]`, `> ${e(n.message)}`, ''])];
+  const head = [...headBlock(plan, org, heading, command), ...org.notices.filter((n) => n.code === PARTIAL_VIEW).flatMap((n) => [`> [!WARNING]`, `> ${e(n.message)}`, ''])];
   const people = peopleLines(org);
   const notices = noticeBlock(org);
   const groups = groupBySection(org.changes);

@@ -154,7 +154,7 @@ export function renderText(plan: Plan, options: TextOptions): string {
     out.push(paint('bold', `posthog-access ${command} · ${headerParts.join(' · ')}`));
     out.push(paint('dim', whereLine(only)));
     out.push(...organizationLines(only, paint));
-    out.push('', paint('bold', summaryLine(countChanges(only.changes), only.manualSteps.length)));
+    out.push('', paint('bold', summaryLine(countChanges(only.changes), only.manualSteps.length, 'above', command)));
     return `${out.join('\n')}\n`;
   }
 
@@ -164,11 +164,11 @@ export function renderText(plan: Plan, options: TextOptions): string {
     out.push('', paint('bold', `═══ organization ${clean(org.organization.name)} · matrix ${clean(org.matrix.file)}`));
     out.push(paint('dim', whereLine(org)));
     out.push(...organizationLines(org, paint));
-    out.push('', `${clean(org.organization.name)}: ${summaryLine(countChanges(org.changes), org.manualSteps.length)}`);
+    out.push('', `${clean(org.organization.name)}: ${summaryLine(countChanges(org.changes), org.manualSteps.length, 'above', command)}`);
   }
   const refused = plan.organizations.filter((o) => o.refusals.length > 0);
   const manual = plan.organizations.reduce((n, o) => n + o.manualSteps.length, 0);
-  out.push('', paint('bold', `All ${plan.organizations.length} organizations: ${summaryLine(plan.summary, manual)}`));
+  out.push('', paint('bold', `All ${plan.organizations.length} organizations: ${summaryLine(plan.summary, manual, 'above', command)}`));
   if (refused.length) out.push(paint(['bold', 'red'], `✗ Refused in ${refused.map((o) => clean(o.organization.name)).join(', ')}: ${refused.length === 1 ? 'its' : 'their'} changes will not be applied.`));
   return `${out.join('\n')}\n`;
 }
