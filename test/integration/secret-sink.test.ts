@@ -96,12 +96,12 @@ describe('plan and drift --secrets-file: the sink is compared with PostHog', () 
 
     // Without the file, nothing is known of it: as before.
     const blind = await run(['drift', '-m', file, ...journal()]);
-    expect(blind.stdout).toContain('No changes');
+    expect(blind.stdout).toContain('No drift');
     expect(blind.code).toBe(0);
 
     const drift = await run(['drift', '-m', file, '--secrets-file', secrets, ...journal()]);
     expect(drift.code).toBe(2);
-    expect(drift.stdout).not.toContain('No changes');
+    expect(drift.stdout).not.toMatch(/No (changes|drift)/);
     expect(drift.stdout).toContain('~ Production / new-service  roll: false → true');
     expect(drift.stdout).toContain(`the secrets file holds a value that is not the key's current one (PostHog: ${mask}): rolled so that the file holds one that works`);
     for (const format of ['json', 'markdown']) {
