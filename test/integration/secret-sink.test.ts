@@ -147,6 +147,12 @@ describe('plan and drift --secrets-file: the sink is compared with PostHog', () 
     expect(planned.stdout).toMatch(/~ Production \/ new-service {2}roll: false → true\n\s+the secrets file holds a value that is not the key's current one \(PostHog: phs_\.\.\.\S{4}\)/);
     expect(await readFile(saved, 'utf8')).toContain('the secrets file holds a value that is not the key');
 
+    // Applied with a sink that cannot be read back, the plan made again has no such roll: not as reviewed.
+    const unread = await run(['apply', saved, '--secrets-command', 'cat > /dev/null', ...noJournal]);
+    expect(unread.code).toBe(1);
+    expect(unread.stderr).toContain('not applied as reviewed; it differs in: changes the matrix and PostHog do not give now: secret_key:Production / new-service');
+    expect(await held(secrets)).toBe(old);
+
     const applied = await run(['apply', saved, '--secrets-file', secrets, ...noJournal]);
     expect(applied.stderr).toBe('');
     expect(applied.code).toBe(0);
