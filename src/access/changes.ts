@@ -14,17 +14,30 @@ export interface ShownLevel {
   source: string;
 }
 
+/** A place where access is resolved: a project, or a resource type in a project. */
+export interface AccessPlace {
+  project: string;
+  resource?: string;
+}
+
+/**
+ * One outcome for one person: the same levels before and after, for the same reasons, at each of
+ * `places`. Grouped so a plan grows with distinct outcomes, not people × places (500 invitees
+ * gaining the default in 250 projects are 500 entries, not 125,000).
+ */
 export interface AccessChange {
   email: string;
-  /** Absent for the organization level. */
-  project?: string;
-  resource?: string;
+  direction: 'gains' | 'loses';
   /** Null: not in the organization (before: not yet; after: removed, or an invite withdrawn). */
   before: ShownLevel | null;
   after: ShownLevel | null;
-  direction: 'gains' | 'loses';
-  /** Ids of the plan's changes that name this person or this place: why it happens. */
+  /** Ids of the plan's changes that name this person or these places: why it happens. */
   because: string[];
+  /**
+   * Where, in order: projects (no `resource`) or resource types in a project, never both kinds in
+   * one entry. Empty for the organization level.
+   */
+  places: AccessPlace[];
 }
 
 const shown = (r: Resolved<string>): ShownLevel => ({ level: r.level, source: describeSource(r.source) });
@@ -114,8 +127,9 @@ function indexChanges(changes: readonly Change[]): ChangeIndex {
 /**
  * Every person whose effective access differs between `before` and the view after `changes`: the
  * organization level (joined, removed, changed), and per project whose rules were read the project
- * level and each resource type with a rule on either side. Sorted by email, then organization
- * first, then project and resource.
+ * level and each resource type with a rule on either side. One entry per person and outcome
+ * (direction, levels, causes), with the places it applies to; sorted by email, then organization
+ * first, then by the first place (projects and resource types in name order).
  */
 export function accessChanges(before: AccessView, changes: readonly Change[]): AccessChange[] {
   if (!changes.length) return [];
@@ -124,16 +138,24 @@ export function accessChanges(before: AccessView, changes: readonly Change[]): A
   const out: AccessChange[] = [];
   const emails = [...new Set([...Object.keys(before.people), ...Object.keys(after.people)])].sort();
   const projects = [...new Set([...Object.keys(before.projects), ...Object.keys(after.projects)])].sort();
+  const key = (l: ShownLevel | null) => (l === null ? '' : `${l.level}\u0001${l.source}`);
   for (const email of emails) {
+    // This person's outcomes so far, by context, levels and causes: one entry each, places appended.
+    const outcomes = new Map<string, AccessChange>();
     const add = (context: LevelContext, was: ShownLevel | null, now: ShownLevel | null, project?: string, resource?: string) => {
       // Outside the organization a project or resource level is none: joining or leaving where one had none changes nothing.
       const none = context === 'organization' ? undefined : 'none';
       if ((was?.level ?? none) === (now?.level ?? none)) return;
-      out.push({
-        email, ...(project !== undefined && { project }), ...(resource !== undefined && { resource }),
-        before: was, after: now, direction: rank(context, now) > rank(context, was) ? 'gains' : 'loses',
-        because: causes(index, email, before, !before.people[email] || !after.people[email], project, resource),
-      });
+      const because = causes(index, email, before, !before.people[email] || !after.people[email], project, resource);
+      const direction = rank(context, now) > rank(context, was) ? 'gains' : 'loses';
+      const id = `${context}\u0000${direction}\u0000${key(was)}\u0000${key(now)}\u0000${because.join('\u0000')}`;
+      let entry = outcomes.get(id);
+      if (!entry) {
+        entry = { email, direction, before: was, after: now, because, places: [] };
+        outcomes.set(id, entry);
+        out.push(entry);
+      }
+      if (project !== undefined) entry.places.push(resource === undefined ? { project } : { project, resource });
     };
     add('organization', orgLevel(before, email), orgLevel(after, email));
     // Whether they are in the organization on each side (their levels are resolved per place below).
@@ -161,15 +183,31 @@ export function accessChanges(before: AccessView, changes: readonly Change[]): A
   return out;
 }
 
-/** "Production / feature_flag", "Production", "organization". */
-export function placeOf(c: Pick<AccessChange, 'project' | 'resource'>): string {
-  if (c.project === undefined) return 'organization';
-  return c.resource === undefined ? c.project : `${c.project} / ${c.resource}`;
+/** "Production / feature_flag", "Production". */
+export function placeOf(p: AccessPlace): string {
+  return p.resource === undefined ? p.project : `${p.project} / ${p.resource}`;
 }
 
-/** "Production: admin (own rule) → member (default rule)", "organization: member (invite)", "Production: member (default rule) → removed". */
+/** How many places a line names before "and N more". */
+export const PLACES_SHOWN = 5;
+
+/**
+ * "organization", "Production", "3 projects (Alpha, Beta, Gamma)", "250 projects (Alpha, Beta,
+ * Gamma, Delta, Epsilon and 245 more)", "2 resource types (Production / dashboard, Staging / insight)".
+ */
+export function placesOf(places: readonly AccessPlace[]): string {
+  if (places.length === 0) return 'organization';
+  if (places.length === 1) return placeOf(places[0]!);
+  const kind = places[0]!.resource === undefined ? 'projects' : 'resource types';
+  const names = places.slice(0, PLACES_SHOWN).map(placeOf);
+  const more = places.length - names.length;
+  const list = more > 0 ? `${names.join(', ')} and ${more} more` : names.join(', ');
+  return `${places.length} ${kind} (${list})`;
+}
+
+/** "Production: admin (own rule) → member (default rule)", "organization: member (invite)", "2 projects (Alpha, Beta): member (default rule) → removed". */
 export function describeAccessChange(c: AccessChange): string {
   const level = (l: ShownLevel) => (l.source === '' ? l.level : `${l.level} (${l.source})`);
   const from = c.before === null ? '' : `${level(c.before)} → `;
-  return `${placeOf(c)}: ${from}${c.after === null ? 'removed' : level(c.after)}`;
+  return `${placesOf(c.places)}: ${from}${c.after === null ? 'removed' : level(c.after)}`;
 }

@@ -46,6 +46,22 @@ export function parseChange(data: unknown): Change {
   return result.data as Change;
 }
 
+const shownLevel = z.object({ level: z.string(), source: z.string() }).nullable();
+const accessOutcome = {
+  email: z.string(), direction: z.enum(['gains', 'loses']), before: shownLevel, after: shownLevel, because: z.array(z.string()),
+};
+/**
+ * An entry of "who gains or loses what" (docs/plan-json.md `access`): grouped, with its `places`;
+ * or as plans saved before the grouping said it, one entry per place (`project`, `resource`), read
+ * as a group of that one place. It is shown, never applied, so both forms read.
+ */
+const accessChange = z.union([
+  z.object({ ...accessOutcome, places: z.array(z.object({ project: z.string(), resource: z.string().optional() })) }),
+  z.object({ ...accessOutcome, project: z.string().optional(), resource: z.string().optional() }).transform(({ project, resource, ...rest }) => ({
+    ...rest, places: project === undefined ? [] : [resource === undefined ? { project } : { project, resource }],
+  })),
+]);
+
 const refusal = z.object({ guard: z.string(), message: z.string(), changeIds: z.array(z.string()) });
 const counts = z.object({ create: z.number(), update: z.number(), delete: z.number(), destructive: z.number() });
 
@@ -70,11 +86,7 @@ const organizationSchema = z.object({
   read: z.object({ organization: z.string(), projects: z.array(z.string()), secretKeys: z.array(z.string()), domains: z.boolean() }),
   safety: z.object({ maxDeletes: z.number().int().nonnegative(), protected: z.array(z.string()) }),
   changes: z.array(z.unknown()),
-  access: z.array(z.object({
-    email: z.string(), project: z.string().optional(), resource: z.string().optional(),
-    before: z.object({ level: z.string(), source: z.string() }).nullable(), after: z.object({ level: z.string(), source: z.string() }).nullable(),
-    direction: z.enum(['gains', 'loses']), because: z.array(z.string()),
-  })).optional(),
+  access: z.array(accessChange).optional(),
   notices: z.array(z.object({ level: z.enum(['info', 'warning']), code: z.string(), message: z.string(), key: z.string().optional() })),
   manualSteps: z.array(z.object({ key: z.string(), message: z.string() })),
   refusals: z.array(refusal),

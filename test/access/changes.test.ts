@@ -20,18 +20,18 @@ describe('accessChanges', () => {
   it('a member none under a team grant denies only in most-specific mode', () => {
     expect(accessChanges(view('legacy'), [deny])).toEqual([]);
     expect(accessChanges(view('most_specific'), [deny])).toEqual([{
-      email: 'u@x.io', project: 'P', direction: 'loses', before: { level: 'admin', source: 'team R' }, after: { level: 'none', source: 'own rule' }, because: [deny.id],
+      email: 'u@x.io', direction: 'loses', before: { level: 'admin', source: 'team R' }, after: { level: 'none', source: 'own rule' }, because: [deny.id], places: [{ project: 'P' }],
     }, {
       // Without project access the resource level does not count: it goes too.
-      email: 'u@x.io', project: 'P', resource: 'dashboard', direction: 'loses', before: { level: 'editor', source: 'team R' }, after: { level: 'none', source: 'no project access' }, because: [deny.id],
+      email: 'u@x.io', direction: 'loses', before: { level: 'editor', source: 'team R' }, after: { level: 'none', source: 'no project access' }, because: [deny.id], places: [{ project: 'P', resource: 'dashboard' }],
     }]);
   });
 
   it('a removed team takes what it gave, on the project and its resource types', () => {
     const gone = change({ kind: 'team', action: 'delete', key: 'R', before: { name: 'R' }, subject: { team: 'R' } });
-    expect(accessChanges(view('legacy'), [gone]).map((c) => [c.project, c.resource, c.before?.level, c.after?.level, c.because])).toEqual([
-      ['P', undefined, 'admin', 'none', [gone.id]],
-      ['P', 'dashboard', 'editor', 'none', [gone.id]],
+    expect(accessChanges(view('legacy'), [gone]).map((c) => [c.places, c.before?.level, c.after?.level, c.because])).toEqual([
+      [[{ project: 'P' }], 'admin', 'none', [gone.id]],
+      [[{ project: 'P', resource: 'dashboard' }], 'editor', 'none', [gone.id]],
     ]);
   });
 

@@ -56,9 +56,9 @@ describe('renderJson', () => {
     ]);
     // Who gains or loses what, as the effective-access model says it.
     expect(JSON.parse(renderJson(shuffled)).organizations[0].access).toContainEqual({
-      email: 'carol@example.com', project: 'Production', direction: 'loses',
+      email: 'carol@example.com', direction: 'loses',
       before: { level: 'admin', source: 'own rule' }, after: { level: 'member', source: 'default rule' },
-      because: ['project_access:Production / member:carol@example.com'],
+      because: ['project_access:Production / member:carol@example.com'], places: [{ project: 'Production' }],
     });
     const withPatch = change({ patch: [{ op: 'replace', path: '/level', value: 'member' }], note: 'n' });
     expect(Object.keys(JSON.parse(renderJson(plan({ changes: [withPatch] }))).organizations[0].changes[0])).toEqual([
