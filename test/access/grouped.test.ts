@@ -77,7 +77,9 @@ describe('grouped access changes', () => {
     expect(parsePlan(JSON.parse(json)).organizations[0]!.access).toEqual(org.access);
     const text = renderText(p, { color: false });
     expect(text).toContain(`gains 250 projects (${[0, 1, 2, 3, 4].map(name).join(', ')} and 245 more): member (default rule)`);
-    expect(renderMarkdown(p)).toContain(`gains: 250 projects (${[0, 1, 2, 3, 4].map(name).join(', ')} and 245 more): member (default rule)`);
+    expect(renderMarkdown(p).split('\n')).toContain(
+      `- **p0007@x.io** — gains: organization: member (invite), 250 projects (${[0, 1, 2, 3, 4].map(name).join(', ')} and 245 more): member (default rule), ${name(249)} / dashboard: viewer (default rule) (declared in the matrix)`,
+    );
   });
 
   it('reads a plan saved with one entry per place as groups of one place', () => {
