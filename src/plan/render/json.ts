@@ -49,7 +49,7 @@ const ORGANIZATION: Shape = {
     read: { order: ['organization', 'projects', 'secretKeys', 'domains'] },
     safety: { order: ['maxDeletes', 'protected'] },
     changes: { order: [], items: CHANGE },
-    access: { order: [], items: { order: ['email', 'project', 'resource', 'direction', 'before', 'after', 'because'], children: { before: { order: ['level', 'source'] }, after: { order: ['level', 'source'] } } } },
+    access: { order: [], items: { order: ['email', 'direction', 'before', 'after', 'because', 'places'], children: { before: { order: ['level', 'source'] }, after: { order: ['level', 'source'] }, places: { order: [], items: { order: ['project', 'resource'] } } } } },
     notices: { order: [], items: { order: ['level', 'code', 'message', 'key'] } },
     manualSteps: { order: [], items: { order: ['key', 'message'] } },
     refusals: { order: [], items: { order: ['guard', 'message', 'changeIds'] } },
