@@ -4,7 +4,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError } from '../errors.ts';
-import { canonicalHost } from '../posthog/host.ts';
+import { canonicalHost } from '../model/host.ts';
 
 /**
  * `--matrix` as given (repeatable): files as they are, and each directory as every `*.yaml` file in

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../errors.ts';
 import { loadMatrix } from '../matrix/load.ts';
 import { matrixWarnings } from '../matrix/warnings.ts';
-import { DEFAULT_HOST } from '../posthog/host.ts';
+import { DEFAULT_HOST } from '../model/host.ts';
 import { duplicateOrganizations, matrixFiles } from './matrix-files.ts';
 import { count } from '../util/english.ts';
 import { githubAnnotation, locate, type Located } from './annotations.ts';

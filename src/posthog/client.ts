@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { ApiError, ConfigError } from '../errors.ts';
 import type { Paginated } from './types.ts';
 import { RateLimiter, defaultSleep } from './rate-limiter.ts';
-import { canonicalHost, DEFAULT_HOST, parseHost } from './host.ts';
+import { canonicalHost, DEFAULT_HOST, parseHost } from '../model/host.ts';
 export { canonicalHost, DEFAULT_HOST, parseHost };
 import type { Sleep } from './rate-limiter.ts';
 import { callLogFile, readCallLog, writeCallLog } from './call-log.ts';

@@ -1,5 +1,5 @@
-// POSTHOG_HOST (or a matrix's `organization.host`) checked and made canonical. Its own module, so that
-// `validate` can compare organizations' hosts without loading the HTTP client.
+// Where PostHog is: POSTHOG_HOST (or a matrix's `organization.host`) checked and made canonical. Apart
+// from the HTTP client (src/posthog/), so that `validate` compares organizations' hosts without loading it.
 import { ConfigError } from '../errors.ts';
 
 export const DEFAULT_HOST = 'https://us.posthog.com';
