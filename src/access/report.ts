@@ -5,8 +5,6 @@ import type { CreatedObject, CreatedRead } from '../model/actual.ts';
 /** Bumped when a field changes meaning or goes away; new fields may appear within a version. */
 export const ACCESS_REPORT_VERSION = 1;
 
-export type AccessFormat = 'text' | 'markdown' | 'json';
-export const ACCESS_FORMATS: readonly AccessFormat[] = ['text', 'markdown', 'json'];
 
 export interface OrganizationRef {
   id: string;

@@ -2,7 +2,7 @@
 // organization named by the environment, or with --matrix what apply would leave (one answer per
 // matrix, so several organizations in one run). Read-only.
 import { personAccess, whoCan, type AccessView } from '../access/effective.ts';
-import { explainJson, explainMarkdown, explainText, whoCanJson, whoCanMarkdown, whoCanText, type AccessFormat, type EndingSoon, type Explained, type OrganizationRef } from '../access/report.ts';
+import { explainJson, explainMarkdown, explainText, whoCanJson, whoCanMarkdown, whoCanText, type EndingSoon, type Explained, type OrganizationRef } from '../access/report.ts';
 import { modeOf, viewOfActual, viewOfDesired } from '../access/view.ts';
 import type { ActualState } from '../model/actual.ts';
 import type { DesiredState, Grant } from '../model/desired.ts';
@@ -14,6 +14,7 @@ import { connect, forOrganization, load, type Session } from './pipeline.ts';
 import { ConfigError } from '../errors.ts';
 import { verificationText, verify, type Verification } from '../access/verify.ts';
 import { readCreated } from '../state/created.ts';
+import type { AccessFormat } from '../access/formats.ts';
 
 export interface AccessFlags {
   matrix: string[];

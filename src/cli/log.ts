@@ -1,12 +1,13 @@
 // `log`: recent access changes from the activity log of the live organization named by the
 // environment, or of each --matrix's organization (docs/cli.md#log). Read-only.
 import { ConfigError } from '../errors.ts';
-import { logCsv, logJson, logMarkdown, logRows, logText, type LogFormat } from '../log/render.ts';
+import { logCsv, logJson, logMarkdown, logRows, logText } from '../log/render.ts';
 import { loadMatrix } from '../matrix/load.ts';
 import { readAccessLog } from '../state/access-log.ts';
 import type { Io } from './commands.ts';
 import { EXIT } from './exit.ts';
 import { connect, forOrganization, type Session } from './pipeline.ts';
+import type { LogFormat } from '../log/formats.ts';
 
 export interface LogFlags {
   matrix: string[];

@@ -10,9 +10,9 @@ import { RENDER_FORMATS } from '../plan/render/formats.ts';
 import { TOOL_VERSION } from '../util/version.ts';
 import type { Io } from './commands.ts';
 import { EXIT } from './exit.ts';
-import { ACCESS_FORMATS } from '../access/report.ts';
-import { LOG_FORMATS } from '../log/render.ts';
-import { REVIEW_FORMATS } from '../review/render.ts';
+import { ACCESS_FORMATS } from '../access/formats.ts';
+import { LOG_FORMATS } from '../log/formats.ts';
+import { REVIEW_FORMATS } from '../review/formats.ts';
 import { ACCESS_CONTROL_RESOURCES } from '../model/levels.ts';
 import type { Session } from './pipeline.ts';
 import { createProgress } from './progress.ts';
@@ -104,7 +104,6 @@ Examples:
   posthog-access review --record reviews    # the quarterly access review, kept in the repository
   posthog-access demo                       # try it against the embedded emulator`);
 
-  const matrixOption = () => new Option('-m, --matrix <file>', 'the access matrix').default(DEFAULT_MATRIX);
   const collectMatrix = (value: string, previous: string[]) => [...previous, value];
   // Several organizations in one run: one matrix each, or a directory of them (docs/cli.md).
   const matricesOption = () => new Option('-m, --matrix <file>', 'the access matrix; repeat it, or name a directory (its *.yaml files), for several organizations in one run')
@@ -120,8 +119,8 @@ Examples:
       .option('--timeout <duration>', 'stop the whole run after this long (90, 90s, 15m, 1h), naming what was still waiting', duration);
   const global = () => program.opts<{ logLevel: LogLevel }>();
 
-  program.command('validate').description('check the matrix offline; every error with file:line:column')
-    .addOption(matrixOption())
+  program.command('validate').description('check the matrices offline; every error with file:line:column')
+    .addOption(matricesOption())
     .addOption(new Option('-f, --format <format>', 'text; json (one document); github (annotations: ::error file=…,line=…,col=…::)').choices(['text', 'json', 'github']).default('text'))
     .action(async (flags) => {
       const { validateCommand } = await import('./validate.ts');

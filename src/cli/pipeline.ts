@@ -30,6 +30,9 @@ import { fileJournal } from '../apply/journal.ts';
 import { defaultSleep, rateLimiterFor } from '../posthog/rate-limiter.ts';
 import { cacheDirOf } from '../posthog/call-log.ts';
 import type { Progress } from './progress.ts';
+import { matrixFiles, refuseDuplicates } from './matrix-files.ts';
+
+export { matrixFiles, refuseDuplicates };
 import { count } from '../util/english.ts';
 
 export interface Session {
@@ -103,24 +106,6 @@ export async function load(file: string, session: Session): Promise<LoadedMatrix
   return matrix;
 }
 
-/**
- * `--matrix` as given (repeatable): files as they are, and each directory as every `*.yaml` file in
- * it, sorted by name. Nothing given: access-matrix.yaml.
- */
-export async function matrixFiles(given: string | readonly string[] | undefined, fallback = 'access-matrix.yaml'): Promise<string[]> {
-  const list = [given ?? []].flat();
-  const files: string[] = [];
-  for (const entry of list.length ? list : [fallback]) {
-    let directory = false;
-    try { directory = (await stat(entry)).isDirectory(); } catch { directory = false; } // a missing file is the loader's to report
-    if (!directory) { files.push(entry); continue; }
-    const names = (await readdir(entry)).filter((n) => n.endsWith('.yaml')).sort();
-    if (!names.length) throw new ConfigError(`--matrix ${entry}: a directory with no *.yaml file in it; give the matrix files, or the directory that holds them`);
-    files.push(...names.map((n) => join(entry, n)));
-  }
-  return [...new Set(files)];
-}
-
 /** An organization of the run: its matrix and the session that talks to it (its host, its key). */
 export interface OrganizationRun {
   matrix: LoadedMatrix;
@@ -138,23 +123,6 @@ export async function loadOrganizations(files: readonly string[], session: Sessi
   return runs;
 }
 
-/**
- * Two matrices for one organization on one host would each plan against the other's changes: refused
- * before any call, naming both. `@current` is the key's organization: the same for two matrices whose
- * key is read from the same variable.
- */
-export function refuseDuplicates(list: readonly { file: string; host: string; organization: string; apiKeyEnv?: string | undefined }[]): void {
-  const seen = new Map<string, string>();
-  const problems: string[] = [];
-  for (const { file, host, organization, apiKeyEnv } of list) {
-    const who = organization === '@current' ? `@current (the organization of $${apiKeyEnv ?? 'POSTHOG_PERSONAL_API_KEY'}'s key)` : organization;
-    const id = `${canonicalHost(host)}\n${who}`;
-    const first = seen.get(id);
-    if (first !== undefined) problems.push(`${first} and ${file} both name organization ${who} on ${canonicalHost(host)}: one organization is managed by one matrix; merge them, or remove one from --matrix`);
-    else seen.set(id, file);
-  }
-  if (problems.length) throw new ConfigError(problems);
-}
 
 export interface PlanRunOptions {
   /** The apply journal, read for secret key values that reached no sink (src/state/secret-journal.ts). */

@@ -5,12 +5,13 @@ import { ConfigError } from '../errors.ts';
 import type { ActualState } from '../model/actual.ts';
 import { buildReview, type OrganizationReview } from '../review/build.ts';
 import { recordsDirOf, reviewerOf, reviewRecord, writeRecords } from '../review/record.ts';
-import { reviewCsv, reviewJson, reviewMarkdown, type ReviewFormat } from '../review/render.ts';
+import { reviewCsv, reviewJson, reviewMarkdown } from '../review/render.ts';
 import { auditApiKeys } from '../state/audit-keys.ts';
 import type { Io } from './commands.ts';
 import { EXIT } from './exit.ts';
 import { readLive } from './live.ts';
 import { forOrganization, hostOf, load, type Session } from './pipeline.ts';
+import type { ReviewFormat } from '../review/formats.ts';
 
 export interface ReviewFlags {
   matrix: string[];

@@ -4,6 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../errors.ts';
 import { loadMatrix } from '../matrix/load.ts';
 import { matrixWarnings } from '../matrix/warnings.ts';
+import { DEFAULT_HOST } from '../model/host.ts';
+import { duplicateOrganizations, matrixFiles } from './matrix-files.ts';
 import { count } from '../util/english.ts';
 import { githubAnnotation, locate, type Located } from './annotations.ts';
 import type { Io } from './commands.ts';
@@ -26,30 +28,77 @@ export async function locatedWarnings(file: string, desired: Parameters<typeof m
   return warnings;
 }
 
-export async function validateCommand(flags: { matrix: string; format?: ValidateFormat }, session: Session, io: Io): Promise<number> {
-  const format = flags.format ?? 'text';
-  let loaded;
-  let problems: Located[] = [];
+interface Checked {
+  file: string;
+  loaded?: Awaited<ReturnType<typeof loadMatrix>>;
+  problems: Located[];
+  /** The problems as the loader words them (`file:line:col: …`), for text. */
+  errors: string[];
+  warnings: Located[];
+}
+
+async function check(file: string, session: Session): Promise<Checked> {
   try {
-    loaded = await loadMatrix(flags.matrix, { env: session.env });
+    const loaded = await loadMatrix(file, { env: session.env });
     session.logger.debug({ stage: 'load', file: loaded.file }, 'matrix is valid');
+    return { file, loaded, problems: [], errors: [], warnings: await locatedWarnings(file, loaded.desired) };
   } catch (e) {
-    // Text reports problems as errors on stderr (main.ts); the other formats are for machines, on stdout.
-    if (!(e instanceof ConfigError) || format === 'text') throw e;
-    problems = e.problems.map(locate);
+    if (!(e instanceof ConfigError)) throw e;
+    return { file, problems: e.problems.map(locate), errors: e.problems, warnings: [] };
   }
-  const warnings = loaded ? await locatedWarnings(flags.matrix, loaded.desired) : [];
+}
+
+/**
+ * The host a matrix's organization is on, as `plan` will use it: `organization.host`, else
+ * POSTHOG_HOST, else PostHog's US cloud (offline, a blank POSTHOG_HOST is `plan`'s to refuse).
+ */
+function hostOfMatrix(desired: NonNullable<Checked['loaded']>['desired'], env: Session['env']): string {
+  return desired.organization.host ?? (env.POSTHOG_HOST?.trim() ? env.POSTHOG_HOST : DEFAULT_HOST);
+}
+
+/**
+ * `validate`: every matrix given (`--matrix` repeated, or a directory), each checked on its own and
+ * all problems reported at once; with several, two naming one organization on one host is a problem
+ * too, as `plan` would refuse them before any call.
+ */
+export async function validateCommand(flags: { matrix: string | string[]; format?: ValidateFormat }, session: Session, io: Io): Promise<number> {
+  const format = flags.format ?? 'text';
+  const files = await matrixFiles(flags.matrix);
+  const checked: Checked[] = [];
+  for (const file of files) checked.push(await check(file, session));
+  const valid = checked.filter((c) => c.loaded);
+  const duplicates = duplicateOrganizations(valid.map((c) => ({
+    file: c.file, host: hostOfMatrix(c.loaded!.desired, session.env), organization: c.loaded!.desired.organization.id, apiKeyEnv: c.loaded!.desired.organization.apiKeyEnv,
+  })));
+  for (const { file, message } of duplicates) {
+    const later = checked.find((c) => c.file === file)!;
+    later.problems.push({ file, ...(await locateKey(file, 'organization')), message });
+    later.errors.push(message);
+  }
+  const invalid = checked.some((c) => c.problems.length > 0);
   const n = (o: object) => Object.keys(o).length;
+  const documentOf = (c: Checked) => {
+    const d = c.loaded?.desired;
+    const counts = d && { members: n(d.members), teams: n(d.teams), projects: n(d.projects) };
+    return { file: c.file, valid: c.problems.length === 0, ...(counts && { counts }), problems: c.problems, warnings: c.warnings };
+  };
   if (format === 'json') {
-    const counts = loaded && { members: n(loaded.desired.members), teams: n(loaded.desired.teams), projects: n(loaded.desired.projects) };
-    io.stdout.write(`${JSON.stringify({ file: flags.matrix, valid: problems.length === 0, ...(counts && { counts }), problems, warnings }, null, 2)}\n`);
+    // One matrix: its document, as before several were accepted; several: one document listing them.
+    const document = checked.length === 1 ? documentOf(checked[0]!) : { valid: !invalid, matrices: checked.map(documentOf) };
+    io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
   } else if (format === 'github') {
-    for (const p of problems) io.stdout.write(`${githubAnnotation('error', p)}\n`);
-    for (const w of warnings) io.stdout.write(`${githubAnnotation('warning', w)}\n`);
+    for (const c of checked) for (const p of c.problems) io.stdout.write(`${githubAnnotation('error', p)}\n`);
+    for (const c of checked) for (const w of c.warnings) io.stdout.write(`${githubAnnotation('warning', w)}\n`);
   } else {
-    for (const w of warnings) session.logger.warn({ stage: 'validate' }, `${w.file}${w.line ? `:${w.line}:${w.col}` : ''}: ${w.message}`);
-    const d = loaded!.desired;
-    io.stdout.write(`${loaded!.file} is valid: ${count(n(d.members), 'member')}, ${count(n(d.teams), 'team')}, ${count(n(d.projects), 'project')}${warnings.length ? ` (${count(warnings.length, 'warning')} on stderr)` : ''}.\n`);
+    for (const c of checked) {
+      for (const w of c.warnings) session.logger.warn({ stage: 'validate' }, `${w.file}${w.line ? `:${w.line}:${w.col}` : ''}: ${w.message}`);
+      const d = c.loaded?.desired;
+      if (d && c.problems.length === 0) {
+        io.stdout.write(`${c.loaded!.file} is valid: ${count(n(d.members), 'member')}, ${count(n(d.teams), 'team')}, ${count(n(d.projects), 'project')}${c.warnings.length ? ` (${count(c.warnings.length, 'warning')} on stderr)` : ''}.\n`);
+      }
+    }
+    // Problems go to stderr as errors (main.ts), every file's at once.
+    if (invalid) throw new ConfigError(checked.flatMap((c) => c.errors));
   }
-  return problems.length ? EXIT.error : EXIT.ok;
+  return invalid ? EXIT.error : EXIT.ok;
 }

@@ -2,8 +2,6 @@
 import { csvLines } from '../util/csv.ts';
 import type { ActivityLogEntry } from '../posthog/types.ts';
 
-export const LOG_FORMATS = ['text', 'markdown', 'json', 'csv'] as const;
-export type LogFormat = (typeof LOG_FORMATS)[number];
 export const LOG_FORMAT_VERSION = 1;
 
 export interface LogRow {

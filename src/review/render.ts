@@ -8,8 +8,6 @@ import type { OrganizationReview, ReviewMember } from './build.ts';
 /** Bumped when a field changes meaning or goes away; new fields may appear within a version. */
 export const REVIEW_FORMAT_VERSION = 1;
 
-export const REVIEW_FORMATS = ['markdown', 'csv', 'json'] as const;
-export type ReviewFormat = (typeof REVIEW_FORMATS)[number];
 
 const day = (iso: string | null | undefined) => (iso ? iso.slice(0, 10) : '');
 const MODE_TEXT = { legacy: 'legacy resolution: highest wins', most_specific: 'most-specific resolution' } as const;

@@ -4,7 +4,7 @@
 // reserved characters explained, and a host that is not PostHog named as the likely cause.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -85,6 +85,34 @@ describe('validate --format', () => {
     // Said once the intent is written down: everyone listed, or prune.teams off.
     const listed = await file('dt2.yaml', 'version: 1\norganization:\n  default_team: Product\nmembers:\n  a@example.com: admin\nteams:\n  Product:\n    members: [a@example.com]\nprune:\n  teams: true\n');
     expect(JSON.parse((await cli(null, ['validate', '-m', listed, '--format', 'json'])).stdout).warnings).toEqual([]);
+  });
+
+  it('several matrices (repeated, or a directory): each checked, every problem at once, one organization once', async () => {
+    const good = await file('org-a.yaml', 'version: 1\norganization:\n  id: 0190aaaa-0000-7000-8000-00000000000a\nmembers:\n  a@example.com: admin\n');
+    const other = await file('org-b.yaml', 'version: 1\norganization:\n  id: 0190bbbb-0000-7000-8000-00000000000b\n  host: https://eu.posthog.com\nmembers:\n  b@example.com: member\n');
+    const both = await cli(null, ['validate', '-m', good, '-m', other]);
+    expect(both.code).toBe(0);
+    expect(both.stdout).toBe(`${good} is valid: 1 member, 0 teams, 0 projects.\n${other} is valid: 1 member, 0 teams, 0 projects.\n`);
+
+    const broken = await file('org-c.yaml', bad);
+    const json = await cli(null, ['validate', '-m', good, '-m', broken, '--format', 'json']);
+    expect(json.code).toBe(1);
+    const doc = JSON.parse(json.stdout);
+    expect(doc.valid).toBe(false);
+    expect(doc.matrices.map((m: { file: string; valid: boolean }) => [m.file, m.valid])).toEqual([[good, true], [broken, false]]);
+    expect(doc.matrices[1].problems).toEqual([expect.objectContaining({ file: broken, line: 3, message: expect.stringContaining('admni') })]);
+
+    // A second matrix for org-a on the same host (written another way) is refused as plan would refuse it.
+    const twin = await file('org-a-again.yaml', 'version: 1\norganization:\n  id: 0190aaaa-0000-7000-8000-00000000000a\n  host: https://us.posthog.com/\nmembers:\n  c@example.com: member\n');
+    const sub = join(dir, 'orgs');
+    await mkdir(sub, { recursive: true });
+    for (const f of [good, other, twin]) await writeFile(join(sub, f.split('/').pop()!), await readFile(f, 'utf8'));
+    const text = await cli(null, ['validate', '-m', sub]);
+    expect(text.code).toBe(1);
+    expect(text.stderr).toContain(`${join(sub, 'org-a-again.yaml')} and ${join(sub, 'org-a.yaml')} both name organization 0190aaaa-0000-7000-8000-00000000000a on https://us.posthog.com`);
+    const github = await cli(null, ['validate', '-m', sub, '--format', 'github']);
+    expect(github.code).toBe(1);
+    expect(github.stdout).toMatch(/^::error file=[^,]*org-a\.yaml,.*both name organization 0190aaaa-0000-7000-8000-00000000000a/m);
   });
 
   it('text counts read as English', async () => {
