@@ -6,6 +6,7 @@ import type { DesiredState } from '../model/desired.ts';
 import type { DiffContext, PlanOptions } from './kind.ts';
 import { KINDS, kindOf, orderChanges, subjectOf } from './registry.ts';
 import type { Change, ManualStep, Notice } from './types.ts';
+import { withDependents } from './dependents.ts';
 
 export interface DiffResult {
   changes: Change[];
@@ -121,16 +122,8 @@ function leaveDuplicatesAlone(changes: Change[], actual: ActualState, manualStep
     });
   }
   // What needs a change left out waits with it.
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const c of changes) {
-      if (!left.has(c.id) && c.dependsOn.some((id) => left.has(id))) {
-        left.add(c.id);
-        grew = true;
-      }
-    }
-  }
-  return changes.filter((c) => !left.has(c.id));
+  const out = withDependents(changes, left);
+  return changes.filter((c) => !out.has(c.id));
 }
 
 export function diff(desired: DesiredState, actual: ActualState, now: Date, options: PlanOptions = {}): DiffResult {

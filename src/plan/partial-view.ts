@@ -7,6 +7,7 @@
 import type { ActualState } from '../model/actual.ts';
 import { ORG_LEVELS, orgLevelName } from '../model/levels.ts';
 import type { Change, Notice } from './types.ts';
+import { withDependents } from './dependents.ts';
 import { count } from '../util/english.ts';
 
 /** The notice code that says the view is partial (renderers show it first). */
@@ -19,16 +20,7 @@ export function partialView(actual: ActualState): boolean {
 
 /** The changes a partial view may plan (updates of what it sees, and what needs only those), and the notice that says so. */
 export function limitToVisible(changes: Change[], actual: ActualState): { changes: Change[]; notice: Notice } {
-  const left = new Set(changes.filter((c) => c.action !== 'update').map((c) => c.id));
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const c of changes) {
-      if (!left.has(c.id) && c.dependsOn.some((id) => left.has(id))) {
-        left.add(c.id);
-        grew = true;
-      }
-    }
-  }
+  const left = withDependents(changes, changes.filter((c) => c.action !== 'update').map((c) => c.id));
   const dropped = changes.filter((c) => left.has(c.id));
   const creates = dropped.filter((c) => c.action === 'create').length;
   const removals = dropped.filter((c) => c.action === 'delete').length;
