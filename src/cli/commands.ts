@@ -310,7 +310,7 @@ function refuseSharedSecretNames(plans: readonly OrganizationPlan[]): void {
   }
   const shared = [...makers].filter(([, orgs]) => orgs.length > 1);
   if (shared.length) {
-    throw new UnsafePlanError(`nothing was applied: ${shared.map(([name, orgs]) => `${orgs.join(' and ')} both make a secret key value for ${name}`).join('; ')}, and the secret sink keeps values by project and label, so one would be lost: apply these organizations in separate runs (one --matrix each), or give the keys different labels`);
+    throw new UnsafePlanError(`nothing was applied: ${shared.map(([name, orgs]) => `${orgs.join(' and ')} both make a secret key value for ${name}`).join('; ')}, and the secret sink keeps values by project and label, so one would be lost: apply these organizations in separate runs (one --matrix each) with a --secrets-file (or --secrets-command destination) each, or give the keys different labels`);
   }
 }
 

@@ -135,7 +135,7 @@ Examples:
       }))
     .option('-o, --out <file>', 'save the plan (JSON, with the fingerprint of the state it was made from)')
     .option('--journal <file>', "apply's journal, read to find secret key values PostHog made that reached no sink", '.posthog-access/journal.jsonl')
-    .option('--secrets-file <file>', "apply's secrets file, compared with PostHog: a key whose value it does not hold is rolled")
+    .option('--secrets-file <file>', "apply's secrets file, compared with PostHog: a key whose value it does not hold is a manual step")
     .option('--detailed-exitcode', 'exit 2 when there are changes')
     .action(async (flags) => {
       const { planCommand } = await import('./commands.ts');
@@ -146,7 +146,7 @@ Examples:
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--journal <file>', 'append each step to this JSON-lines journal', '.posthog-access/journal.jsonl')
     .option('--concurrency <n>', `steps run in parallel (1 to ${MAX_CONCURRENCY})`, concurrency, 4)
-    .option('--secrets-file <file>', 'write new and rolled secret key values to this JSON file (mode 0600); a declared key whose value it does not hold is rolled')
+    .option('--secrets-file <file>', 'write new and rolled secret key values to this JSON file (mode 0600); a declared key whose value it does not hold is a manual step')
     .option('--secrets-command <cmd>', 'run this command once per new or rolled secret key, the value on stdin')
     .option('--lock-wait <duration>', 'wait this long for another apply to the same organization on this machine (default 5m; 0 refuses at once)', (v: string) => (/^\s*0+\s*[smh]?\s*$/.test(v) ? 0 : duration(v)))
     .option('--secrets-command-timeout <duration>', 'kill --secrets-command after this long (default 60s); the key then counts as not delivered', duration)
@@ -162,7 +162,7 @@ Examples:
 
   planOptions(program.command('drift').description('plan for scheduled jobs: exit 2 when PostHog differs from the matrix'))
     .option('--journal <file>', "apply's journal, read to find secret key values PostHog made that reached no sink", '.posthog-access/journal.jsonl')
-    .option('--secrets-file <file>', "apply's secrets file, compared with PostHog: a key whose value it does not hold is rolled")
+    .option('--secrets-file <file>', "apply's secrets file, compared with PostHog: a key whose value it does not hold is a manual step")
     .action(async (flags) => {
       const { planCommand } = await import('./commands.ts');
       exitCode = await planCommand(flags, session(global(), flags.timeout), io, 'drift');

@@ -258,10 +258,18 @@ describe('secret keys: what the secrets file holds (--secrets-file)', () => {
     return run(keys({ svc: { scopes: ['query:read'] } }), a);
   };
 
-  it('a dead value: a roll naming PostHog\'s mask; no value: a roll saying so; the current one: nothing', () => {
-    expect(held('other').changes).toMatchObject([{ action: 'update', after: { roll: true }, reason: 'the secrets file holds a value that is not the key\'s current one (PostHog: phs_...wxyz): rolled so that the file holds one that works' }]);
-    expect(held('none').changes).toMatchObject([{ action: 'update', after: { roll: true }, reason: 'the secrets file holds no value for it: rolled so that the file holds one that works' }]);
+  it('a dead value or none: a manual step naming the roll to ask for, nothing rolled and no mask shown; the current one: nothing', () => {
+    for (const [verdict, what] of [['other', 'holds a value that is not the key\'s current one'], ['none', 'holds no value for it']] as const) {
+      const result = held(verdict);
+      expect(result.changes).toEqual([]);
+      expect(result.manualSteps).toEqual([{
+        key: 'secret_key:Production / svc',
+        message: `Production / svc: the secrets file ${what} (--secrets-file secrets.json). If the service's value is lost, roll the key so that the file holds one that works: posthog-access apply --roll-secret-keys "Production/svc" --secrets-file secrets.json; if the service holds a working value (the file is a stale copy, or shared with another organization), put that value in the file instead`,
+      }]);
+      expect(JSON.stringify(result)).not.toContain('wxyz');
+    }
     expect(held('current').changes).toEqual([]);
+    expect(held('current').manualSteps).toEqual([]);
   });
 
   it('a file holding the current value shows it reached a sink, whatever the journal says; a dead one leaves the journal\'s reason', () => {

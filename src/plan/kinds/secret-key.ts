@@ -47,14 +47,15 @@ export function lostValue(key: Pick<ActualSecretKey, 'createdAt' | 'lastRolledAt
 }
 
 /**
- * Why the secrets file (`--secrets-file`, given to plan, drift or apply) calls for a roll: it holds
- * a dead value (a roll it never heard of, two runs rolling one key) or none. Only PostHog's own mask
- * is named, never anything of the file's value. Undefined when the file holds the current value,
- * or was not read.
+ * What the secrets file (`--secrets-file`, given to plan, drift or apply) says of a key it does not
+ * hold the current value of: a dead value (a roll it never heard of, two runs rolling one key) or
+ * none. Told as a manual step, never rolled by itself: the file may be a stale copy, or shared by
+ * another organization with the same project and label, while the service still holds a working
+ * value; a roll would kill it. Nothing of any value is named, not even PostHog's mask of it.
  */
-export function sinkReason(key: Pick<ActualSecretKey, 'mask'>, held: SecretKeySink['keys'][string] | undefined): string | undefined {
-  if (held === 'other') return `the secrets file holds a value that is not the key's current one (PostHog: ${key.mask}): rolled so that the file holds one that works`;
-  if (held === 'none') return 'the secrets file holds no value for it: rolled so that the file holds one that works';
+export function sinkReason(held: SecretKeySink['keys'][string] | undefined): string | undefined {
+  if (held === 'other') return 'the secrets file holds a value that is not the key\'s current one';
+  if (held === 'none') return 'the secrets file holds no value for it';
   return undefined;
 }
 
@@ -123,19 +124,22 @@ function desiredKeys(ctx: DiffContext): DesiredItem<'secret_key'>[] {
         const held = sink?.keys[id];
         // A file holding the current value shows it did reach a sink, whatever this machine's journal says.
         const lost = held === 'current' ? undefined : lostValue(have, ctx.actual.secretKeyJournal?.[id]);
-        const dead = sinkReason(have, held);
+        const dead = sinkReason(held);
         if (rollRequested(ctx, project, label)) {
           roll = true;
           reasons.push('--roll-secret-keys');
         } else if (lost) {
           roll = true;
           reasons.push(lost);
-        } else if (dead) {
-          roll = true;
-          reasons.push(dead);
         } else if (key.rotateAfterDays !== undefined && olderThan(secretKeyBorn(have), key.rotateAfterDays, ctx.now)) {
           roll = true;
           reasons.push(`older than rotate_after_days (${key.rotateAfterDays} day${key.rotateAfterDays === 1 ? '' : 's'})`);
+        }
+        if (!roll && dead && sink) {
+          ctx.manualSteps.push({
+            key: `secret_key:${id}`,
+            message: `${id}: ${dead} (--secrets-file ${sink.file}). If the service's value is lost, roll the key so that the file holds one that works: posthog-access apply --roll-secret-keys "${project}/${label}" --secrets-file ${sink.file}; if the service holds a working value (the file is a stale copy, or shared with another organization), put that value in the file instead`,
+          });
         }
       }
       if (have && !roll) kept.push(secretKeyId({ project, label }));
