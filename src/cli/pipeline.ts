@@ -1,7 +1,7 @@
 // The pipeline the commands share: load → fetch → plan, and apply of a fresh or saved plan.
 // Commands (cli/commands.ts) only choose the steps and print; this module does no printing.
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { readFile, realpath } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { ConfigError, UnsafePlanError } from '../errors.ts';
 import type { ActualState } from '../model/actual.ts';

@@ -11,6 +11,7 @@ import type { Io } from './commands.ts';
 import { EXIT } from './exit.ts';
 import { readLive } from './live.ts';
 import { forOrganization, hostOf, load, type Session } from './pipeline.ts';
+import { matrixFiles, refuseDuplicates } from './matrix-files.ts';
 import type { ReviewFormat } from '../review/formats.ts';
 
 export interface ReviewFlags {
@@ -31,8 +32,13 @@ async function reviews(flags: ReviewFlags, session: Session, now: Date): Promise
   }
   const out: OrganizationReview[] = [];
   const recordDirs: string[] = [];
-  for (const file of flags.matrix) {
-    const matrix = await load(file, session);
+  // --matrix as plan takes it: files, or a directory of them; one organization on one host once.
+  const files = await matrixFiles(flags.matrix);
+  const matrices = [];
+  for (const file of files) matrices.push(await load(file, session));
+  refuseDuplicates(matrices.map((m) => ({ file: m.file, host: hostOf(forOrganization(session, m.desired).env), organization: m.desired.organization.id, apiKeyEnv: m.desired.organization.apiKeyEnv })));
+  for (const [i, matrix] of matrices.entries()) {
+    const file = files[i]!;
     const own = forOrganization(session, matrix.desired);
     const actual: ActualState = await readLive(own, { ...options, organization: matrix.desired.organization.id });
     if (Object.keys(matrix.desired.apiKeys).length) actual.apiKeys = await auditApiKeys(matrix.desired.apiKeys, own.env, hostOf(own.env), own.logger);

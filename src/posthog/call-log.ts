@@ -40,8 +40,10 @@ export function readCallLog(file: string, now: number): number[] {
   } catch {
     return [];
   }
-  const calls = (parsed as { format?: unknown; calls?: unknown } | null)?.calls;
-  if ((parsed as { format?: unknown }).format !== FORMAT || !Array.isArray(calls)) return [];
+  // Anything but the object this module writes (null, a number, another format) is an empty window.
+  const log = typeof parsed === 'object' && parsed !== null ? parsed as { format?: unknown; calls?: unknown } : undefined;
+  const calls = log?.calls;
+  if (log?.format !== FORMAT || !Array.isArray(calls)) return [];
   const since = now - KEEP_MS;
   // A time in the future (a clock that stepped back) still counts: it is kept as now.
   return calls.filter((t): t is number => typeof t === 'number' && Number.isFinite(t) && t > since)

@@ -212,6 +212,17 @@ describe('review with a matrix', () => {
     expect(orgs.map((o: { organization: string }) => o.organization)).toEqual(['Example Co', 'Second Co']);
     expect(orgs[1].projects).toEqual([{ project: 'Analytics', resources: [], people: [{ email: 'alice@example.com', level: 'admin', source: 'organization_admin', resources: [] }] }]);
     expect(orgs[1].not_in_posthog).toEqual([{ email: 'bob@example.com', invite: null }]);
+    // A directory of matrices, as plan takes it; the same organization twice is refused before any call.
+    const both = join(dir, 'both');
+    await mkdir(both, { recursive: true });
+    await writeFile(join(both, 'a.yaml'), await readFile(first, 'utf8'));
+    await writeFile(join(both, 'b.yaml'), await readFile(second, 'utf8'));
+    const fromDir = await cli(e, ['review', '-m', both, '--format', 'json']);
+    expect(fromDir.stderr).toBe('');
+    expect(JSON.parse(fromDir.stdout).organizations.map((o: { organization: string }) => o.organization)).toEqual(['Example Co', 'Second Co']);
+    const twice = await cli(e, ['review', '-m', second, '-m', join(both, 'b.yaml')]);
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toContain(`${second} and ${join(both, 'b.yaml')} both name organization ${SECOND}`);
     const md = (await cli(e, ['review', '-m', first, '-m', second])).stdout;
     expect(md.indexOf('## Example Co')).toBeGreaterThan(0);
     expect(md.indexOf('## Second Co')).toBeGreaterThan(md.indexOf('## Example Co'));

@@ -52,6 +52,10 @@ describe('the call log file', () => {
     expect(readCallLog(file, 3_700_000)).toEqual([3_600_000, 3_700_000]);
     await writeFile(file, '{"format":1,"calls":[1,');
     expect(readCallLog(file, 10)).toEqual([]);
+    for (const damaged of ['null', '7', '"calls"', '[]']) {
+      await writeFile(file, damaged);
+      expect(readCallLog(file, 10)).toEqual([]);
+    }
   });
 });
 
