@@ -117,10 +117,11 @@ export async function planCommand(flags: PlanFlags, session: Session, io: Io, mo
   return flags.detailedExitcode && changed ? EXIT.changes : EXIT.ok;
 }
 
-async function confirm(io: Io, plan: Plan): Promise<boolean> {
+/** Asks before applying what the gate let through (an organization it refused is neither applied nor counted). */
+async function confirm(io: Io, applied: readonly OrganizationPlan[]): Promise<boolean> {
   const rl = createInterface({ input: io.stdin, output: io.stdout });
-  const changes = plan.organizations.reduce((n, o) => n + o.changes.length, 0);
-  const where = plan.organizations.filter((o) => o.changes.length).map((o) => o.organization.name).join(', ');
+  const changes = applied.reduce((n, o) => n + o.changes.length, 0);
+  const where = applied.filter((o) => o.changes.length).map((o) => o.organization.name).join(', ');
   try {
     const answer = await rl.question(`\nApply ${count(changes, 'change')} to ${where}? Only 'yes' is accepted: `);
     return answer.trim() === 'yes';
@@ -253,7 +254,7 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
       throw refusedError(refused.flatMap((g) => g.refusals.map((r) => ({ ...r, message: `${g.target.plan.organization.name} (${g.target.plan.matrix.file}): ${r.message}` }))));
     }
     if (several && secrets) refuseSharedSecretNames(gated.filter((g) => !g.refusals.length).map((g) => g.target.plan));
-    if (!planFile && !flags.yes && !(await confirm(io, shown))) {
+    if (!planFile && !flags.yes && !(await confirm(io, gated.filter((g) => !g.refusals.length).map((g) => g.target.plan)))) {
       io.stdout.write('Apply cancelled: nothing was changed.\n');
       return EXIT.error;
     }

@@ -124,6 +124,17 @@ describe('two organizations on two hosts', () => {
     expect(writes(eu)).toEqual([]);
   });
 
+  it('on a terminal, asks only about what the gate lets through', async () => {
+    const { us, eu, files, env } = await setup();
+    await writeFile(files.eu, `${await readFile(files.eu, 'utf8')}members:\n  alice@example.com: owner\nprune:\n  members: true\nsafety:\n  max_deletes: 0\n`);
+    const usChanges = JSON.parse((await cli(null, ['plan', '-m', files.us, '--format', 'json'], env)).stdout).organizations[0].changes.length;
+    const declined = await cli(null, ['apply', '-m', files.us, '-m', files.eu, ...journal()], env, { answer: 'no' });
+    expect(declined.stdout).toContain(`Apply ${usChanges} change${usChanges === 1 ? '' : 's'} to Example Co? Only 'yes' is accepted`);
+    expect(declined.code).toBe(1);
+    expect(writes(us)).toEqual([]);
+    expect(writes(eu)).toEqual([]);
+  });
+
   it('a saved plan applies both, or nothing when one organization moved, naming it', async () => {
     const { us, eu, files, env } = await setup();
     const saved = join(dir, 'plan.json');
