@@ -16,7 +16,7 @@ import { readActivity } from '../state/activity.ts';
 import { EXIT } from './exit.ts';
 import { acquireApplyLock, type ApplyLock } from '../apply/lock.ts';
 import type { ClosablePostHogApi } from '../posthog/api.ts';
-import { applyRefusals, checkOutPath, connect, eachOrganization, execute, hostOf, loadOrganizations, makePlan, matrixFiles, openSavedPlan, parseAt, readPlanFile, recheckSavedOrganization, refusedError, refuseIfStale, secretSinkOf, type Session } from './pipeline.ts';
+import { applyRefusals, checkOutPath, connect, eachOrganization, execute, hostOf, loadOrganizations, makePlan, matrixFiles, openSavedPlan, parseAt, readPlanFile, recheckSavedOrganization, refusedError, refuseDuplicates, refuseIfStale, secretSinkOf, type Session } from './pipeline.ts';
 import { count } from '../util/english.ts';
 import { secretMakingChanges } from '../plan/safety.ts';
 import type { Progress } from './progress.ts';
@@ -101,6 +101,8 @@ export async function planCommand(flags: PlanFlags, session: Session, io: Io, mo
       await api.close();
     }
   });
+  // `@current` and an organization's id can name one organization: refused once PostHog says so.
+  refuseDuplicates(organizations.map((o) => ({ file: o.matrix.file, host: o.host, organization: o.organization.id })));
   const plan = assemblePlan({ createdAt: now, at: times.at, organizations });
   print(io, plan, flags.format, mode);
   if (flags.out) {
@@ -202,6 +204,7 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
   const runs = saved ? undefined : await loadOrganizations(await matrixFiles(flags.matrix), session);
   const opened = saved ? await openSavedPlan(saved, session) : undefined;
   const locks: ApplyLock[] = [];
+  const lockedThisRun = new Map<string, string>();
   const apis: ClosablePostHogApi[] = [];
   let plan: Plan | undefined = saved; // a refusal below is reported against the plan that was reviewed
   try {
@@ -212,7 +215,7 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
       const rechecked = await eachOrganization(opened, (o) => o.matrix.file, async (item) => {
         const api = connect(item.session);
         apis.push(api);
-        locks.push(await lockOrganization(api, item.session, item.reviewed.organization.id, flags.lockWait));
+        locks.push(await lockOrganization(api, item.session, item.reviewed.organization.id, flags.lockWait, lockedThisRun, item.matrix.file));
         // Reviewed already: not printed again. Made again and compared; guards run with this run's flags.
         const again = await recheckSavedOrganization(api, item, flags.allowDeletes, { allowSsoWithoutIdp: flags.allowSsoWithoutIdp }, { journal: flags.journal, secretsFile: flags.secretsFile });
         return { ...again, session: item.session, api, reviewed: item.reviewed };
@@ -225,7 +228,7 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
       targets = await eachOrganization(runs, (r) => r.matrix.file, async ({ matrix, session: own }) => {
         const api = connect(own);
         apis.push(api);
-        locks.push(await lockOrganization(api, own, matrix.desired.organization.id, flags.lockWait));
+        locks.push(await lockOrganization(api, own, matrix.desired.organization.id, flags.lockWait, lockedThisRun, matrix.file));
         const { plan: made, actual } = await makePlan(api, matrix, own, flags, times);
         return { plan: made, actual, session: own, api };
       });
@@ -332,8 +335,14 @@ function renderReports(outcomes: readonly OrganizationOutcome[], color: boolean)
 }
 
 /** The machine-wide lock of this organization on this host (src/apply/lock.ts); `@current` is asked of PostHog. */
-async function lockOrganization(api: ClosablePostHogApi, session: Session, organization: string, waitSeconds?: number): Promise<ApplyLock> {
+async function lockOrganization(api: ClosablePostHogApi, session: Session, organization: string, waitSeconds: number | undefined, run: Map<string, string>, file: string): Promise<ApplyLock> {
   const id = organization === '@current' ? (await api.me()).organization?.id ?? organization : organization;
+  // Two matrices of this run naming one organization (one of them through @current) would wait for
+  // this process's own lock: refused at once.
+  const where = `${hostOf(session.env)}\n${id}`;
+  const first = run.get(where);
+  if (first !== undefined) throw new ConfigError(`${first} and ${file} both name organization ${id} on ${hostOf(session.env)}: one organization is managed by one matrix; merge them, or remove one from --matrix`);
+  run.set(where, file);
   return acquireApplyLock({
     host: hostOf(session.env), organization: id,
     ...(waitSeconds !== undefined && { waitMs: waitSeconds * 1000 }),

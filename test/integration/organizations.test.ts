@@ -227,6 +227,21 @@ describe('two matrices for one organization', () => {
     expect(apply.code).toBe(1);
     expect(emu.requests).toEqual([]);
   });
+
+  it('@current and the id of the same organization: refused once PostHog names it, before any write and without waiting for its own lock', async () => {
+    const emu = await start();
+    const byId = await matrix('by-id.yaml', emu, 'KEY', 'Analysts');
+    const current = await matrix('current.yaml', emu, 'OTHER_KEY', 'Auditors', '@current');
+    const env = { ...nowhere, KEY: emu.key, OTHER_KEY: emu.key };
+    const message = `both name organization ${emu.organization} on ${emu.url}: one organization is managed by one matrix`;
+    const plan = await cli(null, ['plan', '-m', byId, '-m', current], env);
+    expect(plan.code).toBe(1);
+    expect(plan.stderr).toContain(`${byId} and ${current} ${message}`);
+    const apply = await cli(null, ['apply', '-m', byId, '-m', current, '--yes', '--lock-wait', '600', ...journal()], env);
+    expect(apply.code).toBe(1);
+    expect(apply.stderr).toContain(message);
+    expect(emu.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+  });
 });
 
 describe('one emulator holding two organizations', () => {
