@@ -7,26 +7,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sampleSnapshot } from '../../src/emulator/sample.ts';
 import { cli, emulator } from './harness.ts';
-
-const T0 = '2026-01-01T00:00:00.000Z';
-const SECOND = '22222222-2222-4222-8222-222222222222';
+import { addSecondOrganization, SECOND } from './second-organization.ts';
 
 /** The sample organization, plus "Second Co" where alice is owner and carol a member of a private project. */
 function twoOrganizations(mostSpecific = false) {
   const s = sampleSnapshot();
   s.organizations = s.organizations.map((o) => ({ ...o, uses_most_specific_access_resolution: mostSpecific }));
-  s.organizations.push({ ...s.organizations[0]!, id: SECOND, name: 'Second Co', slug: 'second-co', default_role_id: null });
-  const uuidOf = (email: string) => s.users.find((u) => u.email === email)!.uuid;
-  s.memberships.push(
-    { id: '22222222-0000-4000-8000-000000000001', organization_id: SECOND, user_uuid: uuidOf('alice@example.com'), level: 15, joined_at: T0, updated_at: T0 },
-    { id: '22222222-0000-4000-8000-000000000002', organization_id: SECOND, user_uuid: uuidOf('carol@example.com'), level: 1, joined_at: T0, updated_at: T0 },
-  );
-  s.projects.push({ id: 901, uuid: '22222222-0000-4000-8000-000000000003', organization_id: SECOND, name: 'Analytics', api_token: 'phc_second', timezone: 'UTC', created_at: T0, updated_at: T0 });
-  s.access_controls.push(
-    { id: '22222222-0000-4000-8000-000000000004', team_id: 901, resource: 'project', resource_id: '901', organization_member: null, role: null, access_level: 'none', created_by_uuid: null, created_at: T0, updated_at: T0 },
-    { id: '22222222-0000-4000-8000-000000000005', team_id: 901, resource: 'project', resource_id: '901', organization_member: '22222222-0000-4000-8000-000000000002', role: null, access_level: 'member', created_by_uuid: null, created_at: T0, updated_at: T0 },
-  );
-  return s;
+  return addSecondOrganization(s, { analytics: 'private, carol in' });
 }
 
 async function matrices(): Promise<{ first: string; second: string }> {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sampleSnapshot } from '../../src/emulator/sample.ts';
 import { cli, control, emulator } from './harness.ts';
+import { addSecondOrganization, ANALYTICS, SECOND, T0 } from './second-organization.ts';
 
 const LISTS = /\/api\/projects\/\d+\/(feature_flags|dashboards|insights)\/$/;
 
@@ -18,21 +19,12 @@ async function matrix(members: string): Promise<string> {
   return file;
 }
 
-const T0 = '2026-01-01T00:00:00.000Z';
-const SECOND = '22222222-2222-4222-8222-222222222222';
-
 /** The sample organization, plus "Second Co" where alice is owner and carol a member who made a flag and a private insight. */
 function twoOrganizations() {
-  const s = sampleSnapshot();
-  s.organizations.push({ ...s.organizations[0]!, id: SECOND, name: 'Second Co', slug: 'second-co', default_role_id: null });
-  const uuidOf = (email: string) => s.users.find((u) => u.email === email)!.uuid;
-  s.memberships.push(
-    { id: '22222222-0000-4000-8000-000000000001', organization_id: SECOND, user_uuid: uuidOf('alice@example.com'), level: 15, joined_at: T0, updated_at: T0 },
-    { id: '22222222-0000-4000-8000-000000000002', organization_id: SECOND, user_uuid: uuidOf('carol@example.com'), level: 1, joined_at: T0, updated_at: T0 },
-  );
-  s.projects.push({ id: 901, uuid: '22222222-0000-4000-8000-000000000003', organization_id: SECOND, name: 'Analytics', api_token: 'phc_second', timezone: 'UTC', created_at: T0, updated_at: T0 });
-  s.feature_flags.push({ id: 90, team_id: 901, key: 'second-flag', name: '', active: true, deleted: false, created_by_uuid: uuidOf('carol@example.com'), created_at: T0 });
-  s.insights.push({ id: 90, team_id: 901, short_id: 'secDraft', name: 'Second draft', saved: false, deleted: false, dashboards: [], created_by_uuid: uuidOf('carol@example.com'), created_at: T0 });
+  const s = addSecondOrganization(sampleSnapshot());
+  const carol = s.users.find((u) => u.email === 'carol@example.com')!.uuid;
+  s.feature_flags.push({ id: 90, team_id: ANALYTICS, key: 'second-flag', name: '', active: true, deleted: false, created_by_uuid: carol, created_at: T0 });
+  s.insights.push({ id: 90, team_id: ANALYTICS, short_id: 'secDraft', name: 'Second draft', saved: false, deleted: false, dashboards: [], created_by_uuid: carol, created_at: T0 });
   return s;
 }
 

@@ -8,10 +8,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sampleSnapshot } from '../../src/emulator/sample.ts';
 import type { Snapshot } from '../../src/emulator/snapshot.ts';
 import { cli, emulator, type Emulator } from './harness.ts';
+import { addSecondOrganization, SECOND, T0 } from './second-organization.ts';
 
 const NOW = new Date('2026-11-30T09:00:00Z');
-const T0 = '2026-01-01T00:00:00.000Z';
-const SECOND = '22222222-2222-4222-8222-222222222222';
 
 /** git with no configuration at all: the reviewer must come from --reviewer. */
 const NO_GIT_USER = { GIT_DIR: '/nonexistent', GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' };
@@ -197,11 +196,7 @@ describe('review with a matrix', () => {
   });
 
   it('reviews two organizations from two matrices in one run', async () => {
-    const state = sampleSnapshot(NOW);
-    state.organizations.push({ ...state.organizations[0]!, id: SECOND, name: 'Second Co', slug: 'second-co', default_role_id: null });
-    const alice = state.users.find((u) => u.email === 'alice@example.com')!;
-    state.memberships.push({ id: '22222222-0000-4000-8000-000000000001', organization_id: SECOND, user_uuid: alice.uuid, level: 15, joined_at: T0, updated_at: T0 });
-    state.projects.push({ id: 901, uuid: '22222222-0000-4000-8000-000000000003', organization_id: SECOND, name: 'Analytics', api_token: 'phc_second', timezone: 'UTC', created_at: T0, updated_at: T0 });
+    const state = addSecondOrganization(sampleSnapshot(NOW), { carol: false });
     const e = await start(state);
     const first = await matrix();
     const second = join(dir, 'second.yaml');

@@ -11,6 +11,7 @@ import { createApiFromEnv } from '../../src/posthog/api.ts';
 import { fetchActual } from '../../src/state/fetch.ts';
 import { sampleSnapshot } from '../../src/emulator/sample.ts';
 import { api, cli, control, emulator, type Emulator } from './harness.ts';
+import { addSecondOrganization, SECOND } from './second-organization.ts';
 
 const RESOURCE_KINDS = 34;
 
@@ -115,17 +116,7 @@ describe('--verify against the emulator', () => {
   });
 
   it('checks the organization POSTHOG_ORG_ID names, when the emulator serves two', async () => {
-    const T0 = '2026-01-01T00:00:00.000Z';
-    const SECOND = '22222222-2222-4222-8222-222222222222';
-    const state = sampleSnapshot();
-    state.organizations.push({ ...state.organizations[0]!, id: SECOND, name: 'Second Co', slug: 'second-co', default_role_id: null, uses_most_specific_access_resolution: true });
-    const uuidOf = (email: string) => state.users.find((u) => u.email === email)!.uuid;
-    state.memberships.push(
-      { id: '22222222-0000-4000-8000-000000000001', organization_id: SECOND, user_uuid: uuidOf('alice@example.com'), level: 15, joined_at: T0, updated_at: T0 },
-      { id: '22222222-0000-4000-8000-000000000002', organization_id: SECOND, user_uuid: uuidOf('carol@example.com'), level: 1, joined_at: T0, updated_at: T0 },
-    );
-    state.projects.push({ id: 901, uuid: '22222222-0000-4000-8000-000000000003', organization_id: SECOND, name: 'Analytics', api_token: 'phc_second', timezone: 'UTC', created_at: T0, updated_at: T0 });
-    state.access_controls.push({ id: '22222222-0000-4000-8000-000000000004', team_id: 901, resource: 'project', resource_id: '901', organization_member: null, role: null, access_level: 'none', created_by_uuid: null, created_at: T0, updated_at: T0 });
+    const state = addSecondOrganization(sampleSnapshot(), { analytics: 'private', mostSpecific: true });
     const emu = await emulator({ state });
     try {
       const run = await cli(emu, ['explain', 'carol@example.com', '--verify', '--format', 'json'], { POSTHOG_ORG_ID: SECOND });
