@@ -125,16 +125,84 @@ function indexChanges(changes: readonly Change[]): ChangeIndex {
 }
 
 /**
+ * Where a plan's changes can move anyone's access, as viewAfter (after.ts) applies them: people
+ * whose access may change anywhere (their membership, invite or teams change, or a team they are in
+ * goes), and per project the people (their own rule), teams (a team's rule) or everyone (a default,
+ * the project itself, a project new to the view) whose access there may change. Anyone else at a place resolves alike before
+ * and after by construction: nothing their resolution reads moves. test/access/pruned.test.ts
+ * compares the result with resolving everyone everywhere on generated organizations.
+ */
+interface Reach {
+  /** People whose access may change in every project. */
+  people: Set<string>;
+  /** Projects where everyone's access may change. */
+  everyone: Set<string>;
+  /** Email → projects where a rule naming them changes. */
+  own: Map<string, Set<string>>;
+  /** Team → projects where a rule naming it changes. */
+  team: Map<string, Set<string>>;
+  /** Email → the teams they are in (before; unchanged for anyone not in `people`). */
+  teamsOf: Map<string, string[]>;
+}
+
+function reachOf(before: AccessView, changes: readonly Change[]): Reach {
+  const reach: Reach = { people: new Set(), everyone: new Set(), own: new Map(), team: new Map(), teamsOf: new Map() };
+  const at = (map: Map<string, Set<string>>, key: string, project: string) => {
+    const set = map.get(key);
+    if (set) set.add(project);
+    else map.set(key, new Set([project]));
+  };
+  for (const c of changes) {
+    const s: Subject = c.subject;
+    if (c.kind === 'member' || c.kind === 'invite' || c.kind === 'team_member') {
+      if (s.email !== undefined) reach.people.add(s.email);
+    } else if (c.kind === 'team') {
+      for (const email of s.team === undefined ? [] : before.teams[s.team] ?? []) reach.people.add(email);
+    } else if (c.kind === 'project' || c.kind === 'project_access' || c.kind === 'resource_access') {
+      if (s.project === undefined) continue;
+      if (c.kind !== 'project' && s.email !== undefined) at(reach.own, s.email, s.project);
+      else if (c.kind !== 'project' && s.team !== undefined) at(reach.team, s.team, s.project);
+      else reach.everyone.add(s.project);
+      // A rule in a project PostHog had none of brings the project into view: everyone gets a level there.
+      if (!before.projects[s.project]) reach.everyone.add(s.project);
+    }
+  }
+  if (reach.team.size) {
+    for (const [team, members] of Object.entries(before.teams)) {
+      if (!reach.team.has(team)) continue;
+      for (const email of members) {
+        const list = reach.teamsOf.get(email);
+        if (list) list.push(team);
+        else reach.teamsOf.set(email, [team]);
+      }
+    }
+  }
+  return reach;
+}
+
+/** The projects (of `projects`, in order) where `email`'s access may change. */
+function projectsToResolve(reach: Reach, email: string, projects: readonly string[]): readonly string[] {
+  if (reach.people.has(email)) return projects;
+  const own = reach.own.get(email);
+  const teams = (reach.teamsOf.get(email) ?? []).map((t) => reach.team.get(t)!);
+  if (!own && !teams.length) return reach.everyone.size ? projects.filter((p) => reach.everyone.has(p)) : [];
+  return projects.filter((p) => reach.everyone.has(p) || own?.has(p) || teams.some((t) => t.has(p)));
+}
+
+/**
  * Every person whose effective access differs between `before` and the view after `changes`: the
  * organization level (joined, removed, changed), and per project whose rules were read the project
  * level and each resource type with a rule on either side. One entry per person and outcome
  * (direction, levels, causes), with the places it applies to; sorted by email, then organization
- * first, then by the first place (projects and resource types in name order).
+ * first, then by the first place (projects and resource types in name order). Only the places the
+ * changes can reach are resolved (reachOf); `everywhere` resolves every person at every place, the
+ * reference the pruned result is tested against.
  */
-export function accessChanges(before: AccessView, changes: readonly Change[]): AccessChange[] {
+export function accessChanges(before: AccessView, changes: readonly Change[], options: { everywhere?: boolean } = {}): AccessChange[] {
   if (!changes.length) return [];
   const after = viewAfter(before, changes);
   const index = indexChanges(changes);
+  const reach = options.everywhere ? undefined : reachOf(before, changes);
   const out: AccessChange[] = [];
   const emails = [...new Set([...Object.keys(before.people), ...Object.keys(after.people)])].sort();
   const projects = [...new Set([...Object.keys(before.projects), ...Object.keys(after.projects)])].sort();
@@ -161,7 +229,7 @@ export function accessChanges(before: AccessView, changes: readonly Change[]): A
     // Whether they are in the organization on each side (their levels are resolved per place below).
     const was = before.people[email];
     const now = after.people[email];
-    for (const project of projects) {
+    for (const project of reach ? projectsToResolve(reach, email, projects) : projects) {
       const b = before.projects[project];
       const a = after.projects[project];
       if ((b && !b.known) || (a && !a.known)) continue;

@@ -155,7 +155,7 @@ export async function makePlan(
     matrix: { file: matrix.file, sha256: matrix.sha256 }, read, allowDeletes: options.allowDeletes,
     options: { rollSecretKeys: options.rollSecretKeys, allowSsoWithoutIdp: options.allowSsoWithoutIdp, ...(options.resolution && { resolution: options.resolution }) },
     ...(preview && { preview }),
-  }));
+  }), true);
   return { plan, actual };
 }
 
@@ -189,15 +189,16 @@ export async function eachOrganization<T, R>(items: readonly T[], fileOf: (item:
 
 /**
  * The plan, made again once what its team and member removals take with them in projects the matrix
- * does not name has been read (only when it removes some): max_deletes counts all of it.
+ * does not name has been read (only when it removes some): max_deletes counts all of it. With
+ * `offboarding`, also what removed members created, for the plan's warnings.
  */
-async function withCascades(api: ClosablePostHogApi, actual: ActualState, build: () => OrganizationPlan): Promise<OrganizationPlan> {
+async function withCascades(api: ClosablePostHogApi, actual: ActualState, build: () => OrganizationPlan, offboarding: boolean): Promise<OrganizationPlan> {
   const plan = build();
   const removing = removedSubjects(plan.changes);
   if (!removing.teams.length && !removing.members.length) return plan;
   await readRulesElsewhere(api, actual, removing);
   // Offboarding: what the removed members created that others rely on (docs/cli.md#offboarding).
-  if (removing.members.length) await readCreated(api, actual, removing.members);
+  if (offboarding && removing.members.length) await readCreated(api, actual, removing.members);
   return build();
 }
 
@@ -355,7 +356,9 @@ export async function recheckSavedOrganization(
     desired: matrix.desired, actual, at: now, createdAt: now, host: hostOf(session.env),
     matrix: { file: matrix.file, sha256: matrix.sha256 }, read, allowDeletes,
     options: { ...options, rollSecretKeys: rollsOf(reviewed) },
-  }));
+    // The offboarding warnings were in the plan that was reviewed and are no part of what must match
+    // (src/plan/safety.ts reviewRefusals): their three list calls per project are not made again.
+  }), false);
   // Nothing of the flags is saved in the plan: the guards see those given to apply.
   const apply = { now, host: hostOf(session.env), saved: true, secretSink: true, reviewed };
   plan.refusals = refusalsOf({ ...plan, at: now.toISOString(), createdAt: now.toISOString() }, { actual, allowDeletes, options, apply });

@@ -4,7 +4,7 @@
 // is a notice, never a failed plan.
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sampleSnapshot } from '../../src/emulator/sample.ts';
 import { cli, control, emulator } from './harness.ts';
@@ -63,6 +63,25 @@ describe('offboarding', () => {
       expect(run.stderr).toBe('');
       expect(run.stdout).not.toContain('[offboarding');
       expect(emu.requests.filter((r) => LISTS.test(r.path))).toEqual([]);
+    } finally {
+      await emu.close();
+    }
+  });
+
+  it('a saved plan removing members applies without reading the lists again: its warnings were reviewed', async () => {
+    const emu = await emulator();
+    try {
+      const file = await matrix(EVERYONE.replace(', frank@example.com: member', ''));
+      const saved = join(dirname(file), 'plan.json');
+      const plan = await cli(emu, ['plan', '-m', file, '--out', saved]);
+      expect(plan.code, plan.stderr).toBe(0);
+      expect(emu.requests.filter((r) => LISTS.test(r.path))).toHaveLength(9);
+      const before = emu.requests.length;
+      const apply = await cli(emu, ['apply', saved, '--yes']);
+      expect(apply.code, apply.stderr).toBe(0);
+      const applied = emu.requests.slice(before);
+      expect(applied.filter((r) => LISTS.test(r.path))).toEqual([]);
+      expect(applied.filter((r) => r.method === 'DELETE' && /\/members\//.test(r.path))).toHaveLength(1);
     } finally {
       await emu.close();
     }
