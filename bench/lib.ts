@@ -7,9 +7,13 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
 
-/** The compiled CLI, built into a scratch folder by run.ts (a leftover dist/ would shadow the sources). */
+/**
+ * The CLI as installed: bin/posthog-access.js beside package.json and the compiled dist/, built into
+ * a scratch folder by run.ts (a leftover dist/ would shadow the sources). The bin is what users run:
+ * it checks Node's version and turns on Node's compile cache before loading dist/cli/main.js.
+ */
 export const BUILD = '.bench-build';
-export const CLI = `${BUILD}/cli/main.js`;
+export const CLI = `${BUILD}/bin/posthog-access.js`;
 
 export interface Stats { median: number; min: number; max: number; runs: number }
 

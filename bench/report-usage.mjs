@@ -11,7 +11,7 @@ registerHooks({
     const pkg = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url);
     if (pkg) packages.add(pkg[1]);
     // The project's own modules by folder (posthog/ is the HTTP client, emulator/ the emulator).
-    const own = /\/(?:src|dist|\.bench-build)\/([a-z]+)\//.exec(url);
+    const own = /\/(?:src|\.bench-build\/dist|dist)\/([a-z]+)\//.exec(url);
     if (!pkg && own) packages.add(`posthog-access/${own[1]}`);
     return resolved;
   },

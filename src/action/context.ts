@@ -6,7 +6,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../errors.ts';
-import { loadMatrix } from '../matrix/load.ts';
+import { loadMatrix } from '../matrix/read.ts';
 import { locate, type Located } from '../cli/annotations.ts';
 import { locatedWarnings } from '../cli/validate.ts';
 import type { Inputs } from './inputs.ts';

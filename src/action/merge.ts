@@ -4,7 +4,7 @@
 import * as core from '@actions/core';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { sha256 } from '../matrix/load.ts';
+import { sha256 } from '../matrix/read.ts';
 import { shortSha, type Run } from './context.ts';
 import { COMMENT_MARKER, SUMMARY_LIMIT, findComment, truncateBytes, upsertComment } from './comment.ts';
 import { cli, errorText } from './run-cli.ts';

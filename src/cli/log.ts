@@ -2,7 +2,7 @@
 // environment, or of each --matrix's organization (docs/cli.md#log). Read-only.
 import { ConfigError } from '../errors.ts';
 import { logCsv, logJson, logMarkdown, logRows, logText } from '../log/render.ts';
-import { loadMatrix } from '../matrix/load.ts';
+import { loadMatrix } from '../matrix/read.ts';
 import { readAccessLog } from '../state/access-log.ts';
 import type { Io } from './commands.ts';
 import { EXIT } from './exit.ts';

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { ConfigError, UnsafePlanError } from '../errors.ts';
 import type { ActualState } from '../model/actual.ts';
-import { loadMatrix, type LoadedMatrix } from '../matrix/load.ts';
+import { loadMatrix, type LoadedMatrix } from '../matrix/read.ts';
 import { createApiFromEnv, type ClosablePostHogApi } from '../posthog/api.ts';
 import { canonicalHost } from '../posthog/client.ts';
 import { maskKey } from '../posthog/errors.ts';

@@ -2,7 +2,7 @@
 // of the HTTP client, the planner or the logger.
 import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../errors.ts';
-import { loadMatrix } from '../matrix/load.ts';
+import { loadMatrix } from '../matrix/read.ts';
 import { matrixWarnings } from '../matrix/warnings.ts';
 import { DEFAULT_HOST } from '../model/host.ts';
 import { duplicateOrganizations, matrixFiles } from './matrix-files.ts';

@@ -1,10 +1,8 @@
 // Environment interpolation in scalar values: `${VAR}`, `${VAR:-default}`; `$${` writes a literal `${`.
-// Applied to the yaml Document before conversion, so problems keep their positions.
-// Only values are interpolated, never mapping keys (names and emails stay literal).
-import { Scalar, isPair, isScalar, isSeq, visit } from 'yaml';
-import type { Document } from 'yaml';
+// One string at a time: the positioned path applies it to the yaml Document (problems keep their
+// positions), the fast path to plain data. Only values are interpolated, never mapping keys (names
+// and emails stay literal).
 import { containsPostHogKey } from '../secrets/credentials.ts';
-import { showPath } from './messages.ts';
 
 export type Env = Record<string, string | undefined>;
 
@@ -65,42 +63,12 @@ const PLAIN_BOOL = /^(true|false)$/;
 const PLAIN_INT = /^-?(?:0|[1-9]\d*)$/;
 
 /**
- * Interpolate every scalar value of the document in place. A plain (unquoted) scalar whose
- * interpolated text is `true`, `false` or an integer becomes that boolean or number, as if written so;
- * quoted scalars stay strings.
+ * What an interpolated plain (unquoted) scalar stands for: text reading `true`, `false` or an
+ * integer becomes that boolean or number, as if written so; anything else stays text. Quoted
+ * scalars always stay text. Both loader paths use this one rule (src/matrix/positioned.ts, src/matrix/fast.ts).
  */
-export function interpolateDocument(doc: Document, env: Env): InterpolationProblem[] {
-  const problems: InterpolationProblem[] = [];
-  visit(doc, {
-    Scalar(key, node, path) {
-      if (key === 'key' || typeof node.value !== 'string' || !node.value.includes('${')) return;
-      const r = interpolateString(node.value, env, fieldOf(path, node));
-      if (r.problems.length > 0) {
-        const start = node.range?.[0] ?? 0;
-        // Point inside the scalar when the source is written verbatim (plain or single-line quoted).
-        const src = typeof node.source === 'string' ? node.source : undefined;
-        const shift = node.type === Scalar.PLAIN ? 0 : node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE ? 1 : undefined;
-        for (const p of r.problems) {
-          const exact = shift !== undefined && src === node.value && !src.includes('\n');
-          problems.push({ offset: exact ? start + shift + p.index : start, message: p.message });
-        }
-        return;
-      }
-      if (!r.changed) return;
-      if (node.type === Scalar.PLAIN && PLAIN_BOOL.test(r.value)) node.value = r.value === 'true';
-      else if (node.type === Scalar.PLAIN && PLAIN_INT.test(r.value) && Number.isSafeInteger(Number(r.value))) node.value = Number(r.value);
-      else node.value = r.value;
-    },
-  });
-  return problems;
-}
-
-/** The data path of a scalar (`projects.Production.members."a@example.com".note`), for messages. */
-function fieldOf(ancestors: readonly unknown[], node: unknown): string {
-  const path: PropertyKey[] = [];
-  ancestors.forEach((a, i) => {
-    if (isPair(a)) path.push(isScalar(a.key) ? String(a.key.value) : String(a.key));
-    else if (isSeq(a)) path.push(a.items.indexOf((ancestors[i + 1] ?? node) as never));
-  });
-  return showPath(path);
+export function plainValue(text: string): string | number | boolean {
+  if (PLAIN_BOOL.test(text)) return text === 'true';
+  if (PLAIN_INT.test(text) && Number.isSafeInteger(Number(text))) return Number(text);
+  return text;
 }

@@ -6,7 +6,7 @@ import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { ConfigError } from '../errors.ts';
-import type { LoadedMatrix } from '../matrix/load.ts';
+import type { LoadedMatrix } from '../matrix/read.ts';
 import type { Notice } from '../plan/types.ts';
 import { daysSince } from '../util/days.ts';
 import { TOOL_VERSION } from '../util/version.ts';

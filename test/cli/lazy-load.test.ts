@@ -1,5 +1,6 @@
 // `--help` and `validate` start without the HTTP client, the logger, the planner or the read-side
-// renderers (src/cli/main.ts imports each command's modules when it runs): what a fresh process
+// renderers (src/cli/main.ts imports each command's modules when it runs), and a valid matrix loads
+// without the yaml package (src/matrix/read.ts: the fast path): what a fresh process
 // loads is listed by a module hook and checked here. Start-up time itself is measured by
 // `npm run bench`, never here.
 import { spawnSync } from 'node:child_process';
@@ -21,11 +22,11 @@ function loaded(args: string[]): string[] {
   return run.stderr.split('\n#modules\n')[1]!.trim().split('\n');
 }
 
-const HEAVY = [/node_modules\/undici\//, /node_modules\/pino/, /src\/posthog\//, /src\/plan\/plan\.ts$/, /src\/state\//, /src\/emulator\//, /src\/review\/render\.ts$/, /src\/access\/(report|effective)\.ts$/, /src\/log\/render\.ts$/];
+const HEAVY = [/node_modules\/undici\//, /node_modules\/pino/, /src\/posthog\//, /src\/plan\/plan\.ts$/, /src\/state\//, /src\/emulator\//, /src\/review\/render\.ts$/, /src\/access\/(report|effective)\.ts$/, /src\/log\/render\.ts$/, /node_modules\/yaml\//, /src\/matrix\/positioned\.ts$/];
 
 describe('what a command loads', () => {
   // validate: a valid matrix with no warning (a warning goes through the logger, which then loads).
-  it.each([[['--help']], [['validate', '-m', 'test/fixtures/lazy-load-matrix.yaml']]])('%j loads no HTTP client, logger, planner or renderer', (args) => {
+  it.each([[['--help']], [['validate', '-m', 'test/fixtures/lazy-load-matrix.yaml']]])('%j loads no HTTP client, logger, planner, renderer or yaml package', (args) => {
     const modules = loaded(args);
     expect(modules.some((m) => m.endsWith('src/cli/main.ts'))).toBe(true); // the hook saw the run
     expect(modules.filter((m) => HEAVY.some((h) => h.test(m)))).toEqual([]);
