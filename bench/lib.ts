@@ -161,8 +161,12 @@ export class EmulatorProcess {
     return { POSTHOG_HOST: this.url, POSTHOG_PERSONAL_API_KEY: key };
   }
 
-  stop(): void {
+  /** Stops it and waits for it to exit (it saves its state on the way out: its folder must still be there). */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
     this.child.kill('SIGTERM');
+    await exited;
   }
 }
 

@@ -39,6 +39,8 @@ const section = (title: string, lines: string[]) => {
   process.stdout.write(`\n## ${title}\n${lines.join('\n')}\n\n`);
 };
 const fmt = (n: number) => n.toLocaleString('en-US');
+/** Why a run failed, in a few words: Node's fatal error (out of memory) or the last line of its stderr. */
+const failureOf = (run: CliRun) => /FATAL ERROR: ([^\n]+)/.exec(run.stderr)?.[1] ?? run.stderr.trim().split('\n').pop()?.slice(0, 200) ?? 'no output';
 const failed = (run: CliRun, what: string) => {
   if (run.code !== 0) throw new Error(`${what} exited with ${run.code}:\n${run.stderr.slice(-2000)}`);
 };
@@ -128,11 +130,12 @@ const SHARE = 0.05;
 
 interface PlanRun { run: CliRun; calls: number; throttled: number; startUpMs: number }
 
-async function planOnce(emu: EmulatorProcess, args: string[], env: Record<string, string> = {}, timeoutMs?: number): Promise<PlanRun> {
+/** A plan run; one that fails throws, unless `tolerate` (then the caller reports it: a timeout, a crash). */
+async function planOnce(emu: EmulatorProcess, args: string[], env: Record<string, string> = {}, tolerate?: { timeoutMs: number }): Promise<PlanRun> {
   await emu.clearRequests();
   const key = await emu.mintKey();
-  const run = await runCli(args, { env: { ...emu.env(key), ...env }, ...(timeoutMs !== undefined && { timeoutMs }) });
-  if (!run.timedOut) failed(run, `posthog-access ${args.join(' ')}`);
+  const run = await runCli(args, { env: { ...emu.env(key), ...env }, ...(tolerate && { timeoutMs: tolerate.timeoutMs }) });
+  if (!tolerate) failed(run, `posthog-access ${args.join(' ')}`);
   const c = callsOf(await emu.requests());
   return { run, calls: c.calls, throttled: c.throttled, startUpMs: c.firstAt - run.spawnedAt };
 }
@@ -212,7 +215,7 @@ async function planBenchmarkOrganization(dir: string): Promise<void> {
     const worst = readRatios.reduce((a, b) => (b.ratio > a.ratio ? b : a));
     target(`plan at ${LATENCY_MS} ms per call`, `(wall − start-up) = ${worst.ratio.toFixed(2)}× the read floor at worst (median of ${worst.what})`, `≤ 1.5× calls × 50 ms ÷ ${READ_CONCURRENCY} (with the rate limit: its floor), plus start-up`, worst.ratio <= 1.5);
   } finally {
-    emu.stop();
+    await emu.stop();
   }
 }
 
@@ -260,7 +263,7 @@ async function applyMany(dir: string): Promise<void> {
     ]);
     target('apply: calls per change', `${writes} writes for ${changes.length} changes; ${runs[0]!.inviteCalls} calls for ${invites} invites`, 'at most one per change, fewer for invites (bulk, 20 per call)', runs.every((x) => x.writes <= changes.length && x.converged) && (invites < 2 || runs[0]!.inviteCalls < invites));
   } finally {
-    emu.stop();
+    await emu.stop();
   }
 }
 
@@ -295,7 +298,7 @@ async function savedPlanBackToBack(dir: string): Promise<void> {
     ]);
     target('saved plan applied right after plan --out', `${throttled} × 429 at most; first write after ${stats(runs.map((x) => x.firstWriteS)).median.toFixed(1)} s`, 'no 429', throttled === 0);
   } finally {
-    emu.stop();
+    await emu.stop();
   }
 }
 
@@ -329,7 +332,7 @@ async function longApply(dir: string): Promise<void> {
     const throttled = Math.max(...runs.map((x) => x.throttled));
     target('long apply against the rate-limit floor', `${((ratio.median - 1) * 100).toFixed(1)} % over the floor, ${throttled} × 429`, 'within 5 %, no 429 at window boundaries', ratio.median <= 1.05 && throttled === 0);
   } finally {
-    emu.stop();
+    await emu.stop();
   }
 }
 
@@ -357,11 +360,12 @@ async function scaling(dir: string): Promise<void> {
       const runs: PlanRun[] = [];
       const n = size.label === 'large' ? Math.max(SLOW_RUNS, 2) : RUNS;
       for (let r = 0; r < n; r++) {
-        const run = await planOnce(emu, ['plan', '-m', file, '--format', 'json'], NO_RATE_LIMIT, SCALING_TIMEOUT_MS);
-        if (run.run.timedOut) {
-          // Not waited for forever: said as such, and not run again.
-          rows.push(`| ${fmt(size.members)} | ${fmt(size.projects)} | ${fmt(org.access_controls!.length)} | ${fmt(run.calls)} before it was stopped | | did not finish in ${SCALING_TIMEOUT_MS / 60_000} min | | ${Number.isNaN(run.run.maxRssMb) ? '' : `${run.run.maxRssMb.toFixed(0)} MB`} |`);
-          unfinished.push(`${fmt(size.members)} members, ${fmt(size.projects)} projects`);
+        const run = await planOnce(emu, ['plan', '-m', file, '--format', 'json'], NO_RATE_LIMIT, { timeoutMs: SCALING_TIMEOUT_MS });
+        if (run.run.timedOut || run.run.code !== 0) {
+          // Not waited for forever, and not the end of the benchmark: said as such, and not run again.
+          const what = run.run.timedOut ? `did not finish in ${SCALING_TIMEOUT_MS / 60_000} min` : `failed (exit ${run.run.code}: ${failureOf(run.run)})`;
+          rows.push(`| ${fmt(size.members)} | ${fmt(size.projects)} | ${fmt(org.access_controls!.length)} | ${fmt(run.calls)} before it ended | | ${what} after ${(run.run.wallMs / 1000).toFixed(0)} s | | |`);
+          unfinished.push(`${fmt(size.members)} members, ${fmt(size.projects)} projects ${what}`);
           break;
         }
         runs.push(run);
@@ -370,7 +374,7 @@ async function scaling(dir: string): Promise<void> {
       const calls = runs[0]!.calls;
       rows.push(`| ${fmt(size.members)} | ${fmt(size.projects)} | ${fmt(org.access_controls!.length)} | ${fmt(calls)} | ${(rateLimitFloorMs(calls, READ_CONCURRENCY) / 1000).toFixed(1)} s | ${show(stats(runs.map((x) => x.run.wallMs / 1000)), 's')} | ${show(stats(runs.map((x) => x.run.cpuMs / 1000)), 's')} | ${show(stats(runs.map((x) => x.run.maxRssMb)), 'MB')} |`);
     } finally {
-      emu.stop();
+      await emu.stop();
     }
   }
   section('Scaling: `plan --format json`, 5 % changed, 50 ms per call', [
@@ -383,7 +387,7 @@ async function scaling(dir: string): Promise<void> {
     '|---|---|---|---|---|---|---|---|',
     ...rows,
   ]);
-  target('scaling: every size plans', unfinished.length ? `did not finish in ${SCALING_TIMEOUT_MS / 60_000} min: ${unfinished.join('; ')}` : `all ${sizes.length} sizes planned`, `each within ${SCALING_TIMEOUT_MS / 60_000} min`, unfinished.length === 0);
+  target('scaling: every size plans', unfinished.length ? unfinished.join('; ') : `all ${sizes.length} sizes planned`, `each within ${SCALING_TIMEOUT_MS / 60_000} min`, unfinished.length === 0);
 }
 
 // ---------------------------------------------------------------- linear growth
@@ -443,7 +447,7 @@ async function emulatorThroughput(dir: string): Promise<void> {
     target('emulator: 100,000 members, 1,000 projects', `${perSecond.toFixed(0)} member-page requests/s on loopback`, '> 1,000 requests/s', perSecond > 1000);
   } finally {
     await agent.close();
-    emu.stop();
+    await emu.stop();
   }
 }
 
@@ -480,7 +484,15 @@ const steps: [string, () => Promise<void>][] = [
   ['linear', () => linear()],
   ['emulator', () => emulatorThroughput(dir)],
 ];
-for (const [name, step] of steps) if (!only || only.includes(name)) await step();
+for (const [name, step] of steps) {
+  if (only && !only.includes(name)) continue;
+  try {
+    await step();
+  } catch (e) {
+    // One step failing (the CLI crashing on a case, say) is a missed target, not the end of the benchmark.
+    target(`step ${name} ran to the end`, `it failed: ${(e instanceof Error ? e.message : String(e)).split('\n').slice(0, 3).join(' ').slice(0, 500)}`, 'every step runs', false);
+  }
+}
 
 const missed = targets.filter((t) => !t.met).length;
 const minutes = (performance.now() - benchStarted) / 60_000;
