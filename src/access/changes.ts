@@ -6,7 +6,7 @@
 import { levelRank, type LevelContext } from '../model/levels.ts';
 import type { Change, Subject } from '../plan/types.ts';
 import { viewAfter } from './after.ts';
-import { describeSource, projectAccess, resourceAccess, ruledResources, type AccessView, type Resolved } from './effective.ts';
+import { describeSource, projectAccess, resourceAccess, ruledResources, type AccessView, type ProjectRules, type Resolved } from './effective.ts';
 
 /** One level as the plan shows it: the level and its source in words ("team Engineering"). */
 export interface ShownLevel {
@@ -40,53 +40,134 @@ export interface AccessChange {
   places: AccessPlace[];
 }
 
-const shown = (r: Resolved<string>): ShownLevel => ({ level: r.level, source: describeSource(r.source) });
+/**
+ * The values many entries hold alike, made once per plan and shared: a plan can name 100,000
+ * places of 2,000 people with a few dozen levels-with-sources, a few thousand places and a few
+ * lists of causes. Each value has a number, so outcomes are told apart by numbers, not strings.
+ */
+interface CauseNode {
+  next?: Map<number, CauseNode>;
+  ids?: string[];
+}
 
-function orgLevel(view: AccessView, email: string): ShownLevel | null {
+class Shared {
+  private count = 0;
+  private readonly numbers = new Map<object, number>();
+  /** Source kind → team ('' for none) → level. */
+  private readonly resolved = new Map<string, Map<string, Map<string, ShownLevel>>>();
+  /** Source in words → level. */
+  private readonly inWords = new Map<string, Map<string, ShownLevel>>();
+  private readonly places = new Map<string, { project: AccessPlace; resources: Map<string, AccessPlace> }>();
+  /** Lists of causes as a tree of positions: no key string per lookup. */
+  private readonly causes: CauseNode = {};
+
+  private numbered<T extends object>(value: T): T {
+    this.numbers.set(value, ++this.count);
+    return value;
+  }
+
+  /** The number of a value made here (0 for none). */
+  number(value: object | null): number {
+    return value === null ? 0 : this.numbers.get(value)!;
+  }
+
+  /** A resolved level with its source in words ("team Engineering"). */
+  shown(r: Resolved<string>): ShownLevel {
+    const byTeam = this.resolved.get(r.source.kind) ?? this.resolved.set(r.source.kind, new Map()).get(r.source.kind)!;
+    const team = r.source.team ?? '';
+    const byLevel = byTeam.get(team) ?? byTeam.set(team, new Map()).get(team)!;
+    return byLevel.get(r.level) ?? byLevel.set(r.level, this.numbered({ level: r.level, source: describeSource(r.source) })).get(r.level)!;
+  }
+
+  /** A level whose source is said as is ("invite", "no project access", "" for none). */
+  worded(level: string, source: string): ShownLevel {
+    const byLevel = this.inWords.get(source) ?? this.inWords.set(source, new Map()).get(source)!;
+    return byLevel.get(level) ?? byLevel.set(level, this.numbered({ level, source })).get(level)!;
+  }
+
+  place(project: string, resource?: string): AccessPlace {
+    let at = this.places.get(project);
+    if (!at) {
+      at = { project: { project }, resources: new Map() };
+      this.places.set(project, at);
+    }
+    if (resource === undefined) return at.project;
+    return at.resources.get(resource) ?? at.resources.set(resource, { project, resource }).get(resource)!;
+  }
+
+  /** One list of change ids per distinct list of positions in `changes` (the first `count` of `positions`). */
+  because(changes: readonly Change[], positions: readonly number[], count: number): string[] {
+    let node = this.causes;
+    for (let k = 0; k < count; k++) {
+      node.next ??= new Map();
+      node = node.next.get(positions[k]!) ?? node.next.set(positions[k]!, {}).get(positions[k]!)!;
+    }
+    return (node.ids ??= this.numbered(positions.slice(0, count).map((i) => changes[i]!.id)));
+  }
+}
+
+function orgLevel(shared: Shared, view: AccessView, email: string): ShownLevel | null {
   const person = view.people[email];
   if (!person) return null;
-  return { level: person.level, source: person.pending ? 'invite' : '' };
+  return shared.worded(person.level, person.pending ? 'invite' : '');
 }
 
 function rank(context: LevelContext, level: ShownLevel | null): number {
   return level === null ? -1 : levelRank(context, level.level);
 }
 
+/** What is behind a person's changes everywhere: their membership or invite, their teams' removals and their team memberships. */
+interface PersonCauses {
+  /** Their member and invite changes. */
+  person: readonly number[];
+  /** Removals of teams they are in and their team membership changes, in plan order. */
+  personal: number[];
+  /** Joining or leaving decides every place at once: that change comes first. */
+  joinsOrLeaves: boolean;
+}
+
+const NONE: readonly number[] = [];
+
+function personCauses(index: ChangeIndex, email: string, joinsOrLeaves: boolean): PersonCauses {
+  const personal = [...(index.removalsOf.get(email) ?? NONE), ...(index.membershipsOf.get(email) ?? NONE)].sort((a, b) => a - b);
+  return { person: index.byPerson.get(email) ?? NONE, personal, joinsOrLeaves };
+}
+
 /**
  * The changes behind a person's change at a place, most direct first: their own rule there; the
- * place's default and team rules, its project, their teams' removal, their team memberships; their
- * membership or invite (first when they join or leave). For the organization level: their
- * membership or invite.
+ * place's default and team rules, its project, their teams' removal, their team memberships (in
+ * plan order); rules on the project, which decide a resource type only through project access;
+ * their membership or invite (first when they join or leave). For the organization level: their
+ * membership or invite. Written as positions in plan order into `out`; returns how many.
  */
-function causes(index: ChangeIndex, email: string, before: AccessView, joinsOrLeaves: boolean, project?: string, resource?: string): string[] {
-  const person = (index.byPerson.get(email) ?? []).map((i) => index.changes[i]!.id);
-  if (project === undefined) return person;
-  const own: string[] = [];
-  const place: number[] = [];
-  // Rules on the resource type itself come before the project's, which decide it only through project access.
-  const projectWide: number[] = [];
-  for (const i of index.byProject.get(project) ?? []) {
+function causes(index: ChangeIndex, email: string, who: PersonCauses, project: string | undefined, resource: string | undefined, out: number[]): number {
+  let n = 0;
+  if (project === undefined || who.joinsOrLeaves) for (const i of who.person) out[n++] = i;
+  if (project === undefined) return n;
+  const here = index.byProject.get(project) ?? NONE;
+  for (const i of here) {
     const c = index.changes[i]!;
     const s: Subject = c.subject;
-    if (c.kind === 'project') {
-      place.push(i);
-      continue;
+    if (c.kind !== 'project' && s.resource === resource && s.email === email) out[n++] = i;
+  }
+  let next = 0;
+  for (const i of here) {
+    const c = index.changes[i]!;
+    const s: Subject = c.subject;
+    if (c.kind !== 'project' && (s.resource !== resource || s.email !== undefined)) continue;
+    while (next < who.personal.length && who.personal[next]! < i) out[n++] = who.personal[next++]!;
+    out[n++] = i;
+  }
+  while (next < who.personal.length) out[n++] = who.personal[next++]!;
+  if (resource !== undefined) {
+    for (const i of here) {
+      const c = index.changes[i]!;
+      const s: Subject = c.subject;
+      if (c.kind !== 'project' && s.resource === undefined && (s.email === undefined || s.email === email)) out[n++] = i;
     }
-    const above = resource !== undefined && s.resource === undefined;
-    if ((s.resource !== resource && !above) || (s.email !== undefined && s.email !== email)) continue;
-    if (above) projectWide.push(i);
-    else if (s.email === email) own.push(c.id);
-    else place.push(i);
   }
-  for (const i of index.teamRemovals) {
-    const team = (index.changes[i]!.subject as Subject).team;
-    if (team !== undefined && before.teams[team]?.includes(email)) place.push(i);
-  }
-  for (const i of index.membershipsOf.get(email) ?? []) place.push(i);
-  place.sort((a, b) => a - b);
-  const ids = (list: number[]) => list.map((i) => index.changes[i]!.id);
-  // Joining or leaving the organization decides every place at once: that change first.
-  return joinsOrLeaves ? [...person, ...own, ...ids(place), ...ids(projectWide)] : [...own, ...ids(place), ...ids(projectWide), ...person];
+  if (!who.joinsOrLeaves) for (const i of who.person) out[n++] = i;
+  return n;
 }
 
 /** The plan's changes by what they name (positions in plan order), so each person and place looks only at its own. */
@@ -96,14 +177,14 @@ interface ChangeIndex {
   byPerson: Map<string, number[]>;
   /** Rule changes and the project's own, by project. */
   byProject: Map<string, number[]>;
-  /** Team removals. */
-  teamRemovals: number[];
+  /** Removals of teams, by the emails of their members (before). */
+  removalsOf: Map<string, number[]>;
   /** Team membership changes, by email. */
   membershipsOf: Map<string, number[]>;
 }
 
-function indexChanges(changes: readonly Change[]): ChangeIndex {
-  const index: ChangeIndex = { changes, byPerson: new Map(), byProject: new Map(), teamRemovals: [], membershipsOf: new Map() };
+function indexChanges(before: AccessView, changes: readonly Change[]): ChangeIndex {
+  const index: ChangeIndex = { changes, byPerson: new Map(), byProject: new Map(), removalsOf: new Map(), membershipsOf: new Map() };
   const add = (map: Map<string, number[]>, key: string, i: number) => {
     const list = map.get(key);
     if (list) list.push(i);
@@ -116,7 +197,7 @@ function indexChanges(changes: readonly Change[]): ChangeIndex {
     } else if ((c.kind === 'project_access' || c.kind === 'resource_access' || c.kind === 'project') && s.project !== undefined) {
       add(index.byProject, s.project, i);
     } else if (c.kind === 'team' && c.action === 'delete' && s.team !== undefined) {
-      index.teamRemovals.push(i);
+      for (const email of new Set(before.teams[s.team] ?? [])) add(index.removalsOf, email, i);
     } else if (c.kind === 'team_member' && s.email !== undefined) {
       add(index.membershipsOf, s.email, i);
     }
@@ -128,9 +209,10 @@ function indexChanges(changes: readonly Change[]): ChangeIndex {
  * Where a plan's changes can move anyone's access, as viewAfter (after.ts) applies them: people
  * whose access may change anywhere (their membership, invite or teams change, or a team they are in
  * goes), and per project the people (their own rule), teams (a team's rule) or everyone (a default,
- * the project itself, a project new to the view) whose access there may change. Anyone else at a place resolves alike before
- * and after by construction: nothing their resolution reads moves. test/access/pruned.test.ts
- * compares the result with resolving everyone everywhere on generated organizations.
+ * the project itself, a project new to the view) whose access there may change. Anyone else at a
+ * place resolves alike before and after by construction: nothing their resolution reads moves.
+ * test/access/pruned.test.ts compares the result with resolving everyone everywhere on generated
+ * organizations.
  */
 interface Reach {
   /** People whose access may change in every project. */
@@ -201,50 +283,56 @@ function projectsToResolve(reach: Reach, email: string, projects: readonly strin
 export function accessChanges(before: AccessView, changes: readonly Change[], options: { everywhere?: boolean } = {}): AccessChange[] {
   if (!changes.length) return [];
   const after = viewAfter(before, changes);
-  const index = indexChanges(changes);
+  const index = indexChanges(before, changes);
   const reach = options.everywhere ? undefined : reachOf(before, changes);
   const out: AccessChange[] = [];
+  const shared = new Shared();
   const emails = [...new Set([...Object.keys(before.people), ...Object.keys(after.people)])].sort();
   const projects = [...new Set([...Object.keys(before.projects), ...Object.keys(after.projects)])].sort();
-  const key = (l: ShownLevel | null) => (l === null ? '' : `${l.level}\u0001${l.source}`);
-  for (const email of emails) {
-    // This person's outcomes so far, by context, levels and causes: one entry each, places appended.
-    const outcomes = new Map<string, AccessChange>();
-    const add = (context: LevelContext, was: ShownLevel | null, now: ShownLevel | null, project?: string, resource?: string) => {
-      // Outside the organization a project or resource level is none: joining or leaving where one had none changes nothing.
-      const none = context === 'organization' ? undefined : 'none';
-      if ((was?.level ?? none) === (now?.level ?? none)) return;
-      const because = causes(index, email, before, !before.people[email] || !after.people[email], project, resource);
-      const direction = rank(context, now) > rank(context, was) ? 'gains' : 'loses';
-      const id = `${context}\u0000${direction}\u0000${key(was)}\u0000${key(now)}\u0000${because.join('\u0000')}`;
-      let entry = outcomes.get(id);
-      if (!entry) {
-        entry = { email, direction, before: was, after: now, because, places: [] };
-        outcomes.set(id, entry);
-        out.push(entry);
-      }
-      if (project !== undefined) entry.places.push(resource === undefined ? { project } : { project, resource });
-    };
-    add('organization', orgLevel(before, email), orgLevel(after, email));
+  // Per project: the resource types with a rule on either side, sorted.
+  const ruled = new Map<string, string[]>();
+  const resourcesOf = (project: string, b: ProjectRules | undefined, a: ProjectRules | undefined): string[] =>
+    ruled.get(project) ?? ruled.set(project, [...new Set([...(b ? ruledResources(b) : []), ...(a ? ruledResources(a) : [])])].sort()).get(project)!;
+  const noProjectAccess = shared.worded('none', 'no project access');
+  // A person's outcomes so far, by context, direction, levels and causes: one entry each, places appended.
+  const outcomes = new Map<string, AccessChange>();
+  const positions: number[] = [];
+  let email = '';
+  let who: PersonCauses = personCauses(index, email, false);
+  const add = (context: LevelContext, was: ShownLevel | null, now: ShownLevel | null, project?: string, resource?: string) => {
+    // Outside the organization a project or resource level is none: joining or leaving where one had none changes nothing.
+    const none = context === 'organization' ? undefined : 'none';
+    if ((was?.level ?? none) === (now?.level ?? none)) return;
+    const because = shared.because(changes, positions, causes(index, email, who, project, resource, positions));
+    const direction = rank(context, now) > rank(context, was) ? 'gains' : 'loses';
+    const id = `${context} ${direction} ${shared.number(was)} ${shared.number(now)} ${shared.number(because)}`;
+    let entry = outcomes.get(id);
+    if (!entry) {
+      entry = { email, direction, before: was, after: now, because, places: [] };
+      outcomes.set(id, entry);
+      out.push(entry);
+    }
+    if (project !== undefined) entry.places.push(shared.place(project, resource));
+  };
+  for (email of emails) {
+    outcomes.clear();
     // Whether they are in the organization on each side (their levels are resolved per place below).
     const was = before.people[email];
     const now = after.people[email];
+    who = personCauses(index, email, !was || !now);
+    add('organization', orgLevel(shared, before, email), orgLevel(shared, after, email));
     for (const project of reach ? projectsToResolve(reach, email, projects) : projects) {
       const b = before.projects[project];
       const a = after.projects[project];
       if ((b && !b.known) || (a && !a.known)) continue;
-      const level = (view: AccessView, present: typeof was) => (present && view.projects[project] ? shown(projectAccess(view, email, project)) : null);
-      const wasProject = level(before, was);
-      const nowProject = level(after, now);
+      const wasProject = was && b ? shared.shown(projectAccess(before, email, project)) : null;
+      const nowProject = now && a ? shared.shown(projectAccess(after, email, project)) : null;
       add('project', wasProject, nowProject, project);
-      const resources = new Set([...(b ? ruledResources(b) : []), ...(a ? ruledResources(a) : [])]);
-      for (const resource of [...resources].sort()) {
+      for (const resource of resourcesOf(project, b, a)) {
         // A resource level counts only where the person reaches the project.
-        const at = (view: AccessView, p: ShownLevel | null): ShownLevel | null => {
-          if (!p) return null;
-          return p.level === 'none' ? { level: 'none', source: 'no project access' } : shown(resourceAccess(view, email, project, resource));
-        };
-        add('resource', at(before, wasProject), at(after, nowProject), project, resource);
+        const wasHere = !wasProject ? null : wasProject.level === 'none' ? noProjectAccess : shared.shown(resourceAccess(before, email, project, resource));
+        const nowHere = !nowProject ? null : nowProject.level === 'none' ? noProjectAccess : shared.shown(resourceAccess(after, email, project, resource));
+        add('resource', wasHere, nowHere, project, resource);
       }
     }
   }

@@ -69,12 +69,20 @@ const isAdmin = (person: Person) => ORG_LEVELS[person.level] >= ORG_LEVELS.admin
 
 const teamIndexes = new WeakMap<AccessView['teams'], Map<string, string[]>>();
 
-/**
- * A person's teams, sorted. Indexed once per view (by its teams record: a view is not changed once
- * built), since resolution asks for every person in every project and resource type.
- */
+/** A person's teams, sorted: a list of their own. */
 function teamsOf(view: AccessView, email: string): string[] {
-  if (!view.roleBasedAccess) return [];
+  return [...teamsIn(view, email)];
+}
+
+const NO_TEAMS: readonly string[] = [];
+
+/**
+ * A person's teams, sorted, as indexed: resolution reads them, never changes them. Indexed once
+ * per view (by its teams record: a view is not changed once built), since resolution asks for
+ * every person in every project and resource type.
+ */
+function teamsIn(view: AccessView, email: string): readonly string[] {
+  if (!view.roleBasedAccess) return NO_TEAMS;
   let index = teamIndexes.get(view.teams);
   if (!index) {
     index = new Map();
@@ -87,41 +95,64 @@ function teamsOf(view: AccessView, email: string): string[] {
     }
     teamIndexes.set(view.teams, index);
   }
-  return [...(index.get(email) ?? [])];
+  return index.get(email) ?? NO_TEAMS;
 }
 
-/** The highest team rule among `teams` in `rules`, the alphabetically first team on a tie. */
-function highestTeam<L extends string>(context: 'project' | 'resource', rules: ScopeRules<L>, teams: string[]): Resolved<L> | undefined {
-  let best: Resolved<L> | undefined;
-  for (const team of teams) {
-    const level = rules.teams[team];
-    if (level === undefined) continue;
-    if (!best || levelRank(context, level) > levelRank(context, best.level)) best = { level, source: { kind: 'team', team } };
-  }
-  return best;
-}
+/** Sources that name nothing, one of each: resolution runs for every person at every place, and they are never changed. */
+const SOURCES = {
+  member: Object.freeze<Source>({ kind: 'member' }),
+  default: Object.freeze<Source>({ kind: 'default' }),
+  system_default: Object.freeze<Source>({ kind: 'system_default' }),
+  organization_admin: Object.freeze<Source>({ kind: 'organization_admin' }),
+  invite: Object.freeze<Source>({ kind: 'invite' }),
+} as const;
 
 /**
  * One scope, by the organization's mode. Legacy, project (the project is an object): the person's
  * and their teams' rules pooled, highest wins, else the default rule. Legacy, resource type: the
  * person's, their teams' and the default rule all pooled, highest wins. Most specific, both: the
  * person's own rule, else their teams' (highest), else the default rule. Ties name the most
- * specific rule. Nothing applies → undefined (PostHog's built-in level).
+ * specific rule, and among teams the alphabetically first. Nothing applies → undefined (PostHog's
+ * built-in level). Only the answer is allocated.
  */
 function resolveScope<L extends string>(
-  context: 'project' | 'resource', mode: ResolutionMode, rules: ScopeRules<L>, email: string, teams: string[],
+  context: 'project' | 'resource', mode: ResolutionMode, rules: ScopeRules<L>, email: string, teams: readonly string[],
 ): Resolved<L> | undefined {
   const own = rules.members[email];
-  const member: Resolved<L> | undefined = own === undefined ? undefined : { level: own, source: { kind: 'member' } };
-  const team = highestTeam(context, rules, teams);
-  const fallback: Resolved<L> | undefined = rules.default === undefined ? undefined : { level: rules.default, source: { kind: 'default' } };
-  if (mode === 'most_specific') return member ?? team ?? fallback;
-  const pool = context === 'project' && (member || team) ? [member, team] : [member, team, fallback];
-  let best: Resolved<L> | undefined;
-  for (const candidate of pool) {
-    if (candidate && (!best || levelRank(context, candidate.level) > levelRank(context, best.level))) best = candidate;
+  // The highest team rule among the person's teams (sorted), the first on a tie.
+  let teamLevel: L | undefined;
+  let teamName: string | undefined;
+  for (const team of teams) {
+    const level = rules.teams[team];
+    if (level !== undefined && (teamLevel === undefined || levelRank(context, level) > levelRank(context, teamLevel))) {
+      teamLevel = level;
+      teamName = team;
+    }
   }
-  return best;
+  if (mode === 'most_specific') {
+    if (own !== undefined) return { level: own, source: SOURCES.member };
+    if (teamLevel !== undefined) return { level: teamLevel, source: { kind: 'team', team: teamName! } };
+    return rules.default === undefined ? undefined : { level: rules.default, source: SOURCES.default };
+  }
+  // Legacy: the highest of the pool, the earlier (more specific) on a tie.
+  let best: 'member' | 'team' | 'default' | undefined;
+  let level: L | undefined;
+  if (own !== undefined) {
+    best = 'member';
+    level = own;
+  }
+  if (teamLevel !== undefined && (level === undefined || levelRank(context, teamLevel) > levelRank(context, level))) {
+    best = 'team';
+    level = teamLevel;
+  }
+  // On a project the default counts only when neither the person nor their teams have a rule.
+  const defaultCounts = context === 'resource' || best === undefined;
+  if (defaultCounts && rules.default !== undefined && (level === undefined || levelRank(context, rules.default) > levelRank(context, level))) {
+    best = 'default';
+    level = rules.default;
+  }
+  if (best === undefined) return undefined;
+  return best === 'team' ? { level: level!, source: { kind: 'team', team: teamName! } } : { level: level!, source: SOURCES[best] };
 }
 
 export interface ResourceAccess extends Resolved<ResourceLevel> {
@@ -153,26 +184,24 @@ export function ruledResources(project: ProjectRules): string[] {
 export function resourceAccess(view: AccessView, email: string, projectName: string, resource: string): Resolved<ResourceLevel> {
   const person = view.people[email];
   const bounds = resourceBounds(resource);
-  if (person && isAdmin(person)) return { level: bounds.maximum, source: { kind: 'organization_admin' } };
+  if (person && isAdmin(person)) return { level: bounds.maximum, source: SOURCES.organization_admin };
   const project = view.projects[projectName];
   const rules = project?.resources[resource];
-  if (!view.accessControl || !rules) return { level: bounds.default, source: { kind: 'system_default' } };
-  const resolved = resolveScope('resource', view.mode, rules, email, teamsOf(view, email));
-  return resolved ?? { level: bounds.default, source: { kind: 'system_default' } };
+  if (!view.accessControl || !rules) return { level: bounds.default, source: SOURCES.system_default };
+  const resolved = resolveScope('resource', view.mode, rules, email, teamsIn(view, email));
+  return resolved ?? { level: bounds.default, source: SOURCES.system_default };
 }
 
 /** A person's level on a project. */
 export function projectAccess(view: AccessView, email: string, projectName: string): Resolved<ProjectLevel> {
   const person = view.people[email];
-  if (person && isAdmin(person)) return { level: 'admin', source: { kind: 'organization_admin' } };
-  const systemDefault: Resolved<ProjectLevel> = { level: PROJECT_DEFAULT_LEVEL, source: { kind: 'system_default' } };
-  if (!view.accessControl) return systemDefault;
-  const rules = view.projects[projectName];
-  if (!rules) return systemDefault;
+  if (person && isAdmin(person)) return { level: 'admin', source: SOURCES.organization_admin };
+  const rules = view.accessControl ? view.projects[projectName] : undefined;
+  if (!rules) return { level: PROJECT_DEFAULT_LEVEL, source: SOURCES.system_default };
   // An invite's project grant becomes the person's own rule when they join.
   const invited = person?.pending ? person.invited[projectName] : undefined;
-  if (invited !== undefined) return { level: invited, source: { kind: 'invite' } };
-  return resolveScope('project', view.mode, rules, email, teamsOf(view, email)) ?? systemDefault;
+  if (invited !== undefined) return { level: invited, source: SOURCES.invite };
+  return resolveScope('project', view.mode, rules, email, teamsIn(view, email)) ?? { level: PROJECT_DEFAULT_LEVEL, source: SOURCES.system_default };
 }
 
 /** Everything a person can reach: per project (sorted), per resource type with a rule there. */

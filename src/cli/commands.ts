@@ -1,6 +1,6 @@
 // The commands: each chooses pipeline steps, prints to stdout and returns an exit code
 // (0 nothing to do or success, 1 error or refused, 2 changes present: docs/cli.md).
-import { writeFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import { ConfigError, InternalError, UnsafePlanError } from '../errors.ts';
 import { render, type RenderFormat } from '../plan/render/index.ts';
@@ -10,7 +10,7 @@ import type { GatedOrganization } from '../plan/safety.ts';
 import { assemblePlan } from '../plan/plan.ts';
 import { renderReport } from '../apply/report.ts';
 import type { ApplyReport } from '../apply/apply.ts';
-import { renderJson } from '../plan/render/json.ts';
+import { renderJson, renderJsonChunks } from '../plan/render/json.ts';
 import { ATTRIBUTED_SCOPES, attribute } from '../plan/attribution.ts';
 import { readActivity } from '../state/activity.ts';
 import { EXIT } from './exit.ts';
@@ -68,8 +68,23 @@ export { EXIT } from './exit.ts';
 export { validateCommand } from './validate.ts';
 
 function print(io: Io, plan: Plan, format: RenderFormat, command: 'plan' | 'drift' = 'plan'): void {
+  if (format === 'json') {
+    // In pieces: a large plan's JSON is never held as one string.
+    for (const chunk of renderJsonChunks(plan)) io.stdout.write(chunk);
+    return;
+  }
   const text = render(plan, format, { color: io.color, command });
   io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+/** A plan saved as JSON (`--out`), written in pieces. */
+async function writePlanFile(path: string, plan: Plan): Promise<void> {
+  const file = await open(path, 'w');
+  try {
+    for (const chunk of renderJsonChunks(plan)) await file.write(chunk);
+  } finally {
+    await file.close();
+  }
 }
 
 /** Refusals of a plan on stderr, plainly, naming the organization when there are several. */
@@ -106,7 +121,7 @@ export async function planCommand(flags: PlanFlags, session: Session, io: Io, mo
   const plan = assemblePlan({ createdAt: now, at: times.at, organizations });
   print(io, plan, flags.format, mode);
   if (flags.out) {
-    await writeFile(flags.out, renderJson(plan));
+    await writePlanFile(flags.out, plan);
     session.logger.info({ stage: 'plan', out: flags.out }, `saved the plan to ${flags.out}; apply it with \`posthog-access apply ${flags.out}\``);
   }
   // Manual steps (a domain to verify, a personal key to fix) are drift too: the matrix is not met.

@@ -16,7 +16,7 @@ import { readSecretKeySink } from '../state/secret-sink.ts';
 import { auditApiKeys } from '../state/audit-keys.ts';
 import { commandSink, fileSink, type PreparedSink } from '../secrets/sink.ts';
 import type { DesiredState } from '../model/desired.ts';
-import { buildOrganizationPlan } from '../plan/plan.ts';
+import { draftOrganizationPlan, withAccess } from '../plan/plan.ts';
 import { readResolutionPreview } from '../state/preview.ts';
 import { modeOf } from '../access/view.ts';
 import type { ResolutionMode } from '../access/effective.ts';
@@ -150,7 +150,7 @@ export async function makePlan(
   // `--resolution most-specific`: PostHog's own preview of the switch, to hold the model against.
   const switching = options.resolution !== undefined && options.resolution !== modeOf(actual);
   const preview = switching && options.resolution === 'most_specific' ? await readResolutionPreview(api, actual) : undefined;
-  const plan = await withCascades(api, actual, () => buildOrganizationPlan({
+  const plan = await withCascades(api, actual, () => draftOrganizationPlan({
     desired: matrix.desired, actual, at, createdAt: now, host: hostOf(session.env),
     matrix: { file: matrix.file, sha256: matrix.sha256 }, read, allowDeletes: options.allowDeletes,
     options: { rollSecretKeys: options.rollSecretKeys, allowSsoWithoutIdp: options.allowSsoWithoutIdp, ...(options.resolution && { resolution: options.resolution }) },
@@ -190,16 +190,17 @@ export async function eachOrganization<T, R>(items: readonly T[], fileOf: (item:
 /**
  * The plan, made again once what its team and member removals take with them in projects the matrix
  * does not name has been read (only when it removes some): max_deletes counts all of it. With
- * `offboarding`, also what removed members created, for the plan's warnings.
+ * `offboarding`, also what removed members created, for the plan's warnings. Who gains or loses
+ * what is added to the final draft only.
  */
-async function withCascades(api: ClosablePostHogApi, actual: ActualState, build: () => OrganizationPlan, offboarding: boolean): Promise<OrganizationPlan> {
-  const plan = build();
+async function withCascades(api: ClosablePostHogApi, actual: ActualState, draft: () => OrganizationPlan, offboarding: boolean): Promise<OrganizationPlan> {
+  const plan = draft();
   const removing = removedSubjects(plan.changes);
-  if (!removing.teams.length && !removing.members.length) return plan;
+  if (!removing.teams.length && !removing.members.length) return withAccess(plan, actual);
   await readRulesElsewhere(api, actual, removing);
   // Offboarding: what the removed members created that others rely on (docs/cli.md#offboarding).
   if (offboarding && removing.members.length) await readCreated(api, actual, removing.members);
-  return build();
+  return withAccess(draft(), actual);
 }
 
 /** `--strict`: every declared personal API key must be there to audit (checked before any call). */
@@ -352,7 +353,7 @@ export async function recheckSavedOrganization(
   session.progress?.phase('reading PostHog again for the saved plan');
   const actual = await fetchActual(api, read);
   await readSecretKeyRecords(actual, matrix.desired, files);
-  const plan = await withCascades(api, actual, () => buildOrganizationPlan({
+  const plan = await withCascades(api, actual, () => draftOrganizationPlan({
     desired: matrix.desired, actual, at: now, createdAt: now, host: hostOf(session.env),
     matrix: { file: matrix.file, sha256: matrix.sha256 }, read, allowDeletes,
     options: { ...options, rollSecretKeys: rollsOf(reviewed) },

@@ -49,8 +49,23 @@ export function featureNotices(changes: Change[], features: string[]): Notice[] 
   return [...needed.values()].map(({ need, count }) => ({ level: 'warning', code: 'feature_missing', message: need.message(count) }));
 }
 
-/** One organization's part of a plan: its changes, notices, fingerprint and the guards' refusals. */
+/** One organization's part of a plan: its changes, notices, fingerprint, who gains or loses what and the guards' refusals. */
 export function buildOrganizationPlan(input: PlanInput): OrganizationPlan {
+  return withAccess(draftOrganizationPlan(input), input.actual);
+}
+
+/**
+ * Who gains or loses what (src/access/changes.ts), added to a drafted plan once its changes are
+ * final: a plan drafted again after reading what its removals take with them (src/cli/pipeline.ts)
+ * resolves people's access once, not twice.
+ */
+export function withAccess(plan: OrganizationPlan, actual: ActualState): OrganizationPlan {
+  plan.access = accessChanges(viewOfActual(actual), plan.changes);
+  return plan;
+}
+
+/** One organization's part of a plan without `access` (withAccess adds it): its changes, notices, fingerprint and the guards' refusals. */
+export function draftOrganizationPlan(input: PlanInput): OrganizationPlan {
   const { desired, actual } = input;
   const result = diff(desired, actual, input.at, input.options);
   // A key that sees part of the organization plans nothing that depends on what it cannot see.
@@ -77,7 +92,6 @@ export function buildOrganizationPlan(input: PlanInput): OrganizationPlan {
     read: input.read,
     safety: { maxDeletes: desired.safety.maxDeletes, protected: desired.safety.protected },
     changes: result.changes,
-    access: accessChanges(viewOfActual(actual), result.changes),
     notices,
     manualSteps: result.manualSteps,
     refusals: [],

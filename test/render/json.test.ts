@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { renderJson } from '../../src/plan/render/json.ts';
+import { renderJson, renderJsonChunks } from '../../src/plan/render/json.ts';
 import type { Plan } from '../../src/plan/types.ts';
-import { change, plan, samplePlan } from './builders.ts';
+import { change, organizationPlan, plan, plans, samplePlan } from './builders.ts';
 
 describe('renderJson', () => {
   it('round-trips: the JSON is the plan itself', () => {
@@ -93,5 +93,26 @@ describe('renderJson', () => {
     const out = JSON.parse(renderJson(plan({ changes: [change({ action: 'create' })] })));
     expect('note' in out.organizations[0].changes[0]).toBe(false);
     expect('patch' in out.organizations[0].changes[0]).toBe(false);
+  });
+
+  it('writes a large plan in pieces of about 64 KB: two spaces, keys in order, the plan itself', () => {
+    const invites = Array.from({ length: 1_500 }, (_, i) => change({ kind: 'invite', action: 'create', key: `p${i}@x.io`, after: { level: 'member', projects: { b: 'member', a: 'admin' }, expired: false } }));
+    const access = invites.map((c) => ({
+      email: c.key, direction: 'gains' as const, before: null, after: { level: 'member', source: 'invite' }, because: [c.id], places: [{ project: 'Alpha' }, { project: 'Beta', resource: 'dashboard' }],
+    }));
+    const p = { ...plans([organizationPlan({ changes: invites, access }), organizationPlan({ changes: [] })]), futureField: { z: 1, a: [] } } as Plan;
+    const chunks = [...renderJsonChunks(p)];
+    expect(chunks.length).toBeGreaterThan(5);
+    // Each piece is handed on once it passes 64 KB: one change or entry past it at most.
+    for (const chunk of chunks) expect(chunk.length).toBeLessThan(70_000);
+    const json = chunks.join('');
+    expect(json).toBe(renderJson(p));
+    // The layout is JSON.stringify's own, with the keys in the declared order.
+    expect(json).toBe(`${JSON.stringify(JSON.parse(json), null, 2)}\n`);
+    expect(JSON.parse(json)).toEqual(JSON.parse(JSON.stringify(p)));
+    expect(Object.keys(JSON.parse(json).organizations[0].changes[7])).toEqual(['id', 'kind', 'action', 'key', 'subject', 'after', 'reason', 'destructive', 'dependsOn']);
+    expect(json).toContain('\n      "changes": [\n        {\n          "id": "invite:p0@x.io",');
+    expect(json).toContain('"changes": [],');
+    expect(json.endsWith('  "futureField": {\n    "a": [],\n    "z": 1\n  }\n}\n')).toBe(true);
   });
 });

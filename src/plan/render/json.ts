@@ -70,17 +70,71 @@ function ordered(value: unknown, shape: Shape): unknown {
   if (Array.isArray(value)) return value.map((item) => ordered(item, shape.items ?? SORTED));
   if (value === null || typeof value !== 'object') return value;
   const source = value as Record<string, unknown>;
-  const known = shape.order.filter((k) => Object.hasOwn(source, k));
-  const rest = Object.keys(source)
-    .filter((k) => !shape.order.includes(k))
-    .sort();
   const result: Record<string, unknown> = {};
-  for (const key of [...known, ...rest]) {
+  for (const key of keysOf(source, shape)) {
     result[key] = ordered(source[key], shape.children?.[key] ?? SORTED);
   }
   return result;
 }
 
+function keysOf(source: Record<string, unknown>, shape: Shape): string[] {
+  const known = shape.order.filter((k) => Object.hasOwn(source, k));
+  const rest = Object.keys(source)
+    .filter((k) => !shape.order.includes(k))
+    .sort();
+  return [...known, ...rest];
+}
+
+/** Characters gathered before a piece of the JSON is handed on. */
+const CHUNK = 1 << 16;
+
+/**
+ * The plan as JSON in pieces of about 64 KB, the same characters as `renderJson`: the plan, its
+ * organizations and their lists are written part by part, each change or access entry ordered and
+ * stringified on its own, so a plan of 100,000 places is never held whole as one string or as an
+ * ordered copy.
+ */
+export function* renderJsonChunks(plan: Plan): Generator<string> {
+  let pending = '';
+  function* write(value: unknown, shape: Shape, indent: string, depth: number): Generator<string> {
+    const inner = `${indent}  `;
+    if (Array.isArray(value) && value.length && depth <= 3) {
+      pending += '[';
+      for (let i = 0; i < value.length; i++) {
+        pending += `${i ? ',' : ''}\n${inner}`;
+        // As JSON.stringify: undefined or a function in a list is null.
+        const item: unknown = value[i];
+        yield* write(item === undefined || typeof item === 'function' ? null : item, shape.items ?? SORTED, inner, depth + 1);
+      }
+      pending += `\n${indent}]`;
+    } else if (value !== null && typeof value === 'object' && !Array.isArray(value) && depth <= 2) {
+      const source = value as Record<string, unknown>;
+      // As JSON.stringify: a key whose value is undefined, a function or a symbol is left out.
+      const keys = keysOf(source, shape).filter((k) => source[k] !== undefined && typeof source[k] !== 'function' && typeof source[k] !== 'symbol');
+      if (!keys.length) {
+        pending += '{}';
+        return;
+      }
+      pending += '{';
+      for (let i = 0; i < keys.length; i++) {
+        pending += `${i ? ',' : ''}\n${inner}${JSON.stringify(keys[i])}: `;
+        yield* write(source[keys[i]!], shape.children?.[keys[i]!] ?? SORTED, inner, depth + 1);
+      }
+      pending += `\n${indent}}`;
+    } else {
+      // JSON.stringify's own layout (two spaces), moved in to where the value sits: a JSON string holds no raw newline.
+      pending += JSON.stringify(ordered(value, shape), null, 2).replaceAll('\n', `\n${indent}`);
+    }
+    if (pending.length >= CHUNK) {
+      yield pending;
+      pending = '';
+    }
+  }
+  yield* write(plan, PLAN, '', 0);
+  yield `${pending}\n`;
+}
+
+/** The plan as one JSON string (renderJsonChunks writes it in pieces). */
 export function renderJson(plan: Plan): string {
-  return `${JSON.stringify(ordered(plan, PLAN), null, 2)}\n`;
+  return [...renderJsonChunks(plan)].join('');
 }
