@@ -32,6 +32,8 @@ export function show(s: Stats, unit: 'ms' | 's' | 'MB' | '', digits = unit === '
 
 export interface CliRun {
   code: number;
+  /** Killed after `timeoutMs` (the run's other measurements are then meaningless). */
+  timedOut: boolean;
   /** From spawn to exit, measured by the parent: start-up included. */
   wallMs: number;
   /** When the process was spawned (epoch ms), to compare with the emulator's request log. */
@@ -48,12 +50,19 @@ export interface CliRun {
  * a preload reports CPU, peak memory and the packages loaded (it costs a little start-up, so the
  * start-up benchmarks time runs without it).
  */
-export async function runCli(args: string[], options: { env?: Record<string, string>; usage?: boolean; keepStdout?: boolean } = {}): Promise<CliRun> {
+export interface RunOptions {
+  env?: Record<string, string>;
+  keepStdout?: boolean;
+  /** Kill the process after this long (a case that cannot finish is reported as such, not waited for forever). */
+  timeoutMs?: number;
+}
+
+export async function runCli(args: string[], options: RunOptions & { usage?: boolean } = {}): Promise<CliRun> {
   const preload = options.usage === false ? [] : ['--import', './bench/report-usage.mjs'];
   return runNode([...preload, CLI, ...args], options);
 }
 
-export async function runNode(args: string[], options: { env?: Record<string, string>; keepStdout?: boolean } = {}): Promise<CliRun> {
+export async function runNode(args: string[], options: RunOptions = {}): Promise<CliRun> {
   const spawnedAt = Date.now();
   const started = performance.now();
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', ...options.env } });
@@ -67,7 +76,13 @@ export async function runNode(args: string[], options: { env?: Record<string, st
   });
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (chunk: string) => { stderr += chunk; });
+  let timedOut = false;
+  const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => {
+    timedOut = true;
+    child.kill('SIGKILL');
+  }, options.timeoutMs);
   const code = await new Promise<number>((resolve) => child.once('close', (c) => resolve(c ?? -1)));
+  clearTimeout(timer);
   const wallMs = performance.now() - started;
   const last = stderr.trimEnd().split('\n').pop() ?? '';
   let usage = { cpuMs: NaN, maxRssMb: NaN, packages: [] as string[] };
@@ -76,7 +91,7 @@ export async function runNode(args: string[], options: { env?: Record<string, st
     stderr = stderr.slice(0, stderr.lastIndexOf(last)).trimEnd();
   }
   if (!options.keepStdout) stdout = `(${stdoutBytes} characters)`;
-  return { code, wallMs, spawnedAt, cpuMs: usage.cpuMs, maxRssMb: usage.maxRssMb, packages: usage.packages, stdout, stderr };
+  return { code, timedOut, wallMs, spawnedAt, cpuMs: usage.cpuMs, maxRssMb: usage.maxRssMb, packages: usage.packages, stdout, stderr };
 }
 
 export interface RequestLogEntry { method: string; path: string; query: string; status: number; time: string }
