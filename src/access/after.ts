@@ -26,7 +26,10 @@ export function viewAfter(before: AccessView, changes: readonly Change[]): Acces
       const i = members.indexOf(email);
       if (i >= 0) members.splice(i, 1);
     }
-    for (const p of Object.values(view.projects)) for (const scope of [p, ...Object.values(p.resources)]) delete scope.members[email];
+    for (const p of Object.values(view.projects)) {
+      delete p.members[email];
+      for (const scope of Object.values(p.resources)) delete scope.members[email];
+    }
   };
   for (const change of changes) {
     switch (change.kind) {
@@ -44,7 +47,10 @@ export function viewAfter(before: AccessView, changes: readonly Change[]): Acces
       case 'team':
         if (change.action === 'delete') {
           delete view.teams[change.subject.team];
-          for (const p of Object.values(view.projects)) for (const scope of [p, ...Object.values(p.resources)]) delete scope.teams[change.subject.team];
+          for (const p of Object.values(view.projects)) {
+            delete p.teams[change.subject.team];
+            for (const scope of Object.values(p.resources)) delete scope.teams[change.subject.team];
+          }
         } else if (change.action === 'create') view.teams[change.after.name] ??= [];
         break;
       case 'team_member': {

@@ -3,6 +3,7 @@
 // changes leave (after.ts). Pure. So the plan's "who gains or loses what" says what PostHog will
 // enforce: access reached through a team, a default or a removed team shows too, and a rule that
 // changes nothing (an admin's own rule, a `none` under a team's grant in legacy mode) does not.
+import { InternalError } from '../errors.ts';
 import { levelRank, type LevelContext } from '../model/levels.ts';
 import type { Change, Subject } from '../plan/types.ts';
 import { viewAfter } from './after.ts';
@@ -40,19 +41,21 @@ export interface AccessChange {
   places: AccessPlace[];
 }
 
-/**
- * The values many entries hold alike, made once per plan and shared: a plan can name 100,000
- * places of 2,000 people with a few dozen levels-with-sources, a few thousand places and a few
- * lists of causes. Each value has a number, so outcomes are told apart by numbers, not strings.
- */
 interface CauseNode {
   next?: Map<number, CauseNode>;
   ids?: string[];
 }
 
+/** More levels-with-sources than a plan can hold (five levels for each of 400,000 sources): they number below it. */
+const LEVELS_BELOW = 2 ** 21;
+
+/**
+ * The values many entries hold alike, made once per plan and shared: a plan can name 100,000
+ * places of 2,000 people with a few dozen levels-with-sources, a few thousand places and a few
+ * lists of causes. Each level has a number, so outcomes are told apart by numbers, not strings.
+ */
 class Shared {
-  private count = 0;
-  private readonly numbers = new Map<object, number>();
+  private readonly levels = new Map<ShownLevel | null, number>([[null, 0]]);
   /** Source kind → team ('' for none) → level. */
   private readonly resolved = new Map<string, Map<string, Map<string, ShownLevel>>>();
   /** Source in words → level. */
@@ -61,14 +64,16 @@ class Shared {
   /** Lists of causes as a tree of positions: no key string per lookup. */
   private readonly causes: CauseNode = {};
 
-  private numbered<T extends object>(value: T): T {
-    this.numbers.set(value, ++this.count);
-    return value;
+  private numbered(level: ShownLevel): ShownLevel {
+    if (this.levels.size >= LEVELS_BELOW) throw new InternalError(`more than ${LEVELS_BELOW} levels with their sources in one plan`);
+    this.levels.set(level, this.levels.size);
+    return level;
   }
 
-  /** The number of a value made here (0 for none). */
-  number(value: object | null): number {
-    return value === null ? 0 : this.numbers.get(value)!;
+  /** The number of two levels made here (null counts), and an outcome's context and direction: equal for equal outcomes only. */
+  outcome(context: LevelContext, direction: AccessChange['direction'], was: ShownLevel | null, now: ShownLevel | null): number {
+    const kind = (context === 'organization' ? 0 : context === 'project' ? 2 : 4) + (direction === 'gains' ? 1 : 0);
+    return (this.levels.get(was)! * LEVELS_BELOW + this.levels.get(now)!) * 6 + kind;
   }
 
   /** A resolved level with its source in words ("team Engineering"). */
@@ -102,7 +107,7 @@ class Shared {
       node.next ??= new Map();
       node = node.next.get(positions[k]!) ?? node.next.set(positions[k]!, {}).get(positions[k]!)!;
     }
-    return (node.ids ??= this.numbered(positions.slice(0, count).map((i) => changes[i]!.id)));
+    return (node.ids ??= positions.slice(0, count).map((i) => changes[i]!.id));
   }
 }
 
@@ -141,32 +146,36 @@ function personCauses(index: ChangeIndex, email: string, joinsOrLeaves: boolean)
  * membership or invite. Written as positions in plan order into `out`; returns how many.
  */
 function causes(index: ChangeIndex, email: string, who: PersonCauses, project: string | undefined, resource: string | undefined, out: number[]): number {
+  // Indexed loops: this runs for each person at each place whose level moves.
+  const { changes } = index;
+  const { person, personal } = who;
   let n = 0;
-  if (project === undefined || who.joinsOrLeaves) for (const i of who.person) out[n++] = i;
+  if (project === undefined || who.joinsOrLeaves) for (let k = 0; k < person.length; k++) out[n++] = person[k]!;
   if (project === undefined) return n;
   const here = index.byProject.get(project) ?? NONE;
-  for (const i of here) {
-    const c = index.changes[i]!;
+  for (let k = 0; k < here.length; k++) {
+    const c = changes[here[k]!]!;
     const s: Subject = c.subject;
-    if (c.kind !== 'project' && s.resource === resource && s.email === email) out[n++] = i;
+    if (c.kind !== 'project' && s.resource === resource && s.email === email) out[n++] = here[k]!;
   }
   let next = 0;
-  for (const i of here) {
-    const c = index.changes[i]!;
+  for (let k = 0; k < here.length; k++) {
+    const i = here[k]!;
+    const c = changes[i]!;
     const s: Subject = c.subject;
     if (c.kind !== 'project' && (s.resource !== resource || s.email !== undefined)) continue;
-    while (next < who.personal.length && who.personal[next]! < i) out[n++] = who.personal[next++]!;
+    while (next < personal.length && personal[next]! < i) out[n++] = personal[next++]!;
     out[n++] = i;
   }
-  while (next < who.personal.length) out[n++] = who.personal[next++]!;
+  while (next < personal.length) out[n++] = personal[next++]!;
   if (resource !== undefined) {
-    for (const i of here) {
-      const c = index.changes[i]!;
+    for (let k = 0; k < here.length; k++) {
+      const c = changes[here[k]!]!;
       const s: Subject = c.subject;
-      if (c.kind !== 'project' && s.resource === undefined && (s.email === undefined || s.email === email)) out[n++] = i;
+      if (c.kind !== 'project' && s.resource === undefined && (s.email === undefined || s.email === email)) out[n++] = here[k]!;
     }
   }
-  if (!who.joinsOrLeaves) for (const i of who.person) out[n++] = i;
+  if (!who.joinsOrLeaves) for (let k = 0; k < person.length; k++) out[n++] = person[k]!;
   return n;
 }
 
@@ -294,8 +303,8 @@ export function accessChanges(before: AccessView, changes: readonly Change[], op
   const resourcesOf = (project: string, b: ProjectRules | undefined, a: ProjectRules | undefined): string[] =>
     ruled.get(project) ?? ruled.set(project, [...new Set([...(b ? ruledResources(b) : []), ...(a ? ruledResources(a) : [])])].sort()).get(project)!;
   const noProjectAccess = shared.worded('none', 'no project access');
-  // A person's outcomes so far, by context, direction, levels and causes: one entry each, places appended.
-  const outcomes = new Map<string, AccessChange>();
+  // A person's outcomes so far, by causes, then by context, direction and levels: one entry each, places appended.
+  const outcomes = new Map<string[], Map<number, AccessChange>>();
   const positions: number[] = [];
   let email = '';
   let who: PersonCauses = personCauses(index, email, false);
@@ -305,11 +314,12 @@ export function accessChanges(before: AccessView, changes: readonly Change[], op
     if ((was?.level ?? none) === (now?.level ?? none)) return;
     const because = shared.because(changes, positions, causes(index, email, who, project, resource, positions));
     const direction = rank(context, now) > rank(context, was) ? 'gains' : 'loses';
-    const id = `${context} ${direction} ${shared.number(was)} ${shared.number(now)} ${shared.number(because)}`;
-    let entry = outcomes.get(id);
+    const id = shared.outcome(context, direction, was, now);
+    const alike = outcomes.get(because) ?? outcomes.set(because, new Map()).get(because)!;
+    let entry = alike.get(id);
     if (!entry) {
       entry = { email, direction, before: was, after: now, because, places: [] };
-      outcomes.set(id, entry);
+      alike.set(id, entry);
       out.push(entry);
     }
     if (project !== undefined) entry.places.push(shared.place(project, resource));
@@ -321,14 +331,18 @@ export function accessChanges(before: AccessView, changes: readonly Change[], op
     const now = after.people[email];
     who = personCauses(index, email, !was || !now);
     add('organization', orgLevel(shared, before, email), orgLevel(shared, after, email));
-    for (const project of reach ? projectsToResolve(reach, email, projects) : projects) {
+    const toResolve = reach ? projectsToResolve(reach, email, projects) : projects;
+    for (let p = 0; p < toResolve.length; p++) {
+      const project = toResolve[p]!;
       const b = before.projects[project];
       const a = after.projects[project];
       if ((b && !b.known) || (a && !a.known)) continue;
       const wasProject = was && b ? shared.shown(projectAccess(before, email, project)) : null;
       const nowProject = now && a ? shared.shown(projectAccess(after, email, project)) : null;
       add('project', wasProject, nowProject, project);
-      for (const resource of resourcesOf(project, b, a)) {
+      const resources = resourcesOf(project, b, a);
+      for (let r = 0; r < resources.length; r++) {
+        const resource = resources[r]!;
         // A resource level counts only where the person reaches the project.
         const wasHere = !wasProject ? null : wasProject.level === 'none' ? noProjectAccess : shared.shown(resourceAccess(before, email, project, resource));
         const nowHere = !nowProject ? null : nowProject.level === 'none' ? noProjectAccess : shared.shown(resourceAccess(after, email, project, resource));

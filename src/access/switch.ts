@@ -6,7 +6,7 @@ import { levelRank, type LevelContext } from '../model/levels.ts';
 import { effectiveGrant } from '../plan/expiry.ts';
 import {
   describeSource, projectAccess, resourceAccess, ruledResources,
-  type AccessView, type Resolved, type ResolutionMode,
+  type AccessView, type Resolved, type ResolutionMode, type ScopeRules,
 } from './effective.ts';
 
 export interface SwitchChange {
@@ -22,19 +22,33 @@ export interface SwitchChange {
 const rank = (resource: string | undefined, level: string) => levelRank(resource === undefined ? 'project' : 'resource', level);
 
 /**
+ * Who can resolve differently in the two modes at a scope: the modes differ only where a person
+ * has two of their own rule, a team's rule and the default (on a project, their own and a team's),
+ * so only people with their own rule there or in a team with a rule there; sorted.
+ */
+function candidates(view: AccessView, scope: ScopeRules<string>): string[] {
+  const emails = new Set(Object.keys(scope.members));
+  for (const team of Object.keys(scope.teams)) for (const email of view.teams[team] ?? []) emails.add(email);
+  return [...emails].filter((email) => view.people[email]).sort();
+}
+
+/**
  * Every person × project (and resource type with rules there) whose level differs between the
  * view's mode and `to`, sorted by project, resource, email. Projects whose rules were not read are
- * left out: nothing is known about them.
+ * left out: nothing is known about them. Only the people who can differ at a scope are resolved
+ * (candidates); `everywhere` resolves everyone, the reference that is tested against.
  */
-export function switchChanges(view: AccessView, to: ResolutionMode): SwitchChange[] {
+export function switchChanges(view: AccessView, to: ResolutionMode, options: { everywhere?: boolean } = {}): SwitchChange[] {
   if (to === view.mode) return [];
   const target: AccessView = { ...view, mode: to };
   const out: SwitchChange[] = [];
+  const everyone = Object.keys(view.people).sort();
   for (const project of Object.keys(view.projects).sort()) {
     const rules = view.projects[project]!;
     if (!rules.known) continue;
     for (const resource of [undefined, ...ruledResources(rules)]) {
-      for (const email of Object.keys(view.people).sort()) {
+      const scope = resource === undefined ? rules : rules.resources[resource]!;
+      for (const email of options.everywhere ? everyone : candidates(view, scope)) {
         const at = (v: AccessView): Resolved<string> => (resource === undefined ? projectAccess(v, email, project) : resourceAccess(v, email, project, resource));
         const from = at(view);
         const now = at(target);

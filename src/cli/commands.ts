@@ -1,5 +1,6 @@
 // The commands: each chooses pipeline steps, prints to stdout and returns an exit code
 // (0 nothing to do or success, 1 error or refused, 2 changes present: docs/cli.md).
+import { once } from 'node:events';
 import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import { ConfigError, InternalError, UnsafePlanError } from '../errors.ts';
@@ -67,10 +68,13 @@ export interface ApplyFlags extends PlanFlags {
 export { EXIT } from './exit.ts';
 export { validateCommand } from './validate.ts';
 
-function print(io: Io, plan: Plan, format: RenderFormat, command: 'plan' | 'drift' = 'plan'): void {
+async function print(io: Io, plan: Plan, format: RenderFormat, command: 'plan' | 'drift' = 'plan'): Promise<void> {
   if (format === 'json') {
-    // In pieces: a large plan's JSON is never held as one string.
-    for (const chunk of renderJsonChunks(plan)) io.stdout.write(chunk);
+    // In pieces, each once the reader has taken the last (a pipe takes 64 KB at a time): a large
+    // plan's JSON is never held whole, as one string or as queued writes.
+    for (const chunk of renderJsonChunks(plan)) {
+      if (!io.stdout.write(chunk)) await once(io.stdout, 'drain');
+    }
     return;
   }
   const text = render(plan, format, { color: io.color, command });
@@ -119,7 +123,7 @@ export async function planCommand(flags: PlanFlags, session: Session, io: Io, mo
   // `@current` and an organization's id can name one organization: refused once PostHog says so.
   refuseDuplicates(organizations.map((o) => ({ file: o.matrix.file, host: o.host, organization: o.organization.id })));
   const plan = assemblePlan({ createdAt: now, at: times.at, organizations });
-  print(io, plan, flags.format, mode);
+  await print(io, plan, flags.format, mode);
   if (flags.out) {
     await writePlanFile(flags.out, plan);
     session.logger.info({ stage: 'plan', out: flags.out }, `saved the plan to ${flags.out}; apply it with \`posthog-access apply ${flags.out}\``);
@@ -248,7 +252,7 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
         return { plan: made, actual, session: own, api };
       });
       plan = assemblePlan({ createdAt: now, at: now, organizations: targets.map((t) => t.plan) });
-      if (!json) print(io, plan, flags.format);
+      if (!json) await print(io, plan, flags.format);
       if (plan.summary.create + plan.summary.update + plan.summary.delete && !flags.yes) {
         if (!io.stdin.isTTY) throw new ConfigError('apply changes PostHog: pass --yes to confirm when not on a terminal, or apply a reviewed plan file (plan --out plan.json, then apply plan.json)');
       }

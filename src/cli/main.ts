@@ -3,6 +3,7 @@
 // place that sets the process's exit code; user errors print their message, never a stack.
 // Each command loads its own modules when it runs (import() in its action): `--help` and
 // `validate` start without the HTTP client, the planner or the emulator.
+import { setFlagsFromString } from 'node:v8';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { isUserError, ConfigError } from '../errors.ts';
 import { createLogger, LOG_LEVELS, type LogLevel } from '../log.ts';
@@ -265,8 +266,20 @@ function report(e: unknown, stderr: NodeJS.WritableStream): number {
   return EXIT.error;
 }
 
+/**
+ * V8's garbage collector tuned for a short run that reads an organization and exits: the young
+ * generation keeps its first size instead of growing to 16 MB, and the heap grows by 30 % past
+ * what is alive instead of up to four times. A plan of 2,000 members and 200 projects with 800
+ * changes then peaks near 140 MB instead of 190, for about 15 % more CPU (docs/cli.md, "Memory").
+ * Set before any command runs: V8 reads both at each collection, so they take effect though the
+ * heap exists already. POSTHOG_ACCESS_V8_FLAGS replaces them (empty: V8's own defaults).
+ */
+export const GC_FLAGS = '--semi-space-growth-factor=1 --heap-growing-percent=30';
+
 /** Run as the `posthog-access` command: Ctrl-C cancels in-flight requests, the result is the exit code. */
 export async function main(): Promise<void> {
+  const flags = process.env.POSTHOG_ACCESS_V8_FLAGS ?? GC_FLAGS;
+  if (flags.trim()) setFlagsFromString(flags);
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
   // `posthog-access plan | head`: the reader left; stop quietly instead of crashing on EPIPE.

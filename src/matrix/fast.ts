@@ -18,9 +18,10 @@ import { withSuggestionBudget } from './suggest.ts';
  * searches for more):
  * - anchors and aliases (`&a`, `*a`: the alias-bomb bound), tags (`!`), explicit keys (`? `), merge
  *   keys (`<<`), directives and document markers at a line's start;
- * - a flow collection where a key may stand (`[a]: b`, `{[a], b}`, `[[a]]`): yaml writes such keys
- *   out as YAML, js-yaml with `String()`; a flow collection's end at a line's start (yaml warns
- *   about its indentation); a comment touching a quote or bracket (`"a"#b`: yaml refuses it);
+ * - a flow collection where a key may stand (`[a]: b`, `{[a], b}`, `[[a]]`; also `${A}: b`, a false
+ *   alarm): yaml writes such keys out as YAML, js-yaml with `String()`; a flow collection's end at
+ *   a line's start (yaml warns about its indentation); a comment touching a quote or bracket
+ *   (`"a"#b`: yaml refuses it);
  * - a `-` with nothing after it on its line (js-yaml misplaces the items of nested sequences
  *   around empty ones), block scalars with an indentation indicator or keep chomping (`|2`, `|+`:
  *   they differ on trailing lines), a line ending in `\` (an escaped line break in double quotes);
@@ -32,7 +33,7 @@ const LEFT_TO_POSITIONED = new RegExp([
   /(?:^|[\s,[{])\?(?:[\s,[\]{}]|$)/,
   /<</,
   /^(?:%|---|\.\.\.)/,
-  /(?:^|[\s,[{:-])[[{][^\n]*[\]}][ ]*:(?:\s|$)/,
+  /[\]}][ ]*:(?:\s|$)/,
   /[{,]\s*[[{]|\[\s*[[{]/,
   /^[ ]*[\]}]/,
   /["'[\]{},]#/,
@@ -102,7 +103,10 @@ const DECLINE = Symbol('decline');
  * `documentData` would give it; undefined when there is any problem or anything left to that path.
  */
 export function fastData(source: string, env: Env): unknown {
-  if (LEFT_TO_POSITIONED.test(source) || hasLongLine(source)) return undefined;
+  // Lines first: the scan is linear, and bounded lines keep it so. A first line of `---` alone
+  // (a document start, as many files begin) is read alike; any later one is another document.
+  const body = source.startsWith('---\n') ? source.slice(4) : source;
+  if (hasLongLine(body) || LEFT_TO_POSITIONED.test(body)) return undefined;
   let data: unknown;
   try {
     data = load(source, { schema: CORE_1_2, onWarning: () => { throw DECLINE; } });

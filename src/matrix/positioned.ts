@@ -41,18 +41,11 @@ export function documentData(source: string, env: Env): { data: unknown; positio
   if (doc.errors.length === 0) yamlProblems.push(...duplicateKeys(doc, positions));
   if (yamlProblems.length > 0) return { problems: yamlProblems };
 
-  // 2. Dates the YAML schema turned into Date objects (explicit !!timestamp, %YAML 1.1) go back to their text.
-  visit(doc, {
-    Scalar(_k, node) {
-      if (node.value instanceof Date) node.value = typeof node.source === 'string' ? node.source : node.value.toISOString();
-    },
-  });
-
-  // 3. ${VAR} interpolation in values.
+  // 2. Dates back to their text, and ${VAR} interpolation in values: one pass over the scalars.
   const interp = interpolateDocument(doc, env);
   if (interp.length > 0) return { problems: interp.map((p) => ({ ...positions.ofOffset(p.offset), message: p.message })) };
 
-  // 4. To plain data, with aliases bounded.
+  // 3. To plain data, with aliases bounded.
   try {
     return { data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), positions };
   } catch (e) {
@@ -82,7 +75,7 @@ function parse(source: string, file: string, env: Env): MatrixInput {
   if ('problems' in read) return fail(read.problems);
   const { data, positions } = read;
 
-  // 5. Shape, then cross-field rules; all problems together.
+  // 4. Shape, then cross-field rules; all problems together.
   const problems: PathProblem[] = [];
   const root = data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : undefined;
   const result = matrixSchema.safeParse(data, { reportInput: true });
@@ -168,12 +161,14 @@ interface InterpolationProblem { offset: number; message: string }
 
 /**
  * Interpolate every scalar value of the document in place (src/matrix/interpolate.ts): a plain
- * scalar's result is read as `plainValue` says, quoted scalars stay strings.
+ * scalar's result is read as `plainValue` says, quoted scalars stay strings. Dates the YAML schema
+ * made (explicit !!timestamp, %YAML 1.1) go back to their text first (a date holds no `${`).
  */
 function interpolateDocument(doc: Document, env: Env): InterpolationProblem[] {
   const problems: InterpolationProblem[] = [];
   visit(doc, {
     Scalar(key, node, path) {
+      if (node.value instanceof Date) node.value = typeof node.source === 'string' ? node.source : node.value.toISOString();
       if (key === 'key' || typeof node.value !== 'string' || !node.value.includes('${')) return;
       const r = interpolateString(node.value, env, fieldOf(path, node));
       if (r.problems.length > 0) {

@@ -6,13 +6,47 @@ import type { ActualState } from '../model/actual.ts';
 import { KINDS } from './registry.ts';
 import type { Fingerprint, Plan } from './types.ts';
 
-/** JSON with object keys sorted, so equal states hash equally whatever the API's order. */
+/**
+ * JSON with object keys sorted, so equal states hash equally whatever the API's order: keys that
+ * are array indexes ("0", "17") first in numeric order, as a JavaScript object holds them, then the
+ * others in code-unit order. Written directly, without a sorted copy of each object (the state of
+ * a large organization is hashed at every plan); the same characters as JSON.stringify of the
+ * sorted copies (test/plan/fingerprint.test.ts).
+ */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
+  return canonical(value, '') ?? (undefined as unknown as string);
+}
+
+const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** "0" … "4294967294": the keys an object orders first, by number. */
+const isArrayIndex = (key: string) => key.length > 0 && key.length <= 10 && String(Number(key) >>> 0) === key && key !== '4294967295';
+
+function sortedKeys(object: object): string[] {
+  const keys = Object.keys(object).sort(byCodeUnit);
+  const indexes = keys.filter(isArrayIndex);
+  if (!indexes.length) return keys;
+  return [...indexes.sort((a, b) => Number(a) - Number(b)), ...keys.filter((k) => !isArrayIndex(k))];
+}
+
+/** As JSON.stringify: toJSON first; undefined, functions and symbols left out of objects and null in lists. */
+function canonical(input: unknown, key: string): string | undefined {
+  let value = input;
+  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    value = (value as { toJSON: (key: string) => unknown }).toJSON(key);
+  }
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) {
+    const items: string[] = [];
+    for (let i = 0; i < value.length; i++) items.push(canonical(value[i], String(i)) ?? 'null');
+    return `[${items.join(',')}]`;
+  }
+  const members: string[] = [];
+  for (const k of sortedKeys(value)) {
+    const member = canonical((value as Record<string, unknown>)[k], k);
+    if (member !== undefined) members.push(`${JSON.stringify(k)}:${member}`);
+  }
+  return `{${members.join(',')}}`;
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');

@@ -1,9 +1,11 @@
-// accessChanges resolves only the people and places a plan's changes can reach (src/access/changes.ts).
+// accessChanges resolves only the people and places a plan's changes can reach (src/access/changes.ts),
+// and switchChanges only the people who can resolve differently in the other mode (src/access/switch.ts).
 // On generated organizations and generated changes of every kind that moves access, in both
-// resolution modes and with features missing, the pruned result must equal resolving every person at
-// every place: a change pruning wrongly skipped shows as a difference.
+// resolution modes and with features missing, the pruned results must equal resolving every person
+// at every place: a change pruning wrongly skipped shows as a difference.
 import { describe, expect, it } from 'vitest';
 import { accessChanges } from '../../src/access/changes.ts';
+import { switchChanges } from '../../src/access/switch.ts';
 import type { AccessView, ProjectRules, ScopeRules } from '../../src/access/effective.ts';
 import { ORG_LEVEL_NAMES, PROJECT_LEVELS, RESOURCE_LEVELS } from '../../src/model/levels.ts';
 import type { Change, Subject } from '../../src/plan/types.ts';
@@ -145,5 +147,17 @@ describe('accessChanges resolves only what the changes reach', () => {
       ['c@x.io', 'P', 'member'],
       ['c@x.io', 'Q', 'admin'],
     ]);
+  });
+
+  it('switching modes: resolving only people with their own or a team\'s rule at a place equals resolving everyone', () => {
+    let moved = 0;
+    for (let seed = 1; seed <= 600; seed++) {
+      const view = organization(random(seed), seed);
+      const to = view.mode === 'legacy' ? 'most_specific' : 'legacy';
+      const everywhere = switchChanges(view, to, { everywhere: true });
+      expect({ seed, changes: switchChanges(view, to) }).toEqual({ seed, changes: everywhere });
+      moved += everywhere.length;
+    }
+    expect(moved).toBeGreaterThan(1000);
   });
 });

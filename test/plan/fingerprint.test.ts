@@ -13,6 +13,26 @@ describe('fingerprint', () => {
     expect(canonicalJson({ b: 1, a: { d: 2, c: 3 } })).toBe(canonicalJson({ a: { c: 3, d: 2 }, b: 1 }));
   });
 
+  it('writes exactly what JSON.stringify writes of sorted copies: saved plans keep their fingerprints', () => {
+    // The definition canonicalJson writes without the copies: each object's entries sorted by code unit.
+    const reference = (value: unknown) => JSON.stringify(value, (_key, v: unknown) =>
+      v && typeof v === 'object' && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+        : v);
+    const state = actual((b) => b.member('bob@x.io', 'member').member('Ann@x.io', 'admin').project('Prod').project('10').project('9'));
+    const tricky = {
+      b: [1, undefined, () => 1, null, { z: undefined, y: Symbol('s'), x: NaN, w: -0, v: Infinity }],
+      '10': 'ten', '9': 'nine', '0': 0, '007': 'not an index', '4294967295': 'too large', '-1': 'negative', '': 'empty',
+      a: { when: new Date('2026-11-22T00:00:00Z'), 'é': 'accent', Z: 'upper', 'a"b': 'quote\n', nested: [[], {}, [{ '2': 2, '1': 1 }]] },
+      f: () => 1, u: undefined, t: true, s: 'line\u2028',
+    };
+    for (const value of [state, tricky, [tricky, state.members], 'text', 3, null, true, { only: undefined }]) {
+      expect(canonicalJson(value)).toBe(reference(value));
+    }
+    expect(canonicalJson(undefined)).toBe(reference(undefined));
+    expect(fingerprint(state).digest).toMatch(/^[0-9a-f]{64}$/);
+  });
+
   it('names the sections that moved', () => {
     const before = base();
     const after = structuredClone(before);

@@ -32,7 +32,7 @@ interface RuleSubject {
 /** "Production / team:Engineering", "Production / feature_flag / default", "Production / member:a@x.io". */
 export function ruleKey(s: RuleSubject): string {
   const who = s.team !== undefined ? `team:${s.team}` : s.email !== undefined ? `member:${s.email}` : 'default';
-  return [s.project, ...(s.resource !== undefined ? [s.resource] : []), who].join(' / ');
+  return s.resource !== undefined ? `${s.project} / ${s.resource} / ${who}` : `${s.project} / ${who}`;
 }
 
 interface Rule<S, L> {

@@ -4,8 +4,8 @@
 import { PARTIAL_VIEW } from '../partial-view.ts';
 import type { Change, OrganizationPlan, Plan } from '../types.ts';
 import { fieldChanges, formatField, noticeOrder, overrideHint, summaryLine } from './describe.ts';
-import { personChanges } from './people.ts';
-import type { PersonEffect } from './people.ts';
+import { peopleOf, sayEffects } from './people.ts';
+import type { PersonChanges, PersonEffect } from './people.ts';
 import { previewLine, resolutionOf, switchLines, switchTitle } from './resolution.ts';
 import { countChanges, groupBySection, kindPrefix } from './sections.ts';
 import type { SectionGroup } from './sections.ts';
@@ -107,13 +107,43 @@ function effectsText(effects: PersonEffect[]): string {
   }).join(', ');
 }
 
-function peopleLines(plan: OrganizationPlan): string[] {
-  return personChanges(plan).map((person) => {
-    const sides: string[] = [];
-    if (person.loses.length > 0) sides.push(`loses: ${effectsText(person.loses)}`);
-    if (person.gains.length > 0) sides.push(`gains: ${effectsText(person.gains)}`);
-    return `- **${e(person.email)}** — ${sides.join('; ')}`;
-  });
+function personLine(person: PersonChanges): string {
+  const sides: string[] = [];
+  if (person.loses.length > 0) sides.push(`loses: ${effectsText(person.loses)}`);
+  if (person.gains.length > 0) sides.push(`gains: ${effectsText(person.gains)}`);
+  return `- **${e(person.email)}** — ${sides.join('; ')}`;
+}
+
+/**
+ * The people's lines, written only as far as a comment of `limit` characters can reach: a plan
+ * can change 2,000 people's access, and a comment shows a few hundred. `length(n)` is the length
+ * of the first n lines (a newline after each), or, past the lines written, a length already over
+ * `limit`.
+ */
+function peopleLines(plan: OrganizationPlan, limit: number) {
+  const people = peopleOf(plan);
+  const say = sayEffects(plan);
+  const lines: string[] = [];
+  const sums = [0];
+  const grow = (n: number) => {
+    while (lines.length < Math.min(n, people.length) && sums[sums.length - 1]! <= limit) {
+      const { email, access } = people[lines.length]!;
+      const line = personLine(say(email, access));
+      lines.push(line);
+      sums.push(sums[sums.length - 1]! + line.length + 1);
+    }
+  };
+  return {
+    count: people.length,
+    length(n: number): number {
+      grow(n);
+      return sums[Math.min(n, lines.length)]!;
+    },
+    lines(n: number): string[] {
+      grow(n);
+      return lines.slice(0, n);
+    },
+  };
 }
 
 function noticeBlock(plan: OrganizationPlan): string[] {
@@ -243,7 +273,7 @@ function overviewBlock(plan: Plan, command: 'plan' | 'drift'): string[] {
 function organizationMarkdown(plan: Plan, org: OrganizationPlan, heading: string, limit: number, command: 'plan' | 'drift'): string {
   // A plan made from a partial view says so before anything else (it is also among the notices).
   const head = [...headBlock(plan, org, heading, command), ...org.notices.filter((n) => n.code === PARTIAL_VIEW).flatMap((n) => [`> [!WARNING]`, `> ${e(n.message)}`, ''])];
-  const people = peopleLines(org);
+  const people = peopleLines(org, limit);
   const notices = noticeBlock(org);
   const groups = groupBySection(org.changes);
   const total = org.changes.length;
@@ -252,11 +282,11 @@ function organizationMarkdown(plan: Plan, org: OrganizationPlan, heading: string
 
   // The comment is these parts in order; each is a list of lines, joined with a newline after each.
   const peopleHead = ['#### Who gains or loses what', ''];
-  const peopleMore = (shown: number): string[] => (shown < people.length
-    ? [`- _… and ${plural(people.length - shown, 'more person', 'more people')} left out to fit GitHub's comment limit; ${JSON_HINT}._`]
+  const peopleMore = (shown: number): string[] => (shown < people.count
+    ? [`- _… and ${plural(people.count - shown, 'more person', 'more people')} left out to fit GitHub's comment limit; ${JSON_HINT}._`]
     : []);
   const peoplePart = (shown: number): string[] =>
-    (people.length === 0 ? [] : [...peopleHead, ...people.slice(0, shown), ...peopleMore(shown), '']);
+    (people.count === 0 ? [] : [...peopleHead, ...people.lines(shown), ...peopleMore(shown), '']);
   const detailsHead = ['#### Details', ''];
   const detailsOmitted = (shown: number): string[] => (shown < total
     ? [
@@ -274,11 +304,9 @@ function organizationMarkdown(plan: Plan, org: OrganizationPlan, heading: string
   // build(p, c).length without building it: the search below asks often, and building the whole
   // comment at each step made fitting a large plan slow.
   const fixed = linesLength(head) + linesLength(notices) + linesLength(footer(plan, org));
-  const peopleLength = [0];
-  for (const line of people) peopleLength.push(peopleLength[peopleLength.length - 1]! + line.length + 1);
   const length = (shownPeople: number, shownChanges: number): number =>
     fixed
-    + (people.length === 0 ? 0 : linesLength(peopleHead) + peopleLength[shownPeople]! + linesLength(peopleMore(shownPeople)) + 1)
+    + (people.count === 0 ? 0 : linesLength(peopleHead) + people.length(shownPeople) + linesLength(peopleMore(shownPeople)) + 1)
     + (total === 0 ? 0 : linesLength(detailsHead) + details.length(shownChanges) + linesLength(detailsOmitted(shownChanges)));
 
   // Largest n in [0, max] for which fits(n) holds, assuming fits is monotone and fits(0).
@@ -293,15 +321,15 @@ function organizationMarkdown(plan: Plan, org: OrganizationPlan, heading: string
     return lo;
   };
 
-  if (length(people.length, total) <= limit) return build(people.length, total);
+  if (length(people.count, total) <= limit) return build(people.count, total);
   const least = length(0, 0);
   if (least <= limit) {
     // Too long: people and details share what is left, half each, and either may use what the
     // other does not need.
     const half = limit - Math.floor((limit - least) / 2);
-    let shownPeople = largest(people.length, (n) => length(n, 0) <= half);
+    let shownPeople = largest(people.count, (n) => length(n, 0) <= half);
     const shownChanges = largest(total, (n) => length(shownPeople, n) <= limit);
-    shownPeople = largest(people.length, (n) => n <= shownPeople || length(n, shownChanges) <= limit);
+    shownPeople = largest(people.count, (n) => n <= shownPeople || length(n, shownChanges) <= limit);
     return build(shownPeople, shownChanges);
   }
   // Still too long (thousands of notices?): cut hard, and say so.

@@ -4,7 +4,7 @@ import type { Change, OrganizationPlan, Plan } from '../types.ts';
 import { fieldChanges, formatField, noticeOrder, overrideHint, summaryLine } from './describe.ts';
 import { countChanges, groupBySection, kindPrefix } from './sections.ts';
 import { previewLine, resolutionOf, switchLines, switchTitle } from './resolution.ts';
-import { personChanges, type PersonEffect } from './people.ts';
+import { peopleOf, sayEffects, type PersonEffect } from './people.ts';
 
 /** At most this many people are listed under "Who gains or loses what"; the JSON plan has them all. */
 export const TEXT_PEOPLE_LIMIT = 50;
@@ -78,7 +78,9 @@ function organizationLines(org: OrganizationPlan, paint: Paint): string[] {
     for (const change of group.changes) out.push(...changeLines(change, group.mixedKinds, paint));
   }
 
-  const people = personChanges(org);
+  // Said only for the people shown.
+  const people = peopleOf(org);
+  const say = sayEffects(org);
   if (people.length > 0) {
     out.push('', paint('bold', 'Who gains or loses what'));
     let said: unknown;
@@ -90,7 +92,8 @@ function organizationLines(org: OrganizationPlan, paint: Paint): string[] {
       const mark = side === 'gains' ? paint('green', 'gains') : paint('red', 'loses');
       return `${INDENT}${INDENT}${mark} ${clean(effect.what)}${why ? `  ${paint('dim', why)}` : ''}`;
     };
-    for (const person of people.slice(0, TEXT_PEOPLE_LIMIT)) {
+    for (const { email, access } of people.slice(0, TEXT_PEOPLE_LIMIT)) {
+      const person = say(email, access);
       out.push(`${INDENT}${paint('bold', clean(person.email))}`);
       said = undefined;
       for (const effect of person.loses) out.push(line('loses', effect));
