@@ -2,8 +2,9 @@
 // in its own process (calls are counted there, not by the client), and statistics over repeated
 // runs (median and spread, never one sample).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
 
@@ -59,7 +60,35 @@ export interface RunOptions {
 
 export async function runCli(args: string[], options: RunOptions & { usage?: boolean } = {}): Promise<CliRun> {
   const preload = options.usage === false ? [] : ['--import', './bench/report-usage.mjs'];
-  return runNode([...preload, CLI, ...args], options);
+  const run = await runNode([...preload, CLI, ...args], options);
+  return { ...run, packages: [...new Set(run.packages.flatMap(chunkContents))].sort() };
+}
+
+/** What each file of the bundled CLI holds (written by run.ts from esbuild's metafile), by file name. */
+export const CHUNKS = `${BUILD}/chunks.json`;
+let chunks: Record<string, string[]> | undefined;
+
+/** "chunk:main.js" (a file of the bundle report-usage.mjs saw loaded) → the packages and source folders in it. */
+function chunkContents(name: string): string[] {
+  if (!name.startsWith('chunk:')) return [name];
+  chunks ??= existsSync(CHUNKS) ? JSON.parse(readFileSync(CHUNKS, 'utf8')) as Record<string, string[]> : {};
+  return chunks[name.slice('chunk:'.length)] ?? [name];
+}
+
+/** From esbuild's metafile: each output file's name → the packages and posthog-access/<folder> it bundles. */
+export function chunkIndex(meta: { outputs: Record<string, { inputs: Record<string, unknown> }> }): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [file, { inputs }] of Object.entries(meta.outputs)) {
+    const groups = new Set<string>();
+    for (const input of Object.keys(inputs)) {
+      const pkg = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+      const own = /(?:^|\/)src\/([a-z]+)\//.exec(input);
+      if (pkg) groups.add(pkg[1]!);
+      else if (own) groups.add(`posthog-access/${own[1]}`);
+    }
+    out[basename(file)] = [...groups].sort();
+  }
+  return out;
 }
 
 export async function runNode(args: string[], options: RunOptions = {}): Promise<CliRun> {

@@ -10,9 +10,12 @@ registerHooks({
     const url = resolved.url ?? '';
     const pkg = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url);
     if (pkg) packages.add(pkg[1]);
-    // The project's own modules by folder (posthog/ is the HTTP client, emulator/ the emulator).
-    const own = /\/(?:src|\.bench-build\/dist|dist)\/([a-z]+)\//.exec(url);
-    if (!pkg && own) packages.add(`posthog-access/${own[1]}`);
+    // The project's own modules by folder (posthog/ is the HTTP client, emulator/ the emulator); a
+    // file of the bundled CLI by name (bench/lib.ts says what it holds, from esbuild's metafile).
+    const chunk = /\/dist\/cli\/([^/]+\.js)$/.exec(url);
+    const own = /\/src\/([a-z]+)\//.exec(url);
+    if (!pkg && chunk) packages.add(`chunk:${chunk[1]}`);
+    else if (!pkg && own) packages.add(`posthog-access/${own[1]}`);
     return resolved;
   },
 });

@@ -3,7 +3,6 @@
 // against the emulator in its own process with 50 ms per call, where the calls are counted.
 // Every case runs several times and reports the median and the spread. Each target is printed as
 // MET or MISSED, and the full run writes them with every measurement to bench/RESULTS.md.
-import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { cpus, freemem, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
@@ -12,7 +11,8 @@ import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
 import type { SnapshotInput } from '../src/emulator/snapshot.ts';
 import { changeShare, generateMatrix, generateOrganization, matrixOf, matrixYaml, type OrgSize } from './generate.ts';
-import { BUILD, EmulatorProcess, callsOf, runCli, runNode, show, stats, type CliRun } from './lib.ts';
+import { buildCli } from '../scripts/build.ts';
+import { BUILD, CHUNKS, EmulatorProcess, chunkIndex, callsOf, runCli, runNode, show, stats, type CliRun } from './lib.ts';
 
 const QUICK = process.argv.includes('--quick');
 /** Runs per case: at least 5 in the full benchmark. Cases bound by the rate limit (a minute per window) run fewer, said where they are reported. */
@@ -462,7 +462,7 @@ process.env.XDG_CACHE_HOME = join(dir, 'cache');
 // (bin/, dist/, package.json), built into a scratch folder inside the project (for node_modules) and
 // removed after: a leftover dist/ would be preferred by bin/posthog-access.js over the sources being
 // edited. Its compile cache goes to the scratch cache folder too.
-execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--outDir', join(BUILD, 'dist')], { stdio: 'inherit' });
+writeFileSync(CHUNKS, JSON.stringify(chunkIndex(await buildCli(join(BUILD, 'dist', 'cli')))));
 mkdirSync(join(BUILD, 'bin'), { recursive: true });
 copyFileSync('bin/posthog-access.js', join(BUILD, 'bin', 'posthog-access.js'));
 copyFileSync('package.json', join(BUILD, 'package.json'));
