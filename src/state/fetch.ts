@@ -84,11 +84,38 @@ function uniqueRoles(roles: RoleResponse[]): { kept: RoleResponse[]; duplicates:
 }
 
 export async function fetchActual(api: PostHogApi, options: FetchOptions): Promise<ActualState> {
-  const me = await api.me();
-  const orgId = options.organization === '@current' ? me.organization?.id : options.organization;
-  if (!orgId) throw new ConfigError(`${me.email} has no current organization: set organization.id in the matrix (or POSTHOG_ORG_ID)`);
+  // Reads go as soon as what they need is known, so the whole read takes as few round trips as it
+  // can: with the organization's id given, the user is read beside the lists, not before them; the
+  // projects' rules as soon as the project list is in, beside the lists' further pages.
+  const given = options.organization === '@current' ? undefined : options.organization;
+  const meRead = api.me();
+  const orgId = given ?? (await meRead).organization?.id;
+  if (!orgId) throw new ConfigError(`${(await meRead).email} has no current organization: set organization.id in the matrix (or POSTHOG_ORG_ID)`);
 
-  const [org, key, members, invites, roles, projects] = await Promise.all([
+  const projectsRead = api.listProjects(orgId);
+  // PostHog matches project names ignoring case and surrounding spaces: a project the matrix spells
+  // differently is that project (renamed by the plan), keyed by the matrix's spelling.
+  const projectIndex = projectsRead.then((projects) => {
+    const spelling = declaredSpelling(options.allProjects ? [] : options.projects, projects.map((p) => p.name));
+    const keyOf = (p: ProjectResponse) => spelling.get(p.name) ?? p.name;
+    const named = new Set(options.allProjects ? projects.map((p) => p.name) : options.projects);
+    return { keyOf, named, ...uniqueProjects(projects, named, keyOf, options.allProjects === true) };
+  });
+  const rulesRead = projectIndex.then(({ byName, named }) => {
+    const withKeys = new Set(options.allProjects && options.allSecretKeys ? named : options.secretKeys);
+    const toRead = [...byName.entries()].filter(([key]) => named.has(key)).map(([key, p]) => ({ key, p }));
+    return mapLimit(toRead, options.concurrency ?? READ_CONCURRENCY / 2, async ({ key, p }) => {
+      const [access, resources, keys] = await Promise.all([
+        api.projectAccessControls(p.id),
+        api.resourceAccessControls(p.id),
+        withKeys.has(key) ? api.listSecretKeys(p.id) : undefined,
+      ]);
+      return { key, project: p, access: access.access_controls, resources: resources.access_controls, keys };
+    });
+  });
+
+  const [me, org, key, members, invites, roles, projects, { keyOf, byName, duplicates }, rules, domains, identityProviders] = await Promise.all([
+    meRead,
     api.organization(orgId),
     // PostHog refusing to describe the credential (e.g. not a personal key) is the preflight's to
     // explain before any write; any other failure is a failure.
@@ -99,35 +126,18 @@ export async function fetchActual(api: PostHogApi, options: FetchOptions): Promi
     api.listMembers(orgId),
     api.listInvites(orgId),
     api.listRoles(orgId),
-    api.listProjects(orgId),
+    projectsRead,
+    projectIndex,
+    rulesRead,
+    options.domains ? api.listDomains(orgId) : undefined,
+    options.domains ? api.listIdentityProviders(orgId) : undefined,
   ]);
 
   const byMembership = new Map(members.map((m: MemberResponse) => [m.id, email(m.user.email)]));
   const byRole = new Map(roles.map((r: RoleResponse) => [r.id, r.name]));
-  // PostHog matches project names ignoring case and surrounding spaces: a project the matrix spells
-  // differently is that project (renamed by the plan), keyed by the matrix's spelling.
-  const spelling = declaredSpelling(options.allProjects ? [] : options.projects, projects.map((p) => p.name));
-  const keyOf = (p: ProjectResponse) => spelling.get(p.name) ?? p.name;
-  const named = new Set(options.allProjects ? projects.map((p) => p.name) : options.projects);
-  const { byName, duplicates } = uniqueProjects(projects, named, keyOf, options.allProjects === true);
   const { kept: keptRoles, duplicates: duplicateRoles } = uniqueRoles(roles);
   duplicates.push(...duplicateRoles);
   const projectNameById = new Map(projects.map((p) => [p.id, keyOf(p)]));
-
-  const toRead = [...byName.entries()].filter(([key]) => named.has(key)).map(([key, p]) => ({ key, p }));
-  const withKeys = new Set(options.allProjects && options.allSecretKeys ? named : options.secretKeys);
-  const [rules, domains, identityProviders] = await Promise.all([
-    mapLimit(toRead, options.concurrency ?? READ_CONCURRENCY / 2, async ({ key, p }) => {
-      const [access, resources, keys] = await Promise.all([
-        api.projectAccessControls(p.id),
-        api.resourceAccessControls(p.id),
-        withKeys.has(key) ? api.listSecretKeys(p.id) : undefined,
-      ]);
-      return { key, project: p, access: access.access_controls, resources: resources.access_controls, keys };
-    }),
-    options.domains ? api.listDomains(orgId) : undefined,
-    options.domains ? api.listIdentityProviders(orgId) : undefined,
-  ]);
 
   const actualProjects: Record<string, ActualProject> = {};
   const names = (key: string, p: ProjectResponse) => ({ name: key, ...(p.name !== key && { posthogName: p.name }) });
