@@ -289,7 +289,7 @@ function projectsToResolve(reach: Reach, email: string, projects: readonly strin
  * changes can reach are resolved (reachOf); `everywhere` resolves every person at every place, the
  * reference the pruned result is tested against.
  */
-export function accessChanges(before: AccessView, changes: readonly Change[], options: { everywhere?: boolean } = {}): AccessChange[] {
+export function accessChanges(before: AccessView, changes: readonly Change[], options: { everywhere?: boolean; limit?: number } = {}): AccessChange[] {
   if (!changes.length) return [];
   const after = viewAfter(before, changes);
   const index = indexChanges(before, changes);
@@ -302,6 +302,14 @@ export function accessChanges(before: AccessView, changes: readonly Change[], op
   const ruled = new Map<string, string[]>();
   const resourcesOf = (project: string, b: ProjectRules | undefined, a: ProjectRules | undefined): string[] =>
     ruled.get(project) ?? ruled.set(project, [...new Set([...(b ? ruledResources(b) : []), ...(a ? ruledResources(a) : [])])].sort()).get(project)!;
+  if (options.limit !== undefined) {
+    // Counted before any is resolved: the work (and the list) grows with people × places reached.
+    let places = 0;
+    for (const e of emails) {
+      for (const p of reach ? projectsToResolve(reach, e, projects) : projects) places += 1 + resourcesOf(p, before.projects[p], after.projects[p]).length;
+      if (places > options.limit) throw new AccessListTooLarge(options.limit);
+    }
+  }
   const noProjectAccess = shared.worded('none', 'no project access');
   // A person's outcomes so far, by causes, then by context, direction and levels: one entry each, places appended.
   const outcomes = new Map<string[], Map<number, AccessChange>>();
@@ -351,6 +359,15 @@ export function accessChanges(before: AccessView, changes: readonly Change[], op
     }
   }
   return out;
+}
+
+/** The plan's changes reach more people × places than a plan resolves (`limit` of accessChanges). */
+export class AccessListTooLarge extends Error {
+  readonly limit: number;
+  constructor(limit: number) {
+    super(`the changes reach more than ${limit} person × place pairs`);
+    this.limit = limit;
+  }
 }
 
 /** "Production / feature_flag", "Production". */

@@ -1,7 +1,7 @@
 // Who gains or loses what, by the effective-access model: in both resolution modes, through teams
 // and defaults, and nothing where PostHog's enforcement does not move.
 import { describe, expect, it } from 'vitest';
-import { accessChanges } from '../../src/access/changes.ts';
+import { AccessListTooLarge, accessChanges } from '../../src/access/changes.ts';
 import type { AccessView, ResolutionMode } from '../../src/access/effective.ts';
 import { change } from '../render/builders.ts';
 
@@ -39,5 +39,11 @@ describe('accessChanges', () => {
     const v = view('most_specific');
     v.people['u@x.io']!.level = 'admin';
     expect(accessChanges(v, [deny])).toEqual([]);
+  });
+
+  it('resolves nothing past its limit of person × place pairs, counted before any is resolved', () => {
+    // The deny reaches u@x.io in P and in P / dashboard: two pairs.
+    expect(accessChanges(view('most_specific'), [deny], { limit: 2 })).toHaveLength(2);
+    expect(() => accessChanges(view('most_specific'), [deny], { limit: 1 })).toThrow(AccessListTooLarge);
   });
 });

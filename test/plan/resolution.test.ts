@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/errors.ts';
 import type { ActualState } from '../../src/model/actual.ts';
 import type { DesiredState } from '../../src/model/desired.ts';
-import { buildPlan } from '../../src/plan/plan.ts';
+import { assemblePlan, buildPlan, draftOrganizationPlan, withAccess } from '../../src/plan/plan.ts';
 import { parsePlan } from '../../src/plan/read.ts';
 import { renderJson } from '../../src/plan/render/json.ts';
 import { renderMarkdown } from '../../src/plan/render/markdown.ts';
@@ -116,5 +116,28 @@ describe('reading PostHog\'s preview', () => {
     expect(await readResolutionPreview(api, { ...a, key: { ...a.key!, scopes: ['organization:read'] } })).toEqual({ unavailable: 'the running key lacks access_control:read' });
     expect(await readResolutionPreview(api, { ...a, organization: { ...a.organization, membershipLevel: 1 } })).toEqual({ unavailable: 'PostHog shows it to organization admins only, and the key\'s user is not one' });
     expect(calls).toHaveLength(1);
+  });
+});
+
+describe('who gains or loses what, past the most a plan resolves', () => {
+  it('is not listed, and the plan says so; the changes are all there', () => {
+    const { d, a } = setup('most_specific');
+    // The matrix now gives U admin in Prod, where PostHog has U's own rule at none.
+    d.projects.Prod!.members[U] = { level: 'admin' };
+    const draft = () => draftOrganizationPlan({
+      desired: d, actual: a, at: NOW, createdAt: NOW, host: 'https://emulator', matrix: { file: 'm.yaml', sha256: 'x'.repeat(64) },
+      read: { organization: '@current', projects: ['Prod'], secretKeys: [], domains: false }, options: {},
+    });
+    const listed = withAccess(draft(), a);
+    expect(listed.access?.length).toBeGreaterThan(0);
+    expect(listed.notices.map((n) => n.code)).not.toContain('access_not_listed');
+    const bounded = withAccess(draft(), a, 0);
+    expect(bounded.access).toBeUndefined();
+    expect(bounded.changes).toEqual(listed.changes);
+    expect(bounded.notices.find((n) => n.code === 'access_not_listed')?.message).toBe(
+      'who gains or loses what is not listed: the changes reach more than 0 person × place pairs, more than a plan resolves (the changes themselves are all listed); '
+      + '`posthog-access explain EMAIL` and `posthog-access who-can PROJECT` show anyone\'s access',
+    );
+    expect(renderText(assemblePlan({ createdAt: NOW, at: NOW, organizations: [bounded] }), { color: false })).toContain('who gains or loses what is not listed');
   });
 });
