@@ -25,6 +25,10 @@ import { withSuggestionBudget } from './suggest.ts';
  * - a `-` with nothing after it on its line (js-yaml misplaces the items of nested sequences
  *   around empty ones), block scalars with an indentation indicator or keep chomping (`|2`, `|+`:
  *   they differ on trailing lines), a line ending in `\` (an escaped line break in double quotes);
+ * - a `\U` escape (js-yaml takes code points past U+10FFFF, making broken text; yaml refuses them), a
+ *   line of spaces only (after a block scalar's header, js-yaml takes its indentation from it and
+ *   drops less-indented lines as comments), a flow collection left open at a line's end (js-yaml
+ *   takes a comment at column 0 inside it, yaml refuses it);
  * - tabs, carriage returns, and characters YAML versions read differently (controls, NEL, the line
  *   and paragraph separators, byte-order marks).
  */
@@ -40,6 +44,9 @@ const LEFT_TO_POSITIONED = new RegExp([
   /(?:^|\s)-[ ]*(?:#[^\n]*)?$/,
   /[|>]-?[0-9+]/,
   /\\$/,
+  /\\U/,
+  /^[ ]+$/,
+  /[[{][^\]}\n]*$/,
   /[\t\r\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\ufeff]/,
 ].map((r) => r.source).join('|'), 'm');
 

@@ -103,11 +103,11 @@ const PLAIN = [
   '@current', '`x`', '%x', '-x', ':x', 'x:', '[x', 'x]', '{x', '=', '<<', '|', '>', '"x', "'x", '#x', ',x', 'x,y',
 ];
 const QUOTED = [
-  '""', '"a"', '"\\t\\n\\r"', '"\\u00e9\\x41\\/"', '"\\N\\_\\L\\P"', '"\\e\\0\\a\\b\\v\\f"', '"\\ "', '"\\q"', '"\\U0001F600"', '"a\n  b"', '"a\\\n  b"',
+  '""', '"a"', '"\\t\\n\\r"', '"\\u00e9\\x41\\/"', '"\\N\\_\\L\\P"', '"\\e\\0\\a\\b\\v\\f"', '"\\ "', '"\\q"', '"\\U0001F600"', '"\\U00110000"', '"\\UFFFFFFFF"', '"a\n  b"', '"a\\\n  b"',
   '"a\n\n  b"', '"  lead"', '"trail  "', '"${A}"', '"${N}"', '"true"', '"1"', '"a # b"', '"a"b', '"a"#b', '"a" #b',
   "''", "'a'", "'it''s'", "'a\n  b'", "'a\n\n  b'", "'${T}'", "'\\n'", "'a'b",
 ];
-const BLOCK = ['|\n  a\n  b\n', '|-\n  a\n', '|+\n  a\n\n', '>\n  a\n  b\n\n  c\n', '>-\n  a\n   b\n  c\n', '|2\n   a\n', '|\n\n  a\n', '| # c\n  a\n', '|\n  ${A}\n', '>\n  a\n\tb\n', '|\n a\n  b\n', '|\n  a\n b\n'];
+const BLOCK = ['|\n  a\n  b\n', '|-\n  a\n', '|+\n  a\n\n', '>\n  a\n  b\n\n  c\n', '>-\n  a\n   b\n  c\n', '|2\n   a\n', '|\n\n  a\n', '| # c\n  a\n', '|\n  ${A}\n', '>\n  a\n\tb\n', '|\n a\n  b\n', '|\n  a\n b\n', '|\n      \n  # c\n', '>\n    \n  a\n', '|\n  a\n    \n  b\n'];
 const KEYS = ['k', 'a b', '"q k"', "'s k'", '1', '-1', '0x1F', '1.0', 'true', 'null', '~', '""', '"null"', '${A}', '"${A}"', '__proto__', 'toString', 'constructor', '[a, b]', '{a: b}', '? k', '<<', 'k k', '😀', '@k', '-k', '"\\t"'];
 
 describe('the fast path on tricky YAML', () => {
@@ -135,6 +135,7 @@ describe('the fast path on tricky YAML', () => {
       'a: b\n# c\n  # d\nc: d\n', 'a:\n  # c\n  b: 1\n', '- a # c\n- b\n', 'a: [b # c\n  , d]\n', 'a: "x" y\n', 'a: [b]c\n', 'a: {b: c}d\n', 'a: b\n-c: d\n',
       '"a": 1\n"b":2\n', "'a':1\n", '"a":1\n', 'a:b: c\n', '{a: 1}\n', '[1, 2]\n', 'a: 1\n"a": 2\n', '1: a\n"1": b\n', '1.0: a\n1: b\n', 'null: a\n"": b\n',
       'a: {b: 1, b: 2}\n', 'a:\n  - {b: 1}\n  - [c]\n', 'a: [ ]\nb: { }\n', 'a: []\nb: {}\n', 'a: - \n', '-\n-\n', '- \n- a\n', 'a: "\\\n  b"\n',
+      'k: {a: 1\n#\n , b: 2}\n', 'k: [a,\n#\n b]\n', 'k: {a: 1,\n# c\n  b: 2}\n', 'm:\n  n: |\n        \n    # c\n',
     ];
     for (const text of texts) agree(text);
   });
