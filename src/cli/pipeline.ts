@@ -190,17 +190,19 @@ export async function eachOrganization<T, R>(items: readonly T[], fileOf: (item:
 /**
  * The plan, made again once what its team and member removals take with them in projects the matrix
  * does not name has been read (only when it removes some): max_deletes counts all of it. With
- * `offboarding`, also what removed members created, for the plan's warnings. Who gains or loses
- * what is added to the final draft only.
+ * `forReview`, also what only a reviewer reads: what removed members created (the offboarding
+ * warnings) and who gains or loses what, added to the final draft only. A saved plan made again to
+ * be compared leaves both out: neither is part of what must match (src/plan/safety.ts reviewRefusals).
  */
-async function withCascades(api: ClosablePostHogApi, actual: ActualState, draft: () => OrganizationPlan, offboarding: boolean): Promise<OrganizationPlan> {
+async function withCascades(api: ClosablePostHogApi, actual: ActualState, draft: () => OrganizationPlan, forReview: boolean): Promise<OrganizationPlan> {
   const plan = draft();
   const removing = removedSubjects(plan.changes);
-  if (!removing.teams.length && !removing.members.length) return withAccess(plan, actual);
+  const done = (p: OrganizationPlan) => (forReview ? withAccess(p, actual) : p);
+  if (!removing.teams.length && !removing.members.length) return done(plan);
   await readRulesElsewhere(api, actual, removing);
   // Offboarding: what the removed members created that others rely on (docs/cli.md#offboarding).
-  if (offboarding && removing.members.length) await readCreated(api, actual, removing.members);
-  return withAccess(draft(), actual);
+  if (forReview && removing.members.length) await readCreated(api, actual, removing.members);
+  return done(draft());
 }
 
 /** `--strict`: every declared personal API key must be there to audit (checked before any call). */
@@ -357,8 +359,7 @@ export async function recheckSavedOrganization(
     desired: matrix.desired, actual, at: now, createdAt: now, host: hostOf(session.env),
     matrix: { file: matrix.file, sha256: matrix.sha256 }, read, allowDeletes,
     options: { ...options, rollSecretKeys: rollsOf(reviewed) },
-    // The offboarding warnings were in the plan that was reviewed and are no part of what must match
-    // (src/plan/safety.ts reviewRefusals): their three list calls per project are not made again.
+    // The offboarding warnings and who gains or loses what were in the plan that was reviewed.
   }), false);
   // Nothing of the flags is saved in the plan: the guards see those given to apply.
   const apply = { now, host: hostOf(session.env), saved: true, secretSink: true, reviewed };
