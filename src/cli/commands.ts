@@ -106,6 +106,7 @@ export async function planCommand(flags: PlanFlags, session: Session, io: Io, mo
   // Every organization is read at once, each with its own client, pacing and key.
   const organizations = await eachOrganization(runs, (r) => r.matrix.file, async ({ matrix, session: own }) => {
     const api = connect(own);
+    let failed = true;
     try {
       const { plan, actual } = await makePlan(api, matrix, own, flags, times);
       // The matrix's review.every_days: a notice when the newest review record is older (docs/review.md).
@@ -115,9 +116,11 @@ export async function planCommand(flags: PlanFlags, session: Session, io: Io, mo
         const activity = await readActivity(api, actual, ATTRIBUTED_SCOPES);
         if (activity) plan.notices.push(...attribute(plan.changes, actual, activity));
       }
+      failed = false;
       return plan;
     } finally {
-      await api.close();
+      // A read that failed ends the plan at once: reads started beside it (src/state/fetch.ts) are dropped, not waited for.
+      await api.close(failed);
     }
   });
   // `@current` and an organization's id can name one organization: refused once PostHog says so.

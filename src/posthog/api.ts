@@ -122,8 +122,8 @@ export interface ApiFromEnvOptions {
   client?: Omit<PostHogClientOptions, 'key' | 'host' | 'logger' | 'signal'>;
 }
 
-/** The API plus its client; call close() at the end of the run so the process can exit. */
-export type ClosablePostHogApi = PostHogApi & { readonly client: PostHogClient; close(): Promise<void> };
+/** The API plus its client; call close() at the end of the run so the process can exit (close(true) after a failure: calls in flight are dropped). */
+export type ClosablePostHogApi = PostHogApi & { readonly client: PostHogClient; close(abandon?: boolean): Promise<void> };
 
 export function createApiFromEnv(options: ApiFromEnvOptions = {}): ClosablePostHogApi {
   const key = options.key ?? process.env.POSTHOG_PERSONAL_API_KEY;
@@ -149,6 +149,6 @@ export function createApiFromEnv(options: ApiFromEnvOptions = {}): ClosablePostH
   const api = createPostHogApi(client);
   return Object.defineProperties(api, {
     client: { value: client, enumerable: true },
-    close: { value: () => client.close(), enumerable: true },
+    close: { value: (abandon?: boolean) => client.close(abandon), enumerable: true },
   }) as ClosablePostHogApi;
 }

@@ -398,10 +398,14 @@ export class PostHogClient {
     return new ApiError(`unexpected answer from PostHog to ${method} ${path}: ${why}`, { status: 0, code: 'protocol', method, path });
   }
 
-  /** Close the sockets so the CLI exits promptly. Safe to call more than once. */
-  close(): Promise<void> {
+  /**
+   * Close the sockets so the CLI exits promptly. Safe to call more than once. With `abandon`, calls
+   * still in flight are dropped rather than waited for: the run failed, and their answers would be
+   * read by nobody. The calls' times are kept for the next run's pacing either way.
+   */
+  close(abandon = false): Promise<void> {
     if (!this.closing && this.callLog && this.limiter) writeCallLog(this.callLog.file, this.callLog.dir, this.limiter.recentCalls(), this.now());
-    this.closing ??= this.agent.close();
+    this.closing ??= abandon ? this.agent.destroy() : this.agent.close();
     return this.closing;
   }
 }

@@ -146,6 +146,23 @@ describe('flags and environment in bounds', () => {
     expect(run.code).toBe(0);
   });
 
+  it('a refused list ends the plan at once: the reads started beside it are dropped, not waited for', async () => {
+    const file = await matrix(`version: 1\norganization: { id: "\${POSTHOG_ORG_ID}" }\nprojects:\n  Production: { access: member }\n`);
+    await control(emu, 'POST', '/_emulator/faults', { rules: [
+      { path: '/api/organizations/*/members/', method: 'GET', error_rate: 1, error_status: 403 },
+      // Far longer than the test may take: a plan waiting for these reads would fail the test.
+      { path: 're:/access_controls/?$', method: 'GET', latency_ms: 60_000 },
+    ] });
+    try {
+      const run = await cli(emu, ['plan', '-m', file]);
+      expect(run.code).toBe(1);
+      // Only the refusal is said: the dropped reads add nothing.
+      expect(run.stderr).toMatch(/^error: [^\n]*members[^\n]*\n$/);
+    } finally {
+      await control(emu, 'DELETE', '/_emulator/faults');
+    }
+  });
+
   it('--timeout bounds the whole run and names what was still waiting', async () => {
     const file = await matrix(TEAMS);
     await control(emu, 'POST', '/_emulator/faults', { path: '/api/organizations/*/roles/', method: 'GET', latency_ms: 20_000 });
