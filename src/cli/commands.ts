@@ -1,7 +1,7 @@
 // The commands: each chooses pipeline steps, prints to stdout and returns an exit code
 // (0 nothing to do or success, 1 error or refused, 2 changes present: docs/cli.md).
 import { once } from 'node:events';
-import { open } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import { ConfigError, InternalError, UnsafePlanError } from '../errors.ts';
 import { render, type RenderFormat } from '../plan/render/index.ts';
@@ -81,13 +81,24 @@ async function print(io: Io, plan: Plan, format: RenderFormat, command: 'plan' |
   io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 }
 
-/** A plan saved as JSON (`--out`), written in pieces. */
+/**
+ * A plan saved as JSON (`--out`), written in pieces to a file beside it, then renamed over it: a run
+ * cut off while writing leaves the earlier plan (or none), never a truncated one that `--out` would
+ * then refuse to overwrite.
+ */
 async function writePlanFile(path: string, plan: Plan): Promise<void> {
-  const file = await open(path, 'w');
+  const partial = `${path}.${process.pid}.partial`;
+  const file = await open(partial, 'wx');
   try {
-    for (const chunk of renderJsonChunks(plan)) await file.write(chunk);
-  } finally {
-    await file.close();
+    try {
+      for (const chunk of renderJsonChunks(plan)) await file.write(chunk);
+    } finally {
+      await file.close();
+    }
+    await rename(partial, path);
+  } catch (e) {
+    await rm(partial, { force: true });
+    throw e;
   }
 }
 

@@ -4,7 +4,7 @@
 // reserved characters explained, and a host that is not PostHog named as the likely cause.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -137,6 +137,9 @@ describe('--out', () => {
     const saved = join(dir, 'again.json');
     expect((await cli(emu, ['plan', '-m', matrix, '--out', saved])).code).toBe(0);
     expect((await cli(emu, ['plan', '-m', matrix, '--out', saved])).code).toBe(0);
+    // Written beside it and renamed over it: the plan whole, nothing left next to it.
+    expect(JSON.parse(await readFile(saved, 'utf8')).formatVersion).toBe(2);
+    expect((await readdir(dir)).filter((f) => f.startsWith('again.json'))).toEqual(['again.json']);
   });
 
   it('the hint for a file that is not a plan does not suggest overwriting it', async () => {
