@@ -302,11 +302,13 @@ export function accessChanges(before: AccessView, changes: readonly Change[], op
   const ruled = new Map<string, string[]>();
   const resourcesOf = (project: string, b: ProjectRules | undefined, a: ProjectRules | undefined): string[] =>
     ruled.get(project) ?? ruled.set(project, [...new Set([...(b ? ruledResources(b) : []), ...(a ? ruledResources(a) : [])])].sort()).get(project)!;
+  // Each person's projects to resolve, found once: counted against the limit, then resolved.
+  const toResolveOf = emails.map((e) => (reach ? projectsToResolve(reach, e, projects) : projects));
   if (options.limit !== undefined) {
     // Counted before any is resolved: the work (and the list) grows with people × places reached.
     let places = 0;
-    for (const e of emails) {
-      for (const p of reach ? projectsToResolve(reach, e, projects) : projects) places += 1 + resourcesOf(p, before.projects[p], after.projects[p]).length;
+    for (const list of toResolveOf) {
+      for (const p of list) places += 1 + resourcesOf(p, before.projects[p], after.projects[p]).length;
       if (places > options.limit) throw new AccessListTooLarge(options.limit);
     }
   }
@@ -332,14 +334,15 @@ export function accessChanges(before: AccessView, changes: readonly Change[], op
     }
     if (project !== undefined) entry.places.push(shared.place(project, resource));
   };
-  for (email of emails) {
+  for (let i = 0; i < emails.length; i++) {
+    email = emails[i]!;
     outcomes.clear();
     // Whether they are in the organization on each side (their levels are resolved per place below).
     const was = before.people[email];
     const now = after.people[email];
     who = personCauses(index, email, !was || !now);
     add('organization', orgLevel(shared, before, email), orgLevel(shared, after, email));
-    const toResolve = reach ? projectsToResolve(reach, email, projects) : projects;
+    const toResolve = toResolveOf[i]!;
     for (let p = 0; p < toResolve.length; p++) {
       const project = toResolve[p]!;
       const b = before.projects[project];
