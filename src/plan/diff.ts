@@ -57,41 +57,42 @@ function describeCascade(change: Extract<Change, { action: 'delete' }>, folded: 
  * A person's removal needs nothing: they are leaving.
  */
 function protectGrants(changes: Change[]): void {
-  const position = new Map(changes.map((c, i) => [c.id, i]));
-  // The grants by scope and by person, in apply order: a restriction looks only at its own two lists.
-  const byScope = new Map<string, Change[]>();
-  const byPerson = new Map<string, Change[]>();
-  const add = (index: Map<string, Change[]>, key: string, g: Change) => {
+  // The grants by scope (project, then resource type or none) and by person, as positions in apply
+  // order: a restriction looks only at its own two lists.
+  const byScope = new Map<string, Map<string | undefined, number[]>>();
+  const byPerson = new Map<string, number[]>();
+  const add = <K>(index: Map<K, number[]>, key: K, at: number) => {
     const list = index.get(key);
-    if (list) list.push(g);
-    else index.set(key, [g]);
+    if (list) list.push(at);
+    else index.set(key, [at]);
   };
-  for (const g of changes) {
+  const scopeOf = (project: string) => byScope.get(project) ?? byScope.set(project, new Map()).get(project)!;
+  for (let at = 0; at < changes.length; at++) {
+    const g = changes[at]!;
     if (g.destructive || g.action === 'delete') continue;
     const of = subjectOf(g);
     if (of.label !== undefined) continue;
-    if (of.project !== undefined && g.kind !== 'project') add(byScope, JSON.stringify([of.project, of.resource ?? null]), g);
-    if (of.email !== undefined) add(byPerson, of.email, g);
+    if (of.project !== undefined && g.kind !== 'project') add(scopeOf(of.project), of.resource ?? undefined, at);
+    if (of.email !== undefined) add(byPerson, of.email, at);
   }
-  for (const c of changes) {
+  const none: number[] = [];
+  for (let mine = 0; mine < changes.length; mine++) {
+    const c = changes[mine]!;
     if (!c.destructive || (c.kind === 'member' && c.action === 'delete')) continue;
     const { project, resource, email } = subjectOf(c);
-    const mine = position.get(c.id) ?? 0;
-    const sameScope = project !== undefined ? byScope.get(JSON.stringify([project, resource ?? null])) ?? [] : [];
-    const samePerson = email !== undefined ? byPerson.get(email) ?? [] : [];
+    const sameScope = project !== undefined ? byScope.get(project)?.get(resource ?? undefined) ?? none : none;
+    const samePerson = email !== undefined ? byPerson.get(email) ?? none : none;
     // Both lists are in apply order: merge them, each grant once, only those that run before it.
     let i = 0;
     let j = 0;
     for (;;) {
-      const a = sameScope[i];
-      const b = samePerson[j];
-      const pa = a ? position.get(a.id) ?? Infinity : Infinity;
-      const pb = b ? position.get(b.id) ?? Infinity : Infinity;
-      const g = pa <= pb ? a : b;
-      if (!g || Math.min(pa, pb) >= mine) break;
+      const pa = i < sameScope.length ? sameScope[i]! : Infinity;
+      const pb = j < samePerson.length ? samePerson[j]! : Infinity;
+      const at = Math.min(pa, pb);
+      if (at >= mine) break;
       if (pa <= pb) i++;
       if (pb <= pa) j++;
-      if (g.id !== c.id) c.dependsOn.push(g.id);
+      if (changes[at]!.id !== c.id) c.dependsOn.push(changes[at]!.id);
     }
   }
 }
@@ -129,7 +130,9 @@ function leaveDuplicatesAlone(changes: Change[], actual: ActualState, manualStep
 export function diff(desired: DesiredState, actual: ActualState, now: Date, options: PlanOptions = {}): DiffResult {
   const ctx: DiffContext = { desired, actual, now, options, notices: [], manualSteps: [] };
   const all: Change[] = [];
-  for (const kind of KINDS) all.push(...kind.diff(ctx));
+  // One push per change: spreading a kind's changes into push() passes each as an argument, which
+  // overflows the stack past about 100,000 of them.
+  for (const kind of KINDS) for (const c of kind.diff(ctx)) all.push(c);
   const changes = leaveDuplicatesAlone(orderChanges(foldCascades(all, actual)), actual, ctx.manualSteps);
   protectGrants(changes);
   const ids = new Set(changes.map((c) => c.id));

@@ -174,6 +174,34 @@ describe('differ: project and resource access', () => {
     expect(result.changes[0]).toMatchObject({ action: 'delete', cascade: 2 });
   });
 
+  it('a restriction waits for the grants of its own scope and of its person that run before it, in apply order', () => {
+    const people = { 'bob@x.io': { level: 'member' as const }, 'carol@x.io': { level: 'member' as const } };
+    const a = actual((b) => b.member('bob@x.io', 'member').member('carol@x.io', 'member').team('Eng').project('Prod', {
+      default: { level: 'member' },
+      resources: { feature_flag: { default: { level: 'editor' }, teams: {}, members: { 'bob@x.io': { level: 'editor' } } }, insight: { default: { level: 'editor' }, teams: {}, members: {} } },
+    }));
+    const d = desired({
+      members: people, teams: { Eng: { members: [] } },
+      projects: {
+        Prod: project({
+          default: { level: 'none' }, teams: { Eng: { level: 'member' } }, members: { 'bob@x.io': { level: 'admin' } },
+          resources: {
+            feature_flag: { default: { level: 'viewer' }, teams: {}, members: { 'bob@x.io': { level: 'viewer' }, 'carol@x.io': { level: 'editor' } } },
+            insight: { default: { level: 'viewer' }, teams: {}, members: {} },
+          },
+        }),
+      },
+    });
+    const dependsOn = Object.fromEntries(plan(d, a).changes.map((c) => [c.key, c.dependsOn]));
+    // The project's default waits for the project's grants, not for the resource types'.
+    expect(dependsOn['Prod / default']).toEqual(['project_access:Prod / member:bob@x.io', 'project_access:Prod / team:Eng']);
+    // Bob's lowered feature-flag rule waits for his own project grant and for feature_flag's grants, in apply order.
+    expect(dependsOn['Prod / feature_flag / member:bob@x.io']).toEqual(['project_access:Prod / member:bob@x.io', 'resource_access:Prod / feature_flag / member:carol@x.io']);
+    expect(dependsOn['Prod / feature_flag / default']).toEqual(['resource_access:Prod / feature_flag / member:carol@x.io']);
+    // No grant in insight: its lowered default waits for nothing.
+    expect(dependsOn['Prod / insight / default']).toEqual([]);
+  });
+
   it('creates a missing project before its rules, which depend on it', () => {
     const d = desired({ projects: { New: project({ default: { level: 'none' } }) } });
     const result = plan(d, actual());

@@ -16,6 +16,14 @@ describe('renderText', () => {
     expect(first).toContain('matrix access-matrix.yaml');
   });
 
+  it('renders a plan with more lines than push() takes arguments (70,000 changes)', () => {
+    const one = change({ kind: 'member', action: 'update', key: 'bob@example.com' });
+    const many = Array.from({ length: 70_000 }, (_, i) => ({ ...one, id: `member:p${i}@example.com`, key: `p${i}@example.com`, subject: { email: `p${i}@example.com` } }));
+    const text = renderText(plan({ changes: many }), { color: false });
+    expect(text).toContain('Members (70000 to update)');
+    expect(text).toContain('  ~ p69999@example.com  level: admin → member');
+  });
+
   it('marks creates, updates and deletes with + ~ -', () => {
     const text = renderText(
       plan({

@@ -63,9 +63,12 @@ function changeLines(change: Change, mixedKinds: boolean, paint: Paint): string[
   return lines;
 }
 
-/** One organization's part: its sections, notices, the resolution switch, manual steps and refusals. */
-function organizationLines(org: OrganizationPlan, paint: Paint): string[] {
-  const out: string[] = [];
+/**
+ * One organization's part: its sections, notices, the resolution switch, manual steps and refusals,
+ * added to `out` (not returned for the caller to spread into its own: a plan of 64,000 changes has
+ * more lines than push() takes arguments).
+ */
+function organizationLines(org: OrganizationPlan, paint: Paint, out: string[]): void {
   // A plan made from a partial view says so before anything else (it is also among the notices).
   for (const n of org.notices.filter((x) => x.code === PARTIAL_VIEW)) out.push('', paint(['bold', 'yellow'], `! ${clean(n.message)}`));
   for (const group of groupBySection(org.changes)) {
@@ -134,7 +137,6 @@ function organizationLines(org: OrganizationPlan, paint: Paint): string[] {
       if (hint) out.push(`${INDENT}    To allow this for one run, pass ${paint('bold', hint)}.`);
     }
   }
-  return out;
 }
 
 /** The line under an organization's name: where it is and how it resolves access. */
@@ -156,7 +158,7 @@ export function renderText(plan: Plan, options: TextOptions): string {
     ];
     out.push(paint('bold', `posthog-access ${command} · ${headerParts.join(' · ')}`));
     out.push(paint('dim', whereLine(only)));
-    out.push(...organizationLines(only, paint));
+    organizationLines(only, paint, out);
     out.push('', paint('bold', summaryLine(countChanges(only.changes), only.manualSteps.length, 'above', command)));
     return `${out.join('\n')}\n`;
   }
@@ -166,7 +168,7 @@ export function renderText(plan: Plan, options: TextOptions): string {
   for (const org of plan.organizations) {
     out.push('', paint('bold', `═══ organization ${clean(org.organization.name)} · matrix ${clean(org.matrix.file)}`));
     out.push(paint('dim', whereLine(org)));
-    out.push(...organizationLines(org, paint));
+    organizationLines(org, paint, out);
     out.push('', `${clean(org.organization.name)}: ${summaryLine(countChanges(org.changes), org.manualSteps.length, 'above', command)}`);
   }
   const refused = plan.organizations.filter((o) => o.refusals.length > 0);
