@@ -16,7 +16,7 @@ import { readSecretKeySink } from '../state/secret-sink.ts';
 import { auditApiKeys } from '../state/audit-keys.ts';
 import { commandSink, fileSink, type PreparedSink } from '../secrets/sink.ts';
 import type { DesiredState } from '../model/desired.ts';
-import { draftOrganizationPlan, withAccess } from '../plan/plan.ts';
+import { accessListInSlices, draftOrganizationPlan, withReview } from '../plan/plan.ts';
 import { readResolutionPreview } from '../state/preview.ts';
 import { modeOf } from '../access/view.ts';
 import type { ResolutionMode } from '../access/effective.ts';
@@ -189,30 +189,43 @@ export async function eachOrganization<T, R>(items: readonly T[], fileOf: (item:
 }
 
 /**
- * The plan, drafted once what it needs beyond the organization's reads is in: what its team and
- * member removals (foreseen before the draft: src/plan/reads.ts) take with them in projects the
- * matrix does not name, so max_deletes counts all of it. With `forReview`, also what only a
- * reviewer reads: what removed members created (the offboarding warnings) and who gains or loses
- * what. A saved plan made again to be compared leaves both out: neither is part of what must match
- * (src/plan/safety.ts reviewRefusals).
+ * The plan, drafted once what its team and member removals (foreseen before the draft:
+ * src/plan/reads.ts) take with them in projects the matrix does not name is read, so max_deletes
+ * counts all of it. With `forReview`, also what only a reviewer reads: what removed members
+ * created (the offboarding warnings, docs/cli.md#offboarding) and who gains or loses what. Those
+ * reads change nothing else in the plan, so they go on while it is drafted and who gains or loses
+ * what is worked out (in slices, so the replies are taken as they come). A saved plan made again
+ * to be compared leaves both out: neither is part of what must match (src/plan/safety.ts
+ * reviewRefusals).
  */
 async function withCascades(api: ClosablePostHogApi, actual: ActualState, foreseen: Removals, draft: () => OrganizationPlan, forReview: boolean): Promise<OrganizationPlan> {
-  const readFor = async (removing: Removals) => {
-    if (!removing.teams.length && !removing.members.length) return;
-    await readRulesElsewhere(api, actual, removing);
-    // Offboarding: what the removed members created that others rely on (docs/cli.md#offboarding).
-    if (forReview && removing.members.length) await readCreated(api, actual, removing.members);
+  const readElsewhere = async (removing: Removals) => {
+    if (removing.teams.length || removing.members.length) await readRulesElsewhere(api, actual, removing);
   };
-  await readFor(foreseen);
+  const readCreatedBy = (removing: Removals) => (forReview && removing.members.length ? readCreated(api, actual, removing.members) : undefined);
+  await readElsewhere(foreseen);
+  let created = readCreatedBy(foreseen);
+  if (created) {
+    // Awaited below; if the draft throws first, the failure is the draft's (the client then drops these reads).
+    created.catch(() => {});
+    // The first reads go out before the draft holds the thread.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
   let plan = draft();
   // A removal the forecast missed (it never should) is read for all the same, and the plan drafted again.
   const removing = removedSubjects(plan.changes);
   const missed = unforeseen(removing, foreseen);
   if (missed.teams.length || missed.members.length) {
-    await readFor(removing);
+    await created;
+    await readElsewhere(removing);
+    created = readCreatedBy(removing);
+    await created;
     plan = draft();
   }
-  return forReview ? withAccess(plan, actual) : plan;
+  if (!forReview) return plan;
+  const access = await accessListInSlices(actual, plan.changes);
+  await created;
+  return withReview(plan, actual, access);
 }
 
 /** `--strict`: every declared personal API key must be there to audit (checked before any call). */
