@@ -7,6 +7,7 @@ import { InternalError } from '../errors.ts';
 import { levelRank, type LevelContext } from '../model/levels.ts';
 import type { Change, Subject } from '../plan/types.ts';
 import { viewAfter } from './after.ts';
+import { finish } from '../util/slices.ts';
 import { describeSource, projectAccess, resourceAccess, ruledResources, type AccessView, type ProjectRules, type Resolved } from './effective.ts';
 
 /** One level as the plan shows it: the level and its source in words ("team Engineering"). */
@@ -290,6 +291,14 @@ function projectsToResolve(reach: Reach, email: string, projects: readonly strin
  * reference the pruned result is tested against.
  */
 export function accessChanges(before: AccessView, changes: readonly Change[], options: { everywhere?: boolean; limit?: number } = {}): AccessChange[] {
+  return finish(accessChangeSteps(before, changes, options));
+}
+
+/**
+ * accessChanges in steps: it yields after each person, so that a caller can let other work run
+ * between them (src/util/slices.ts; the plan's last reads go on meanwhile: src/cli/pipeline.ts).
+ */
+export function* accessChangeSteps(before: AccessView, changes: readonly Change[], options: { everywhere?: boolean; limit?: number } = {}): Generator<void, AccessChange[]> {
   if (!changes.length) return [];
   const after = viewAfter(before, changes);
   const index = indexChanges(before, changes);
@@ -310,6 +319,7 @@ export function accessChanges(before: AccessView, changes: readonly Change[], op
     for (const list of toResolveOf) {
       for (const p of list) places += 1 + resourcesOf(p, before.projects[p], after.projects[p]).length;
       if (places > options.limit) throw new AccessListTooLarge(options.limit);
+      yield;
     }
   }
   const noProjectAccess = shared.worded('none', 'no project access');
@@ -360,6 +370,7 @@ export function accessChanges(before: AccessView, changes: readonly Change[], op
         add('resource', wasHere, nowHere, project, resource);
       }
     }
+    yield;
   }
   return out;
 }

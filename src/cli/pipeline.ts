@@ -16,13 +16,13 @@ import { readSecretKeySink } from '../state/secret-sink.ts';
 import { auditApiKeys } from '../state/audit-keys.ts';
 import { commandSink, fileSink, type PreparedSink } from '../secrets/sink.ts';
 import type { DesiredState } from '../model/desired.ts';
-import { draftOrganizationPlan, withAccess } from '../plan/plan.ts';
+import { accessListInSlices, draftOrganizationPlan, withReview } from '../plan/plan.ts';
 import { readResolutionPreview } from '../state/preview.ts';
 import { modeOf } from '../access/view.ts';
 import type { ResolutionMode } from '../access/effective.ts';
 import type { PlanOptions } from '../plan/kind.ts';
 import { parsePlan, PlanFormatError } from '../plan/read.ts';
-import { readScopeOf, removedSubjects } from '../plan/reads.ts';
+import { foreseenRemovals, readScopeOf, removedSubjects, unforeseen, type Removals } from '../plan/reads.ts';
 import { refusalsOf, secretMakingChanges, type GateContext, type GatedOrganization } from '../plan/safety.ts';
 import type { OrganizationPlan, Plan, Refusal } from '../plan/types.ts';
 import { applyPlan, type ApplyReport } from '../apply/apply.ts';
@@ -150,10 +150,11 @@ export async function makePlan(
   // `--resolution most-specific`: PostHog's own preview of the switch, to hold the model against.
   const switching = options.resolution !== undefined && options.resolution !== modeOf(actual);
   const preview = switching && options.resolution === 'most_specific' ? await readResolutionPreview(api, actual) : undefined;
-  const plan = await withCascades(api, actual, () => draftOrganizationPlan({
+  const planOptions: PlanOptions = { rollSecretKeys: options.rollSecretKeys, allowSsoWithoutIdp: options.allowSsoWithoutIdp, ...(options.resolution && { resolution: options.resolution }) };
+  const plan = await withCascades(api, actual, foreseenRemovals(matrix.desired, actual, at, planOptions), () => draftOrganizationPlan({
     desired: matrix.desired, actual, at, createdAt: now, host: hostOf(session.env),
     matrix: { file: matrix.file, sha256: matrix.sha256 }, read, allowDeletes: options.allowDeletes,
-    options: { rollSecretKeys: options.rollSecretKeys, allowSsoWithoutIdp: options.allowSsoWithoutIdp, ...(options.resolution && { resolution: options.resolution }) },
+    options: planOptions,
     ...(preview && { preview }),
   }), true);
   return { plan, actual };
@@ -188,21 +189,43 @@ export async function eachOrganization<T, R>(items: readonly T[], fileOf: (item:
 }
 
 /**
- * The plan, made again once what its team and member removals take with them in projects the matrix
- * does not name has been read (only when it removes some): max_deletes counts all of it. With
- * `forReview`, also what only a reviewer reads: what removed members created (the offboarding
- * warnings) and who gains or loses what, added to the final draft only. A saved plan made again to
- * be compared leaves both out: neither is part of what must match (src/plan/safety.ts reviewRefusals).
+ * The plan, drafted once what its team and member removals (foreseen before the draft:
+ * src/plan/reads.ts) take with them in projects the matrix does not name is read, so max_deletes
+ * counts all of it. With `forReview`, also what only a reviewer reads: what removed members
+ * created (the offboarding warnings, docs/cli.md#offboarding) and who gains or loses what. Those
+ * reads change nothing else in the plan, so they go on while it is drafted and who gains or loses
+ * what is worked out (in slices, so the replies are taken as they come). A saved plan made again
+ * to be compared leaves both out: neither is part of what must match (src/plan/safety.ts
+ * reviewRefusals).
  */
-async function withCascades(api: ClosablePostHogApi, actual: ActualState, draft: () => OrganizationPlan, forReview: boolean): Promise<OrganizationPlan> {
-  const plan = draft();
+async function withCascades(api: ClosablePostHogApi, actual: ActualState, foreseen: Removals, draft: () => OrganizationPlan, forReview: boolean): Promise<OrganizationPlan> {
+  const readElsewhere = async (removing: Removals) => {
+    if (removing.teams.length || removing.members.length) await readRulesElsewhere(api, actual, removing);
+  };
+  const readCreatedBy = (removing: Removals) => (forReview && removing.members.length ? readCreated(api, actual, removing.members) : undefined);
+  await readElsewhere(foreseen);
+  let created = readCreatedBy(foreseen);
+  if (created) {
+    // Awaited below; if the draft throws first, the failure is the draft's (the client then drops these reads).
+    created.catch(() => {});
+    // The first reads go out before the draft holds the thread.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  let plan = draft();
+  // A removal the forecast missed (it never should) is read for all the same, and the plan drafted again.
   const removing = removedSubjects(plan.changes);
-  const done = (p: OrganizationPlan) => (forReview ? withAccess(p, actual) : p);
-  if (!removing.teams.length && !removing.members.length) return done(plan);
-  await readRulesElsewhere(api, actual, removing);
-  // Offboarding: what the removed members created that others rely on (docs/cli.md#offboarding).
-  if (forReview && removing.members.length) await readCreated(api, actual, removing.members);
-  return done(draft());
+  const missed = unforeseen(removing, foreseen);
+  if (missed.teams.length || missed.members.length) {
+    await created;
+    await readElsewhere(removing);
+    created = readCreatedBy(removing);
+    await created;
+    plan = draft();
+  }
+  if (!forReview) return plan;
+  const access = await accessListInSlices(actual, plan.changes);
+  await created;
+  return withReview(plan, actual, access);
 }
 
 /** `--strict`: every declared personal API key must be there to audit (checked before any call). */
@@ -355,10 +378,11 @@ export async function recheckSavedOrganization(
   session.progress?.phase('reading PostHog again for the saved plan');
   const actual = await fetchActual(api, read);
   await readSecretKeyRecords(actual, matrix.desired, files);
-  const plan = await withCascades(api, actual, () => draftOrganizationPlan({
+  const planOptions: PlanOptions = { ...options, rollSecretKeys: rollsOf(reviewed) };
+  const plan = await withCascades(api, actual, foreseenRemovals(matrix.desired, actual, now, planOptions), () => draftOrganizationPlan({
     desired: matrix.desired, actual, at: now, createdAt: now, host: hostOf(session.env),
     matrix: { file: matrix.file, sha256: matrix.sha256 }, read, allowDeletes,
-    options: { ...options, rollSecretKeys: rollsOf(reviewed) },
+    options: planOptions,
     // The offboarding warnings and who gains or loses what were in the plan that was reviewed.
   }), false);
   // Nothing of the flags is saved in the plan: the guards see those given to apply.

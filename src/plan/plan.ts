@@ -14,7 +14,8 @@ import { missingScopes, requiredScopes } from './scopes.ts';
 import { identityProviderReport } from './identity-providers.ts';
 import { denyNotices, resolutionSwitch, type PreviewRead } from './resolution.ts';
 import { modeOf, viewOfActual } from '../access/view.ts';
-import { AccessListTooLarge, accessChanges } from '../access/changes.ts';
+import { AccessListTooLarge, accessChangeSteps, type AccessChange } from '../access/changes.ts';
+import { finish, inSlices } from '../util/slices.ts';
 import { offboardingNotices } from './offboarding.ts';
 import { PLAN_FORMAT_VERSION, type Change, type Notice, type OrganizationPlan, type Plan, type Summary } from './types.ts';
 
@@ -51,22 +52,50 @@ export function featureNotices(changes: Change[], features: string[]): Notice[] 
 
 /** One organization's part of a plan: its changes, notices, fingerprint, who gains or loses what and the guards' refusals. */
 export function buildOrganizationPlan(input: PlanInput): OrganizationPlan {
-  return withAccess(draftOrganizationPlan(input), input.actual);
+  const plan = draftOrganizationPlan(input);
+  return withReview(plan, input.actual, accessList(input.actual, plan.changes));
+}
+
+/** Who gains or loses what, or, past `limit` person × place pairs, that it is not listed. */
+export type AccessList = { list: AccessChange[] } | { notListed: number };
+
+const notListed = (e: unknown): AccessList => {
+  if (e instanceof AccessListTooLarge) return { notListed: e.limit };
+  throw e;
+};
+
+/** Who gains or loses what through `changes` (src/access/changes.ts), worked out at once. */
+export function accessList(actual: ActualState, changes: readonly Change[], limit = ACCESS_LIST_LIMIT): AccessList {
+  try {
+    return { list: finish(accessChangeSteps(viewOfActual(actual), changes, { limit })) };
+  } catch (e) {
+    return notListed(e);
+  }
+}
+
+/** accessList worked out in slices, so that reads in flight go on meanwhile (src/cli/pipeline.ts). */
+export async function accessListInSlices(actual: ActualState, changes: readonly Change[], limit = ACCESS_LIST_LIMIT): Promise<AccessList> {
+  try {
+    return { list: await inSlices(accessChangeSteps(viewOfActual(actual), changes, { limit })) };
+  } catch (e) {
+    return notListed(e);
+  }
 }
 
 /**
- * Who gains or loses what (src/access/changes.ts), added to a drafted plan once its changes are
- * final: a plan drafted again after reading what its removals take with them (src/cli/pipeline.ts)
- * resolves people's access once, not twice.
+ * What only a reviewer reads, added to a drafted plan once its changes are final: the offboarding
+ * warnings (from what removed members created, where src/state/created.ts read it) and who gains or
+ * loses what. A plan drafted again after reading what its removals take with them resolves
+ * people's access once, not twice.
  */
-export function withAccess(plan: OrganizationPlan, actual: ActualState, limit = ACCESS_LIST_LIMIT): OrganizationPlan {
-  try {
-    plan.access = accessChanges(viewOfActual(actual), plan.changes, { limit });
-  } catch (e) {
-    if (!(e instanceof AccessListTooLarge)) throw e;
+export function withReview(plan: OrganizationPlan, actual: ActualState, access: AccessList): OrganizationPlan {
+  plan.notices.push(...offboardingNotices(plan.changes, actual));
+  if ('list' in access) {
+    plan.access = access.list;
+  } else {
     plan.notices.push({
       level: 'info', code: 'access_not_listed',
-      message: `who gains or loses what is not listed: the changes reach more than ${e.limit.toLocaleString('en-US')} person × place pairs, more than a plan resolves (the changes themselves are all listed); \`posthog-access explain EMAIL\` and \`posthog-access who-can PROJECT\` show anyone's access`,
+      message: `who gains or loses what is not listed: the changes reach more than ${access.notListed.toLocaleString('en-US')} person × place pairs, more than a plan resolves (the changes themselves are all listed); \`posthog-access explain EMAIL\` and \`posthog-access who-can PROJECT\` show anyone's access`,
     });
   }
   return plan;
@@ -80,7 +109,7 @@ export function withAccess(plan: OrganizationPlan, actual: ActualState, limit = 
  */
 export const ACCESS_LIST_LIMIT = 1_000_000;
 
-/** One organization's part of a plan without `access` (withAccess adds it): its changes, notices, fingerprint and the guards' refusals. */
+/** One organization's part of a plan without what only a reviewer reads (withReview adds it): its changes, notices, fingerprint and the guards' refusals. */
 export function draftOrganizationPlan(input: PlanInput): OrganizationPlan {
   const { desired, actual } = input;
   const result = diff(desired, actual, input.at, input.options);
@@ -91,7 +120,7 @@ export function draftOrganizationPlan(input: PlanInput): OrganizationPlan {
   const idp = identityProviderReport(desired, actual);
   result.notices.push(...idp.notices);
   result.manualSteps.push(...idp.manualSteps);
-  const notices = [...(partial ? [partial.notice] : []), ...featureNotices(result.changes, actual.organization.features), ...result.notices, ...denyNotices(desired, actual, input.at), ...offboardingNotices(result.changes, actual)];
+  const notices = [...(partial ? [partial.notice] : []), ...featureNotices(result.changes, actual.organization.features), ...result.notices, ...denyNotices(desired, actual, input.at)];
   const mode = modeOf(actual);
   const to = input.options?.resolution;
   if (actual.key && result.changes.length) {

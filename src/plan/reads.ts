@@ -1,8 +1,10 @@
 // What a matrix needs read from PostHog beyond the organization's lists, as its kinds declare:
 // the minimum, so a matrix without domains or keys costs no call for them.
-import type { ReadScope } from '../model/actual.ts';
+import type { ActualState, ReadScope } from '../model/actual.ts';
 import type { DesiredState } from '../model/desired.ts';
-import { KINDS } from './registry.ts';
+import type { DiffContext, PlanOptions } from './kind.ts';
+import { partialView } from './partial-view.ts';
+import { KINDS, kindOf } from './registry.ts';
 import type { Change } from './types.ts';
 
 export function readScopeOf(desired: DesiredState): ReadScope {
@@ -19,15 +21,39 @@ export function readScopeOf(desired: DesiredState): ReadScope {
 
 const union = (a: string[], b: string[] = []) => [...new Set([...a, ...b])];
 
+export interface Removals { teams: string[]; members: string[] }
+
 /**
  * The teams and people the changes remove: what they take with them in projects the matrix does not
  * name is read before the plan is final (src/state/fetch.ts `readRulesElsewhere`), so max_deletes
  * counts it. Empty when nothing of the kind is removed: then nothing more is read.
  */
-export function removedSubjects(changes: readonly Change[]): { teams: string[]; members: string[] } {
+export function removedSubjects(changes: readonly Change[]): Removals {
   const deletes = changes.filter((c) => c.action === 'delete');
   return {
     teams: deletes.flatMap((c) => (c.kind === 'team' ? [c.subject.team] : [])),
     members: deletes.flatMap((c) => (c.kind === 'member' ? [c.subject.email] : [])),
   };
+}
+
+/**
+ * The teams and people a plan of `desired` against `actual` removes, foreseen from those two kinds'
+ * diff alone: what they take with them is read before the plan is drafted, so it is drafted once,
+ * after every read it needs (src/cli/pipeline.ts). The plan removes no one this leaves out: the
+ * differ only drops changes from what the kinds give (a removal folded into another, a duplicate
+ * name left alone), and a partial view plans no removal (src/plan/partial-view.ts).
+ */
+export function foreseenRemovals(desired: DesiredState, actual: ActualState, now: Date, options: PlanOptions = {}): Removals {
+  if (partialView(actual)) return { teams: [], members: [] };
+  const ctx: DiffContext = { desired, actual, now, options, notices: [], manualSteps: [] };
+  return removedSubjects([...kindOf('team').diff(ctx), ...kindOf('member').diff(ctx)]);
+}
+
+/** What `plan` removes that `foreseen` did not name (none, unless the forecast above is wrong). */
+export function unforeseen(plan: Removals, foreseen: Removals): Removals {
+  const missing = (a: string[], b: string[]) => {
+    const named = new Set(b);
+    return a.filter((x) => !named.has(x));
+  };
+  return { teams: missing(plan.teams, foreseen.teams), members: missing(plan.members, foreseen.members) };
 }

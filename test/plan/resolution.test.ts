@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/errors.ts';
 import type { ActualState } from '../../src/model/actual.ts';
 import type { DesiredState } from '../../src/model/desired.ts';
-import { assemblePlan, buildPlan, draftOrganizationPlan, withAccess } from '../../src/plan/plan.ts';
+import { accessList, assemblePlan, buildPlan, draftOrganizationPlan, withReview } from '../../src/plan/plan.ts';
 import { parsePlan } from '../../src/plan/read.ts';
 import { renderJson } from '../../src/plan/render/json.ts';
 import { renderMarkdown } from '../../src/plan/render/markdown.ts';
@@ -128,10 +128,14 @@ describe('who gains or loses what, past the most a plan resolves', () => {
       desired: d, actual: a, at: NOW, createdAt: NOW, host: 'https://emulator', matrix: { file: 'm.yaml', sha256: 'x'.repeat(64) },
       read: { organization: '@current', projects: ['Prod'], secretKeys: [], domains: false }, options: {},
     });
-    const listed = withAccess(draft(), a);
+    const review = (limit?: number) => {
+      const plan = draft();
+      return withReview(plan, a, accessList(a, plan.changes, limit));
+    };
+    const listed = review();
     expect(listed.access?.length).toBeGreaterThan(0);
     expect(listed.notices.map((n) => n.code)).not.toContain('access_not_listed');
-    const bounded = withAccess(draft(), a, 0);
+    const bounded = review(0);
     expect(bounded.access).toBeUndefined();
     expect(bounded.changes).toEqual(listed.changes);
     expect(bounded.notices.find((n) => n.code === 'access_not_listed')?.message).toBe(

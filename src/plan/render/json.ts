@@ -66,23 +66,42 @@ const PLAN: Shape = {
   },
 };
 
-function ordered(value: unknown, shape: Shape): unknown {
-  if (Array.isArray(value)) return value.map((item) => ordered(item, shape.items ?? SORTED));
-  if (value === null || typeof value !== 'object') return value;
-  const source = value as Record<string, unknown>;
-  const result: Record<string, unknown> = {};
-  for (const key of keysOf(source, shape)) {
-    result[key] = ordered(source[key], shape.children?.[key] ?? SORTED);
-  }
-  return result;
+function keysOf(source: Record<string, unknown>, shape: Shape): string[] {
+  const keys = Object.keys(source);
+  if (!shape.order.length) return keys.sort();
+  const known = shape.order.filter((k) => Object.hasOwn(source, k));
+  if (known.length === keys.length) return known;
+  return [...known, ...keys.filter((k) => !shape.order.includes(k)).sort()];
 }
 
-function keysOf(source: Record<string, unknown>, shape: Shape): string[] {
-  const known = shape.order.filter((k) => Object.hasOwn(source, k));
-  const rest = Object.keys(source)
-    .filter((k) => !shape.order.includes(k))
-    .sort();
-  return [...known, ...rest];
+/** As JSON.stringify leaves out: a key whose value is undefined, a function or a symbol (in a list, null). */
+const omitted = (v: unknown) => v === undefined || typeof v === 'function' || typeof v === 'symbol';
+
+/**
+ * `value` as `JSON.stringify(value, null, 2)` writes it where it sits (`indent`), with the keys in
+ * `shape`'s order: one pass, with no ordered copy of the value and no second pass to indent it.
+ */
+function stringify(value: unknown, shape: Shape, indent: string): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    if (!value.length) return '[]';
+    const items = shape.items ?? SORTED;
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      out += `${i ? ',' : ''}\n${inner}${omitted(item) ? 'null' : stringify(item, items, inner)}`;
+    }
+    return `${out}\n${indent}]`;
+  }
+  const source = value as Record<string, unknown>;
+  let out = '';
+  for (const key of keysOf(source, shape)) {
+    const v = source[key];
+    if (omitted(v)) continue;
+    out += `${out ? ',' : '{'}\n${inner}${JSON.stringify(key)}: ${stringify(v, shape.children?.[key] ?? SORTED, inner)}`;
+  }
+  return out ? `${out}\n${indent}}` : '{}';
 }
 
 /** Characters gathered before a piece of the JSON is handed on. */
@@ -102,15 +121,13 @@ export function* renderJsonChunks(plan: Plan): Generator<string> {
       pending += '[';
       for (let i = 0; i < value.length; i++) {
         pending += `${i ? ',' : ''}\n${inner}`;
-        // As JSON.stringify: undefined or a function in a list is null.
         const item: unknown = value[i];
-        yield* write(item === undefined || typeof item === 'function' ? null : item, shape.items ?? SORTED, inner, depth + 1);
+        yield* write(omitted(item) ? null : item, shape.items ?? SORTED, inner, depth + 1);
       }
       pending += `\n${indent}]`;
     } else if (value !== null && typeof value === 'object' && !Array.isArray(value) && depth <= 2) {
       const source = value as Record<string, unknown>;
-      // As JSON.stringify: a key whose value is undefined, a function or a symbol is left out.
-      const keys = keysOf(source, shape).filter((k) => source[k] !== undefined && typeof source[k] !== 'function' && typeof source[k] !== 'symbol');
+      const keys = keysOf(source, shape).filter((k) => !omitted(source[k]));
       if (!keys.length) {
         pending += '{}';
         return;
@@ -122,8 +139,7 @@ export function* renderJsonChunks(plan: Plan): Generator<string> {
       }
       pending += `\n${indent}}`;
     } else {
-      // JSON.stringify's own layout (two spaces), moved in to where the value sits: a JSON string holds no raw newline.
-      pending += JSON.stringify(ordered(value, shape), null, 2).replaceAll('\n', `\n${indent}`);
+      pending += stringify(value, shape, indent);
     }
     if (pending.length >= CHUNK) {
       yield pending;
