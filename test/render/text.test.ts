@@ -18,7 +18,7 @@ describe('renderText', () => {
 
   it('renders a plan with more lines than push() takes arguments (70,000 changes)', () => {
     const one = change({ kind: 'member', action: 'update', key: 'bob@example.com' });
-    const many = Array.from({ length: 70_000 }, (_, i) => ({ ...one, id: `member:p${i}@example.com`, key: `p${i}@example.com`, subject: { email: `p${i}@example.com` } }));
+    const many = Array.from({ length: 70_000 }, (_, i) => ({ ...one, id: `member:p${i}@example.com`, key: `p${i}@example.com`, subject: { email: `p${i}@example.com` } }) as typeof one);
     const text = renderText(plan({ changes: many }), { color: false });
     expect(text).toContain('Members (70000 to update)');
     expect(text).toContain('  ~ p69999@example.com  level: admin → member');
