@@ -1,5 +1,5 @@
 // Growth of each stage, in one process: the same stage at size n and 4n, timed as the fastest of
-// repeated runs after a warm-up. A linear stage takes about 4× as long at 4n; a quadratic one 16×.
+// repeated samples after a warm-up. A linear stage takes about 4× as long at 4n; a quadratic one 16×.
 // Time is the process's CPU time (all its threads, the garbage collector's included), not wall
 // time: on a shared machine, waiting for a core would otherwise count as work.
 // What makes the comparison fair (each measured, see bench/RESULTS.md and the report of the run):
@@ -7,13 +7,26 @@
 //   collected on this one's time (the stage's own garbage is: it is part of its cost);
 // - the samples at n and at 4n alternate (n, 4n, n, 4n, …), so that a burst of other work on the
 //   machine lands on both sizes rather than on one size's block of runs;
-// - each sample repeats the stage enough times to last at least 50 ms at n (the same count at 4n),
-//   and the ratio is of the fastest samples: other work only ever adds time.
-// What it does not remove: a larger working set is slower per item on any machine (caches; V8's
-// young generation holds less of it), so even a plain linear pass grows more than 4× at 4n. Each
-// dimension times two such passes, the baselines (JSON of the state read and of the matrix; a loop
-// over the matrix's people looking each up in the state read), as a reference for the stages'
-// ratios; they are not stages and are not held to the target.
+// - a sample goes through the same amount of data at both sizes: the stage 4k times at n, k times
+//   at 4n, k chosen so that a sample at 4n lasts at least 200 ms (judged on the fastest of three
+//   runs). Both sizes then allocate as much per sample and meet as many collections. With the same
+//   count at both sizes (as before), a sample at n could be one 10 ms run that no collection fell
+//   in, and its fastest was compared with 4n's that always hold theirs: diff by changes measured
+//   10.9 ms fastest (16.0 median) at n, 77.9 at 4n, 7.2×; with equal data 12.1 (12.6) and 64.4, 5.3×;
+// - the ratio is of the fastest samples: other work only ever adds time.
+// What it does not remove: a larger working set is slower per item on this machine, for every
+// kind of pass. Each dimension times two plain passes, the baselines (JSON of the state read and
+// of the matrix; a loop over the matrix's people looking each up in the state read), as a reference
+// for the stages' ratios; they are not stages and are not held to the target. Measured on 2 cores
+// of an AMD EPYC (1 MiB L2 per core, 32 MiB L3 shared with other machines), they come out
+// 4.4–6.8× at 4n, and larger sizes do not bring them to 4: at 1×, 2×, 4× and 8× the n below
+// (BENCH_LINEAR_SCALE), JSON by changes 4.9, 4.9, 4.4, 4.9; the people loop by changes 6.8, 6.0,
+// 5.6, 5.5; JSON by rules 4.4, 4.0, 5.1, 4.9; the people loop by rules 5.4, 5.1, 5.8, 5.9 (one run
+// each, load average 2.6–3.1). Part of it is V8's: an object with more than about 1,020 keys (the
+// model's members, invites, teams and rules keyed by name) is a hash table, whose keys V8 sorts into
+// insertion order at each Object.keys, Object.entries, for…in and JSON.stringify: 48 ns a key at
+// 4,000 keys, 117 at 16,000 (a Map's keys: 3 ns at both). Identical runs differ by up to 0.5 in
+// a ratio when the machine is shared (diff by rules: 5.2, 5.7 and 5.0 in three runs in a minute).
 // - n is large enough that the objects keyed by people and teams hold over 1,020 keys at n already:
 //   V8 keeps an object's properties in a fast layout up to about that many and in a hash table past
 //   it, so a size that crossed that line between n and 4n measured V8's switch (a plain loop over
@@ -66,7 +79,7 @@ function fakeApi(org: FakeOrg): PostHogApi {
   const read = {
     me: async () => ({ ...user(0), organization: { id: ORG, name: 'Bench' } }),
     currentKey: async () => ({ id: 'k', label: 'bench', scopes: ['*'], scoped_teams: null, scoped_organizations: null, created_at: T0, last_used_at: null, last_rolled_at: null }),
-    organization: async () => ({ id: ORG, name: 'Bench', membership_level: 15, available_product_features: [{ key: 'role_based_access' }, { key: 'advanced_permissions' }], default_role_id: null, enforce_2fa: null, members_can_invite: true, members_can_use_personal_api_keys: true, allow_publicly_shared_resources: true }),
+    organization: async () => ({ id: ORG, name: 'Bench', membership_level: 15, available_product_features: [{ key: 'role_based_access' }, { key: 'advanced_permissions' }, { key: 'access_control' }], default_role_id: null, enforce_2fa: null, members_can_invite: true, members_can_use_personal_api_keys: true, allow_publicly_shared_resources: true }),
     listMembers: async () => members,
     listInvites: async () => [],
     listRoles: async () => roles,
@@ -134,16 +147,23 @@ function teams(n: number): Scenario {
   };
 }
 
-/** i newcomers invited, p projects; each newcomer has a grant in one project. */
+/**
+ * i newcomers invited, p private projects (access: none, in PostHog and in the matrix); each
+ * newcomer has a grant in one project. Private, so that each newcomer gains one place and the
+ * plan's access list ("who gains what") grows as i at both sizes: with open projects each newcomer
+ * gained every project, i × p places, and at 4n (4,800 × 800 = 3.84 million) the plan crossed
+ * ACCESS_LIST_LIMIT (src/plan/plan.ts) and left the list out, so "render json" compared a 17.6 MB
+ * plan at n with a 2.7 MB one at 4n (a ratio of 0.24).
+ */
 function invitees(i: number, p: number): Scenario {
   const projects = Array.from({ length: p }, (_, k) => `Project ${k}`);
   const newcomers = Array.from({ length: i }, (_, k) => `newcomer${k}@example.com`);
   const grants = new Map<string, Record<string, string>>(projects.map((name) => [name, {}]));
   newcomers.forEach((e, k) => { grants.get(projects[k % p]!)![e] = 'member'; });
   return {
-    org: { members: 1, roles: [], projects: projects.map((name) => ({ name, access: [], resources: [] })) },
+    org: { members: 1, roles: [], projects: projects.map((name) => ({ name, access: [rule('project', 'none', {})], resources: [] })) },
     matrix: base({ ...everyone(1, () => 'member'), ...Object.fromEntries(newcomers.map((e) => [e, 'member'])) }, {
-      projects: Object.fromEntries(projects.map((name) => [name, { members: grants.get(name) }])),
+      projects: Object.fromEntries(projects.map((name) => [name, { access: 'none', members: grants.get(name) }])),
     }),
   };
 }
@@ -219,34 +239,50 @@ const summary = (samples: number[]) => {
 /**
  * `runs` samples of the stage at n and at 4n, alternated (n, 4n, n, 4n, …) so that both sizes see
  * the same machine: a burst of other work lands on both rather than on one size's block of runs.
+ * A sample at n repeats the stage 4 times as often as one at 4n: both go through the same amount
+ * of data, so both allocate as much and meet as many collections (see `calibrate`).
  */
 async function timeBoth(stage: Stage, small: Prepared, large: Prepared, runs: number, reps: number) {
   const n: number[] = [];
   const n4: number[] = [];
   for (let r = 0; r < runs; r++) {
-    n.push(await sample(stage, small, reps));
+    n.push(await sample(stage, small, 4 * reps));
     n4.push(await sample(stage, large, reps));
   }
   return { n: summary(n), n4: summary(n4) };
 }
 
-/** How many repetitions make one sample of the small size last at least 50 ms (after a warm-up). */
+/** CPU time a sample lasts at least. */
+const SAMPLE_MS = Number(process.env.BENCH_LINEAR_SAMPLE_MS ?? 200);
+
+/**
+ * How many repetitions make one sample of the large size last at least SAMPLE_MS (the small size
+ * repeats 4 times as many). Judged on the fastest of three runs after a warm-up, so that one run
+ * slowed by a collection or a compilation does not leave the samples too short.
+ */
 async function calibrate(stage: Stage, p: Prepared): Promise<number> {
   await stage(p);
-  const started = cpuMs();
-  await stage(p);
-  const ms = cpuMs() - started;
-  return Math.max(1, Math.min(200, Math.ceil(50 / Math.max(ms, 0.01))));
+  let ms = Infinity;
+  for (let k = 0; k < 3; k++) {
+    const started = cpuMs();
+    await stage(p);
+    ms = Math.min(ms, cpuMs() - started);
+  }
+  return Math.max(1, Math.min(500, Math.ceil(SAMPLE_MS / Math.max(ms, 0.01))));
 }
 
 const runs = Number(process.argv[2] ?? 5);
 /** Optional: only this dimension and stage (to profile one: node --cpu-prof bench/linear.ts 3 teams "render markdown"). */
 const [onlyDimension, onlyStage] = process.argv.slice(3);
+/** Every dimension's n multiplied (BENCH_LINEAR_SCALE; projects of the invitees dimension excepted, see there). */
+const SCALE = Number(process.env.BENCH_LINEAR_SCALE ?? 1);
+const size = (n: number) => Math.round(n * SCALE);
+const fmt = (n: number) => n.toLocaleString('en-US');
 const dimensions: { dimension: string; n: string; at: (scale: number) => Scenario; stages: string[] }[] = [
-  { dimension: 'changes', n: '2×2,000 changes', at: (k) => changes(2_000 * k), stages: Object.keys(STAGES) },
-  { dimension: 'rules in one project', n: '5,000 rules', at: (k) => rulesInOneProject(5_000 * k), stages: ['baseline', 'baseline: people loop', 'load', 'fetch', 'diff', 'fingerprint'] },
-  { dimension: 'teams', n: '1,200 teams', at: (k) => teams(1_200 * k), stages: ['baseline', 'baseline: people loop', 'load', 'fetch', 'diff', 'render text', 'render markdown'] },
-  { dimension: 'invitees × projects', n: '1,200 invitees × 200 projects', at: (k) => invitees(1_200 * k, 200 * k), stages: ['baseline', 'baseline: people loop', 'load', 'diff', 'render text', 'render markdown', 'render json'] },
+  { dimension: 'changes', n: `2×${fmt(size(2_000))} changes`, at: (k) => changes(size(2_000) * k), stages: Object.keys(STAGES) },
+  { dimension: 'rules in one project', n: `${fmt(size(5_000))} rules`, at: (k) => rulesInOneProject(size(5_000) * k), stages: ['baseline', 'baseline: people loop', 'load', 'fetch', 'diff', 'fingerprint'] },
+  { dimension: 'teams', n: `${fmt(size(1_200))} teams`, at: (k) => teams(size(1_200) * k), stages: ['baseline', 'baseline: people loop', 'load', 'fetch', 'diff', 'render text', 'render markdown'] },
+  { dimension: 'invitees × projects', n: `${fmt(size(1_200))} invitees × ${fmt(Math.round(50 / SCALE))} projects`, at: (k) => invitees(size(1_200) * k, Math.round(50 / SCALE) * k), stages: ['baseline', 'baseline: people loop', 'load', 'diff', 'render text', 'render markdown', 'render json'] },
 ];
 
 for (const d of dimensions.filter((x) => !onlyDimension || x.dimension === onlyDimension)) {
@@ -257,8 +293,8 @@ for (const d of dimensions.filter((x) => !onlyDimension || x.dimension === onlyD
     const row = { dimension: d.dimension, n: d.n, stage: name, runs };
     try {
       collectGarbage(); // the earlier stages' garbage is not this one's to collect
-      const reps = await calibrate(stage, small);
-      await stage(large); // warm-up
+      const reps = await calibrate(stage, large); // (a warm-up of the large size too)
+      await stage(small); // warm-up
       const { n, n4 } = await timeBoth(stage, small, large, runs, reps);
       process.stdout.write(`${JSON.stringify({ ...row, ms: n.min, ms4: n4.min, median: n.median, median4: n4.median, ratio: n4.min / n.min })}\n`);
     } catch (e) {

@@ -133,10 +133,8 @@ const UNMANAGED_LISTED = 10;
 function diffItems<K extends ChangeKind>(kind: KindSpec<K>, ctx: DiffContext): ChangeOf<K>[] {
   const actual = new Map(kind.actual(ctx).map((a) => [kind.key(a.subject), a]));
   const changes: ChangeOf<K>[] = [];
-  const base = (subject: SubjectOf<K>) => {
-    const key = kind.key(subject);
-    return { id: `${kind.kind}:${key}`, kind: kind.kind, key, subject };
-  };
+  // Each item's key is built once, where it is looked up, not again for its change.
+  const base = (subject: SubjectOf<K>, key: string) => ({ id: `${kind.kind}:${key}`, kind: kind.kind, key, subject });
   const seen = new Set<string>();
 
   for (const want of kind.desired(ctx)) {
@@ -151,16 +149,16 @@ function diffItems<K extends ChangeKind>(kind: KindSpec<K>, ctx: DiffContext): C
     const dependsOn = want.needs ?? [];
     const until = want.until ? `, ${want.until}` : '';
     if (want.value === null) {
-      if (have) changes.push({ ...base(want.subject), action: 'delete', before: have.value, reason: want.reason ?? 'ended', ...extra, destructive: true, dependsOn: [] });
+      if (have) changes.push({ ...base(want.subject, key), action: 'delete', before: have.value, reason: want.reason ?? 'ended', ...extra, destructive: true, dependsOn: [] });
     } else if (!have) {
       const implicit = kind.implicit?.(want);
       const destructive = implicit !== undefined && (kind.lowers?.(implicit, want.value) ?? false);
-      changes.push({ ...base(want.subject), action: 'create', after: want.value, reason: `${want.reason ?? 'declared in the matrix'}${until}`, ...extra, destructive, dependsOn });
+      changes.push({ ...base(want.subject, key), action: 'create', after: want.value, reason: `${want.reason ?? 'declared in the matrix'}${until}`, ...extra, destructive, dependsOn });
     } else {
       const patch = jsonpatch.compare(have.value as object, want.value as object); // empty: the same value, nothing to do
       if (patch.length) {
         changes.push({
-          ...base(want.subject), action: 'update', before: have.value, after: want.value, patch,
+          ...base(want.subject, key), action: 'update', before: have.value, after: want.value, patch,
           reason: `${want.reason ?? 'differs from the matrix'}${until}`, ...extra,
           destructive: kind.lowers?.(have.value, want.value) ?? false, dependsOn,
         });
@@ -174,7 +172,7 @@ function diffItems<K extends ChangeKind>(kind: KindSpec<K>, ctx: DiffContext): C
     if (seen.has(key)) continue;
     const email = emailOf(have.subject);
     if (prune?.enabled) {
-      changes.push({ ...base(have.subject), action: 'delete', before: have.value, reason: `not in the matrix (${prune.flag})`, destructive: true, dependsOn: [] });
+      changes.push({ ...base(have.subject, key), action: 'delete', before: have.value, reason: `not in the matrix (${prune.flag})`, destructive: true, dependsOn: [] });
     } else if (!(email !== undefined && standing(ctx, email) === 'leaving')) {
       unmanaged.push(key); // (a leaving person's memberships and rules go with their removal)
     }
