@@ -301,8 +301,10 @@ export function accessChanges(before: AccessView, changes: readonly Change[], op
 export function* accessChangeSteps(before: AccessView, changes: readonly Change[], options: { everywhere?: boolean; limit?: number } = {}): Generator<void, AccessChange[]> {
   if (!changes.length) return [];
   const after = viewAfter(before, changes);
+  yield;
   const index = indexChanges(before, changes);
   const reach = options.everywhere ? undefined : reachOf(before, changes);
+  yield;
   const out: AccessChange[] = [];
   const shared = new Shared();
   const emails = [...new Set([...Object.keys(before.people), ...Object.keys(after.people)])].sort();

@@ -11,7 +11,7 @@ import type { GatedOrganization } from '../plan/safety.ts';
 import { assemblePlan } from '../plan/plan.ts';
 import { renderReport } from '../apply/report.ts';
 import type { ApplyReport } from '../apply/apply.ts';
-import { renderJson, renderJsonChunks } from '../plan/render/json.ts';
+import { renderJsonChunks } from '../plan/render/json.ts';
 import { ATTRIBUTED_SCOPES, attribute } from '../plan/attribution.ts';
 import { readActivity } from '../state/activity.ts';
 import { EXIT } from './exit.ts';
@@ -68,15 +68,18 @@ export interface ApplyFlags extends PlanFlags {
 export { EXIT } from './exit.ts';
 export { validateCommand } from './validate.ts';
 
-async function print(io: Io, plan: Plan, format: RenderFormat, command: 'plan' | 'drift' = 'plan'): Promise<void> {
-  if (format === 'json') {
-    // In pieces, each once the reader has taken the last (a pipe takes 64 KB at a time): a large
-    // plan's JSON is never held whole, as one string or as queued writes.
-    for (const chunk of renderJsonChunks(plan)) {
-      if (!io.stdout.write(chunk)) await once(io.stdout, 'drain');
-    }
-    return;
+/**
+ * JSON in pieces, each once the reader has taken the last (a pipe takes 64 KB at a time): a large
+ * plan's JSON is never held whole, as one string or as queued writes.
+ */
+async function writeChunks(io: Io, chunks: Iterable<string>): Promise<void> {
+  for (const chunk of chunks) {
+    if (!io.stdout.write(chunk)) await once(io.stdout, 'drain');
   }
+}
+
+async function print(io: Io, plan: Plan, format: RenderFormat, command: 'plan' | 'drift' = 'plan'): Promise<void> {
+  if (format === 'json') return writeChunks(io, renderJsonChunks(plan));
   const text = render(plan, format, { color: io.color, command });
   io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 }
@@ -214,8 +217,14 @@ function applyJson(outcomes: readonly OrganizationOutcome[]): Record<string, unk
   };
 }
 
-function printApplyJson(io: Io, plan: Plan, outcomes: readonly OrganizationOutcome[]): void {
-  io.stdout.write(`${JSON.stringify({ plan: JSON.parse(renderJson(plan)) as unknown, apply: applyJson(outcomes) }, null, 2)}\n`);
+/** `{ plan, apply }`, the plan written in pieces as `plan --format json` writes it, one level in. */
+async function printApplyJson(io: Io, plan: Plan, outcomes: readonly OrganizationOutcome[]): Promise<void> {
+  const apply = JSON.stringify(applyJson(outcomes), null, 2).replaceAll('\n', '\n  ');
+  await writeChunks(io, (function* () {
+    yield '{\n  "plan": ';
+    yield* renderJsonChunks(plan, { indent: '  ', last: '' });
+    yield `,\n  "apply": ${apply}\n}\n`;
+  })());
 }
 
 /** An organization being applied: its part of the plan, the state it applies to, its connection and lock. */
@@ -276,7 +285,7 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
     if (!plan) throw new InternalError('apply has a plan');
     const shown = plan;
     if (!targets.some((t) => t.plan.changes.length)) {
-      if (json) printApplyJson(io, shown, targets.map((t) => ({ plan: t.plan, status: 'nothing_to_do' })));
+      if (json) await printApplyJson(io, shown, targets.map((t) => ({ plan: t.plan, status: 'nothing_to_do' })));
       return EXIT.ok;
     }
     // The safety gate of each organization, before any write anywhere: a refused organization is
@@ -313,7 +322,7 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
         return { plan: target.plan, status: 'failed', reason: (e as Error).message };
       }
     }));
-    if (json) printApplyJson(io, shown, outcomes);
+    if (json) await printApplyJson(io, shown, outcomes);
     else io.stdout.write(`\n${several ? renderReports(outcomes, io.color) : renderReport(outcomes[0]!.report!, io.color)}`);
     for (const o of outcomes.filter((x) => x.status === 'refused' || (x.status === 'failed' && !x.report))) {
       session.logger.error({ stage: 'apply', organization: o.plan.organization.id }, `${o.plan.organization.name} (${o.plan.matrix.file}): ${o.reason}`);
@@ -322,7 +331,7 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
   } catch (e) {
     // Refused before any write: the document says so too (the reason is also on stderr, once).
     if (json && plan && e instanceof UnsafePlanError) {
-      printApplyJson(io, plan, plan.organizations.map((o) => ({ plan: o, status: 'refused', reason: e.message })));
+      await printApplyJson(io, plan, plan.organizations.map((o) => ({ plan: o, status: 'refused', reason: e.message })));
     }
     throw e;
   } finally {

@@ -16,7 +16,8 @@ import { readSecretKeySink } from '../state/secret-sink.ts';
 import { auditApiKeys } from '../state/audit-keys.ts';
 import { commandSink, fileSink, type PreparedSink } from '../secrets/sink.ts';
 import type { DesiredState } from '../model/desired.ts';
-import { accessListInSlices, draftOrganizationPlan, withReview } from '../plan/plan.ts';
+import { accessListInSlices, draftSteps, withReview } from '../plan/plan.ts';
+import { finish, inSlices } from '../util/slices.ts';
 import { readResolutionPreview } from '../state/preview.ts';
 import { modeOf } from '../access/view.ts';
 import type { ResolutionMode } from '../access/effective.ts';
@@ -151,7 +152,7 @@ export async function makePlan(
   const switching = options.resolution !== undefined && options.resolution !== modeOf(actual);
   const preview = switching && options.resolution === 'most_specific' ? await readResolutionPreview(api, actual) : undefined;
   const planOptions: PlanOptions = { rollSecretKeys: options.rollSecretKeys, allowSsoWithoutIdp: options.allowSsoWithoutIdp, ...(options.resolution && { resolution: options.resolution }) };
-  const plan = await withCascades(api, actual, foreseenRemovals(matrix.desired, actual, at, planOptions), () => draftOrganizationPlan({
+  const plan = await withCascades(api, actual, foreseenRemovals(matrix.desired, actual, at, planOptions), () => draftSteps({
     desired: matrix.desired, actual, at, createdAt: now, host: hostOf(session.env),
     matrix: { file: matrix.file, sha256: matrix.sha256 }, read, allowDeletes: options.allowDeletes,
     options: planOptions,
@@ -194,11 +195,12 @@ export async function eachOrganization<T, R>(items: readonly T[], fileOf: (item:
  * counts all of it. With `forReview`, also what only a reviewer reads: what removed members
  * created (the offboarding warnings, docs/cli.md#offboarding) and who gains or loses what. Those
  * reads change nothing else in the plan, so they go on while it is drafted and who gains or loses
- * what is worked out (in slices, so the replies are taken as they come). A saved plan made again
+ * what is worked out, both in slices (src/util/slices.ts) so that the replies are taken and the
+ * next reads sent between them. A saved plan made again
  * to be compared leaves both out: neither is part of what must match (src/plan/safety.ts
  * reviewRefusals).
  */
-async function withCascades(api: ClosablePostHogApi, actual: ActualState, foreseen: Removals, draft: () => OrganizationPlan, forReview: boolean): Promise<OrganizationPlan> {
+async function withCascades(api: ClosablePostHogApi, actual: ActualState, foreseen: Removals, draft: () => Generator<void, OrganizationPlan>, forReview: boolean): Promise<OrganizationPlan> {
   const readElsewhere = async (removing: Removals) => {
     if (removing.teams.length || removing.members.length) await readRulesElsewhere(api, actual, removing);
   };
@@ -211,7 +213,7 @@ async function withCascades(api: ClosablePostHogApi, actual: ActualState, forese
     // The first reads go out before the draft holds the thread.
     await new Promise((resolve) => setImmediate(resolve));
   }
-  let plan = draft();
+  let plan = await inSlices(draft());
   // A removal the forecast missed (it never should) is read for all the same, and the plan drafted again.
   const removing = removedSubjects(plan.changes);
   const missed = unforeseen(removing, foreseen);
@@ -220,7 +222,7 @@ async function withCascades(api: ClosablePostHogApi, actual: ActualState, forese
     await readElsewhere(removing);
     created = readCreatedBy(removing);
     await created;
-    plan = draft();
+    plan = finish(draft());
   }
   if (!forReview) return plan;
   const access = await accessListInSlices(actual, plan.changes);
@@ -379,7 +381,7 @@ export async function recheckSavedOrganization(
   const actual = await fetchActual(api, read);
   await readSecretKeyRecords(actual, matrix.desired, files);
   const planOptions: PlanOptions = { ...options, rollSecretKeys: rollsOf(reviewed) };
-  const plan = await withCascades(api, actual, foreseenRemovals(matrix.desired, actual, now, planOptions), () => draftOrganizationPlan({
+  const plan = await withCascades(api, actual, foreseenRemovals(matrix.desired, actual, now, planOptions), () => draftSteps({
     desired: matrix.desired, actual, at: now, createdAt: now, host: hostOf(session.env),
     matrix: { file: matrix.file, sha256: matrix.sha256 }, read, allowDeletes,
     options: planOptions,

@@ -7,6 +7,7 @@ import type { DiffContext, PlanOptions } from './kind.ts';
 import { KINDS, kindOf, orderChanges, subjectOf } from './registry.ts';
 import type { Change, ManualStep, Notice } from './types.ts';
 import { withDependents } from './dependents.ts';
+import { finish } from '../util/slices.ts';
 
 export interface DiffResult {
   changes: Change[];
@@ -128,11 +129,19 @@ function leaveDuplicatesAlone(changes: Change[], actual: ActualState, manualStep
 }
 
 export function diff(desired: DesiredState, actual: ActualState, now: Date, options: PlanOptions = {}): DiffResult {
+  return finish(diffSteps(desired, actual, now, options));
+}
+
+/** diff in steps, one kind each, so that a caller can let other work run between them (src/util/slices.ts). */
+export function* diffSteps(desired: DesiredState, actual: ActualState, now: Date, options: PlanOptions = {}): Generator<void, DiffResult> {
   const ctx: DiffContext = { desired, actual, now, options, notices: [], manualSteps: [] };
   const all: Change[] = [];
-  // One push per change: spreading a kind's changes into push() passes each as an argument, which
-  // overflows the stack past about 100,000 of them.
-  for (const kind of KINDS) for (const c of kind.diff(ctx)) all.push(c);
+  for (const kind of KINDS) {
+    // One push per change: spreading a kind's changes into push() passes each as an argument, which
+    // overflows the stack past about 100,000 of them.
+    for (const c of kind.diff(ctx)) all.push(c);
+    yield;
+  }
   const changes = leaveDuplicatesAlone(orderChanges(foldCascades(all, actual)), actual, ctx.manualSteps);
   protectGrants(changes);
   const ids = new Set(changes.map((c) => c.id));

@@ -3,7 +3,7 @@ import type { ActualState, ReadScope } from '../model/actual.ts';
 import type { DesiredState } from '../model/desired.ts';
 import { TOOL_VERSION } from '../util/version.ts';
 import { auditNotices } from './audit.ts';
-import { diff } from './diff.ts';
+import { diffSteps } from './diff.ts';
 import { nextBoundary } from './expiry.ts';
 import type { FeatureNeed, PlanOptions } from './kind.ts';
 import { limitToVisible, partialView } from './partial-view.ts';
@@ -111,8 +111,16 @@ export const ACCESS_LIST_LIMIT = 1_000_000;
 
 /** One organization's part of a plan without what only a reviewer reads (withReview adds it): its changes, notices, fingerprint and the guards' refusals. */
 export function draftOrganizationPlan(input: PlanInput): OrganizationPlan {
+  return finish(draftSteps(input));
+}
+
+/**
+ * draftOrganizationPlan in steps (each kind's diff, the deny warnings, the fingerprint, the
+ * guards), so that reads in flight are taken between them (src/util/slices.ts, src/cli/pipeline.ts).
+ */
+export function* draftSteps(input: PlanInput): Generator<void, OrganizationPlan> {
   const { desired, actual } = input;
-  const result = diff(desired, actual, input.at, input.options);
+  const result = yield* diffSteps(desired, actual, input.at, input.options);
   // A key that sees part of the organization plans nothing that depends on what it cannot see.
   const partial = partialView(actual) ? limitToVisible(result.changes, actual) : undefined;
   if (partial) result.changes = partial.changes;
@@ -120,20 +128,24 @@ export function draftOrganizationPlan(input: PlanInput): OrganizationPlan {
   const idp = identityProviderReport(desired, actual);
   result.notices.push(...idp.notices);
   result.manualSteps.push(...idp.manualSteps);
-  const notices = [...(partial ? [partial.notice] : []), ...featureNotices(result.changes, actual.organization.features), ...result.notices, ...denyNotices(desired, actual, input.at)];
+  const denies = denyNotices(desired, actual, input.at);
+  yield;
+  const notices = [...(partial ? [partial.notice] : []), ...featureNotices(result.changes, actual.organization.features), ...result.notices, ...denies];
   const mode = modeOf(actual);
   const to = input.options?.resolution;
   if (actual.key && result.changes.length) {
     const missing = missingScopes(actual.key.scopes, requiredScopes(result.changes));
     if (missing.length) notices.unshift({ level: 'warning', code: 'scope', message: `applying this plan needs scopes the running key lacks: ${missing.join(', ')}` });
   }
+  const print = fingerprint(actual);
+  yield;
   const organization: OrganizationPlan = {
     host: input.host,
     organization: { id: actual.organization.id, name: actual.organization.name, resolution: mode },
     ...(to !== undefined && to !== mode && { resolutionSwitch: resolutionSwitch(desired, actual, input.at, to, input.preview) }),
     matrix: input.matrix,
     validUntil: nextBoundary(desired, input.at)?.toISOString() ?? null,
-    fingerprint: fingerprint(actual),
+    fingerprint: print,
     read: input.read,
     safety: { maxDeletes: desired.safety.maxDeletes, protected: desired.safety.protected },
     changes: result.changes,

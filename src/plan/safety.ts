@@ -156,7 +156,8 @@ function guardRefusals(plan: Gated, actual: ActualState, ctx: GateContext): Refu
   // One check, on effective access (src/access/): whatever lowers what a protected person can reach
   // or takes a team or a grant of theirs, whether or not the change names them.
   const guarded = [...new Set(safety.protected.map((e) => e.toLowerCase()))].sort();
-  const hit = protectedLosses(viewOfActual(actual), changes, guarded);
+  // No change lowers anything: the view (a pass over every rule) is made only when there are some.
+  const hit = changes.length ? protectedLosses(viewOfActual(actual), changes, guarded) : { losses: [], changes: [] };
   if (hit.losses.length) {
     const who = [...new Set(hit.losses.map((l) => l.email))].join(', ');
     const where = hit.losses.map((l) => `${l.email} on ${l.where} (${l.before} → ${l.after})`).join(', ');

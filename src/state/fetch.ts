@@ -85,12 +85,15 @@ function uniqueRoles(roles: RoleResponse[]): { kept: RoleResponse[]; duplicates:
 
 export async function fetchActual(api: PostHogApi, options: FetchOptions): Promise<ActualState> {
   // Reads go as soon as what they need is known, so the whole read takes as few round trips as it
-  // can: with the organization's id given, the user is read beside the lists, not before them; the
-  // projects' rules as soon as the project list is in, beside the lists' further pages.
-  const given = options.organization === '@current' ? undefined : options.organization;
+  // can: the user is read beside the lists, not before them (PostHog takes `@current` for the user's
+  // current organization); the projects' rules as soon as the project list is in, beside the lists'
+  // further pages.
   const meRead = api.me();
-  const orgId = given ?? (await meRead).organization?.id;
-  if (!orgId) throw new ConfigError(`${(await meRead).email} has no current organization: set organization.id in the matrix (or POSTHOG_ORG_ID)`);
+  const orgId = options.organization;
+  // A user with no current organization: said so, rather than how PostHog refused the lists.
+  const noOrganization = meRead.then((me) => {
+    if (orgId === '@current' && !me.organization?.id) throw new ConfigError(`${me.email} has no current organization: set organization.id in the matrix (or POSTHOG_ORG_ID)`);
+  });
 
   const projectsRead = api.listProjects(orgId);
   // PostHog matches project names ignoring case and surrounding spaces: a project the matrix spells
@@ -114,7 +117,8 @@ export async function fetchActual(api: PostHogApi, options: FetchOptions): Promi
     });
   });
 
-  const [me, org, key, members, invites, roles, projects, { keyOf, byName, duplicates }, rules, domains, identityProviders] = await Promise.all([
+  const [, me, org, key, members, invites, roles, projects, { keyOf, byName, duplicates }, rules, domains, identityProviders] = await Promise.all([
+    noOrganization,
     meRead,
     api.organization(orgId),
     // PostHog refusing to describe the credential (e.g. not a personal key) is the preflight's to
@@ -131,7 +135,10 @@ export async function fetchActual(api: PostHogApi, options: FetchOptions): Promi
     rulesRead,
     options.domains ? api.listDomains(orgId) : undefined,
     options.domains ? api.listIdentityProviders(orgId) : undefined,
-  ]);
+  ]).catch(async (e: unknown) => {
+    await noOrganization;
+    throw e;
+  });
 
   const byMembership = new Map(members.map((m: MemberResponse) => [m.id, email(m.user.email)]));
   const byRole = new Map(roles.map((r: RoleResponse) => [r.id, r.name]));

@@ -61,6 +61,9 @@ describe('the packed package', () => {
     expect(files).toContain('bin/posthog-access.js');
     expect(files).toContain('access-matrix.example.yaml');
     expect(files).toContain('schemas/access-matrix.schema.json');
+    // The licence package.json declares (MIT), and those of the code bundled into dist/cli.
+    expect(files).toContain('LICENSE');
+    expect(files).toContain('dist/cli/THIRD-PARTY-LICENSES.txt');
     for (const doc of ['README.md', 'docs/cli.md', 'docs/matrix.md', 'docs/ci.md', 'docs/plan-json.md']) expect(files).toContain(doc);
     expect(files.filter((f) => /^(src|test|bench)\//.test(f) || f.endsWith('.ts'))).toEqual([]);
   });

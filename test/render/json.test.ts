@@ -89,6 +89,12 @@ describe('renderJson', () => {
     expect(Object.keys(out).at(-1)).toBe('futureField');
   });
 
+  it('writes the plan one level into a larger document as JSON.stringify would (apply --format json: { plan, apply })', () => {
+    const p = samplePlan({ notices: [{ level: 'warning', code: 'unmanaged', message: 'Sandbox', key: 'Sandbox' }] });
+    const nested = `{\n  "plan": ${[...renderJsonChunks(p, { indent: '  ', last: '' })].join('')},\n  "apply": {\n    "status": "applied"\n  }\n}\n`;
+    expect(nested).toBe(`${JSON.stringify({ plan: JSON.parse(renderJson(p)), apply: { status: 'applied' } }, null, 2)}\n`);
+  });
+
   it('leaves out absent optional fields rather than writing null', () => {
     const out = JSON.parse(renderJson(plan({ changes: [change({ action: 'create' })] })));
     expect('note' in out.organizations[0].changes[0]).toBe(false);

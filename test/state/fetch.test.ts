@@ -29,6 +29,45 @@ function fakeApi(currentKey: () => Promise<unknown>): PostHogApi {
 }
 
 describe('fetchActual', () => {
+  const key = async () => ({ id: 'k', label: 'ci', scopes: ['*'], scoped_teams: null, scoped_organizations: null, created_at: '', last_used_at: null });
+
+  it("reads the organization's lists beside the user, not after it: `@current`, which PostHog takes for the user's organization", async () => {
+    const api = fakeApi(key);
+    let meAnswered = false;
+    const asked: string[] = [];
+    const me = api.me;
+    api.me = async () => {
+      await new Promise((r) => setTimeout(r, 20));
+      meAnswered = true;
+      return me();
+    };
+    for (const list of ['listMembers', 'listInvites', 'listRoles', 'listProjects', 'organization'] as const) {
+      const read = api[list] as (id: string) => Promise<unknown>;
+      (api as unknown as Record<string, unknown>)[list] = async (id: string) => {
+        asked.push(`${list} ${id} ${meAnswered ? 'after' : 'beside'}`);
+        return read(id);
+      };
+    }
+    const actual = await fetchActual(api, scope);
+    expect(asked.sort()).toEqual(['listInvites @current beside', 'listMembers @current beside', 'listProjects @current beside', 'listRoles @current beside', 'organization @current beside']);
+    expect(actual.organization.id).toBe(ORG);
+    // An organization the matrix names is read by its id.
+    asked.length = 0;
+    meAnswered = false;
+    await fetchActual(api, { ...scope, organization: ORG });
+    expect(asked).toContain(`listMembers ${ORG} beside`);
+  });
+
+  it('says so when the user has no current organization, rather than how PostHog refused the lists', async () => {
+    const api = fakeApi(key);
+    api.me = async () => {
+      await new Promise((r) => setTimeout(r, 20));
+      return { uuid: 'u1', email: 'nobody@example.com', organization: null } as never;
+    };
+    api.listMembers = async () => { throw new ApiError('Not found.', { status: 404, method: 'GET', path: '/api/organizations/@current/members/' }); };
+    await expect(fetchActual(api, scope)).rejects.toThrow('nobody@example.com has no current organization: set organization.id in the matrix (or POSTHOG_ORG_ID)');
+  });
+
   it('maps ids to natural keys: emails lower-cased, rules by subject, unresolved subjects counted', async () => {
     const actual = await fetchActual(fakeApi(async () => ({ id: 'k', label: 'ci', scopes: ['*'], scoped_teams: null, scoped_organizations: null, created_at: '', last_used_at: null })), scope);
     expect(actual.me.email).toBe('root@example.com');

@@ -111,9 +111,9 @@ const CHUNK = 1 << 16;
  * The plan as JSON in pieces of about 64 KB, the same characters as `renderJson`: the plan, its
  * organizations and their lists are written part by part, each change or access entry ordered and
  * stringified on its own, so a plan of 100,000 places is never held whole as one string or as an
- * ordered copy.
+ * ordered copy. `at`: where the plan sits in a larger document (its indent, and what follows it).
  */
-export function* renderJsonChunks(plan: Plan): Generator<string> {
+export function* renderJsonChunks(plan: Plan, at: { indent: string; last: string } = { indent: '', last: '\n' }): Generator<string> {
   let pending = '';
   function* write(value: unknown, shape: Shape, indent: string, depth: number): Generator<string> {
     const inner = `${indent}  `;
@@ -146,8 +146,8 @@ export function* renderJsonChunks(plan: Plan): Generator<string> {
       pending = '';
     }
   }
-  yield* write(plan, PLAN, '', 0);
-  yield `${pending}\n`;
+  yield* write(plan, PLAN, at.indent, 0);
+  yield `${pending}${at.last}`;
 }
 
 /** The plan as one JSON string (renderJsonChunks writes it in pieces). */
