@@ -145,8 +145,12 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyReport> {
   // Steps of one phase run in parallel: a step waits for the steps it depends on that come before
   // it in plan order (a restriction for the grants it protects); later ones cannot be waited for.
   const position = new Map(plan.changes.map((c, i) => [c.id, i]));
+  // A promise for each change another one waits for (most wait for none and are waited for by none).
+  const awaited = new Set<string>();
+  for (const c of plan.changes) for (const id of c.dependsOn) awaited.add(id);
   const finished = new Map<string, { promise: Promise<void>; resolve: () => void }>();
   for (const c of plan.changes) {
+    if (!awaited.has(c.id)) continue;
     let resolve = () => {};
     const promise = new Promise<void>((r) => { resolve = r; });
     finished.set(c.id, { promise, resolve });
