@@ -202,6 +202,13 @@ describe('differ: project and resource access', () => {
     expect(dependsOn['Prod / insight / default']).toEqual([]);
   });
 
+  it('counts a removed member\'s membership of a team the plan removes too with the team, for every member removed', () => {
+    const a = actual((b) => b.member('gone@x.io', 'member').member('left@x.io', 'member').team('Old', ['gone@x.io', 'left@x.io']).team('Kept', ['gone@x.io']));
+    const d = desired({ teams: { Kept: { members: [] } }, prune: { members: true, teams: true } });
+    const cascade = Object.fromEntries(plan(d, a).changes.map((c) => [c.id, c.action === 'delete' ? c.cascade : undefined]));
+    expect(cascade).toEqual({ 'member:gone@x.io': 1, 'member:left@x.io': 0, 'team:Old': 2 });
+  });
+
   it('creates a missing project before its rules, which depend on it', () => {
     const d = desired({ projects: { New: project({ default: { level: 'none' } }) } });
     const result = plan(d, actual());

@@ -14,6 +14,21 @@ export const memberShape = {
   subject: z.object({ email: z.string() }),
 };
 
+const teamsRemovedBy = new WeakMap<ReadonlySet<string>, Set<string>>();
+
+/**
+ * The teams (lower-cased) among a plan's removals, found once per plan: every removed member's
+ * cascade asks, and going through all removals for each made a plan of 32,000 removals take 10 s.
+ */
+function teamsRemoved(removing: ReadonlySet<string>): Set<string> {
+  let teams = teamsRemovedBy.get(removing);
+  if (!teams) {
+    teams = new Set([...removing].filter((id) => id.startsWith('team:')).map((id) => id.slice('team:'.length).toLowerCase()));
+    teamsRemovedBy.set(removing, teams);
+  }
+  return teams;
+}
+
 export const memberKind = defineKind({
   kind: 'member',
   shape: memberShape,
@@ -48,7 +63,7 @@ export const memberKind = defineKind({
   // (a membership of a team the plan removes too is counted with the team).
   cascade(change, _folded, actual, removing) {
     const email = change.subject.email;
-    const teamsGoing = new Set([...removing].filter((id) => id.startsWith('team:')).map((id) => id.slice('team:'.length).toLowerCase()));
+    const teamsGoing = teamsRemoved(removing);
     const memberships = teamsOfMember(actual, email).filter((team) => !teamsGoing.has(team.toLowerCase()));
     const named = memberships.length + rulesIn(actual, { email });
     const elsewhere = actual.rulesElsewhere?.members[email] ?? 0;
