@@ -257,7 +257,7 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
       const rechecked = await eachOrganization(opened, (o) => o.matrix.file, async (item) => {
         const api = connect(item.session);
         apis.push(api);
-        locks.push(await lockOrganization(api, item.session, item.reviewed.organization.id, flags.lockWait, lockedThisRun, item.matrix.file));
+        locks.push((await lockOrganization(api, item.session, item.reviewed.organization.id, flags.lockWait, lockedThisRun, item.matrix.file)).lock);
         // Reviewed already: not printed again. Made again and compared; guards run with this run's flags.
         const again = await recheckSavedOrganization(api, item, flags.allowDeletes, { allowSsoWithoutIdp: flags.allowSsoWithoutIdp }, { journal: flags.journal, secretsFile: flags.secretsFile });
         return { ...again, session: item.session, api, reviewed: item.reviewed };
@@ -270,8 +270,13 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
       targets = await eachOrganization(runs, (r) => r.matrix.file, async ({ matrix, session: own }) => {
         const api = connect(own);
         apis.push(api);
-        locks.push(await lockOrganization(api, own, matrix.desired.organization.id, flags.lockWait, lockedThisRun, matrix.file));
+        const { lock, id } = await lockOrganization(api, own, matrix.desired.organization.id, flags.lockWait, lockedThisRun, matrix.file);
+        locks.push(lock);
         const { plan: made, actual } = await makePlan(api, matrix, own, flags, times);
+        // `@current` asked of PostHog twice (for the lock, then for the read): the user switched organization between.
+        if (made.organization.id !== id) {
+          throw new ConfigError(`${matrix.file}: the organization read (${made.organization.id}) is not the one locked (${id}): the key's user changed organization meanwhile; nothing was changed: run again, or set organization.id in the matrix`);
+        }
         return { plan: made, actual, session: own, api };
       });
       plan = assemblePlan({ createdAt: now, at: now, organizations: targets.map((t) => t.plan) });
@@ -377,7 +382,7 @@ function renderReports(outcomes: readonly OrganizationOutcome[], color: boolean)
 }
 
 /** The machine-wide lock of this organization on this host (src/apply/lock.ts); `@current` is asked of PostHog. */
-async function lockOrganization(api: ClosablePostHogApi, session: Session, organization: string, waitSeconds: number | undefined, run: Map<string, string>, file: string): Promise<ApplyLock> {
+async function lockOrganization(api: ClosablePostHogApi, session: Session, organization: string, waitSeconds: number | undefined, run: Map<string, string>, file: string): Promise<{ lock: ApplyLock; id: string }> {
   const id = organization === '@current' ? (await api.me()).organization?.id ?? organization : organization;
   // Two matrices of this run naming one organization (one of them through @current) would wait for
   // this process's own lock: refused at once.
@@ -385,10 +390,11 @@ async function lockOrganization(api: ClosablePostHogApi, session: Session, organ
   const first = run.get(where);
   if (first !== undefined) throw new ConfigError(`${first} and ${file} both name organization ${id} on ${hostOf(session.env)}: one organization is managed by one matrix; merge them, or remove one from --matrix`);
   run.set(where, file);
-  return acquireApplyLock({
+  const lock = await acquireApplyLock({
     host: hostOf(session.env), organization: id,
     ...(waitSeconds !== undefined && { waitMs: waitSeconds * 1000 }),
     ...(session.signal && { signal: session.signal }),
     onWait: (holder) => session.logger.warn({ stage: 'lock' }, `another apply to this organization is running on this machine (${holder}): waiting for it to finish`),
   });
+  return { lock, id };
 }

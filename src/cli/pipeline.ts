@@ -193,41 +193,48 @@ export async function eachOrganization<T, R>(items: readonly T[], fileOf: (item:
  * The plan, drafted once what its team and member removals (foreseen before the draft:
  * src/plan/reads.ts) take with them in projects the matrix does not name is read, so max_deletes
  * counts all of it. With `forReview`, also what only a reviewer reads: what removed members
- * created (the offboarding warnings, docs/cli.md#offboarding) and who gains or loses what. Those
+ * created (the offboarding warnings, docs/cli.md, "Offboarding") and who gains or loses what. Those
  * reads change nothing else in the plan, so they go on while it is drafted and who gains or loses
  * what is worked out, both in slices (src/util/slices.ts) so that the replies are taken and the
  * next reads sent between them. A saved plan made again
  * to be compared leaves both out: neither is part of what must match (src/plan/safety.ts
  * reviewRefusals).
  */
-async function withCascades(api: ClosablePostHogApi, actual: ActualState, foreseen: Removals, draft: () => Generator<void, OrganizationPlan>, forReview: boolean): Promise<OrganizationPlan> {
+export async function withCascades(api: ClosablePostHogApi, actual: ActualState, foreseen: Removals, draft: () => Generator<void, OrganizationPlan>, forReview: boolean): Promise<OrganizationPlan> {
   const readElsewhere = async (removing: Removals) => {
     if (removing.teams.length || removing.members.length) await readRulesElsewhere(api, actual, removing);
   };
-  const readCreatedBy = (removing: Removals) => (forReview && removing.members.length ? readCreated(api, actual, removing.members) : undefined);
+  // A plan that fails asks for no further offboarding list (those in flight finish).
+  const stop = new AbortController();
+  const readCreatedBy = (removing: Removals) => (forReview && removing.members.length ? readCreated(api, actual, removing.members, { stop: stop.signal }) : undefined);
   await readElsewhere(foreseen);
   let created = readCreatedBy(foreseen);
-  if (created) {
-    // Awaited below; if the draft throws first, the failure is the draft's (the client then drops these reads).
-    created.catch(() => {});
-    // The first reads go out before the draft holds the thread.
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  let plan = await inSlices(draft());
-  // A removal the forecast missed (it never should) is read for all the same, and the plan drafted again.
-  const removing = removedSubjects(plan.changes);
-  const missed = unforeseen(removing, foreseen);
-  if (missed.teams.length || missed.members.length) {
+  try {
+    if (created) {
+      // Awaited below: a failure before then is the plan's, not an unhandled rejection.
+      created.catch(() => {});
+      // The first reads go out before the draft holds the thread.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    let plan = await inSlices(draft());
+    // A removal the forecast missed (it never should) is read for all the same, and the plan drafted again.
+    const removing = removedSubjects(plan.changes);
+    const missed = unforeseen(removing, foreseen);
+    if (missed.teams.length || missed.members.length) {
+      await created;
+      await readElsewhere(removing);
+      created = readCreatedBy(removing);
+      await created;
+      plan = finish(draft());
+    }
+    if (!forReview) return plan;
+    const access = await accessListInSlices(actual, plan.changes);
     await created;
-    await readElsewhere(removing);
-    created = readCreatedBy(removing);
-    await created;
-    plan = finish(draft());
+    return withReview(plan, actual, access);
+  } catch (e) {
+    stop.abort();
+    throw e;
   }
-  if (!forReview) return plan;
-  const access = await accessListInSlices(actual, plan.changes);
-  await created;
-  return withReview(plan, actual, access);
 }
 
 /** `--strict`: every declared personal API key must be there to audit (checked before any call). */

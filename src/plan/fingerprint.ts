@@ -3,6 +3,7 @@
 // use) are left out: they do not change what the plan does.
 import { createHash } from 'node:crypto';
 import type { ActualState } from '../model/actual.ts';
+import { isArrayIndex } from '../util/array-index.ts';
 import { KINDS } from './registry.ts';
 import type { Fingerprint, Plan } from './types.ts';
 
@@ -19,8 +20,6 @@ export function canonicalJson(value: unknown): string {
 
 const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** "0" … "4294967294": the keys an object orders first, by number. */
-const isArrayIndex = (key: string) => key.length > 0 && key.length <= 10 && String(Number(key) >>> 0) === key && key !== '4294967295';
 
 function sortedKeys(object: object): string[] {
   const keys = Object.keys(object).sort(byCodeUnit);

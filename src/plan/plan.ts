@@ -85,8 +85,7 @@ export async function accessListInSlices(actual: ActualState, changes: readonly 
 /**
  * What only a reviewer reads, added to a drafted plan once its changes are final: the offboarding
  * warnings (from what removed members created, where src/state/created.ts read it) and who gains or
- * loses what. A plan drafted again after reading what its removals take with them resolves
- * people's access once, not twice.
+ * loses what, worked out once, on the final draft.
  */
 export function withReview(plan: OrganizationPlan, actual: ActualState, access: AccessList): OrganizationPlan {
   plan.notices.push(...offboardingNotices(plan.changes, actual));

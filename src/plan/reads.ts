@@ -41,12 +41,15 @@ export function removedSubjects(changes: readonly Change[]): Removals {
  * diff alone: what they take with them is read before the plan is drafted, so it is drafted once,
  * after every read it needs (src/cli/pipeline.ts). The plan removes no one this leaves out: the
  * differ only drops changes from what the kinds give (a removal folded into another, a duplicate
- * name left alone), and a partial view plans no removal (src/plan/partial-view.ts).
+ * name left alone, as here), and a partial view plans no removal (src/plan/partial-view.ts).
  */
 export function foreseenRemovals(desired: DesiredState, actual: ActualState, now: Date, options: PlanOptions = {}): Removals {
   if (partialView(actual)) return { teams: [], members: [] };
   const ctx: DiffContext = { desired, actual, now, options, notices: [], manualSteps: [] };
-  return removedSubjects([...kindOf('team').diff(ctx), ...kindOf('member').diff(ctx)]);
+  const removing = removedSubjects([...kindOf('team').diff(ctx), ...kindOf('member').diff(ctx)]);
+  // A team name PostHog holds twice is left alone by the differ (src/plan/diff.ts), so not removed.
+  const held = new Set((actual.duplicates ?? []).filter((d) => d.kind === 'team').map((d) => d.name.trim().toLowerCase()));
+  return { ...removing, teams: removing.teams.filter((t) => !held.has(t.trim().toLowerCase())) };
 }
 
 /** What `plan` removes that `foreseen` did not name (none, unless the forecast above is wrong). */

@@ -2,7 +2,7 @@
 // flags, dashboards and insights with their `created_by` (GET /api/projects/{id}/feature_flags/,
 // …/dashboards/, …/insights/; scopes feature_flag:read, dashboard:read, insight:read). Three list
 // calls per project (one more per further 1,000 objects), made only when a plan removes a member
-// or `explain --offboarding` asks (docs/cli.md#offboarding). A list PostHog refuses (a scope the
+// or `explain --offboarding` asks (docs/cli.md, "Offboarding"). A list PostHog refuses (a scope the
 // key lacks, a project it cannot reach, no licence) is recorded in `unread`, never an error.
 import { ApiError } from '../errors.ts';
 import type { ActualState, CreatedKind, CreatedObject, CreatedRead } from '../model/actual.ts';
@@ -31,8 +31,13 @@ function describe(kind: CreatedKind, item: Listed): { name: string; shared: bool
   return { name: item.name || item.short_id || `insight ${item.id}`, shared: item.saved === true || (item.dashboards?.length ?? 0) > 0 };
 }
 
-/** Read what `emails` (members of `actual`) created, in every project of the organization (one list per call, READ_CONCURRENCY at once); sets `actual.created`. */
-export async function readCreated(api: ClosablePostHogApi, actual: ActualState, emails: readonly string[], concurrency = READ_CONCURRENCY): Promise<CreatedRead> {
+/**
+ * Read what `emails` (members of `actual`) created, in every project of the organization (one list
+ * per call, READ_CONCURRENCY at once); sets `actual.created`. Once `stop` is aborted no further list
+ * is asked for (the plan it was for failed).
+ */
+export async function readCreated(api: ClosablePostHogApi, actual: ActualState, emails: readonly string[], options: { concurrency?: number; stop?: AbortSignal } = {}): Promise<CreatedRead> {
+  const concurrency = options.concurrency ?? READ_CONCURRENCY;
   const byUuid = new Map(emails.flatMap((e) => {
     const member = actual.members[e.toLowerCase()];
     return member ? [[member.userUuid, member.email] as const] : [];
@@ -51,7 +56,7 @@ export async function readCreated(api: ClosablePostHogApi, actual: ActualState, 
         }
         throw e;
       }
-    });
+    }, options.stop);
     out.projects = projects.length;
     lists.forEach((items, i) => {
       const { p, kind } = reads[i]!;

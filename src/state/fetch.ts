@@ -139,6 +139,12 @@ export async function fetchActual(api: PostHogApi, options: FetchOptions): Promi
     await noOrganization;
     throw e;
   });
+  // `@current` is the user's organization when each call reaches PostHog: one that changed during the
+  // read (switched in PostHog's settings) would mix two organizations in one state, and a plan of it
+  // could write to the other's projects.
+  if (orgId === '@current' && (me.organization?.id !== org.id || projects.some((p) => p.organization !== undefined && p.organization !== org.id))) {
+    throw new ConfigError(`${email(me.email)}'s current organization changed while it was read: run again, or set organization.id in the matrix (or POSTHOG_ORG_ID) to read one organization by its id`);
+  }
 
   const byMembership = new Map(members.map((m: MemberResponse) => [m.id, email(m.user.email)]));
   const byRole = new Map(roles.map((r: RoleResponse) => [r.id, r.name]));

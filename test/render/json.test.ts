@@ -95,6 +95,17 @@ describe('renderJson', () => {
     expect(nested).toBe(`${JSON.stringify({ plan: JSON.parse(renderJson(p)), apply: { status: 'applied' } }, null, 2)}\n`);
   });
 
+  it('writes keys that are numbers as JSON.stringify does: first, by number (projects named "10" and "9")', () => {
+    const c = change({ kind: 'invite', action: 'create', key: 'e', after: { level: 'member', expired: false, projects: { Alpha: 'member', 9: 'admin', '-x': 'member', 10: 'member' } } });
+    const p = plan({ changes: [c] });
+    const json = renderJson(p);
+    expect(json).toBe(`${JSON.stringify(JSON.parse(json), null, 2)}\n`);
+    // In the text (parsing would put them in this order whatever the text said).
+    const at = ['"9": "admin"', '"10": "member"', '"-x": "member"', '"Alpha": "member"'].map((k) => json.indexOf(k));
+    expect(at.every((i) => i > 0)).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+  });
+
   it('leaves out absent optional fields rather than writing null', () => {
     const out = JSON.parse(renderJson(plan({ changes: [change({ action: 'create' })] })));
     expect('note' in out.organizations[0].changes[0]).toBe(false);

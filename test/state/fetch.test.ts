@@ -58,6 +58,17 @@ describe('fetchActual', () => {
     expect(asked).toContain(`listMembers ${ORG} beside`);
   });
 
+  it('refuses a read whose `@current` organization changed while it was read (two organizations in one state)', async () => {
+    const switched = fakeApi(key);
+    switched.listProjects = async () => [{ id: 7, name: 'Prod', organization: 'org-2' }] as never;
+    await expect(fetchActual(switched, scope)).rejects.toThrow("root@example.com's current organization changed while it was read: run again, or set organization.id in the matrix (or POSTHOG_ORG_ID) to read one organization by its id");
+    const meElsewhere = fakeApi(key);
+    meElsewhere.me = async () => ({ uuid: 'u1', email: 'Root@Example.com', organization: { id: 'org-2', name: 'Other' } }) as never;
+    await expect(fetchActual(meElsewhere, scope)).rejects.toThrow('changed while it was read');
+    // Named by its id, the organization is the one read whatever the user's current one.
+    await expect(fetchActual(meElsewhere, { ...scope, organization: ORG })).resolves.toMatchObject({ organization: { id: ORG } });
+  });
+
   it('says so when the user has no current organization, rather than how PostHog refused the lists', async () => {
     const api = fakeApi(key);
     api.me = async () => {

@@ -1,5 +1,6 @@
 // The plan as JSON (docs/plan-json.md): the Plan itself, keys in the order its types declare them,
 // so two runs over the same state give byte-identical output whatever order the code built it in.
+import { isArrayIndex } from '../../util/array-index.ts';
 import type { Plan } from '../types.ts';
 
 type Shape = { order: readonly string[]; children?: Record<string, Shape>; items?: Shape };
@@ -66,12 +67,26 @@ const PLAN: Shape = {
   },
 };
 
+/**
+ * The keys in the order they are written: array indexes first, by number, as an object holds them
+ * whatever the order they were put in (so JSON.stringify of an ordered copy wrote them: a project
+ * named "10" before one named "9", both before "Alpha"); then the shape's keys in its order, then
+ * the others sorted.
+ */
 function keysOf(source: Record<string, unknown>, shape: Shape): string[] {
   const keys = Object.keys(source);
-  if (!shape.order.length) return keys.sort();
-  const known = shape.order.filter((k) => Object.hasOwn(source, k));
-  if (known.length === keys.length) return known;
-  return [...known, ...keys.filter((k) => !shape.order.includes(k)).sort()];
+  // Object.keys lists an object's array indexes first, by number.
+  let indexes = 0;
+  while (indexes < keys.length && isArrayIndex(keys[indexes]!)) indexes++;
+  const named = indexes ? keys.slice(indexes) : keys;
+  let ordered: string[];
+  if (!shape.order.length) {
+    ordered = named.sort();
+  } else {
+    const known = shape.order.filter((k) => Object.hasOwn(source, k));
+    ordered = known.length === named.length ? known : [...known, ...named.filter((k) => !shape.order.includes(k)).sort()];
+  }
+  return indexes ? [...keys.slice(0, indexes), ...ordered] : ordered;
 }
 
 /** As JSON.stringify leaves out: a key whose value is undefined, a function or a symbol (in a list, null). */
