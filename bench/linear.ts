@@ -15,18 +15,22 @@
 //   10.9 ms fastest (16.0 median) at n, 77.9 at 4n, 7.2×; with equal data 12.1 (12.6) and 64.4, 5.3×;
 // - the ratio is of the fastest samples: other work only ever adds time.
 // What it does not remove: a larger working set is slower per item on this machine, for every
-// kind of pass. Each dimension times two plain passes, the baselines (JSON of the state read and
-// of the matrix; a loop over the matrix's people looking each up in the state read), as a reference
-// for the stages' ratios; they are not stages and are not held to the target. Measured on 2 cores
-// of an AMD EPYC (1 MiB L2 per core, 32 MiB L3 shared with other machines), they come out
-// 4.4–6.8× at 4n, and larger sizes do not bring them to 4: at 1×, 2×, 4× and 8× the n below
-// (BENCH_LINEAR_SCALE), JSON by changes 4.9, 4.9, 4.4, 4.9; the people loop by changes 6.8, 6.0,
-// 5.6, 5.5; JSON by rules 4.4, 4.0, 5.1, 4.9; the people loop by rules 5.4, 5.1, 5.8, 5.9 (one run
-// each, load average 2.6–3.1). Part of it is V8's: an object with more than about 1,020 keys (the
-// model's members, invites, teams and rules keyed by name) is a hash table, whose keys V8 sorts into
-// insertion order at each Object.keys, Object.entries, for…in and JSON.stringify: 48 ns a key at
-// 4,000 keys, 117 at 16,000 (a Map's keys: 3 ns at both). Identical runs differ by up to 0.5 in
-// a ratio when the machine is shared (diff by rules: 5.2, 5.7 and 5.0 in three runs in a minute).
+// kind of pass. Each dimension times plain passes, the baselines (JSON of the state read and of
+// the matrix; a loop over the matrix's people looking each up in the state read), as a reference
+// for the stages' ratios; they are not stages and are not held to the target. On 2 cores of an
+// AMD EPYC (1 MiB L2 per core, 32 MiB L3 shared with other machines) they came out 4.2–9.4× at 4n,
+// and larger sizes do not bring them to 4: at 1×, 2×, 4× and 8× the n below (BENCH_LINEAR_SCALE),
+// JSON by changes 4.9, 4.9, 4.4, 4.9; the people loop by changes 6.8, 6.0, 5.6, 5.5; JSON by rules
+// 4.4, 4.0, 5.1, 4.9; the people loop by rules 5.4, 5.1, 5.8, 5.9 (one run each, load average
+// 2.6–3.1). All stages at 2× n: as many over 4.5 as at 1× (15 of 23), in 3.1 minutes. Nor does
+// the collector's setting help: diff by changes grew 5.4× with V8's defaults, 5.7× with a 64 MB
+// young generation, 7.1× with the CLI's own (GC_FLAGS in src/cli/main.ts: the young generation
+// kept at its first size, the heap grown by 30 %). Part of it is V8's: an object with more than
+// about 1,020 keys (the model's members, invites, teams and rules keyed by name) is a hash table,
+// whose keys V8 sorts into insertion order at each Object.keys, Object.entries, for…in and
+// JSON.stringify: 48 ns a key at 4,000 keys, 117 at 16,000 (a Map's keys: 3 ns at both). Identical
+// runs differ by up to 0.5 in a ratio on a shared machine (diff by rules: 5.2, 5.7 and 5.0 in three
+// runs in a minute).
 // - n is large enough that the objects keyed by people and teams hold over 1,020 keys at n already:
 //   V8 keeps an object's properties in a fast layout up to about that many and in a hash table past
 //   it, so a size that crossed that line between n and 4n measured V8's switch (a plain loop over

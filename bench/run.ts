@@ -406,7 +406,7 @@ async function linear(): Promise<void> {
     'fastest runs (other work only adds time); the medians are shown too. Each dimension\'s baselines are plain linear passes over the same data',
     '(JSON of the state read and of the matrix; a loop over the matrix\'s people, each looked up in the state read): what 4× the data costs on',
     'this machine when the algorithm is linear. They are not stages and are not held to the target. They grow more than 4×, and larger sizes',
-    'do not bring them to 4 (at 1×, 2×, 4× and 8× the n below they stay between 4.0 and 5.9, bench/linear.ts): a larger working set is slower',
+    'do not bring them to 4 (at 2×, 4× and 8× the n below they measured 3.8–7.5, bench/linear.ts): a larger working set is slower',
     'per item (caches, the collector\'s young generation), and V8 sorts an object of over ~1,020 keys into insertion order whenever its keys are',
     'listed (48 ns a key at 4,000 keys, 117 at 16,000; a Map: 3). Identical runs on a shared machine differ by up to ~0.5 in a ratio.',
     'The invitees\' projects are private, so that the plan lists who gains what at both sizes (with open ones, 4n crossed the access list\'s limit',
