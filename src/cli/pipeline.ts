@@ -196,9 +196,8 @@ export async function eachOrganization<T, R>(items: readonly T[], fileOf: (item:
  * created (the offboarding warnings, docs/cli.md, "Offboarding") and who gains or loses what. Those
  * reads change nothing else in the plan, so they go on while it is drafted and who gains or loses
  * what is worked out, both in slices (src/util/slices.ts) so that the replies are taken and the
- * next reads sent between them. A saved plan made again
- * to be compared leaves both out: neither is part of what must match (src/plan/safety.ts
- * reviewRefusals).
+ * next reads sent between them. A saved plan made again to be compared leaves both out: neither
+ * is part of what must match (src/plan/safety.ts reviewRefusals).
  */
 export async function withCascades(api: ClosablePostHogApi, actual: ActualState, foreseen: Removals, draft: () => Generator<void, OrganizationPlan>, forReview: boolean): Promise<OrganizationPlan> {
   const readElsewhere = async (removing: Removals) => {
