@@ -5,6 +5,7 @@
 import type { Change, Subject } from '../plan/types.ts';
 import { levelRank, type ProjectLevel, type ResourceLevel } from '../model/levels.ts';
 import { personAccess, projectAccess, resourceAccess, type AccessView, type ScopeRules } from './effective.ts';
+import { append } from '../util/append.ts';
 
 function clone(view: AccessView): AccessView {
   return structuredClone(view);
@@ -153,7 +154,7 @@ export function protectedLosses(before: AccessView, changes: readonly Change[], 
       mine.push({ email, where, before: levelOf(c.action === 'create' ? undefined : c.before) ?? 'granted', after: c.action === 'delete' ? 'removed' : levelOf(c.after) ?? 'lowered' });
     }
     if (!mine.length) continue;
-    lost.push(...mine);
+    append(lost, mine);
     const places = new Set(mine.map((l) => l.where.split(' / ')[0]));
     const teamsHit = new Set(teams);
     for (const c of changes) {

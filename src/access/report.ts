@@ -1,6 +1,7 @@
 // explain and who-can as text, Markdown and versioned JSON (docs/cli.md#explain). Pure.
 import { describeSource, type Holder, type PersonAccess, type ResolutionMode, type Source } from './effective.ts';
 import type { CreatedObject, CreatedRead } from '../model/actual.ts';
+import { append } from '../util/append.ts';
 
 /** Bumped when a field changes meaning or goes away; new fields may appear within a version. */
 export const ACCESS_REPORT_VERSION = 1;
@@ -39,10 +40,10 @@ function offboardingLines(o: NonNullable<Explained['offboarding']>, markdown: bo
   const head = (text: string) => (markdown ? ['', `**${text}**`, ''] : [`  ${text}`]);
   out.push(...head(`Created, others may rely on it (${shared.length}, in ${o.projects} ${o.projects === 1 ? 'project' : 'projects'} read):`));
   if (!shared.length) out.push(markdown ? '- nothing' : '    nothing');
-  out.push(...shared.map(item));
+  append(out, shared.map(item));
   out.push(...head(`Private insights PostHog deletes when they are removed (${personal.length}):`));
   if (!personal.length) out.push(markdown ? '- none' : '    none');
-  out.push(...personal.map(item));
+  append(out, personal.map(item));
   for (const u of o.unread) out.push(`${markdown ? '- ' : '  '}not read: ${u.project} ${KIND_TEXT[u.kind]}s (${u.reason})`);
   return out;
 }
@@ -93,7 +94,8 @@ export function whoCanJson(answers: WhoCanAnswer[]): unknown {
 const MODE_TEXT: Record<ResolutionMode, string> = { legacy: 'legacy resolution: highest wins', most_specific: 'most-specific resolution' };
 
 function pad(rows: string[][]): string[] {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  // A loop, not Math.max(...lengths): that passes each row as an argument (see src/util/append.ts).
+  const widths = rows[0]!.map((_, i) => rows.reduce((w, r) => Math.max(w, (r[i] ?? '').length), 0));
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd());
 }
 
@@ -112,10 +114,10 @@ export function explainText(email: string, answers: Explained[]): string {
       if (p.level === 'none') continue;
       for (const r of p.resources) rows.push([`    ${r.resource}`, r.level, describeSource(r.source)]);
     }
-    if (rows.length) out.push(...pad(rows));
+    if (rows.length) append(out, pad(rows));
     else out.push('  no projects');
     for (const e of endingSoon) out.push(`  ends soon: ${e.what} after ${e.expires}${e.then ? `, then ${e.then}` : ''}`);
-    if (offboarding) out.push(...offboardingLines(offboarding, false));
+    if (offboarding) append(out, offboardingLines(offboarding, false));
     out.push('');
   }
   return `${out.join('\n').trimEnd()}\n`;
@@ -140,7 +142,7 @@ export function explainMarkdown(email: string, answers: Explained[]): string {
       out.push('', 'Ending soon:', '');
       for (const e of endingSoon) out.push(`- ${e.what} after ${e.expires}${e.then ? `, then ${e.then}` : ''}`);
     }
-    if (offboarding) out.push(...offboardingLines(offboarding, true));
+    if (offboarding) append(out, offboardingLines(offboarding, true));
     out.push('');
   }
   return `${out.join('\n').trimEnd()}\n`;
@@ -156,7 +158,7 @@ export function whoCanText(answers: WhoCanAnswer[]): string {
       continue;
     }
     out.push(`Who can reach ${target(a)} in ${a.organization.name} (${MODE_TEXT[a.organization.mode]}): ${a.people.length} ${a.people.length === 1 ? 'person' : 'people'}`);
-    if (a.people.length) out.push(...pad(a.people.map((h) => [`  ${h.email}`, h.level, `${describeSource(h.source)}${h.pending ? ' (invited, pending)' : ''}`])));
+    if (a.people.length) append(out, pad(a.people.map((h) => [`  ${h.email}`, h.level, `${describeSource(h.source)}${h.pending ? ' (invited, pending)' : ''}`])));
     out.push('');
   }
   return `${out.join('\n').trimEnd()}\n`;

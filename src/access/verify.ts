@@ -4,6 +4,7 @@ import { projectAccess, resourceAccess, type AccessView } from '../access/effect
 import { ApiError } from '../errors.ts';
 import type { ClosablePostHogApi } from '../posthog/api.ts';
 import { count } from '../util/english.ts';
+import { append } from '../util/append.ts';
 
 interface EntryResponse {
   access_level: string | null;
@@ -75,7 +76,7 @@ export async function verify(
     }
     const { compared, differences } = compareProject(view, p.name, answer, only);
     out.compared += compared;
-    out.differences.push(...differences);
+    append(out.differences, differences);
   }
   return out;
 }

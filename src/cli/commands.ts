@@ -22,6 +22,7 @@ import { count } from '../util/english.ts';
 import { secretMakingChanges } from '../plan/safety.ts';
 import type { Progress } from './progress.ts';
 import { reviewDueNotices } from '../review/record.ts';
+import { append } from '../util/append.ts';
 
 export interface Io {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -128,7 +129,7 @@ export async function planCommand(flags: PlanFlags, session: Session, io: Io, mo
       if (mode === 'drift' && plan.changes.length) {
         // Who made PostHog drift: one read of the activity log, when the organization has one.
         const activity = await readActivity(api, actual, ATTRIBUTED_SCOPES);
-        if (activity) plan.notices.push(...attribute(plan.changes, actual, activity));
+        if (activity) append(plan.notices, attribute(plan.changes, actual, activity));
       }
       failed = false;
       return plan;

@@ -18,6 +18,7 @@ import { AccessListTooLarge, accessChangeSteps, type AccessChange } from '../acc
 import { finish, inSlices } from '../util/slices.ts';
 import { offboardingNotices } from './offboarding.ts';
 import { PLAN_FORMAT_VERSION, type Change, type Notice, type OrganizationPlan, type Plan, type Summary } from './types.ts';
+import { append } from '../util/append.ts';
 
 export interface PlanInput {
   desired: DesiredState;
@@ -88,7 +89,7 @@ export async function accessListInSlices(actual: ActualState, changes: readonly 
  * loses what, worked out once, on the final draft.
  */
 export function withReview(plan: OrganizationPlan, actual: ActualState, access: AccessList): OrganizationPlan {
-  plan.notices.push(...offboardingNotices(plan.changes, actual));
+  append(plan.notices, offboardingNotices(plan.changes, actual));
   if ('list' in access) {
     plan.access = access.list;
   } else {

@@ -13,6 +13,7 @@ import { KINDS, kindOf, subjectOf } from './registry.ts';
 import { missingScopes, requiredScopes, scopeOf } from './scopes.ts';
 import type { Change, ChangeOf, ChangeKind, OrganizationPlan, Plan, Refusal } from './types.ts';
 import { count } from '../util/english.ts';
+import { append } from '../util/append.ts';
 
 export interface Safety {
   maxDeletes: number;
@@ -93,7 +94,7 @@ function merged(refusals: Refusal[]): Refusal[] {
   const byText = new Map<string, Refusal>();
   for (const r of refusals) {
     const same = byText.get(`${r.guard}\n${r.message}`);
-    if (same) same.changeIds.push(...r.changeIds);
+    if (same) append(same.changeIds, r.changeIds);
     else byText.set(`${r.guard}\n${r.message}`, { ...r, changeIds: [...r.changeIds] });
   }
   return [...byText.values()];

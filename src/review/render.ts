@@ -4,6 +4,7 @@ import { describeSource, type Source } from '../access/effective.ts';
 import { csvLines } from '../util/csv.ts';
 import { count } from '../util/english.ts';
 import type { OrganizationReview, ReviewMember } from './build.ts';
+import { append } from '../util/append.ts';
 
 /** Bumped when a field changes meaning or goes away; new fields may appear within a version. */
 export const REVIEW_FORMAT_VERSION = 1;
@@ -111,21 +112,21 @@ function membersPart(r: OrganizationReview): string[] {
   for (const [level, title] of LEVEL_TITLES) {
     const of = r.members.filter((m) => m.level === level);
     out.push(`**${title} (${of.length})**`, '');
-    if (of.length) out.push(...table(['person', 'joined', 'last login', '2FA', 'teams'], of.map((m: ReviewMember) => [m.email, day(m.joinedAt), m.lastLogin ? day(m.lastLogin) : 'never', m.twoFactor ? 'yes' : '**no**', m.teams.join(', ')])), '');
+    if (of.length) append(out, [...table(['person', 'joined', 'last login', '2FA', 'teams'], of.map((m: ReviewMember) => [m.email, day(m.joinedAt), m.lastLogin ? day(m.lastLogin) : 'never', m.twoFactor ? 'yes' : '**no**', m.teams.join(', ')])), '']);
   }
   const pending = r.invites.filter((i) => !i.expired);
   const expired = r.invites.filter((i) => i.expired);
   const inviteRows = (list: typeof r.invites) => list.map((i) => [i.email, i.level, day(i.createdAt), Object.entries(i.projects).map(([p, l]) => `${p}: ${l}`).join(', ')]);
   out.push(`**Pending invites (${pending.length})**`, '');
-  if (pending.length) out.push(...table(['person', 'level', 'sent', 'projects'], inviteRows(pending)), '');
+  if (pending.length) append(out, [...table(['person', 'level', 'sent', 'projects'], inviteRows(pending)), '']);
   out.push(`**Expired invites, still present (${expired.length})**`, '');
-  if (expired.length) out.push(...table(['person', 'level', 'sent', 'projects'], inviteRows(expired)), '');
+  if (expired.length) append(out, [...table(['person', 'level', 'sent', 'projects'], inviteRows(expired)), '']);
   return out;
 }
 
 function teamsPart(r: OrganizationReview): string[] {
   const out = [`### Teams (${r.teams.length})`, ''];
-  if (r.teams.length) out.push(...table(['team', 'members'], r.teams.map((t) => [t.team, t.members.join(', ') || '(none)'])), '');
+  if (r.teams.length) append(out, [...table(['team', 'members'], r.teams.map((t) => [t.team, t.members.join(', ') || '(none)'])), '']);
   return out;
 }
 
@@ -141,7 +142,7 @@ function projectsPart(r: OrganizationReview): string[] {
         return `${x.level} (${describeSource(x.source)})`;
       }),
     ]);
-    out.push(...table(['person', 'level', 'from', ...p.resources], rows), '');
+    append(out, [...table(['person', 'level', 'from', ...p.resources], rows), '']);
   }
   return out;
 }
@@ -151,7 +152,7 @@ function grantsPart(r: OrganizationReview): string[] {
   const out = [`### Temporary grants (${r.temporaryGrants.length})`, ''];
   const status = (g: OrganizationReview['temporaryGrants'][number]) =>
     g.stillPresent ? `**expired, still in PostHog (${g.posthog})**` : g.status === 'expired' ? 'expired, reverted' : g.status === 'ending_soon' ? '**ending soon**' : 'in force';
-  if (r.temporaryGrants.length) out.push(...table(['grant', 'until', 'then', 'status', 'note'], r.temporaryGrants.map((g) => [g.what, g.expires, g.then ?? 'nothing', status(g), g.note ?? ''])), '');
+  if (r.temporaryGrants.length) append(out, [...table(['grant', 'until', 'then', 'status', 'note'], r.temporaryGrants.map((g) => [g.what, g.expires, g.then ?? 'nothing', status(g), g.note ?? ''])), '']);
   return out;
 }
 
@@ -187,7 +188,7 @@ function keysPart(r: OrganizationReview): string[] {
 function notesPart(r: OrganizationReview): string[] {
   if (!r.matrix) return [];
   const out = [`### Notes (approvals) in the matrix (${r.notes.length})`, ''];
-  if (r.notes.length) out.push(...table(['grant', 'note', 'until'], r.notes.map((n) => [n.what, n.note, n.expires ?? ''])), '');
+  if (r.notes.length) append(out, [...table(['grant', 'note', 'until'], r.notes.map((n) => [n.what, n.note, n.expires ?? ''])), '']);
   return out;
 }
 
