@@ -7,6 +7,7 @@ import type { DiffContext, PlanOptions } from './kind.ts';
 import { KINDS, kindOf, orderChanges, subjectOf } from './registry.ts';
 import type { Change, ManualStep, Notice } from './types.ts';
 import { withDependents } from './dependents.ts';
+import { append } from '../util/append.ts';
 import { finish } from '../util/slices.ts';
 
 export interface DiffResult {
@@ -137,9 +138,7 @@ export function* diffSteps(desired: DesiredState, actual: ActualState, now: Date
   const ctx: DiffContext = { desired, actual, now, options, notices: [], manualSteps: [] };
   const all: Change[] = [];
   for (const kind of KINDS) {
-    // One push per change: spreading a kind's changes into push() passes each as an argument, which
-    // overflows the stack past about 100,000 of them.
-    for (const c of kind.diff(ctx)) all.push(c);
+    append(all, kind.diff(ctx));
     yield;
   }
   const changes = leaveDuplicatesAlone(orderChanges(foldCascades(all, actual)), actual, ctx.manualSteps);
