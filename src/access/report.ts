@@ -2,6 +2,7 @@
 import { describeSource, type Holder, type PersonAccess, type ResolutionMode, type Source } from './effective.ts';
 import type { CreatedObject, CreatedRead } from '../model/actual.ts';
 import { append } from '../util/append.ts';
+import { escapeMarkdown as e } from '../util/markdown.ts';
 
 /** Bumped when a field changes meaning or goes away; new fields may appear within a version. */
 export const ACCESS_REPORT_VERSION = 1;
@@ -36,7 +37,7 @@ function offboardingLines(o: NonNullable<Explained['offboarding']>, markdown: bo
   const out: string[] = [];
   const shared = o.objects.filter((x) => x.shared);
   const personal = o.objects.filter((x) => !x.shared);
-  const item = (x: CreatedObject) => (markdown ? `- ${x.project}: ${KIND_TEXT[x.kind]} **${x.name}** (id ${x.id})` : `    ${x.project}  ${KIND_TEXT[x.kind]}  ${x.name}  (id ${x.id})`);
+  const item = (x: CreatedObject) => (markdown ? `- ${e(x.project)}: ${KIND_TEXT[x.kind]} **${e(x.name)}** (id ${x.id})` : `    ${x.project}  ${KIND_TEXT[x.kind]}  ${x.name}  (id ${x.id})`);
   const head = (text: string) => (markdown ? ['', `**${text}**`, ''] : [`  ${text}`]);
   out.push(...head(`Created, others may rely on it (${shared.length}, in ${o.projects} ${o.projects === 1 ? 'project' : 'projects'} read):`));
   if (!shared.length) out.push(markdown ? '- nothing' : '    nothing');
@@ -44,7 +45,7 @@ function offboardingLines(o: NonNullable<Explained['offboarding']>, markdown: bo
   out.push(...head(`Private insights PostHog deletes when they are removed (${personal.length}):`));
   if (!personal.length) out.push(markdown ? '- none' : '    none');
   append(out, personal.map(item));
-  for (const u of o.unread) out.push(`${markdown ? '- ' : '  '}not read: ${u.project} ${KIND_TEXT[u.kind]}s (${u.reason})`);
+  for (const u of o.unread) out.push(markdown ? `- not read: ${e(u.project)} ${KIND_TEXT[u.kind]}s (${e(u.reason)})` : `  not read: ${u.project} ${KIND_TEXT[u.kind]}s (${u.reason})`);
   return out;
 }
 
@@ -116,7 +117,7 @@ export function explainText(email: string, answers: Explained[]): string {
     }
     if (rows.length) append(out, pad(rows));
     else out.push('  no projects');
-    for (const e of endingSoon) out.push(`  ends soon: ${e.what} after ${e.expires}${e.then ? `, then ${e.then}` : ''}`);
+    for (const x of endingSoon) out.push(`  ends soon: ${x.what} after ${x.expires}${x.then ? `, then ${x.then}` : ''}`);
     if (offboarding) append(out, offboardingLines(offboarding, false));
     out.push('');
   }
@@ -126,21 +127,21 @@ export function explainText(email: string, answers: Explained[]): string {
 export function explainMarkdown(email: string, answers: Explained[]): string {
   const out: string[] = [];
   for (const { organization, access, endingSoon, offboarding } of answers) {
-    out.push(`### ${email} in ${organization.name}`, '');
+    out.push(`### ${e(email)} in ${e(organization.name)}`, '');
     if (!access) {
       out.push('Neither a member nor invited.', '');
       continue;
     }
-    out.push(`Organization level **${access.level}**${access.pending ? ' (invited, pending)' : ''} · teams: ${access.teams.length ? access.teams.join(', ') : 'none'} · ${MODE_TEXT[organization.mode]}`, '');
+    out.push(`Organization level **${access.level}**${access.pending ? ' (invited, pending)' : ''} · teams: ${access.teams.length ? access.teams.map(e).join(', ') : 'none'} · ${MODE_TEXT[organization.mode]}`, '');
     out.push('| project | resource | level | from |', '|---|---|---|---|');
     for (const p of access.projects) {
-      out.push(`| ${p.project} | | ${p.level} | ${describeSource(p.source)} |`);
+      out.push(`| ${e(p.project)} | | ${p.level} | ${e(describeSource(p.source))} |`);
       if (p.level === 'none') continue;
-      for (const r of p.resources) out.push(`| ${p.project} | ${r.resource} | ${r.level} | ${describeSource(r.source)} |`);
+      for (const r of p.resources) out.push(`| ${e(p.project)} | ${e(r.resource)} | ${r.level} | ${e(describeSource(r.source))} |`);
     }
     if (endingSoon.length) {
       out.push('', 'Ending soon:', '');
-      for (const e of endingSoon) out.push(`- ${e.what} after ${e.expires}${e.then ? `, then ${e.then}` : ''}`);
+      for (const x of endingSoon) out.push(`- ${e(x.what)} after ${e(x.expires)}${x.then ? `, then ${e(x.then)}` : ''}`);
     }
     if (offboarding) append(out, offboardingLines(offboarding, true));
     out.push('');
@@ -167,13 +168,13 @@ export function whoCanText(answers: WhoCanAnswer[]): string {
 export function whoCanMarkdown(answers: WhoCanAnswer[]): string {
   const out: string[] = [];
   for (const a of answers) {
-    out.push(`### Who can reach ${target(a)} in ${a.organization.name}`, '');
+    out.push(`### Who can reach ${e(target(a))} in ${e(a.organization.name)}`, '');
     if (!a.found) {
-      out.push(`No project named ${a.project}.`, '');
+      out.push(`No project named ${e(a.project)}.`, '');
       continue;
     }
     out.push(`${MODE_TEXT[a.organization.mode]}`, '', '| person | level | from |', '|---|---|---|');
-    for (const h of a.people) out.push(`| ${h.email} | ${h.level} | ${describeSource(h.source)}${h.pending ? ' (invited, pending)' : ''} |`);
+    for (const h of a.people) out.push(`| ${e(h.email)} | ${h.level} | ${e(describeSource(h.source))}${h.pending ? ' (invited, pending)' : ''} |`);
     out.push('');
   }
   return `${out.join('\n').trimEnd()}\n`;

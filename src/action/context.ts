@@ -11,6 +11,7 @@ import { locate, type Located } from '../cli/annotations.ts';
 import { locatedWarnings } from '../cli/validate.ts';
 import type { Inputs } from './inputs.ts';
 import { artifactPlanStore, type PlanStore } from './plan-store.ts';
+import { escapeMarkdown } from '../util/markdown.ts';
 
 export type Octokit = ReturnType<typeof getOctokit>;
 
@@ -71,7 +72,7 @@ export function annotate(problems: Located[]): string {
   const more = problems.length > MAX_ANNOTATIONS ? ` (the first ${MAX_ANNOTATIONS} are annotated on the files; all are listed here)` : '';
   return [
     `**The access matrix is not valid: ${problems.length} ${problems.length === 1 ? 'problem' : 'problems'}${more}.**`, '',
-    ...problems.map((p) => `- ${where(p)} ${p.message.replace(/\n/g, ' ')}`.replace('-  ', '- ')),
+    ...problems.map((p) => `- ${where(p)} ${escapeMarkdown(p.message)}`.replace('-  ', '- ')),
   ].join('\n');
 }
 

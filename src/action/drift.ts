@@ -6,10 +6,11 @@ import { COMMENT_LIMIT, DRIFT_MARKER, SUMMARY_LIMIT, fit, truncateBytes } from '
 import { cli, errorText } from './run-cli.ts';
 import { parsePlan } from '../plan/read.ts';
 import { renderMarkdown } from '../plan/render/index.ts';
+import { escapeMarkdown } from '../util/markdown.ts';
 
 export async function drift(run: Run): Promise<void> {
   const sections: string[] = [];
-  const errors: string[] = [];
+  const errors: { matrices: string[]; text: string }[] = [];
   const drifted: string[] = [];
   // Every matrix in one run: one drift plan, a part per organization (docs/cli.md#several-organizations).
   const r = await cli(['drift', ...run.inputs.matrices.flatMap((m) => ['--matrix', m]), '--format', 'json'], run.inputs.env);
@@ -18,13 +19,13 @@ export async function drift(run: Run): Promise<void> {
     drifted.push(...plan.organizations.filter((o) => o.changes.length || o.manualSteps.length).map((o) => o.matrix.file));
     sections.push(renderMarkdown(plan, { command: 'drift' }).trim());
   } else if (r.code !== 0) {
-    errors.push(`${run.inputs.matrices.map((m) => `\`${m}\``).join(', ')}: ${errorText(r) || `drift exited ${r.code}`}`);
+    errors.push({ matrices: run.inputs.matrices, text: errorText(r) || `drift exited ${r.code}` });
   }
   const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
   if (errors.length) {
     // Not knowing is not "no drift": the issue is left as it is.
-    await core.summary.addRaw(`### posthog-access drift\n\nThe drift check failed:\n\n${errors.map((e) => `- ${e}`).join('\n')}\n`).write();
-    core.setFailed(`the drift check failed: ${errors.join('; ')}`);
+    await core.summary.addRaw(`### posthog-access drift\n\nThe drift check failed:\n\n${errors.map((e) => `- ${e.matrices.map((m) => `\`${m}\``).join(', ')}: ${escapeMarkdown(e.text)}`).join('\n')}\n`).write();
+    core.setFailed(`the drift check failed: ${errors.map((e) => `${e.matrices.join(', ')}: ${e.text}`).join('; ')}`);
     return;
   }
   const { data: open } = await run.octokit.rest.issues.listForRepo({ ...run.repo, state: 'open', labels: run.inputs.driftLabel, per_page: 100 });

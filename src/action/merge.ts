@@ -9,6 +9,7 @@ import { shortSha, type Run } from './context.ts';
 import { COMMENT_MARKER, SUMMARY_LIMIT, findComment, truncateBytes, upsertComment } from './comment.ts';
 import { cli, errorText } from './run-cli.ts';
 import { planArtifactName } from './plan-store.ts';
+import { escapeMarkdown } from '../util/markdown.ts';
 
 const STATUS_START = '<!-- posthog-access:status -->';
 const STATUS_END = '<!-- /posthog-access:status -->';
@@ -88,7 +89,7 @@ export async function merge(run: Run): Promise<void> {
       ? { matrix: matrices, ok: true, text: 'applied as reviewed', report: r.stdout.trim() }
       : { matrix: matrices, ok: false, text: errorText(r) || `apply exited ${r.code}`, ...(r.stdout.trim() && { report: r.stdout.trim() }) });
   }
-  const lines = outcomes.map((o) => `- ${o.matrix}: ${o.ok ? o.text : `**not applied**: ${o.text.replace(/^error: /gm, '')}`}`);
+  const lines = outcomes.map((o) => `- ${o.matrix}: ${o.ok ? o.text : `**not applied**: ${escapeMarkdown(o.text.replace(/^error: /gm, ''))}`}`);
   const allOk = outcomes.every((o) => o.ok);
   const headline = allOk
     ? `**Applied** the plan reviewed on ${shortSha(pr.headSha)} (merged in ${shortSha(run.sha)}).`

@@ -12,6 +12,7 @@ import { annotate, shortSha, validateMatrices, type Run } from './context.ts';
 import { COMMENT_LIMIT, COMMENT_MARKER, SUMMARY_LIMIT, fit, truncateBytes, upsertComment } from './comment.ts';
 import { cli, errorText } from './run-cli.ts';
 import { planArtifactName } from './plan-store.ts';
+import { escapeMarkdown } from '../util/markdown.ts';
 
 export interface PlannedMatrix {
   matrix: string;
@@ -27,7 +28,7 @@ export interface PlannedMatrix {
 
 /** `3 to create, 1 to update` — or what stopped the plan. */
 export function outcome(p: PlannedMatrix): string {
-  if (p.error) return `failed: ${p.error.split('\n')[0]}`;
+  if (p.error) return `failed: ${escapeMarkdown(p.error.split('\n')[0]!)}`;
   const s = p.summary;
   const counts = s ? [s.create && `${s.create} to create`, s.update && `${s.update} to update`, s.delete && `${s.delete} to delete`].filter(Boolean).join(', ') : '';
   return `${counts || 'no changes'}${p.refused ? ' · **refused** (see below)' : ''}`;
@@ -51,9 +52,10 @@ export async function planMatrices(run: Run): Promise<{ planned: PlannedMatrix[]
   return { planned, plan };
 }
 
-function table(plans: PlannedMatrix[]): string {
+/** The comment's table: each matrix, its organization, what its plan does. */
+export function plansTable(plans: PlannedMatrix[]): string {
   return ['| matrix | organization | plan |', '|---|---|---|',
-    ...plans.map((p) => `| \`${p.matrix}\` | ${p.organization ?? ''} | ${outcome(p)} |`)].join('\n');
+    ...plans.map((p) => `| \`${p.matrix}\` | ${escapeMarkdown(p.organization ?? '')} | ${outcome(p)} |`)].join('\n');
 }
 
 export async function pullRequest(run: Run): Promise<void> {
@@ -74,7 +76,7 @@ export async function pullRequest(run: Run): Promise<void> {
   const { planned: plans, plan, error } = await planMatrices(run);
   const artifact = planArtifactName(headSha);
   const footer = `Saved as the artifact \`${artifact}\`: after merge, the Action applies exactly this plan, or refuses if PostHog changed since. [Run](${run.runUrl})`;
-  const document = (maxLength: number) => [header, '', table(plans), '',
+  const document = (maxLength: number) => [header, '', plansTable(plans), '',
     plan ? renderMarkdown(plan, { maxLength }).trim() : `Planning failed:\n\n\`\`\`\n${error}\n\`\`\``, '', footer, ''].join('\n');
   const full = document(SUMMARY_LIMIT);
   // Over a comment's limit: the summary of each organization and what fits of the details, and where the rest is.

@@ -1,6 +1,7 @@
 // The access log as text, Markdown, JSON and CSV. Pure.
 import { csvLines } from '../util/csv.ts';
 import type { ActivityLogEntry } from '../posthog/types.ts';
+import { escapeMarkdown as e } from '../util/markdown.ts';
 
 export const LOG_FORMAT_VERSION = 1;
 
@@ -40,13 +41,11 @@ export function logText(organization: string, rows: LogRow[]): string {
   return `Access changes in ${organization}, newest first (${rows.length}):\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
 }
 
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-
 export function logMarkdown(organization: string, rows: LogRow[]): string {
-  const out = [`### Access changes in ${organization}`, ''];
+  const out = [`### Access changes in ${e(organization)}`, ''];
   if (!rows.length) return `${[...out, 'None in this range.'].join('\n')}\n`;
   out.push('| when (UTC) | who | what | item | before → after |', '|---|---|---|---|---|');
-  for (const r of rows) out.push(`| ${time(r.when)} | ${cell(r.who)} | ${r.activity} ${r.scope} | ${cell(r.item)} | ${cell(changesText(r))} |`);
+  for (const r of rows) out.push(`| ${time(r.when)} | ${e(r.who)} | ${e(`${r.activity} ${r.scope}`)} | ${e(r.item)} | ${e(changesText(r))} |`);
   return `${out.join('\n')}\n`;
 }
 

@@ -5,6 +5,7 @@ import { csvLines } from '../util/csv.ts';
 import { count } from '../util/english.ts';
 import type { OrganizationReview, ReviewMember } from './build.ts';
 import { append } from '../util/append.ts';
+import { escapeMarkdown as e } from '../util/markdown.ts';
 
 /** Bumped when a field changes meaning or goes away; new fields may appear within a version. */
 export const REVIEW_FORMAT_VERSION = 1;
@@ -98,10 +99,18 @@ export function reviewCsv(reviews: OrganizationReview[]): string {
 
 // ---- Markdown
 
-/** A table cell: pipes escaped, one line. */
-const cell = (s: string) => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
+/** What the review itself marks up (never a user's string). */
+interface Markup {
+  markdown: string;
+}
 
-function table(head: string[], rows: string[][]): string[] {
+/** A table cell: a user's string (or one holding names) escaped, or the review's own markup. */
+type Cell = string | Markup;
+
+const strong = (text: string): Markup => ({ markdown: `**${e(text)}**` });
+const cell = (c: Cell) => (typeof c === 'string' ? e(c) : c.markdown);
+
+function table(head: string[], rows: Cell[][]): string[] {
   return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)];
 }
 
@@ -112,7 +121,7 @@ function membersPart(r: OrganizationReview): string[] {
   for (const [level, title] of LEVEL_TITLES) {
     const of = r.members.filter((m) => m.level === level);
     out.push(`**${title} (${of.length})**`, '');
-    if (of.length) append(out, [...table(['person', 'joined', 'last login', '2FA', 'teams'], of.map((m: ReviewMember) => [m.email, day(m.joinedAt), m.lastLogin ? day(m.lastLogin) : 'never', m.twoFactor ? 'yes' : '**no**', m.teams.join(', ')])), '']);
+    if (of.length) append(out, [...table(['person', 'joined', 'last login', '2FA', 'teams'], of.map((m: ReviewMember) => [m.email, day(m.joinedAt), m.lastLogin ? day(m.lastLogin) : 'never', m.twoFactor ? 'yes' : strong('no'), m.teams.join(', ')])), '']);
   }
   const pending = r.invites.filter((i) => !i.expired);
   const expired = r.invites.filter((i) => i.expired);
@@ -133,7 +142,7 @@ function teamsPart(r: OrganizationReview): string[] {
 function projectsPart(r: OrganizationReview): string[] {
   const out = [`### Who can reach each project (${MODE_TEXT[r.organization.mode]})`, ''];
   for (const p of r.projects) {
-    out.push(`**${cell(p.project)}**: ${count(p.people.length, 'person', 'people')}${p.known ? '' : ' (rules not read)'}`, '');
+    out.push(`${strong(p.project).markdown}: ${count(p.people.length, 'person', 'people')}${p.known ? '' : ' (rules not read)'}`, '');
     if (!p.people.length) continue;
     const rows = p.people.map((h) => [
       `${h.email}${h.pending ? ' (invited)' : ''}`, h.level, describeSource(h.source),
@@ -150,15 +159,15 @@ function projectsPart(r: OrganizationReview): string[] {
 function grantsPart(r: OrganizationReview): string[] {
   if (!r.matrix) return [];
   const out = [`### Temporary grants (${r.temporaryGrants.length})`, ''];
-  const status = (g: OrganizationReview['temporaryGrants'][number]) =>
-    g.stillPresent ? `**expired, still in PostHog (${g.posthog})**` : g.status === 'expired' ? 'expired, reverted' : g.status === 'ending_soon' ? '**ending soon**' : 'in force';
+  const status = (g: OrganizationReview['temporaryGrants'][number]): Cell =>
+    g.stillPresent ? strong(`expired, still in PostHog (${g.posthog})`) : g.status === 'expired' ? 'expired, reverted' : g.status === 'ending_soon' ? strong('ending soon') : 'in force';
   if (r.temporaryGrants.length) append(out, [...table(['grant', 'until', 'then', 'status', 'note'], r.temporaryGrants.map((g) => [g.what, g.expires, g.then ?? 'nothing', status(g), g.note ?? ''])), '']);
   return out;
 }
 
 function matrixPart(r: OrganizationReview): string[] {
   if (!r.matrix) return [];
-  const list = (people: { email: string; note: string }[]) => (people.length ? people.map((p) => `- ${p.email}${p.note}`) : ['None.']);
+  const list = (people: { email: string; note: string }[]) => (people.length ? people.map((p) => `- ${e(p.email)}${p.note}`) : ['None.']);
   const invite = { pending: ' (invited, pending)', expired: ' (invite expired)' } as const;
   return [
     `### In PostHog, not in the matrix (${r.notInMatrix.length})`, '', ...list(r.notInMatrix.map((p) => ({ email: p.email, note: p.invited ? ' (invited)' : '' }))), '',
@@ -170,7 +179,7 @@ function keysPart(r: OrganizationReview): string[] {
   const out = [`### Keys`, '', `**Project secret keys (${r.secretKeys.length})**`, ''];
   if (r.secretKeys.length) {
     out.push(...table(['project', 'label', 'scopes', 'age (days)', 'rotate after', 'last used', 'status'], r.secretKeys.map((k) => [
-      k.project, k.label, k.scopes.join(', '), String(k.ageDays), `${k.rotateAfterDays}${k.declared ? '' : ' (review default)'}`, day(k.lastUsedAt) || 'never', k.overdue ? '**past rotation age**' : 'ok',
+      k.project, k.label, k.scopes.join(', '), String(k.ageDays), `${k.rotateAfterDays}${k.declared ? '' : ' (review default)'}`, day(k.lastUsedAt) || 'never', k.overdue ? strong('past rotation age') : 'ok',
     ])), '');
   }
   if (r.matrix) {
@@ -178,7 +187,7 @@ function keysPart(r: OrganizationReview): string[] {
     if (r.personalKeys.length) {
       out.push(...table(['api_keys', 'label', 'age (days)', 'max age', 'status'], r.personalKeys.map((k) => [
         k.name, k.label ?? '', k.ageDays === undefined ? '' : String(k.ageDays), k.maxAgeDays === undefined ? '' : String(k.maxAgeDays),
-        k.status === 'variable_unset' ? `not audited: $${k.env} unset` : k.status === 'unreadable' ? `not audited: ${k.error ?? 'unreadable'}` : k.overdue ? '**past max age**' : 'ok',
+        k.status === 'variable_unset' ? `not audited: $${k.env} unset` : k.status === 'unreadable' ? `not audited: ${k.error ?? 'unreadable'}` : k.overdue ? strong('past max age') : 'ok',
       ])), '');
     }
   }
@@ -195,10 +204,10 @@ function notesPart(r: OrganizationReview): string[] {
 function organizationMarkdown(r: OrganizationReview): string[] {
   const c = r.counts;
   const out = [
-    `## ${cell(r.organization.name)}`, '',
+    `## ${e(r.organization.name)}`, '',
     `${count(c.owners, 'owner')}, ${count(c.admins, 'admin')}, ${count(c.members, 'member')}; ${count(c.pendingInvites, 'pending invite')}, ${count(c.expiredInvites, 'expired invite')}; ${count(c.teams, 'team')}; ${count(c.projects, 'project')}${r.matrix ? ` · compared with ${r.matrix.file}` : ' · no matrix given'}`, '',
     `### Findings (${r.findings.length})`, '',
-    ...(r.findings.length ? r.findings.map((f) => `- ${f.message}`) : ['None.']), '',
+    ...(r.findings.length ? r.findings.map((f) => `- ${e(f.message)}`) : ['None.']), '',
   ];
   return [...out, ...membersPart(r), ...teamsPart(r), ...projectsPart(r), ...grantsPart(r), ...matrixPart(r), ...keysPart(r), ...notesPart(r)];
 }

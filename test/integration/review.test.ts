@@ -76,7 +76,7 @@ describe('review of the live organization (no matrix)', () => {
     expect(md).toContain('| zoe@example.com (invited) | member | default rule | editor (default rule) |');
     expect(md).toContain('**Sandbox**: 5 people');
     expect(md).not.toMatch(/\*\*Sandbox\*\*[\s\S]*carol@example\.com[\s\S]*\*\*Staging\*\*/);
-    expect(md).toContain('| Production | flag-service | feature_flag:read | 120 | 90 (review default) | 2026-11-29 | **past rotation age** |');
+    expect(md).toContain('| Production | flag-service | feature\\_flag:read | 120 | 90 (review default) | 2026-11-29 | **past rotation age** |');
     expect(md).toContain('- frank@example.com (member) has not logged in for 95 days (last 2026-08-27)');
     expect(md).toContain('- the invite of henry@example.com expired unanswered (sent 2026-11-20): send it again or delete it');
     // Without a matrix there is nothing to compare: no matrix sections.

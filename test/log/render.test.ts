@@ -1,7 +1,7 @@
 // The access log's renderings: one CSV row per changed field, cells a spreadsheet would run as a
 // formula neutralised, missing values shown as a dash.
 import { describe, expect, it } from 'vitest';
-import { logCsv, logRows, logText } from '../../src/log/render.ts';
+import { logCsv, logMarkdown, logRows, logText } from '../../src/log/render.ts';
 import type { ActivityLogEntry } from '../../src/posthog/types.ts';
 
 const entry = (over: Partial<ActivityLogEntry>): ActivityLogEntry => ({
@@ -33,5 +33,12 @@ describe('access log rendering', () => {
 
   it('text: when, who, what, before and after', () => {
     expect(logText('Acme', logRows([entry({})]))).toBe('Access changes in Acme, newest first (1):\n  2026-11-20 10:15  alice@example.com  updated OrganizationMembership carol@example.com  level: 1 → 8\n');
+  });
+
+  it('Markdown: names from PostHog are text (no HTML, table cells or GitHub mentions)', () => {
+    const md = logMarkdown('Acme <b>', logRows([entry({ detail: { name: '<img src=x> | @admins', changes: [] } })]));
+    expect(md).toContain('### Access changes in Acme &lt;b&gt;');
+    expect(md).toContain('| 2026-11-20 10:15 | alice@example.com | updated OrganizationMembership | &lt;img src=x&gt; \\| @&#8203;admins |');
+    expect(md).not.toContain('<img');
   });
 });

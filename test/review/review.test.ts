@@ -8,6 +8,7 @@ import { parseMatrix } from '../../src/matrix/load.ts';
 import { csvCell, csvLines } from '../../src/util/csv.ts';
 import { reviewDueNotices } from '../../src/review/record.ts';
 import { buildReview } from '../../src/review/build.ts';
+import { reviewMarkdown } from '../../src/review/render.ts';
 import type { ActualState } from '../../src/model/actual.ts';
 
 describe('review in the matrix', () => {
@@ -115,5 +116,26 @@ describe('temporary grants', () => {
     const reverted = buildReview({ actual: actual({ 'a@example.com': 15, 'b@example.com': 1, 'd@example.com': 8 }), desired, now: NOW });
     expect(reverted.temporaryGrants.filter((g) => g.stillPresent)).toEqual([]);
     expect(reverted.notInPostHog).toEqual([]);
+  });
+});
+
+describe('the review as Markdown', () => {
+  const NOW = new Date('2026-11-30T09:00:00Z');
+  it('shows what people wrote as text: no HTML, table cells, emphasis or GitHub mentions; its own marks stay bold', () => {
+    const team = 'Ops | <img src=x> @admins';
+    const state: ActualState = {
+      organization: { id: 'org', name: 'Acme *Inc*', membershipLevel: 15, features: ['access_control'], settings: {}, defaultRoleId: null, resolutionMode: 'most_specific' },
+      me: { uuid: 'a', email: 'a@example.com' }, key: null,
+      members: { 'a@example.com': { membershipId: 'm1', userUuid: 'a', email: 'a@example.com', level: 15, is2faEnabled: false, lastLogin: null, joinedAt: '2026-01-01T00:00:00Z' } },
+      invites: {}, teams: { [team]: { id: 'r1', name: team, members: { 'a@example.com': 'rm1' } } },
+      projects: { 'Prod <b>': { id: 1, name: 'Prod <b>', rulesLoaded: true, unresolvedRules: 0, resources: {}, teams: {}, members: {} } },
+    };
+    const md = reviewMarkdown([buildReview({ actual: state, now: NOW })], NOW);
+    expect(md).toContain('## Acme \\*Inc\\*');
+    expect(md).toContain('| Ops \\| &lt;img src=x&gt; @&#8203;admins | a@example.com |');
+    expect(md).toContain('**Prod &lt;b&gt;**: 1 person');
+    expect(md).not.toContain('<img');
+    // The review's own emphasis (no second factor) is still markup.
+    expect(md).toMatch(/\| a@example\.com \| 2026-01-01 \| never \| \*\*no\*\* \| Ops \\\| /);
   });
 });

@@ -1,6 +1,7 @@
 // Markdown for pull-request comments: refusals first, a summary table, who gains or loses what,
 // then the details folded per section. Everything a user wrote is escaped, and the comment is
 // kept under GitHub's size limit by leaving details out (and saying so).
+import { escapeMarkdown } from '../../util/markdown.ts';
 import { PARTIAL_VIEW } from '../partial-view.ts';
 import type { Change, OrganizationPlan, Plan } from '../types.ts';
 import { fieldChanges, formatField, noticeOrder, overrideHint, summaryLine } from './describe.ts';
@@ -20,21 +21,7 @@ export interface MarkdownOptions {
   command?: 'plan' | 'drift';
 }
 
-/**
- * Makes a user's string inert: no HTML, emphasis, links, code, issue references, mentions, table
- * cells or line breaks.
- * Safe inside table cells and list items (never at the start of a line).
- */
-export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/\r\n|\r|\n/g, ' ')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/[\\`*_[\]#|~]/g, (c) => `\\${c}`)
-    // "@name" in a note would notify that GitHub user; a zero-width space keeps it plain text.
-    .replace(/(^|[^\w])@(?=\w)/g, '$1@&#8203;');
-}
+export { escapeMarkdown };
 
 const e = escapeMarkdown;
 const MARKERS = { create: '`+`', update: '`~`', delete: '`-`' } as const;
