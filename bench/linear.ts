@@ -31,9 +31,9 @@
 // JSON.stringify: 48 ns a key at 4,000 keys, 117 at 16,000 (a Map's keys: 3 ns at both). Identical
 // runs differ by up to 0.5 in a ratio on a shared machine (diff by rules: 5.2, 5.7 and 5.0 in three
 // runs in a minute). The Map loop alone, over made-up addresses ("machine alone", at the end),
-// has no object of ours in it and still grows 6–12× from n to 4n at every n from 4,000 to 250,000
-// (3.8 at 1,000, where both sizes fit the caches): on this machine, no pass that looks keys up in
-// a table, however it is built, stays under 4.5 at these sizes.
+// has no object of ours in it and still grows 5.4–14× from n to 4n at every n from 4,000 to
+// 250,000 (3.6–4.4 at 1,000, where both sizes fit the caches; the runs of 2026-11-30): on this
+// machine, no pass that looks keys up in a table, however it is built, stays under 4.5 at these sizes.
 // - n is large enough that the objects keyed by people and teams hold over 1,020 keys at n already:
 //   V8 keeps an object's properties in a fast layout up to about that many and in a hash table past
 //   it, so a size that crossed that line between n and 4n measured V8's switch (a plain loop over
