@@ -5,6 +5,7 @@ import { ApiError } from '../errors.ts';
 import type { ClosablePostHogApi } from '../posthog/api.ts';
 import { count } from '../util/english.ts';
 import { append } from '../util/append.ts';
+import { escapeMarkdown } from '../util/markdown.ts';
 
 interface EntryResponse {
   access_level: string | null;
@@ -82,8 +83,19 @@ export async function verify(
 }
 
 export function verificationText(v: Verification): string {
+  return verification(v, (d) => `  ${difference(d)}`);
+}
+
+/** The same as Markdown: one list item per difference, names escaped. */
+export function verificationMarkdown(v: Verification): string {
+  return `\n${verification(v, (d) => `- ${escapeMarkdown(difference(d))}`)}`;
+}
+
+const difference = (d: Verification['differences'][number]) =>
+  `${d.email} on ${d.project}${d.resource ? ` / ${d.resource}` : ''}: PostHog enforces ${d.posthog}, the model says ${d.model}`;
+
+function verification(v: Verification, line: (d: Verification['differences'][number]) => string): string {
   if (!v.served) return 'Verify: PostHog does not serve effective access here (access_control_members answered 404), so there is nothing to compare.\n';
   if (!v.differences.length) return `Verify: PostHog agrees on ${v.compared === 1 ? 'the one level' : `all ${v.compared} levels`} compared.\n`;
-  const lines = v.differences.map((d) => `  ${d.email} on ${d.project}${d.resource ? ` / ${d.resource}` : ''}: PostHog enforces ${d.posthog}, the model says ${d.model}`);
-  return `Verify: PostHog differs on ${v.differences.length} of ${count(v.compared, 'level')} compared:\n${lines.join('\n')}\n`;
+  return `Verify: PostHog differs on ${v.differences.length} of ${count(v.compared, 'level')} compared:\n${v.differences.map(line).join('\n')}\n`;
 }

@@ -6,11 +6,22 @@ import { COMMENT_LIMIT, DRIFT_MARKER, SUMMARY_LIMIT, fit, truncateBytes } from '
 import { cli, errorText } from './run-cli.ts';
 import { parsePlan } from '../plan/read.ts';
 import { renderMarkdown } from '../plan/render/index.ts';
-import { escapeMarkdown } from '../util/markdown.ts';
+import { codeSpan, escapeMarkdown } from '../util/markdown.ts';
+
+export interface DriftFailure {
+  matrices: string[];
+  /** What the CLI said (it may quote names from PostHog or the matrix). */
+  text: string;
+}
+
+/** A list item of the job summary when the drift check fails: the matrices as code, the error as text. */
+export function failureLine(failure: DriftFailure): string {
+  return `- ${failure.matrices.map(codeSpan).join(', ')}: ${escapeMarkdown(failure.text)}`;
+}
 
 export async function drift(run: Run): Promise<void> {
   const sections: string[] = [];
-  const errors: { matrices: string[]; text: string }[] = [];
+  const errors: DriftFailure[] = [];
   const drifted: string[] = [];
   // Every matrix in one run: one drift plan, a part per organization (docs/cli.md#several-organizations).
   const r = await cli(['drift', ...run.inputs.matrices.flatMap((m) => ['--matrix', m]), '--format', 'json'], run.inputs.env);
@@ -24,7 +35,7 @@ export async function drift(run: Run): Promise<void> {
   const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
   if (errors.length) {
     // Not knowing is not "no drift": the issue is left as it is.
-    await core.summary.addRaw(`### posthog-access drift\n\nThe drift check failed:\n\n${errors.map((e) => `- ${e.matrices.map((m) => `\`${m}\``).join(', ')}: ${escapeMarkdown(e.text)}`).join('\n')}\n`).write();
+    await core.summary.addRaw(`### posthog-access drift\n\nThe drift check failed:\n\n${errors.map(failureLine).join('\n')}\n`).write();
     core.setFailed(`the drift check failed: ${errors.map((e) => `${e.matrices.join(', ')}: ${e.text}`).join('; ')}`);
     return;
   }
@@ -33,14 +44,14 @@ export async function drift(run: Run): Promise<void> {
   core.setOutput('drift', String(drifted.length > 0));
 
   if (!drifted.length) {
-    await core.summary.addRaw(`### posthog-access drift\n\nNo drift: PostHog matches ${run.inputs.matrices.map((m) => `\`${m}\``).join(', ')} (${when} UTC).\n`).write();
+    await core.summary.addRaw(`### posthog-access drift\n\nNo drift: PostHog matches ${run.inputs.matrices.map(codeSpan).join(', ')} (${when} UTC).\n`).write();
     if (issue) {
       await run.octokit.rest.issues.createComment({ ...run.repo, issue_number: issue.number, body: `No drift any more as of ${when} UTC: PostHog matches the matrix. Closing. [Run](${run.runUrl})` });
       await run.octokit.rest.issues.update({ ...run.repo, issue_number: issue.number, state: 'closed', state_reason: 'completed' });
     }
     return;
   }
-  const header = `PostHog differs from ${drifted.map((m) => `\`${m}\``).join(', ')} as of ${when} UTC ([run](${run.runUrl})). Who changed what, where PostHog's activity log says, is in the notices. Revert it by applying the matrix, or adopt it by changing the matrix in a pull request.`;
+  const header = `PostHog differs from ${drifted.map(codeSpan).join(', ')} as of ${when} UTC ([run](${run.runUrl})). Who changed what, where PostHog's activity log says, is in the notices. Revert it by applying the matrix, or adopt it by changing the matrix in a pull request.`;
   const full = `${DRIFT_MARKER}\n${header}\n\n${sections.join('\n\n')}\n`;
   const body = fit(full, `${DRIFT_MARKER}\n${header}\n\nThe drift plan is longer than an issue can hold: it is in the [job summary](${run.runUrl}).\n`, COMMENT_LIMIT);
   await core.summary.addRaw(truncateBytes(`### posthog-access drift\n\n${full}`, SUMMARY_LIMIT - 1024, 'the run log')).write();

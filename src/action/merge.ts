@@ -9,12 +9,17 @@ import { shortSha, type Run } from './context.ts';
 import { COMMENT_MARKER, SUMMARY_LIMIT, findComment, truncateBytes, upsertComment } from './comment.ts';
 import { cli, errorText } from './run-cli.ts';
 import { planArtifactName } from './plan-store.ts';
-import { escapeMarkdown } from '../util/markdown.ts';
+import { codeBlock, codeSpan, escapeMarkdown } from '../util/markdown.ts';
 
 const STATUS_START = '<!-- posthog-access:status -->';
 const STATUS_END = '<!-- /posthog-access:status -->';
 
-interface Outcome {
+/** One line of the merge comment per plan file: applied, or why not (the CLI's error, shown as text). */
+export function outcomeLine(o: Outcome): string {
+  return `- ${o.matrix}: ${o.ok ? o.text : `**not applied**: ${escapeMarkdown(o.text.replace(/^error: /gm, ''))}`}`;
+}
+
+export interface Outcome {
   /** The matrices of the plan applied, as Markdown (`a.yaml`, `b.yaml`). */
   matrix: string;
   ok: boolean;
@@ -79,7 +84,7 @@ export async function merge(run: Run): Promise<void> {
   const outcomes: Outcome[] = [];
   const planFiles = [...new Set(run.inputs.matrices.map((m) => saved.get(m)!.file))];
   for (const file of planFiles) {
-    const matrices = run.inputs.matrices.filter((m) => saved.get(m)!.file === file).map((m) => `\`${m}\``).join(', ');
+    const matrices = run.inputs.matrices.filter((m) => saved.get(m)!.file === file).map(codeSpan).join(', ');
     const args = ['apply', file];
     if (run.inputs.secretsFile) args.push('--secrets-file', run.inputs.secretsFile);
     if (run.inputs.secretsCommand) args.push('--secrets-command', run.inputs.secretsCommand);
@@ -89,12 +94,12 @@ export async function merge(run: Run): Promise<void> {
       ? { matrix: matrices, ok: true, text: 'applied as reviewed', report: r.stdout.trim() }
       : { matrix: matrices, ok: false, text: errorText(r) || `apply exited ${r.code}`, ...(r.stdout.trim() && { report: r.stdout.trim() }) });
   }
-  const lines = outcomes.map((o) => `- ${o.matrix}: ${o.ok ? o.text : `**not applied**: ${escapeMarkdown(o.text.replace(/^error: /gm, ''))}`}`);
+  const lines = outcomes.map(outcomeLine);
   const allOk = outcomes.every((o) => o.ok);
   const headline = allOk
     ? `**Applied** the plan reviewed on ${shortSha(pr.headSha)} (merged in ${shortSha(run.sha)}).`
     : `**posthog-access refused or failed part of the apply** of the plan reviewed on ${shortSha(pr.headSha)}. Nothing is re-planned here: open a new pull request to plan again.`;
-  const reports = outcomes.filter((o) => o.report).map((o) => `#### ${o.matrix}\n\n\`\`\`\n${o.report}\n\`\`\``);
+  const reports = outcomes.filter((o) => o.report).map((o) => `#### ${o.matrix}\n\n${codeBlock(o.report!)}`);
   await core.summary.addRaw(truncateBytes(`### posthog-access apply on ${shortSha(run.sha)}\n\n${headline}\n\n${lines.join('\n')}\n\n${reports.join('\n\n')}\n`, SUMMARY_LIMIT - 1024, 'the run log')).write();
   await tellPullRequest(run, pr.number, `${headline}\n\n${lines.join('\n')}\n\n[Run](${run.runUrl})`);
   core.setOutput('applied', String(allOk));

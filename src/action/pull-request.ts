@@ -12,7 +12,7 @@ import { annotate, shortSha, validateMatrices, type Run } from './context.ts';
 import { COMMENT_LIMIT, COMMENT_MARKER, SUMMARY_LIMIT, fit, truncateBytes, upsertComment } from './comment.ts';
 import { cli, errorText } from './run-cli.ts';
 import { planArtifactName } from './plan-store.ts';
-import { escapeMarkdown } from '../util/markdown.ts';
+import { codeBlock, codeSpan, escapeMarkdown } from '../util/markdown.ts';
 
 export interface PlannedMatrix {
   matrix: string;
@@ -55,7 +55,7 @@ export async function planMatrices(run: Run): Promise<{ planned: PlannedMatrix[]
 /** The comment's table: each matrix, its organization, what its plan does. */
 export function plansTable(plans: PlannedMatrix[]): string {
   return ['| matrix | organization | plan |', '|---|---|---|',
-    ...plans.map((p) => `| \`${p.matrix}\` | ${escapeMarkdown(p.organization ?? '')} | ${outcome(p)} |`)].join('\n');
+    ...plans.map((p) => `| ${codeSpan(p.matrix)} | ${escapeMarkdown(p.organization ?? '')} | ${outcome(p)} |`)].join('\n');
 }
 
 export async function pullRequest(run: Run): Promise<void> {
@@ -77,7 +77,7 @@ export async function pullRequest(run: Run): Promise<void> {
   const artifact = planArtifactName(headSha);
   const footer = `Saved as the artifact \`${artifact}\`: after merge, the Action applies exactly this plan, or refuses if PostHog changed since. [Run](${run.runUrl})`;
   const document = (maxLength: number) => [header, '', plansTable(plans), '',
-    plan ? renderMarkdown(plan, { maxLength }).trim() : `Planning failed:\n\n\`\`\`\n${error}\n\`\`\``, '', footer, ''].join('\n');
+    plan ? renderMarkdown(plan, { maxLength }).trim() : `Planning failed:\n\n${codeBlock(error ?? '')}`, '', footer, ''].join('\n');
   const full = document(SUMMARY_LIMIT);
   // Over a comment's limit: the summary of each organization and what fits of the details, and where the rest is.
   const note = `The full plan (${full.length.toLocaleString('en')} characters) is longer than a comment can be: read it in the [job summary](${run.runUrl}) or the artifact \`${artifact}\`.`;

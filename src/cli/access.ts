@@ -12,7 +12,7 @@ import { EXIT } from './exit.ts';
 import { readLive } from './live.ts';
 import { connect, forOrganization, load, type Session } from './pipeline.ts';
 import { ConfigError } from '../errors.ts';
-import { verificationText, verify, type Verification } from '../access/verify.ts';
+import { verificationMarkdown, verificationText, verify, type Verification } from '../access/verify.ts';
 import { readCreated } from '../state/created.ts';
 import type { AccessFormat } from '../access/formats.ts';
 
@@ -80,7 +80,7 @@ function write(io: Io, format: AccessFormat, render: { text: () => string; markd
     io.stdout.write(`${JSON.stringify(checks.length ? { ...json, verify: checks } : json, null, 2)}\n`);
     return;
   }
-  io.stdout.write(`${format === 'markdown' ? render.markdown() : render.text()}${checks.map(verificationText).join('')}`);
+  io.stdout.write(format === 'markdown' ? `${render.markdown()}${checks.map(verificationMarkdown).join('')}` : `${render.text()}${checks.map(verificationText).join('')}`);
 }
 
 function requireLive(flags: AccessFlags): void {

@@ -13,6 +13,7 @@ import { readLive } from './live.ts';
 import { forOrganization, hostOf, load, type Session } from './pipeline.ts';
 import { matrixFiles, refuseDuplicates } from './matrix-files.ts';
 import type { ReviewFormat } from '../review/formats.ts';
+import { codeSpan, escapeMarkdown } from '../util/markdown.ts';
 
 export interface ReviewFlags {
   matrix: string[];
@@ -71,7 +72,7 @@ export async function reviewCommand(flags: ReviewFlags, session: Session, io: Io
     io.stdout.write(reviewCsv(found.reviews));
   } else {
     io.stdout.write(reviewMarkdown(found.reviews, now));
-    if (written.length) io.stdout.write(`\nRecorded by ${reviewer} in ${written.join(', ')}.\n`);
+    if (written.length) io.stdout.write(`\nRecorded by ${escapeMarkdown(reviewer!)} in ${written.map(codeSpan).join(', ')}.\n`);
   }
   for (const file of written) session.logger.info({ stage: 'review', record: file }, `wrote the review record ${file}`);
   return EXIT.ok;

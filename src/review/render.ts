@@ -107,7 +107,8 @@ interface Markup {
 /** A table cell: a user's string (or one holding names) escaped, or the review's own markup. */
 type Cell = string | Markup;
 
-const strong = (text: string): Markup => ({ markdown: `**${e(text)}**` });
+// Trimmed: `**Prod **` is not bold on GitHub (the closing ** may not follow a space).
+const strong = (text: string): Markup => ({ markdown: `**${e(text).trim()}**` });
 const cell = (c: Cell) => (typeof c === 'string' ? e(c) : c.markdown);
 
 function table(head: string[], rows: Cell[][]): string[] {
@@ -151,7 +152,7 @@ function projectsPart(r: OrganizationReview): string[] {
         return `${x.level} (${describeSource(x.source)})`;
       }),
     ]);
-    append(out, [...table(['person', 'level', 'from', ...p.resources], rows), '']);
+    append(out, [...table(['person', 'level', 'from', ...p.resources.map(e)], rows), '']);
   }
   return out;
 }
@@ -205,7 +206,7 @@ function organizationMarkdown(r: OrganizationReview): string[] {
   const c = r.counts;
   const out = [
     `## ${e(r.organization.name)}`, '',
-    `${count(c.owners, 'owner')}, ${count(c.admins, 'admin')}, ${count(c.members, 'member')}; ${count(c.pendingInvites, 'pending invite')}, ${count(c.expiredInvites, 'expired invite')}; ${count(c.teams, 'team')}; ${count(c.projects, 'project')}${r.matrix ? ` · compared with ${r.matrix.file}` : ' · no matrix given'}`, '',
+    `${count(c.owners, 'owner')}, ${count(c.admins, 'admin')}, ${count(c.members, 'member')}; ${count(c.pendingInvites, 'pending invite')}, ${count(c.expiredInvites, 'expired invite')}; ${count(c.teams, 'team')}; ${count(c.projects, 'project')}${r.matrix ? ` · compared with ${e(r.matrix.file)}` : ' · no matrix given'}`, '',
     `### Findings (${r.findings.length})`, '',
     ...(r.findings.length ? r.findings.map((f) => `- ${e(f.message)}`) : ['None.']), '',
   ];

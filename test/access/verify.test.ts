@@ -1,7 +1,7 @@
 // --verify: the model against PostHog's own effective access (access_control_members).
 import { describe, expect, it } from 'vitest';
 import type { AccessView } from '../../src/access/effective.ts';
-import { compareProject, verificationText, verify, type EffectiveMembersResponse } from '../../src/access/verify.ts';
+import { compareProject, verificationMarkdown, verificationText, verify, type EffectiveMembersResponse } from '../../src/access/verify.ts';
 import { ApiError } from '../../src/errors.ts';
 import type { ClosablePostHogApi } from '../../src/posthog/api.ts';
 
@@ -29,6 +29,9 @@ describe('verify', () => {
     ]);
     expect(verificationText({ served: true, compared: result.compared, differences: result.differences })).toBe(
       'Verify: PostHog differs on 2 of 3 levels compared:\n  u@x.io on P: PostHog enforces admin, the model says none\n  u@x.io on P / feature_flag: PostHog enforces none, the model says editor\n');
+    // As Markdown (explain --format markdown --verify): a list item each, names escaped.
+    expect(verificationMarkdown({ served: true, compared: 1, differences: [{ project: 'P | <b>', email: 'u@x.io', model: 'none', posthog: 'admin' }] })).toBe(
+      '\nVerify: PostHog differs on 1 of 1 level compared:\n- u@x.io on P \\| &lt;b&gt;: PostHog enforces admin, the model says none\n');
   });
 
   it('reads one list per project, for one member when asked, and says when PostHog does not serve it', async () => {

@@ -70,7 +70,7 @@ describe('review of the live organization (no matrix)', () => {
     expect(md).toContain('**Expired invites, still present (1)**');
     expect(md).toContain('| Engineering | bob@example.com, frank@example.com |');
     // Effective access, as explain and who-can give it.
-    expect(md).toContain('**Production**: 7 people\n\n| person | level | from | feature_flag |');
+    expect(md).toContain('**Production**: 7 people\n\n| person | level | from | feature\\_flag |');
     expect(md).toContain('| carol@example.com | admin | own rule | editor (default rule) |');
     expect(md).toContain('| frank@example.com | member | team Engineering | editor (default rule) |');
     expect(md).toContain('| zoe@example.com (invited) | member | default rule | editor (default rule) |');
@@ -277,7 +277,7 @@ describe('review --record', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const path = join(dir, 'reviews', 'access-review-2026-11-30.json');
-    expect(run.stdout).toContain(`Recorded by Rita Reviewer <rita@example.com> in ${path}.`);
+    expect(run.stdout).toContain(`Recorded by Rita Reviewer &lt;rita@example.com&gt; in \`${path}\`.`);
     const record = JSON.parse(await readFile(path, 'utf8'));
     expect(record).toMatchObject({ formatVersion: 1, kind: 'posthog-access review record', date: '2026-11-30', reviewer: 'Rita Reviewer <rita@example.com>', generated_at: NOW.toISOString() });
     expect(record.organizations).toHaveLength(1);

@@ -36,9 +36,13 @@ describe('access log rendering', () => {
   });
 
   it('Markdown: names from PostHog are text (no HTML, table cells or GitHub mentions)', () => {
-    const md = logMarkdown('Acme <b>', logRows([entry({ detail: { name: '<img src=x> | @admins', changes: [] } })]));
+    const md = logMarkdown('Acme <b>', logRows([
+      entry({ detail: { name: '<img src=x> | @admins', changes: [] } }),
+      entry({ user: { email: 'x_<y>@example.com' } as ActivityLogEntry['user'], scope: 'Role', detail: { name: 'Ops', changes: [{ type: 'Role', action: 'changed', field: 'name', before: 'Ops', after: '*Ops* | @team' }] } }),
+    ]));
     expect(md).toContain('### Access changes in Acme &lt;b&gt;');
     expect(md).toContain('| 2026-11-20 10:15 | alice@example.com | updated OrganizationMembership | &lt;img src=x&gt; \\| @&#8203;admins |');
+    expect(md).toContain('| 2026-11-20 10:15 | x\\_&lt;y&gt;@&#8203;example.com | updated Role | Ops | name: Ops → \\*Ops\\* \\| @&#8203;team |');
     expect(md).not.toContain('<img');
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { GITHUB_COMMENT_LIMIT, escapeMarkdown, renderMarkdown } from '../../src/plan/render/markdown.ts';
+import { GITHUB_COMMENT_LIMIT, renderMarkdown } from '../../src/plan/render/markdown.ts';
+import { escapeMarkdown } from '../../src/util/markdown.ts';
 import { change, plan, samplePlan } from './builders.ts';
 
 function manyMembers(n: number) {

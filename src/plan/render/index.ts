@@ -34,7 +34,7 @@ export function render(plan: Plan, format: RenderFormat, options: RenderOptions 
 }
 
 export { renderJson } from './json.ts';
-export { GITHUB_COMMENT_LIMIT, escapeMarkdown, renderMarkdown } from './markdown.ts';
+export { GITHUB_COMMENT_LIMIT, renderMarkdown } from './markdown.ts';
 export type { MarkdownOptions } from './markdown.ts';
 export { personChanges } from './people.ts';
 export type { PersonChanges, PersonEffect } from './people.ts';

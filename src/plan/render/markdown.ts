@@ -21,8 +21,6 @@ export interface MarkdownOptions {
   command?: 'plan' | 'drift';
 }
 
-export { escapeMarkdown };
-
 const e = escapeMarkdown;
 const MARKERS = { create: '`+`', update: '`~`', delete: '`-`' } as const;
 const JSON_HINT = 'see the JSON plan (`posthog-access plan --format json`) for all of them';
