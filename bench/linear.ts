@@ -17,29 +17,34 @@
 // What it does not remove: a larger working set is slower per item on this machine, for every
 // kind of pass. Each dimension times plain passes, the baselines (JSON of the state read and of
 // the matrix; a loop over the matrix's people looking each up in the state read, and the same loop
-// over two Maps), as a reference for the stages' ratios; they are not stages and are not held to the target. On 2 cores of an
-// AMD EPYC (1 MiB L2 per core, 32 MiB L3 shared with other machines) they came out 4.2–9.4× at 4n,
-// and larger sizes do not bring them to 4: at 1×, 2×, 4× and 8× the n below (BENCH_LINEAR_SCALE),
-// JSON by changes 4.9, 4.9, 4.4, 4.9; the people loop by changes 6.8, 6.0, 5.6, 5.5; JSON by rules
-// 4.4, 4.0, 5.1, 4.9; the people loop by rules 5.4, 5.1, 5.8, 5.9 (one run each, load average
-// 2.6–3.1). All stages at 2× n: as many over 4.5 as at 1× (15 of 23), in 3.1 minutes. Nor does
-// the collector's setting help: diff by changes grew 5.4× with V8's defaults, 5.7× with a 64 MB
-// young generation, 7.1× with the CLI's own (GC_FLAGS in src/cli/main.ts: the young generation
-// kept at its first size, the heap grown by 30 %). Part of it is V8's: an object with more than
-// about 1,020 keys (the model's members, invites, teams and rules keyed by name) is a hash table,
-// whose keys V8 sorts into insertion order at each Object.keys, Object.entries, for…in and
-// JSON.stringify: 48 ns a key at 4,000 keys, 117 at 16,000 (a Map's keys: 3 ns at both). Identical
-// runs differ by up to 0.5 in a ratio on a shared machine (diff by rules: 5.2, 5.7 and 5.0 in three
-// runs in a minute). The Map loop alone, over made-up addresses ("machine alone", at the end),
-// has no object of ours in it and still grows 5.4–14× from n to 4n at every n from 4,000 to
-// 250,000 (3.6–4.4 at 1,000, where both sizes fit the caches; the runs of 2026-11-30): on this
-// machine, no pass that looks keys up in a table, however it is built, stays under 4.5 at these sizes.
+// over two Maps), as a reference for the stages' ratios; they are not stages and are not held to
+// the target. On 2 cores of an AMD EPYC (1 MiB L2 per core, 32 MiB L3 shared with other machines)
+// they came out 4.0–9.4× at 4n, and larger sizes do not bring them to 4: at 1×, 2×, 4× and 8× the
+// n below (BENCH_LINEAR_SCALE), JSON by changes 4.9, 4.9, 4.4, 4.9; the people loop by changes
+// 6.8, 6.0, 5.6, 5.5; JSON by rules 4.4, 4.0, 5.1, 4.9; the people loop by rules 5.4, 5.1, 5.8,
+// 5.9 (one run each, load average 2.6–3.1). All stages at 2× n: as many over 4.5 as at 1× (15 of
+// 23), in 3.1 minutes. Nor does the collector's setting help: diff by changes grew 5.4× with V8's
+// defaults, 5.7× with a 64 MB young generation, 7.1× with the CLI's own (GC_FLAGS in
+// src/cli/main.ts: the young generation kept at its first size, the heap grown by 30 %). Part of
+// it is V8's: an object with more than about 1,020 keys (the model's members, invites, teams and
+// rules keyed by name) is a hash table, whose keys V8 sorts into insertion order at each
+// Object.keys, Object.entries, for…in and JSON.stringify: 48 ns a key at 4,000 keys, 117 at 16,000
+// (a Map's keys: 3 ns at both). Identical runs differ by up to ~0.5 in a ratio around 4–6 (diff
+// by rules: 5.2, 5.7 and 5.0 in three runs in a minute), and by more at larger ratios (the machine
+// alone at 64,000 keys: 10.0 to 14.0). The Map loop alone, over made-up addresses ("machine
+// alone", at the end), has no object of ours in it and still grows 5.4–14× from n to 4n at every
+// n from 4,000 to 250,000 (3.6–4.4 at 1,000; the runs of 2026-11-30). It only looks keys up, the
+// pass that suffers most from a larger working set (its keys and tables, most likely outgrowing
+// the caches: not measured here, this machine exposes no hardware counters); stages that do more
+// per key can stay under 4.5 (fetch and render JSON by changes did), but on this machine no loop
+// that only looks keys up in a table, however it is built, stays under 4.5 at these sizes.
 // - n is large enough that the objects keyed by people and teams hold over 1,020 keys at n already:
 //   V8 keeps an object's properties in a fast layout up to about that many and in a hash table past
 //   it, so a size that crossed that line between n and 4n measured V8's switch (a plain loop over
 //   500 people grew 35× at 2,000), not the stage. Projects stay under it at both sizes.
 // A stage that throws (at 4n, say) is reported as failed, and the others are still measured.
-// Run by bench/run.ts (node bench/linear.ts [runs] [dimension] [stage]); prints one JSON line per stage.
+// Run by bench/run.ts (node bench/linear.ts [runs] [dimension] [stage]); prints one JSON line per
+// stage, then one per size of the machine alone (dimension "machine alone").
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { stringify } from 'yaml';
@@ -289,18 +294,24 @@ const SAMPLE_MS = Number(process.env.BENCH_LINEAR_SAMPLE_MS ?? 200);
 
 /**
  * How many repetitions make one sample of the large size last at least SAMPLE_MS (the small size
- * repeats 4 times as many). Judged on the fastest of three runs after a warm-up, so that one run
- * slowed by a collection or a compilation does not leave the samples too short.
+ * repeats 4 times as many). Judged on the fastest of three timings after a warm-up, so that one
+ * slowed by a collection or a compilation does not leave the samples too short; each timing
+ * repeats the stage for at least 20 ms, so that a stage of a few microseconds (the Map loop) is
+ * timed as well as one of half a second (one run).
  */
 async function calibrate<T>(stage: (p: T) => unknown, p: T): Promise<number> {
   await stage(p);
   let ms = Infinity;
   for (let k = 0; k < 3; k++) {
     const started = cpuMs();
-    await stage(p);
-    ms = Math.min(ms, cpuMs() - started);
+    let repeated = 0;
+    do {
+      await stage(p);
+      repeated++;
+    } while (cpuMs() - started < 20);
+    ms = Math.min(ms, (cpuMs() - started) / repeated);
   }
-  return Math.max(1, Math.min(500, Math.ceil(SAMPLE_MS / Math.max(ms, 0.01))));
+  return Math.max(1, Math.ceil(SAMPLE_MS / ms));
 }
 
 const runs = Number(process.argv[2] ?? 5);
@@ -315,7 +326,7 @@ const dimensions: { dimension: string; n: string; at: (scale: number) => Scenari
   { dimension: 'rules in one project', n: `${fmt(size(5_000))} rules`, at: (k) => rulesInOneProject(size(5_000) * k), stages: ['baseline', 'baseline: people loop', 'baseline: Map loop', 'load', 'fetch', 'diff', 'fingerprint'] },
   { dimension: 'teams', n: `${fmt(size(1_200))} teams`, at: (k) => teams(size(1_200) * k), stages: ['baseline', 'baseline: people loop', 'baseline: Map loop', 'load', 'fetch', 'diff', 'render text', 'render markdown'] },
   { dimension: 'removals', n: `${fmt(size(2_000))} members removed`, at: (k) => removals(size(2_000) * k), stages: ['baseline', 'diff', 'guards', 'render text', 'apply bookkeeping'] },
-  { dimension: 'invitees × projects', n: `${fmt(size(1_200))} invitees × ${fmt(Math.round(50 / SCALE))} projects`, at: (k) => invitees(size(1_200) * k, Math.round(50 / SCALE) * k), stages: ['baseline', 'baseline: people loop', 'baseline: Map loop', 'load', 'diff', 'render text', 'render markdown', 'render json'] },
+  { dimension: 'invitees × projects', n: `${fmt(size(1_200))} invitees × ${fmt(Math.round(50 / SCALE))} projects`, at: (k) => invitees(size(1_200) * k, Math.round(50 / SCALE) * k), stages: ['baseline', 'baseline: people loop', 'load', 'diff', 'render text', 'render markdown', 'render json'] },
 ];
 
 /** Times one stage at n and 4n and prints its row; a stage that throws (at 4n, say) is reported as such, and the others are still measured. */
@@ -342,11 +353,11 @@ for (const d of dimensions.filter((x) => !onlyDimension || x.dimension === onlyD
 /**
  * The machine alone, no code of ours: the Map loop baseline over n and 4n made-up addresses, at
  * sizes from 1,000 to 250,000. How much more than 4× it grows at each size is what the stages'
- * ratios are to be read against: the lookups are the same few instructions per key at every size,
- * and the keys, Map tables and values a larger size spreads over outgrow the processor's caches.
+ * ratios are to be read against: the lookups are the same few instructions per key at every size;
+ * what grows is the memory the keys and the Maps' tables span.
  */
 const MACHINE = 'machine alone';
-if (!onlyDimension || onlyDimension === MACHINE) {
+if ((!onlyDimension || onlyDimension === MACHINE) && (!onlyStage || onlyStage === 'baseline: Map loop')) {
   const peopleMaps = (n: number) => {
     // Two Maps of different values with the same keys: the matrix's people and PostHog's, keyed as
     // in the stages by the strings an object is keyed by (V8 keeps one flat copy of each; a string
