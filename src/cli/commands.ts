@@ -247,7 +247,6 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
   const runs = saved ? undefined : await loadOrganizations(await matrixFiles(flags.matrix), session);
   const opened = saved ? await openSavedPlan(saved, session) : undefined;
   const locks: ApplyLock[] = [];
-  const lockedThisRun = new Map<string, string>();
   const apis: ClosablePostHogApi[] = [];
   let plan: Plan | undefined = saved; // a refusal below is reported against the plan that was reviewed
   try {
@@ -255,10 +254,10 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
     let targets: Target[];
     if (opened && saved) {
       // PostHog is read under the lock: another apply's changes are seen, never raced.
-      const rechecked = await eachOrganization(opened, (o) => o.matrix.file, async (item) => {
-        const api = connect(item.session);
-        apis.push(api);
-        locks.push((await lockOrganization(api, item.session, item.reviewed.organization.id, flags.lockWait, lockedThisRun, item.matrix.file)).lock);
+      const connected = opened.map((item) => ({ item, file: item.matrix.file, session: item.session, api: connect(item.session) }));
+      apis.push(...connected.map((c) => c.api));
+      append(locks, await lockOrganizations(connected, (c) => c.item.reviewed.organization.id, flags.lockWait));
+      const rechecked = await eachOrganization(connected, (c) => c.file, async ({ item, api }) => {
         // Reviewed already: not printed again. Made again and compared; guards run with this run's flags.
         const again = await recheckSavedOrganization(api, item, flags.allowDeletes, { allowSsoWithoutIdp: flags.allowSsoWithoutIdp }, { journal: flags.journal, secretsFile: flags.secretsFile });
         return { ...again, session: item.session, api, reviewed: item.reviewed };
@@ -268,11 +267,11 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
       targets = rechecked;
     } else if (runs) {
       const times = { now, at: now };
-      targets = await eachOrganization(runs, (r) => r.matrix.file, async ({ matrix, session: own }) => {
-        const api = connect(own);
-        apis.push(api);
-        const { lock, id } = await lockOrganization(api, own, matrix.desired.organization.id, flags.lockWait, lockedThisRun, matrix.file);
-        locks.push(lock);
+      const connected = runs.map(({ matrix, session: own }) => ({ matrix, file: matrix.file, session: own, api: connect(own) }));
+      apis.push(...connected.map((c) => c.api));
+      const locked = await lockOrganizations(connected, (c) => c.matrix.desired.organization.id, flags.lockWait);
+      append(locks, locked);
+      targets = await eachOrganization(connected.map((c, at) => ({ ...c, id: locked[at]!.organization })), (c) => c.file, async ({ matrix, session: own, api, id }) => {
         const { plan: made, actual } = await makePlan(api, matrix, own, flags, times);
         // `@current` asked of PostHog twice (for the lock, then for the read): the user switched organization between.
         if (made.organization.id !== id) {
@@ -382,20 +381,53 @@ function renderReports(outcomes: readonly OrganizationOutcome[], color: boolean)
   return `${parts.join('\n')}\n${total}\n`;
 }
 
-/** The machine-wide lock of this organization on this host (src/apply/lock.ts); `@current` is asked of PostHog. */
-async function lockOrganization(api: ClosablePostHogApi, session: Session, organization: string, waitSeconds: number | undefined, run: Map<string, string>, file: string): Promise<{ lock: ApplyLock; id: string }> {
-  const id = organization === '@current' ? (await api.me()).organization?.id ?? organization : organization;
-  // Two matrices of this run naming one organization (one of them through @current) would wait for
-  // this process's own lock: refused at once.
-  const where = `${hostOf(session.env)}\n${id}`;
-  const first = run.get(where);
-  if (first !== undefined) throw new ConfigError(`${first} and ${file} both name organization ${id} on ${hostOf(session.env)}: one organization is managed by one matrix; merge them, or remove one from --matrix`);
-  run.set(where, file);
-  const lock = await acquireApplyLock({
-    host: hostOf(session.env), organization: id,
-    ...(waitSeconds !== undefined && { waitMs: waitSeconds * 1000 }),
-    ...(session.signal && { signal: session.signal }),
-    onWait: (holder) => session.logger.warn({ stage: 'lock' }, `another apply to this organization is running on this machine (${holder}): waiting for it to finish`),
-  });
-  return { lock, id };
+interface LockedOrganization extends ApplyLock {
+  /** The organization's id (`@current` asked of PostHog). */
+  organization: string;
 }
+
+/**
+ * The machine-wide lock of each organization on its host (src/apply/lock.ts), in the order of
+ * `items`; `@current` is asked of PostHog. Two matrices of this run naming one organization (one
+ * of them through `@current`) would wait for this process's own lock: refused before any is taken.
+ * The locks are taken one at a time in one order, by host then id, whatever the order of the
+ * matrices: two applies of the same organizations listed in other orders would otherwise each hold
+ * one and wait for the other's until --lock-wait ran out.
+ */
+export async function lockOrganizations<T extends { file: string; session: Session; api: ClosablePostHogApi }>(items: readonly T[], organizationOf: (item: T) => string, waitSeconds: number | undefined): Promise<LockedOrganization[]> {
+  const ids = await eachOrganization(items, (i) => i.file, async (item) => {
+    const organization = organizationOf(item);
+    return organization === '@current' ? (await item.api.me()).organization?.id ?? organization : organization;
+  });
+  const wanted = items.map((item, at) => ({ file: item.file, session: item.session, host: hostOf(item.session.env), id: ids[at]! }));
+  const first = new Map<string, string>();
+  for (const { file, host, id } of wanted) {
+    const where = `${host}\n${id}`;
+    const named = first.get(where);
+    if (named !== undefined) throw new ConfigError(`${named} and ${file} both name organization ${id} on ${host}: one organization is managed by one matrix; merge them, or remove one from --matrix`);
+    first.set(where, file);
+  }
+  const order = [...wanted.keys()].sort((a, b) => compareText(wanted[a]!.host, wanted[b]!.host) || compareText(wanted[a]!.id, wanted[b]!.id));
+  const locks: LockedOrganization[] = new Array(wanted.length);
+  try {
+    for (const at of order) {
+      const { file, session, host, id } = wanted[at]!;
+      const lock = await acquireApplyLock({
+        host, organization: id,
+        ...(waitSeconds !== undefined && { waitMs: waitSeconds * 1000 }),
+        ...(session.signal && { signal: session.signal }),
+        onWait: (holder) => session.logger.warn({ stage: 'lock' }, `another apply to this organization is running on this machine (${holder}): waiting for it to finish`),
+      }).catch((e: unknown) => {
+        if (wanted.length > 1 && e instanceof Error) e.message = `${file}: ${e.message}`;
+        throw e;
+      });
+      locks[at] = Object.assign(lock, { organization: id });
+    }
+  } catch (e) {
+    for (const lock of locks) lock?.release();
+    throw e;
+  }
+  return locks;
+}
+
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
