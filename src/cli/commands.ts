@@ -15,7 +15,7 @@ import { renderJsonChunks } from '../plan/render/json.ts';
 import { ATTRIBUTED_SCOPES, attribute } from '../plan/attribution.ts';
 import { readActivity } from '../state/activity.ts';
 import { EXIT } from './exit.ts';
-import { acquireApplyLock, type ApplyLock } from '../apply/lock.ts';
+import { DEFAULT_LOCK_WAIT_MS, acquireApplyLock, type ApplyLock } from '../apply/lock.ts';
 import type { ClosablePostHogApi } from '../posthog/api.ts';
 import { applyRefusals, checkOutPath, connect, eachOrganization, execute, hostOf, loadOrganizations, makePlan, matrixFiles, openSavedPlan, parseAt, readPlanFile, recheckSavedOrganization, refusedError, refuseDuplicates, refuseIfStale, secretSinkOf, type Session } from './pipeline.ts';
 import { count } from '../util/english.ts';
@@ -248,14 +248,19 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
   const opened = saved ? await openSavedPlan(saved, session) : undefined;
   const locks: ApplyLock[] = [];
   const apis: ClosablePostHogApi[] = [];
+  // Each connection kept as it is made, so that all are closed at the end.
+  const opening = (own: Session) => {
+    const api = connect(own);
+    apis.push(api);
+    return api;
+  };
   let plan: Plan | undefined = saved; // a refusal below is reported against the plan that was reviewed
   try {
     const now = new Date();
     let targets: Target[];
     if (opened && saved) {
       // PostHog is read under the lock: another apply's changes are seen, never raced.
-      const connected = opened.map((item) => ({ item, file: item.matrix.file, session: item.session, api: connect(item.session) }));
-      apis.push(...connected.map((c) => c.api));
+      const connected = await eachOrganization(opened, (o) => o.matrix.file, async (item) => ({ item, file: item.matrix.file, session: item.session, api: opening(item.session) }));
       append(locks, await lockOrganizations(connected, (c) => c.item.reviewed.organization.id, flags.lockWait));
       const rechecked = await eachOrganization(connected, (c) => c.file, async ({ item, api }) => {
         // Reviewed already: not printed again. Made again and compared; guards run with this run's flags.
@@ -267,8 +272,7 @@ export async function applyCommand(planFile: string | undefined, flags: ApplyFla
       targets = rechecked;
     } else if (runs) {
       const times = { now, at: now };
-      const connected = runs.map(({ matrix, session: own }) => ({ matrix, file: matrix.file, session: own, api: connect(own) }));
-      apis.push(...connected.map((c) => c.api));
+      const connected = await eachOrganization(runs, (r) => r.matrix.file, async ({ matrix, session: own }) => ({ matrix, file: matrix.file, session: own, api: opening(own) }));
       const locked = await lockOrganizations(connected, (c) => c.matrix.desired.organization.id, flags.lockWait);
       append(locks, locked);
       targets = await eachOrganization(connected.map((c, at) => ({ ...c, id: locked[at]!.organization })), (c) => c.file, async ({ matrix, session: own, api, id }) => {
@@ -409,12 +413,16 @@ export async function lockOrganizations<T extends { file: string; session: Sessi
   }
   const order = [...wanted.keys()].sort((a, b) => compareText(wanted[a]!.host, wanted[b]!.host) || compareText(wanted[a]!.id, wanted[b]!.id));
   const locks: LockedOrganization[] = new Array(wanted.length);
+  // One --lock-wait for the run, not one per organization (they are waited for in turn).
+  const waitMs = waitSeconds === undefined ? DEFAULT_LOCK_WAIT_MS : waitSeconds * 1000;
+  const deadline = Date.now() + waitMs;
   try {
     for (const at of order) {
       const { file, session, host, id } = wanted[at]!;
       const lock = await acquireApplyLock({
         host, organization: id,
-        ...(waitSeconds !== undefined && { waitMs: waitSeconds * 1000 }),
+        // At least 1 ms once the user allowed a wait: "refused at once (--lock-wait 0)" is only said for 0.
+        waitMs: waitMs === 0 ? 0 : Math.max(1, deadline - Date.now()),
         ...(session.signal && { signal: session.signal }),
         onWait: (holder) => session.logger.warn({ stage: 'lock' }, `another apply to this organization is running on this machine (${holder}): waiting for it to finish`),
       }).catch((e: unknown) => {
