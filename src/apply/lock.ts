@@ -124,8 +124,13 @@ export async function acquireApplyLock(options: LockOptions): Promise<ApplyLock>
     await new Promise((r) => setTimeout(r, Math.min(options.pollMs ?? 200, Math.max(1, deadline - Date.now()))));
   }
 
+  // Once per lock taken: a second call must not let go of the same file taken again since (by
+  // another apply of this process, which `held` then holds for).
+  let released = false;
   const release = () => {
-    if (!held.delete(path)) return;
+    if (released) return;
+    released = true;
+    held.delete(path);
     process.off('exit', release);
     try {
       const h = readHolder(path);

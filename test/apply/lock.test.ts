@@ -33,6 +33,17 @@ describe('acquireApplyLock', () => {
     lock.release();
   });
 
+  it('a lock released twice lets go once: the same file taken again meanwhile stays held, and is released by its own release', async () => {
+    const dir = fresh();
+    const first = await acquireApplyLock({ ...target, dir });
+    first.release();
+    const second = await acquireApplyLock({ ...target, dir, waitMs: 0 });
+    first.release(); // again: a no-op
+    await expect(acquireApplyLock({ ...target, dir, waitMs: 0 })).rejects.toThrow(UnsafePlanError);
+    second.release();
+    expect(existsSync(second.path)).toBe(false);
+  });
+
   it('refuses when the wait is over, naming the holder and the lock file', async () => {
     const dir = fresh();
     const first = await acquireApplyLock({ ...target, dir });
