@@ -402,9 +402,11 @@ async function linear(): Promise<void> {
   const all = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as Row);
   const rows = all.filter((r) => r.dimension !== MACHINE);
   const machineRows = all.filter((r) => r.dimension === MACHINE);
+  // Under a millisecond (the Map loops): three decimals, so that the ratio can be read off the times.
+  const ms = (x: number) => (x < 1 ? x.toFixed(3) : x.toFixed(1));
   const rowText = (r: Row) => (r.failed
     ? `| ${r.dimension} | ${r.n} | ${r.stage} | FAILED: ${r.failed} | | |`
-    : `| ${r.dimension} | ${r.n} | ${r.stage} | ${r.ms < 1 ? r.ms.toFixed(3) : r.ms.toFixed(1)} ms (${r.median < 1 ? r.median.toFixed(3) : r.median.toFixed(1)}) | ${r.ms4 < 1 ? r.ms4.toFixed(3) : r.ms4.toFixed(1)} ms (${r.median4 < 1 ? r.median4.toFixed(3) : r.median4.toFixed(1)}) | ${r.ratio.toFixed(2)} |`);
+    : `| ${r.dimension} | ${r.n} | ${r.stage} | ${ms(r.ms)} ms (${ms(r.median)}) | ${ms(r.ms4)} ms (${ms(r.median4)}) | ${r.ratio.toFixed(2)} |`);
   section(`Linear growth: each stage at n and 4n, in one process (${LINEAR_RUNS} runs at each size, alternated, after a warm-up)`, [
     'Times are the process\'s CPU time (all threads, garbage collection included), so that waiting for a core on a shared machine does not count.',
     'A full garbage collection runs before each stage (not before each run: the heap would then be grown again on the run\'s time); the runs at n',

@@ -404,13 +404,7 @@ export async function lockOrganizations<T extends { file: string; session: Sessi
     return organization === '@current' ? (await item.api.me()).organization?.id ?? organization : organization;
   });
   const wanted = items.map((item, at) => ({ file: item.file, session: item.session, host: hostOf(item.session.env), id: ids[at]! }));
-  const first = new Map<string, string>();
-  for (const { file, host, id } of wanted) {
-    const where = `${host}\n${id}`;
-    const named = first.get(where);
-    if (named !== undefined) throw new ConfigError(`${named} and ${file} both name organization ${id} on ${host}: one organization is managed by one matrix; merge them, or remove one from --matrix`);
-    first.set(where, file);
-  }
+  refuseDuplicates(wanted.map(({ file, host, id }) => ({ file, host, organization: id })));
   const order = [...wanted.keys()].sort((a, b) => compareText(wanted[a]!.host, wanted[b]!.host) || compareText(wanted[a]!.id, wanted[b]!.id));
   const locks: LockedOrganization[] = new Array(wanted.length);
   // One --lock-wait for the run, not one per organization (they are waited for in turn).
